@@ -1,0 +1,179 @@
+"""The store, source of truth for every later stage: SQLite in WAL mode.
+
+One transaction per document. A document is keyed by its stable id (symbol
+and language, or content hash) and by the path it came from; the same bytes
+again change nothing, changed bytes replace the older version whole.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+from unkg.errors import StoreError
+from unkg.model import Block, Document
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    symbol TEXT, title TEXT, date TEXT, language TEXT, languages TEXT,
+    body TEXT, session TEXT, agenda_item TEXT, doc_type TEXT, pages INTEGER,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+CREATE UNIQUE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_symbol ON documents(symbol);
+CREATE TABLE IF NOT EXISTS blocks (
+    id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL,
+    kind TEXT NOT NULL, zone TEXT NOT NULL, label TEXT, level INTEGER NOT NULL,
+    parent TEXT, page INTEGER, language TEXT, text TEXT NOT NULL, verb TEXT,
+    translation_of TEXT,
+    annotations TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS blocks_doc ON blocks(doc_id, ord);
+CREATE INDEX IF NOT EXISTS blocks_kind ON blocks(kind);
+"""
+
+
+class Store:
+    """Access to the SQLite store; cheap to open, safe to share within a thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}; set UNKG_HOME to a writable folder") from None
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+        self.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    @classmethod
+    def open_default(cls) -> "Store":
+        from unkg.settings import get_settings
+
+        return cls(get_settings().db_path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # -- reading -----------------------------------------------------------
+
+    def sha_for_source(self, source: str) -> Optional[str]:
+        row = self.db.execute("SELECT sha256 FROM documents WHERE source = ?", (source,)).fetchone()
+        return row["sha256"] if row else None
+
+    def sha_for_id(self, doc_id: str) -> Optional[str]:
+        row = self.db.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row["sha256"] if row else None
+
+    def counts(self) -> dict[str, int]:
+        docs = self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        blocks = self.db.execute("SELECT count(*) FROM blocks").fetchone()[0]
+        return {"documents": docs, "blocks": blocks}
+
+    def documents(self) -> list[dict]:
+        rows = self.db.execute("SELECT * FROM documents ORDER BY id").fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["languages"] = json.loads(d["languages"] or "[]")
+            d["warnings"] = json.loads(d["warnings"] or "[]")
+            out.append(d)
+        return out
+
+    def document(self, doc_id: str) -> Optional[Document]:
+        row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        d["languages"] = json.loads(d["languages"] or "[]")
+        d["warnings"] = json.loads(d["warnings"] or "[]")
+        d.pop("ingested_at", None)
+        blocks = [self._block(r) for r in self.db.execute("SELECT * FROM blocks WHERE doc_id = ? ORDER BY ord", (doc_id,))]
+        return Document(**d, blocks=blocks)
+
+    def iter_blocks(self, kinds: Optional[tuple[str, ...]] = None) -> Iterator[tuple[str, Block]]:
+        sql = "SELECT * FROM blocks"
+        params: tuple = ()
+        if kinds:
+            sql += f" WHERE kind IN ({','.join('?' * len(kinds))})"
+            params = kinds
+        for r in self.db.execute(sql + " ORDER BY doc_id, ord", params):
+            yield r["doc_id"], self._block(r)
+
+    @staticmethod
+    def _block(r: sqlite3.Row) -> Block:
+        d = dict(r)
+        ann = json.loads(d.pop("annotations") or "{}")
+        d.pop("doc_id")
+        return Block(**d, **ann)
+
+    # -- writing -----------------------------------------------------------
+
+    def put_document(self, doc: Document) -> str:
+        """Store a document in one transaction. Returns 'added', 'replaced' or 'unchanged'."""
+        with self.transaction() as db:
+            old = db.execute("SELECT id, sha256 FROM documents WHERE source = ? OR id = ?", (doc.source, doc.id)).fetchall()
+            if any(r["sha256"] == doc.sha256 and r["id"] == doc.id for r in old):
+                return "unchanged"
+            for r in old:
+                db.execute("DELETE FROM blocks WHERE doc_id = ?", (r["id"],))
+                db.execute("DELETE FROM documents WHERE id = ?", (r["id"],))
+            db.execute(
+                "INSERT INTO documents(id, source, sha256, format, symbol, title, date, language, languages, body, session,"
+                " agenda_item, doc_type, pages, warnings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.id, doc.source, doc.sha256, doc.format, doc.symbol, doc.title, doc.date, doc.language,
+                 json.dumps(doc.languages), doc.body, doc.session, doc.agenda_item, doc.doc_type, doc.pages,
+                 json.dumps(doc.warnings, ensure_ascii=False)),
+            )
+            db.executemany(
+                "INSERT INTO blocks(id, doc_id, ord, kind, zone, label, level, parent, page, language, text, verb,"
+                " translation_of, annotations) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (b.id, doc.id, b.ord, b.kind, b.zone, b.label, b.level, b.parent, b.page, b.language, b.text, b.verb,
+                     b.translation_of, _annotations_json(b))
+                    for b in doc.blocks
+                ],
+            )
+            return "replaced" if old else "added"
+
+    def integrity_ok(self) -> bool:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _annotations_json(b: Block) -> str:
+    ann = {}
+    if b.entities:
+        ann["entities"] = [e.model_dump() for e in b.entities]
+    if b.citations:
+        ann["citations"] = [c.model_dump() for c in b.citations]
+    if b.mandates:
+        ann["mandates"] = [m.model_dump() for m in b.mandates]
+    return json.dumps(ann, ensure_ascii=False)

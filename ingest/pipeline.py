@@ -1,0 +1,137 @@
+"""One file in, one Document out: backend -> structure -> metadata -> language."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Optional
+
+from unkg.errors import FileTooLarge, IngestError
+from unkg.model import Block, Document
+from unkg.settings import get_settings
+
+from .backends import backend_for, sniff_format
+from .language import detect_language, document_languages
+from .metadata import doc_type, find_agenda_item, find_body, find_date, find_session, find_symbol
+from .patterns import CHAPEAU_RE, cjk_ratio
+from .raw import RawDoc
+from .structure import assemble, classify, drop_page_furniture
+
+_META_LANG = {"en": "en", "english": "en", "fr": "fr", "french": "fr", "es": "es", "spanish": "es", "ru": "ru",
+              "russian": "ru", "zh": "zh", "chinese": "zh", "ar": "ar", "arabic": "ar"}
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a file, refusing ones too large to parse safely."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot read the file ({exc.strerror})", "unreadable") from None
+    limit = get_settings().max_file_mb * 1024 * 1024
+    if size > limit:
+        raise FileTooLarge(str(path), f"file is {size / 1048576:.0f} MB, above the {get_settings().max_file_mb:.0f} MB limit (UNKG_MAX_FILE_MB)")
+    if size == 0:
+        raise IngestError(str(path), "the file is empty", "empty")
+    return path.read_bytes()
+
+
+def doc_id_for(symbol: Optional[str], language: Optional[str], sha256: str) -> str:
+    """Stable id: the symbol and language where printed, else the content hash."""
+    if symbol:
+        return f"{symbol}@{language or 'xx'}"
+    return f"sha:{sha256[:16]}"
+
+
+def _link_translations(blocks: list[Block], languages: list[str]) -> None:
+    """In a bilingual file that alternates languages block by block, link each block to its translation."""
+    if len(languages) < 2:
+        return
+    primary = languages[0]
+    content = [b for b in blocks if b.kind not in ("footnote", "table") and b.language]
+    pairs = 0
+    for a, b in zip(content, content[1:]):
+        if a.language == primary and b.language and b.language != primary and b.translation_of is None and a.translation_of is None:
+            b.translation_of = a.id
+            pairs += 1
+    if pairs < len(content) // 4:  # not an alternating file: undo
+        for b in blocks:
+            b.translation_of = None
+
+
+def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optional[str] = None) -> Document:
+    """Turn a backend's RawDoc into a Document with structure, metadata and languages."""
+    sha = hashlib.sha256(data).hexdigest()
+    lines, gaps, _furniture = drop_page_furniture(raw.lines)
+    paras = assemble(lines, gaps)
+    plain = [p.text for p in paras]
+    symbol = find_symbol([ln.text.strip() for ln in raw.lines[:60]], raw.meta)
+    blocks = classify(paras, "tmp")
+    sized = []
+    for b in blocks:
+        lang = detect_language(b.text) if len(b.text) >= 12 or cjk_ratio(b.text) > 0.5 else None
+        b.language = lang
+        sized.append((lang, len(b.text) * (3 if lang == "zh" else 1)))
+    languages = document_languages(sized)
+    meta_lang = _META_LANG.get(str(raw.meta.get("language", "")).lower().split("-")[0])
+    language = meta_lang if meta_lang and (not languages or meta_lang in languages) else (languages[0] if languages else meta_lang)
+    if language and language not in languages:
+        languages.insert(0, language)
+    for b in blocks:
+        if b.language is None:
+            b.language = language
+    doc_id = doc_id_for(symbol, language, sha)
+    for b in blocks:
+        b.id = doc_id + b.id[3:]
+        if b.parent:
+            b.parent = doc_id + b.parent[3:]
+    _link_translations(blocks, languages)
+    title = raw.meta.get("title")
+    if not title:
+        t = next((b for b in blocks if b.kind == "title"), None)
+        title = t.text if t else _guess_title(blocks)
+    if isinstance(title, str):
+        title = re.sub(r"^\d{1,4}/\S+\.?\s+", "", title.strip()) or title.strip()
+    has_chapeau = any(CHAPEAU_RE.match(p) for p in plain)
+    return Document(
+        id=doc_id,
+        source=source or str(path),
+        sha256=sha,
+        format=fmt,
+        symbol=symbol,
+        title=title if isinstance(title, str) else None,
+        date=find_date(plain, raw.meta),
+        language=language,
+        languages=languages,
+        body=find_body(plain, symbol),
+        session=find_session(plain, symbol),
+        agenda_item=find_agenda_item(plain),
+        doc_type=doc_type(symbol, has_chapeau),
+        pages=raw.pages,
+        warnings=list(raw.warnings),
+        blocks=blocks,
+    )
+
+
+_SUBTITLE = re.compile(r"^(Note by the secretariat|Report of the|秘书处的说明|执行主任的报告|Note du secrétariat|Nota de la secretaría|Записка секретариата|مذكرة من الأمانة)", re.I)
+
+
+def _guess_title(blocks: list[Block]) -> Optional[str]:
+    """Reports: the line above 'Note by the secretariat'; others: the first short line."""
+    for i, b in enumerate(blocks[:60]):
+        if _SUBTITLE.match(b.text) and i > 0:
+            return blocks[i - 1].text
+    for b in blocks[:10]:
+        if b.kind in ("heading", "text") and 10 <= len(b.text) <= 200 and b.text[-1:] not in ".。,":
+            return b.text
+    return None
+
+
+def parse_file(path: Path, source: Optional[str] = None) -> Document:
+    """Parse one file into a Document (no extraction). Raises IngestError subclasses."""
+    data = read_bytes(path)
+    fmt = sniff_format(path, data)
+    raw = backend_for(fmt)(path, data)
+    if not any(ln.text.strip() for ln in raw.lines):
+        raise IngestError(str(path), "no text found (a scanned image without OCR, or an empty document)", "no_text")
+    return build_document(path, data, raw, fmt, source=source)

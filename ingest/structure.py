@@ -1,0 +1,360 @@
+"""From a backend's lines to typed blocks: the printed structure of UN documents.
+
+Three passes, each with one job:
+1. `drop_page_furniture`: running headers, footers and page numbers leave the flow.
+2. `assemble`: wrapped lines become paragraphs (across page breaks and removed
+   furniture when the sentence clearly goes on).
+3. `classify`: title, chapeau, preamble, operative paragraphs and sub-paragraphs,
+   headings, tables of contents, footnotes, front and back matter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from unkg.model import Block
+
+from .patterns import (
+    CHAPEAU_RE,
+    HEADING_LABEL_RE,
+    LABEL_RE,
+    PAGE_NOISE_RE,
+    RESOLUTION_TITLE_RE,
+    SENT_END,
+    TERMINAL,
+    TOC_HEAD_RE,
+    TOC_LINE_RE,
+    FOOTNOTE_RE,
+    cjk_ratio,
+    is_cjk,
+    join_lines,
+)
+from .raw import RawLine
+
+BACKMATTER_RE = re.compile(
+    r"(?:\d+(?:st|nd|rd|th)\s+plenary\s+meeting|plenary\s+meeting$|séance\s+plénière|sesión\s+plenaria|пленарное\s+заседание|次全体会议|الجلسة\s+العامة)",
+    re.I,
+)
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass
+class Para:
+    """A paragraph being assembled from lines."""
+
+    lines: list[str]
+    page: Optional[int]
+    role: str = "body"
+    heading_level: Optional[int] = None
+    whole: bool = False
+    after_gap: bool = False
+    text: str = ""
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        self.text = join_lines(self.text, line)
+
+
+@dataclass
+class Furniture:
+    """What pass 1 removed, kept for the record (tests and debugging)."""
+
+    removed: list[str] = field(default_factory=list)
+
+
+def _norm_key(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(text.split())).lower()
+
+
+def drop_page_furniture(lines: list[RawLine]) -> tuple[list[RawLine], list[bool], Furniture]:
+    """Remove running headers/footers and page numbers.
+
+    Returns the kept lines and, per kept line, whether something was removed
+    just before it (a page break the paragraph may run across).
+    """
+    furniture = Furniture()
+    n = len(lines)
+    drop = [False] * n
+    # standalone = a line that is a chunk of its own (break before and after)
+    standalone = [
+        lines[i].break_before and (i + 1 >= n or lines[i + 1].break_before or lines[i + 1].page != lines[i].page)
+        for i in range(n)
+    ]
+    paged = len({ln.page for ln in lines if ln.page is not None}) > 1
+    if paged:
+        by_page: dict[int, list[int]] = {}
+        for i, ln in enumerate(lines):
+            if ln.role == "body" and ln.page is not None:
+                by_page.setdefault(ln.page, []).append(i)
+        edge_counts: Counter[str] = Counter()
+        edges: list[int] = []
+        for idxs in by_page.values():
+            cand = idxs[:3] + idxs[-3:]
+            for key in {_norm_key(lines[i].text) for i in cand}:
+                edge_counts[key] += 1
+            edges.extend(cand)
+        threshold = max(2, int(0.3 * len(by_page)))
+        for i in set(edges):
+            t = lines[i].text.strip()
+            if len(t) < 200 and (edge_counts[_norm_key(t)] >= threshold or PAGE_NOISE_RE.match(t)):
+                drop[i] = True
+    # repeated standalone short lines (running heads in text converted from PDF)
+    counts: Counter[str] = Counter(_norm_key(ln.text) for i, ln in enumerate(lines) if standalone[i])
+    title_tail: set[str] = set()
+    for ln in lines[:40]:
+        m = RESOLUTION_TITLE_RE.match(ln.text)
+        if m:
+            title_tail.add(_norm_key(m.group("title")))
+    seen_first: set[str] = set()
+    for i, ln in enumerate(lines):
+        if drop[i] or not standalone[i] or ln.role != "body":
+            continue
+        t = ln.text.strip()
+        key = _norm_key(t)
+        if PAGE_NOISE_RE.match(t) and i > 0:
+            drop[i] = True
+        elif key in title_tail:
+            drop[i] = True
+        elif counts[key] >= 2 and len(t) < 150 and t[-1:] not in TERMINAL + ",":
+            if key in seen_first or i > 30:
+                drop[i] = True
+            seen_first.add(key)
+    kept: list[RawLine] = []
+    gaps: list[bool] = []
+    gap = False
+    prev_page = None
+    for i, ln in enumerate(lines):
+        if drop[i]:
+            furniture.removed.append(ln.text)
+            gap = True
+            continue
+        if ln.page is not None and prev_page is not None and ln.page != prev_page:
+            gap = True
+        prev_page = ln.page if ln.page is not None else prev_page
+        kept.append(ln)
+        gaps.append(gap)
+        gap = False
+    return kept, gaps, furniture
+
+
+def _starts_structure(text: str) -> bool:
+    """True if a line opens a new paragraph by its own form (label, heading, chapeau)."""
+    if LABEL_RE.match(text) or CHAPEAU_RE.match(text) or RESOLUTION_TITLE_RE.match(text):
+        return True
+    return bool(HEADING_LABEL_RE.match(text)) and len(text) < 120
+
+
+def _ends_open(text: str) -> bool:
+    """The paragraph stops mid-sentence (no closing punctuation)."""
+    t = text.rstrip()
+    return bool(t) and t[-1] not in TERMINAL + ",，、)]）" and (t[-1].isalnum() or is_cjk(t[-1]))
+
+
+def _line_mode(lines: list[RawLine]) -> bool:
+    """Files where every wrapped line is followed by a blank line (bad PDF-to-text)."""
+    chunks = [ln for ln in lines if ln.break_before and ln.role == "body"]
+    if len(chunks) < 8:
+        return False
+    open_long = sum(1 for ln in chunks if len(ln.text) >= 50 and _ends_open(ln.text))
+    return open_long / len(chunks) > 0.3
+
+
+def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool) -> bool:
+    """May `line`, which follows a break, continue paragraph `cur`?"""
+    if cur.whole or line.whole or cur.role != "body" or line.role != "body":
+        return False
+    text = line.text.strip()
+    if _starts_structure(text) or FOOTNOTE_RE.match(text) and gap:
+        return False
+    cur_t = cur.text.rstrip()
+    if not cur_t:
+        return False
+    first = text[:1]
+    if first.islower() and cur_t[-1] not in SENT_END and not CHAPEAU_RE.match(cur_t):
+        return True
+    if not _ends_open(cur_t):
+        return False
+    cjk = cjk_ratio(cur_t) > 0.5
+    min_len = 20 if cjk else 40
+    if gap and len(cur_t) >= min_len:
+        return True
+    return line_mode and not cjk and len(cur.lines[-1]) >= 45
+
+
+def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
+    """Join wrapped lines into paragraphs."""
+    paras: list[Para] = []
+    line_mode = _line_mode(lines)
+    cur: Optional[Para] = None
+    for line, gap in zip(lines, gaps):
+        text = line.text.strip()
+        if not text:
+            continue
+        new = cur is None
+        if not new:
+            assert cur is not None
+            if line.break_before or gap:
+                new = not _continues(cur, line, gap, line_mode)
+            else:
+                new = cur.whole or line.whole or line.role != cur.role or bool(LABEL_RE.match(text)) and cur.role == "body" and (
+                    _label_kind(LABEL_RE.match(text)) != "num" or cur.text.rstrip()[-1:] in TERMINAL + ","
+                )
+        if new:
+            cur = Para(lines=[], page=line.page, role=line.role, heading_level=line.heading_level, whole=line.whole, after_gap=gap)
+            paras.append(cur)
+        assert cur is not None
+        cur.add(text)
+    return paras
+
+
+def _label_kind(m: Optional[re.Match]) -> Optional[str]:
+    if m is None:
+        return None
+    for key in ("sect", "num", "paren", "alpha", "bullet", "cjk", "cjkparen"):
+        if m.group(key):
+            return key
+    return None
+
+
+_ROMAN = re.compile(r"^[ivxlc]+$")
+
+
+def _sub_level(label: str, prev_alpha: Optional[str]) -> int:
+    """(a) is level 2, (i) level 3, (aa) level 2; (i) after (h) is a letter."""
+    if _ROMAN.match(label) and not (label in ("i", "v", "x", "l", "c") and prev_alpha and ord(label[0]) == ord(prev_alpha[-1]) + 1):
+        return 3
+    return 2
+
+
+@dataclass
+class _State:
+    in_resolution: bool = False
+    seen_operative: bool = False
+    body_started: bool = False
+    in_toc: bool = False
+    last_alpha: Optional[str] = None
+    last_heading: Optional[str] = None
+    last_level1: Optional[str] = None
+    last_level2: Optional[str] = None
+
+
+def _is_heading_like(text: str) -> bool:
+    t = text.strip()
+    return 0 < len(t) <= 100 and t[-1] not in TERMINAL + ",，、" and not t[:1].islower()
+
+
+def classify(paras: list[Para], doc_id: str) -> list[Block]:
+    """Give each paragraph its kind, zone, label, level and parent."""
+    blocks: list[Block] = []
+    st = _State()
+    n = len(paras)
+    for i, p in enumerate(paras):
+        text = p.text.strip()
+        bid = f"{doc_id}#{len(blocks) + 1}"
+        label: Optional[str] = None
+        level = 0
+        parent: Optional[str] = None
+        zone = "body" if st.body_started else "front"
+        kind = "text"
+        if p.role == "footnote" or (p.after_gap and FOOTNOTE_RE.match(text) and len(text) < 300 and not LABEL_RE.match(text)):
+            blocks.append(Block(id=bid, ord=len(blocks), kind="footnote", zone=zone if zone != "toc" else "body", page=p.page, text=text))
+            continue
+        if TOC_HEAD_RE.match(text):
+            st.in_toc = True
+            st.body_started = True
+            blocks.append(Block(id=bid, ord=len(blocks), kind="heading", zone="toc", page=p.page, text=text, level=1))
+            continue
+        if st.in_toc:
+            if TOC_LINE_RE.search(text) or p.role == "table" or (len(text) < 120 and re.search(r"\d\s*$", text)):
+                blocks.append(Block(id=bid, ord=len(blocks), kind="table", zone="toc", page=p.page, text=text))
+                continue
+            st.in_toc = False
+        if p.role == "table":
+            blocks.append(Block(id=bid, ord=len(blocks), kind="table", zone=zone, page=p.page, text=text, parent=st.last_heading))
+            continue
+        chapeau = CHAPEAU_RE.match(text)
+        title_m = RESOLUTION_TITLE_RE.match(text)
+        lab = LABEL_RE.match(text)
+        head_lab = HEADING_LABEL_RE.match(text)
+        if chapeau:
+            st.in_resolution, st.seen_operative, st.body_started = True, False, True
+            kind, zone = "preambular", "body"
+        elif title_m and not st.seen_operative and not lab and i + 3 < n and any(CHAPEAU_RE.match(q.text.strip()) for q in paras[i + 1 : i + 4]):
+            kind, zone = "title", "front" if not st.body_started else "body"
+        elif p.role == "heading":
+            kind = "heading"
+            level = p.heading_level or 1
+            if head_lab:
+                label, text = head_lab.group("label").strip(), text[head_lab.end():].strip() or text
+            if not st.body_started and level <= 1 and not any(b.kind == "title" for b in blocks):
+                kind = "title"
+            else:
+                st.body_started, zone = True, "body"
+        elif lab and _label_kind(lab) in ("cjk", "cjkparen") and _is_heading_like(text[lab.end():]):
+            kind, level = "heading", 1 if _label_kind(lab) == "cjk" else 2
+            label, text = lab.group("label").strip(), text[lab.end():].strip()
+            st.body_started, zone = True, "body"
+        elif lab and text[lab.end():].strip():
+            lk = _label_kind(lab)
+            label = lab.group("label").strip()
+            text = text[lab.end():].strip()
+            st.body_started, zone = True, "body"
+            if lk in ("num", "sect"):
+                level = 1
+                kind = "operative" if st.in_resolution else "text"
+                if st.in_resolution:
+                    st.seen_operative = True
+                st.last_alpha = None
+            else:
+                raw = label.strip("()").rstrip(")")
+                level = 2 if lk == "bullet" else _sub_level(raw, st.last_alpha)
+                if level == 2 and lk != "bullet":
+                    st.last_alpha = raw
+                if st.in_resolution:
+                    kind = "operative" if st.seen_operative else "preambular"
+                else:
+                    kind = "text"
+        elif head_lab and _is_heading_like(text):
+            kind, level = "heading", 1 if re.match(r"\s*[IVXL]+[.]", text) else 2
+            label, text = head_lab.group("label").strip(), text[head_lab.end():].strip() or text
+            st.body_started, zone = True, "body"
+        elif st.in_resolution and BACKMATTER_RE.search(text) and len(text) < 120:
+            kind, zone = "text", "back"
+        elif st.in_resolution and not st.seen_operative:
+            kind = "heading" if _is_heading_like(text) and len(text) < 60 and not text.endswith(",") and _next_is_body(paras, i) else "preambular"
+        elif st.in_resolution:
+            kind = "heading" if _is_heading_like(text) else "text"
+        elif st.body_started or len(text) > 200:
+            st.body_started, zone = True, "body"
+            kind = "heading" if _is_heading_like(text) and len(text) < 90 and _next_is_body(paras, i) else "text"
+        if kind == "heading":
+            if level == 0:
+                level = 1
+            parent = None
+        elif level >= 3:
+            parent = st.last_level2 or st.last_level1
+        elif level == 2:
+            parent = st.last_level1 or st.last_heading
+        else:
+            parent = st.last_heading
+        block = Block(id=bid, ord=len(blocks), kind=kind, zone=zone, label=label, level=level, parent=parent, page=p.page, text=text)  # type: ignore[arg-type]
+        blocks.append(block)
+        if kind == "heading":
+            st.last_heading = bid
+            st.last_level1 = st.last_level2 = None
+        elif level == 1:
+            st.last_level1, st.last_level2 = bid, None
+        elif level == 2:
+            st.last_level2 = bid
+    return blocks
+
+
+def _next_is_body(paras: list[Para], i: int) -> bool:
+    """A heading is followed by a longer paragraph (not the end of the file)."""
+    for q in paras[i + 1 : i + 3]:
+        if q.role in ("body", "table") and len(q.text) > len(paras[i].text):
+            return True
+    return False

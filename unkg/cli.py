@@ -1,0 +1,207 @@
+"""The `unkg` command line: every command has --help and --json."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from unkg.errors import UnkgError
+
+app = typer.Typer(help="unkg: UN documents to a searchable knowledge graph.", no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+out = Console()
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    console.print(f"[red]error:[/red] {msg}")
+    raise typer.Exit(code)
+
+
+def paragraph_json(b) -> dict:
+    """The per-paragraph shape of `unkg parse --json`."""
+    return {
+        "id": b.id,
+        "kind": b.kind,
+        "zone": b.zone,
+        "label": b.label,
+        "level": b.level,
+        "parent": b.parent,
+        "page": b.page,
+        "language": b.language,
+        "text": b.text,
+        "verb": b.verb,
+        "translation_of": b.translation_of,
+        "mandates": [m.model_dump(exclude_none=True) for m in b.mandates],
+        "entities": [e.model_dump(exclude_none=True) for e in b.entities],
+        "citations": [c.model_dump() for c in b.citations],
+    }
+
+
+def document_json(doc, source: str) -> dict:
+    return {
+        "source": source,
+        "id": doc.id,
+        "symbol": doc.symbol,
+        "title": doc.title,
+        "language": doc.language,
+        "languages": doc.languages,
+        "date": doc.date,
+        "body": doc.body,
+        "session": doc.session,
+        "agenda_item": doc.agenda_item,
+        "doc_type": doc.doc_type,
+        "format": doc.format,
+        "pages": doc.pages,
+        "sha256": doc.sha256,
+        "warnings": doc.warnings,
+        "paragraphs": [paragraph_json(b) for b in doc.blocks],
+    }
+
+
+@app.command()
+def parse(
+    files: list[Path] = typer.Argument(..., help="Files to parse (PDF, DOCX, HTML, Markdown, text)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per document per line."),
+) -> None:
+    """Parse files and print their structure (nothing is stored)."""
+    from ingest.batch import parse_paths
+
+    failed = 0
+    for res in parse_paths([str(f) for f in files]):
+        if res.document is None:
+            failed += 1
+            if as_json:
+                out.print_json(json.dumps({"source": res.path, "error": res.code, "reason": res.reason}))
+            else:
+                console.print(f"[red]failed[/red] {res.path}: {res.reason}")
+            continue
+        doc = res.document
+        if as_json:
+            sys.stdout.write(json.dumps(document_json(doc, res.path), ensure_ascii=False) + "\n")
+        else:
+            out.print(f"[bold]{res.path}[/bold]  {doc.symbol or '-'}  {doc.language}  {doc.date or ''}  {doc.title or ''}")
+            for b in doc.blocks:
+                out.print(f"  {b.kind:10} {b.label or '':6} {b.verb or '':12} {b.text[:100]}", markup=False, highlight=False)
+    sys.stdout.flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+def _run_ingest(paths: list[str], as_json: bool) -> list:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from corpus.store import Store
+    from ingest.batch import ingest_paths
+
+    store = Store.open_default()
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, disable=as_json or not console.is_terminal)
+    with progress:
+        task = progress.add_task("ingesting", total=None)
+
+        def on_total(n: int) -> None:
+            progress.update(task, total=n)
+
+        def on_file(r) -> None:
+            if r.code not in ("unchanged", "unsupported", "not_found"):
+                progress.advance(task)
+            if as_json:
+                sys.stdout.write(json.dumps(r.as_dict(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                colour = {"ok": "green", "partial": "yellow", "failed": "red", "skipped": "dim"}[r.status]
+                detail = f"{r.symbol or r.doc_id or ''} {r.language or ''} {r.paragraphs or ''} " if r.status in ("ok", "partial") else ""
+                progress.console.print(f"[{colour}]{r.status:8}[/{colour}] {r.path}  {detail}{r.reason}", highlight=False)
+
+        reports = ingest_paths(paths, store, on_file=on_file, on_total=on_total)
+    counts = store.counts()
+    store.close()
+    if not as_json:
+        summary = {s: sum(1 for r in reports if r.status == s) for s in ("ok", "partial", "failed", "skipped")}
+        console.print(f"{summary['ok']} ok, {summary['partial']} partial, {summary['failed']} failed, {summary['skipped']} skipped; store holds {counts['documents']} documents, {counts['blocks']} paragraphs")
+    return reports
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files and folders (searched recursively)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON report per file per line."),
+) -> None:
+    """Ingest files into the store under UNKG_HOME. Exits 1 if any file failed."""
+    try:
+        reports = _run_ingest(paths, as_json)
+    except UnkgError as exc:
+        _fail(str(exc))
+        return
+    if any(r.status == "failed" for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
+def docs(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List the documents in the store."""
+    from corpus.store import Store
+
+    store = Store.open_default()
+    rows = store.documents()
+    store.close()
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return
+    table = Table("id", "lang", "date", "body", "title")
+    for r in rows:
+        table.add_row(r["id"], r["language"] or "", r["date"] or "", r["body"] or "", (r["title"] or "")[:60])
+    out.print(table)
+
+
+@app.command()
+def show(doc_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show one stored document with its paragraphs."""
+    from corpus.store import Store
+
+    store = Store.open_default()
+    doc = store.document(doc_id)
+    store.close()
+    if doc is None:
+        _fail(f"no document with id {doc_id!r}; `unkg docs` lists them", 1)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(document_json(doc, doc.source), ensure_ascii=False) + "\n")
+        return
+    out.print(f"[bold]{doc.id}[/bold] {doc.title or ''}")
+    for b in doc.blocks:
+        out.print(f"  {b.kind:10} {b.label or '':6} {b.verb or '':12} {b.text[:110]}", markup=False, highlight=False)
+
+
+@app.command()
+def demo(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Ingest the bundled sample corpus and show what was found."""
+    reports = _run_ingest([str(SAMPLES)], as_json)
+    if as_json:
+        return
+    from corpus.store import Store
+
+    store = Store.open_default()
+    table = Table("document", "language", "kind counts", title="Sample corpus in the store")
+    for r in store.documents():
+        kinds = store.db.execute("SELECT kind, count(*) FROM blocks WHERE doc_id = ? GROUP BY kind", (r["id"],)).fetchall()
+        table.add_row(f"{r['symbol'] or r['title'] or r['id']}"[:60], ",".join(r["languages"]), ", ".join(f"{k}={n}" for k, n in kinds))
+    out.print(table)
+    store.close()
+    if any(r.status == "failed" for r in reports):
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

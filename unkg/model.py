@@ -1,0 +1,96 @@
+"""The one document model passed through every stage and stored as JSON.
+
+A Document is a flat list of Blocks in reading order; structure lives in
+`kind`, `label`, `level` and `parent`, as in docling's DoclingDocument.
+Annotations (mentions, mandates, citations) point back to a block id and a
+character span inside that block's text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, Field
+
+BlockKind = Literal["title", "heading", "preambular", "operative", "text", "footnote", "table"]
+Zone = Literal["front", "toc", "body", "back"]
+UN_LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar")
+
+
+class Entity(BaseModel):
+    """A mention of an actor, country, initiative, target, quantity, date or document."""
+
+    type: Literal["actor", "country", "initiative", "target", "quantity", "date", "document"]
+    text: str
+    start: int
+    end: int
+    id: str
+    name: str
+    value: Optional[float] = None
+    unit: Optional[str] = None
+
+
+class Citation(BaseModel):
+    """A reference to another decision, resolution, document or SDG target."""
+
+    type: Literal["decision", "resolution", "document", "sdg_target", "sdg_goal", "sdg_indicator"]
+    id: str
+    text: str
+    start: int
+    end: int
+
+
+class Mandate(BaseModel):
+    """Who is asked to do what, by when."""
+
+    verb: str
+    verb_en: str
+    force: str
+    addressees: list[str] = Field(default_factory=list)
+    action: str = ""
+    deadline: Optional[str] = None
+    decision: Optional[str] = None
+
+
+class Block(BaseModel):
+    """One paragraph-like unit with its place in the document."""
+
+    id: str
+    ord: int
+    kind: BlockKind
+    zone: Zone = "body"
+    label: Optional[str] = None
+    level: int = 0
+    parent: Optional[str] = None
+    page: Optional[int] = None
+    text: str
+    language: Optional[str] = None
+    verb: Optional[str] = None
+    translation_of: Optional[str] = None
+    entities: list[Entity] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    mandates: list[Mandate] = Field(default_factory=list)
+
+
+class Document(BaseModel):
+    """A parsed UN document: metadata plus blocks."""
+
+    id: str
+    source: str
+    sha256: str
+    format: str
+    symbol: Optional[str] = None
+    title: Optional[str] = None
+    date: Optional[str] = None
+    language: Optional[str] = None
+    languages: list[str] = Field(default_factory=list)
+    body: Optional[str] = None
+    session: Optional[str] = None
+    agenda_item: Optional[str] = None
+    doc_type: Optional[str] = None
+    pages: Optional[int] = None
+    warnings: list[str] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list)
+
+    def operative(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "operative"]
