@@ -79,7 +79,7 @@ def _english(text: str, kind: str, level: int) -> Optional[Verb]:
         is_verb = (w.endswith("ing") and len(w) > 5) or w in ("decides", "requests", "invites", "urges", "encourages")
     else:
         base = _en_base(w)
-        is_verb = base in FORCE and (w.endswith("s") or w.endswith("ing")) and w not in _NOT_VERBS_S
+        is_verb = base in FORCE and w.endswith("s") and w not in _NOT_VERBS_S
     if not is_verb:
         return None
     printed = raw.rstrip(";:")
@@ -91,8 +91,14 @@ def _english(text: str, kind: str, level: int) -> Optional[Verb]:
     return Verb(printed=printed, en=en, force=FORCE.get(en, "other"))
 
 
-def _lexical(text: str, lang: str) -> Optional[Verb]:
+# In running text (reports), only verbs that open a request count; "通过" there means "through".
+_TEXT_VERBS_ZH = {"请", "决定", "邀请", "敦促", "鼓励", "吁请", "促请", "呼吁", "要求", "建议"}
+
+
+def _lexical(text: str, lang: str, kind: str = "operative") -> Optional[Verb]:
     lex = LEXICON.get(lang)
+    if lex and lang == "zh" and kind == "text":
+        lex = {k: v for k, v in lex.items() if k in _TEXT_VERBS_ZH}
     if not lex:
         return None
     adverbs = ADVERBS.get(lang, set())
@@ -150,4 +156,4 @@ def leading_verb(text: str, kind: str, level: int, lang: Optional[str]) -> Optio
         v = _english(text, kind, level)
         if v or lang == "en":
             return v
-    return _lexical(text, lang or "en")
+    return _lexical(text, lang or "en", kind)

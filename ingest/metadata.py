@@ -186,7 +186,7 @@ def find_session(lines: list[str], symbol: Optional[str]) -> Optional[str]:
         m = re.match(r"A/(?:RES/)?(\d{2,3})/", symbol)
         if m:
             return m.group(1)
-        m = re.search(r"EB\.(\d{4}/\d+|\d{4})", symbol)
+        m = re.search(r"EB\.(\d{4})", symbol)
         if m:
             return m.group(1)
     for line in lines[:30]:

@@ -69,7 +69,8 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
     blocks = classify(paras, "tmp")
     sized = []
     for b in blocks:
-        lang = detect_language(b.text) if len(b.text) >= 12 or cjk_ratio(b.text) > 0.5 else None
+        letters = sum(1 for c in b.text if c.isalpha())
+        lang = detect_language(b.text) if letters >= 12 or cjk_ratio(b.text) > 0.5 else None
         b.language = lang
         sized.append((lang, len(b.text) * (3 if lang == "zh" else 1)))
     languages = document_languages(sized)
@@ -93,6 +94,8 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
     if isinstance(title, str):
         title = re.sub(r"^\d{1,4}/\S+\.?\s+", "", title.strip()) or title.strip()
     has_chapeau = any(CHAPEAU_RE.match(p) for p in plain)
+    # session and body are read from the masthead of UN documents only, not from running prose
+    front = [b.text for b in blocks if b.zone == "front"][:40] if (symbol or has_chapeau) else []
     return Document(
         id=doc_id,
         source=source or str(path),
@@ -103,9 +106,9 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
         date=find_date(plain, raw.meta),
         language=language,
         languages=languages,
-        body=find_body(plain, symbol),
-        session=find_session(plain, symbol),
-        agenda_item=find_agenda_item(plain),
+        body=find_body(front, symbol),
+        session=find_session(front, symbol),
+        agenda_item=find_agenda_item(front),
         doc_type=doc_type(symbol, has_chapeau),
         pages=raw.pages,
         warnings=list(raw.warnings),

@@ -39,6 +39,7 @@ BACKMATTER_RE = re.compile(
     re.I,
 )
 _DIGITS = re.compile(r"\d+")
+SUPERSCRIPT_NOTE_RE = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3}|[\u2020\u2021])\s*\S")
 
 
 @dataclass
@@ -181,13 +182,30 @@ def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool) -> bool:
     min_len = 20 if cjk else 40
     if gap and len(cur_t) >= min_len:
         return True
-    return line_mode and not cjk and len(cur.lines[-1]) >= 45
+    if cjk and len(cur_t) >= 40 and "，" in cur_t and (is_cjk(first) or first.isdigit()):
+        return True  # a Chinese sentence does not end without 。；：
+    return line_mode and not cjk and (len(cur_t) >= 100 or len(cur.lines[-1]) >= 45 or len(cur.lines[-1]) <= 4 or len(text) <= 4)
+
+
+def _one_line_per_paragraph(lines: list[RawLine]) -> bool:
+    """Text with no blank lines at all, where lines end sentences: each line is a paragraph."""
+    if len(lines) < 6 or any(ln.break_before for ln in lines[1:]) or any(ln.page for ln in lines):
+        return False
+    ends = sum(1 for ln in lines if ln.text.rstrip()[-1:] in TERMINAL + "”\"'）)" or len(ln.text) < 80)
+    return ends / len(lines) > 0.6
+
+
+def _script_changes(a: str, b: str) -> bool:
+    """A line in another script than the paragraph so far (bilingual files) starts a new one."""
+    return (cjk_ratio(a) > 0.5) != (cjk_ratio(b) > 0.5)
 
 
 def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
     """Join wrapped lines into paragraphs."""
     paras: list[Para] = []
     line_mode = _line_mode(lines)
+    if _one_line_per_paragraph(lines):
+        lines = [RawLine(ln.text, ln.page, True, ln.whole, ln.role, ln.heading_level, ln.size) for ln in lines]
     cur: Optional[Para] = None
     for line, gap in zip(lines, gaps):
         text = line.text.strip()
@@ -199,7 +217,7 @@ def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
             if line.break_before or gap:
                 new = not _continues(cur, line, gap, line_mode)
             else:
-                new = cur.whole or line.whole or line.role != cur.role or bool(LABEL_RE.match(text)) and cur.role == "body" and (
+                new = cur.whole or line.whole or line.role != cur.role or _script_changes(cur.text, text) or bool(LABEL_RE.match(text)) and cur.role == "body" and (
                     _label_kind(LABEL_RE.match(text)) != "num" or cur.text.rstrip()[-1:] in TERMINAL + ","
                 )
         if new:
@@ -259,7 +277,7 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
         parent: Optional[str] = None
         zone = "body" if st.body_started else "front"
         kind = "text"
-        if p.role == "footnote" or (p.after_gap and FOOTNOTE_RE.match(text) and len(text) < 300 and not LABEL_RE.match(text)):
+        if p.role == "footnote" or (SUPERSCRIPT_NOTE_RE.match(text) and len(text) < 400) or (p.after_gap and FOOTNOTE_RE.match(text) and len(text) < 300 and not LABEL_RE.match(text)):
             blocks.append(Block(id=bid, ord=len(blocks), kind="footnote", zone=zone if zone != "toc" else "body", page=p.page, text=text))
             continue
         if TOC_HEAD_RE.match(text):
@@ -291,7 +309,7 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
                 label, text = head_lab.group("label").strip(), text[head_lab.end():].strip() or text
             if not st.body_started and level <= 1 and not any(b.kind == "title" for b in blocks):
                 kind = "title"
-            else:
+            elif head_lab or st.body_started:
                 st.body_started, zone = True, "body"
         elif lab and _label_kind(lab) in ("cjk", "cjkparen") and _is_heading_like(text[lab.end():]):
             kind, level = "heading", 1 if _label_kind(lab) == "cjk" else 2

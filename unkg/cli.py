@@ -199,6 +199,23 @@ def demo(as_json: bool = typer.Option(False, "--json")) -> None:
         raise typer.Exit(1)
 
 
+def _register_subcommands() -> None:
+    """Each package adds its own commands: `search.cli`, `graph.cli`, `extract.cli`, `unkg.web_cli`, `bench.cli`."""
+    import importlib
+
+    for name in ("extract.cli", "search.cli", "graph.cli", "unkg.web_cli"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(app)
+
+
+_register_subcommands()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
