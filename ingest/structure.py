@@ -207,9 +207,14 @@ def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
     if _one_line_per_paragraph(lines):
         lines = [RawLine(ln.text, ln.page, True, ln.whole, ln.role, ln.heading_level, ln.size) for ln in lines]
     cur: Optional[Para] = None
+    last_body: Optional[Para] = None  # the body paragraph a footnote may have interrupted
     for line, gap in zip(lines, gaps):
         text = line.text.strip()
         if not text:
+            continue
+        if cur is not None and _is_note(cur) and last_body is not None and (line.break_before or gap) and line.role == "body" \
+                and not _is_note_line(line) and _continues(last_body, line, True, line_mode):
+            last_body.add(text)  # the sentence goes on after the footnote
             continue
         new = cur is None
         if not new:
@@ -225,7 +230,17 @@ def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
             paras.append(cur)
         assert cur is not None
         cur.add(text)
+        if cur.role == "body" and not _is_note(cur):
+            last_body = cur
     return paras
+
+
+def _is_note_line(line: RawLine) -> bool:
+    return line.role == "footnote" or (line.break_before and bool(SUPERSCRIPT_NOTE_RE.match(line.text)) and len(line.text) < 400)
+
+
+def _is_note(p: Para) -> bool:
+    return p.role == "footnote" or (bool(SUPERSCRIPT_NOTE_RE.match(p.text)) and len(p.text) < 400)
 
 
 def _label_kind(m: Optional[re.Match]) -> Optional[str]:

@@ -1,0 +1,38 @@
+"""Shared fixtures: a fresh UNKG_HOME per test, paths to the shared data, the CLI as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SAMPLES = REPO / "samples"
+UNKG = [sys.executable, "-m", "unkg.cli"]
+
+
+@pytest.fixture
+def unkg_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("UNKG_HOME", str(home))
+    from unkg.settings import get_settings
+
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run `unkg ARGS` in a subprocess with the current environment (plus `env`)."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([*UNKG, *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=str(REPO))
+
+
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip().startswith("{")]
