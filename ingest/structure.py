@@ -151,7 +151,7 @@ def _starts_structure(text: str) -> bool:
 def _ends_open(text: str) -> bool:
     """The paragraph stops mid-sentence (no closing punctuation)."""
     t = text.rstrip()
-    return bool(t) and t[-1] not in TERMINAL + ",，、)]）" and (t[-1].isalnum() or is_cjk(t[-1]))
+    return bool(t) and t[-1] not in TERMINAL + ",，、)]）،؛" and (t[-1].isalnum() or is_cjk(t[-1]))
 
 
 def _line_mode(lines: list[RawLine]) -> bool:
@@ -174,8 +174,8 @@ def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool) -> bool:
     if not cur_t:
         return False
     first = text[:1]
-    if first.islower() and cur_t[-1] not in SENT_END and not CHAPEAU_RE.match(cur_t):
-        return True
+    if first.islower() and cur_t[-1] not in SENT_END and not CHAPEAU_RE.match(cur_t) and (line_mode or cur_t[-1] not in ",;،"):
+        return True  # (Russian and French preambular paragraphs start in lower case after a comma)
     if not _ends_open(cur_t):
         return False
     cjk = cjk_ratio(cur_t) > 0.5
@@ -276,7 +276,7 @@ class _State:
 
 def _is_heading_like(text: str) -> bool:
     t = text.strip()
-    return 0 < len(t) <= 100 and t[-1] not in TERMINAL + ",，、" and not t[:1].islower()
+    return 0 < len(t) <= 100 and t[-1] not in TERMINAL + ",，、،؛" and not t[:1].islower()
 
 
 def classify(paras: list[Para], doc_id: str) -> list[Block]:
