@@ -51,6 +51,14 @@ def decode_text(path: str, data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         from charset_normalizer import from_bytes
 
+        non_ascii = sum(1 for b in data[:200000] if b > 127)
+        if non_ascii < len(data[:200000]) * 0.1:
+            # mostly ASCII with a few accented letters or curly quotes: Windows-1252, the usual legacy
+            try:
+                return data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                pass
+
         best = from_bytes(data[:200000]).best()
         if best is None or best.encoding is None:
             raise IngestError(path, f"not valid UTF-8 (byte {exc.start}) and no known encoding fits", "invalid_encoding") from None

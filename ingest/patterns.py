@@ -93,6 +93,6 @@ def join_lines(a: str, b: str) -> str:
         return a[:-1] + b
     if is_cjk(a[-1]) or is_cjk(b[0]) or a[-1] in "，。、；：“”（）《》" or b[0] in "，。、；：“”（）《》":
         return a + b
-    if a.endswith("-") and len(a) > 1 and a[-2].isalpha() and b[:1].islower():
+    if a.endswith("-") and len(a) > 1 and a[-2].isalpha() and b[:1].isalpha():
         return a + b  # keep the hyphen: UN text hyphenates compounds, not syllables
     return a + " " + b

@@ -87,10 +87,8 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
         if b.parent:
             b.parent = doc_id + b.parent[3:]
     _link_translations(blocks, languages)
-    title = raw.meta.get("title")
-    if not title:
-        t = next((b for b in blocks if b.kind == "title"), None)
-        title = t.text if t else _guess_title(blocks)
+    t = next((b for b in blocks if b.kind == "title"), None)
+    title = t.text if t else (raw.meta.get("title") or _guess_title(blocks))
     if isinstance(title, str):
         title = re.sub(r"^\d{1,4}/\S+\.?\s+", "", title.strip()) or title.strip()
     has_chapeau = any(CHAPEAU_RE.match(p) for p in plain)

@@ -285,7 +285,7 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
     st = _State()
     n = len(paras)
     for i, p in enumerate(paras):
-        text = p.text.strip()
+        text = p.text.strip().replace("\u00ad", "")
         bid = f"{doc_id}#{len(blocks) + 1}"
         label: Optional[str] = None
         level = 0
