@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Ingest benchmark: pages/s and paragraphs/s end to end, per PDF engine.
+
+    python bench/bench_ingest.py [--quick] [--rounds N] [PDF_OR_DIR ...]
+
+For each engine (pdfium, pdfplumber) every PDF goes through
+`ingest.worker.parse_and_annotate` in this process (backend + page furniture +
+paragraph assembly + classification + metadata + language + extraction). The
+baseline is pdfplumber's bare `page.extract_text()` on the same PDFs in the same
+process; the ratio column is engine pages/s divided by that baseline's pages/s.
+A second figure, "parse only", leaves out extraction (ingest.pipeline.parse_file).
+
+Default PDFs: ../shared/corpus-dev/rendered-pdf/*.pdf and
+../shared/corpus-dev/real-files/*.pdf. This is a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SHARED = Path(os.environ.get("UNKG_SHARED", ROOT.parent / "shared"))
+if not SHARED.exists():
+    SHARED = Path("/work/shared")
+
+ENGINES = ("pdfium", "pdfplumber")
+
+
+def default_pdfs() -> list[str]:
+    pdfs = sorted(glob.glob(str(SHARED / "corpus-dev" / "rendered-pdf" / "*.pdf")))
+    pdfs += sorted(glob.glob(str(SHARED / "corpus-dev" / "real-files" / "*.pdf")))
+    return pdfs
+
+
+def collect(args: list[str]) -> list[str]:
+    out: list[str] = []
+    for a in args:
+        p = Path(a)
+        out += sorted(str(x) for x in p.rglob("*.pdf")) if p.is_dir() else [str(p)]
+    return out
+
+
+def bare_extract_text(pdfs: list[str]) -> tuple[int, float]:
+    """pdfplumber's page.extract_text() on every page: (pages, seconds)."""
+    import pdfplumber
+
+    pages = 0
+    t0 = time.perf_counter()
+    for f in pdfs:
+        with pdfplumber.open(io.BytesIO(Path(f).read_bytes())) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                pages += 1
+    return pages, time.perf_counter() - t0
+
+
+def run_engine(engine: str, pdfs: list[str], annotate: bool) -> tuple[int, int, float]:
+    """(pages, paragraphs, seconds) for one pass over the PDFs with one engine."""
+    from ingest.pipeline import parse_file
+    from ingest.worker import parse_and_annotate
+
+    os.environ["UNKG_PDF_ENGINE"] = engine
+    pages = paras = 0
+    t0 = time.perf_counter()
+    for f in pdfs:
+        doc = parse_and_annotate(f) if annotate else parse_file(Path(f), source=f)
+        pages += doc.pages or 0
+        paras += len(doc.blocks)
+    return pages, paras, time.perf_counter() - t0
+
+
+def best_of(rounds: int, fn, *args):
+    best = None
+    for _ in range(rounds):
+        res = fn(*args)
+        if best is None or res[-1] < best[-1]:
+            best = res
+    return best
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("paths", nargs="*", help="PDF files or folders (default: rendered-pdf + real-files PDFs)")
+    ap.add_argument("--quick", action="store_true", help="6 PDFs, one round")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds per fast measurement; the best is kept (default 3)")
+    a = ap.parse_args()
+    pdfs = collect(a.paths) if a.paths else default_pdfs()
+    if not pdfs:
+        print("no PDFs found", file=sys.stderr)
+        return 2
+    if a.quick:
+        pdfs = pdfs[:5] + pdfs[-1:] if len(pdfs) > 6 else pdfs
+    rounds = 1 if a.quick else max(1, a.rounds)
+    saved = os.environ.get("UNKG_PDF_ENGINE")
+
+    # warm-up: imports, spaCy pipelines, gazetteers, language detector
+    run_engine("pdfium", pdfs[:1], True)
+
+    base_pages, base_s = bare_extract_text(pdfs)
+    base_rate = base_pages / base_s
+    rows = []
+    for engine in ENGINES:
+        r = rounds if engine == "pdfium" else 1  # pdfplumber is slow: one round is enough
+        pages, paras, secs = best_of(r, run_engine, engine, pdfs, True)
+        _, _, parse_secs = best_of(r, run_engine, engine, pdfs, False)
+        rows.append((engine, pages, paras, secs, pages / secs, paras / secs, pages / parse_secs, (pages / secs) / base_rate))
+    if saved is None:
+        os.environ.pop("UNKG_PDF_ENGINE", None)
+    else:
+        os.environ["UNKG_PDF_ENGINE"] = saved
+
+    print(f"{len(pdfs)} PDFs, {base_pages} pages; best of {rounds} round(s) for pdfium; one process, {os.cpu_count()} CPUs")
+    head = ("engine", "pages", "paras", "seconds", "pages/s", "paras/s", "parse-only pages/s", "x bare extract_text")
+    print(f"{head[0]:<26}{head[1]:>6}{head[2]:>7}{head[3]:>9}{head[4]:>9}{head[5]:>9}{head[6]:>20}{head[7]:>21}")
+    for engine, pages, paras, secs, prate, arate, parse_rate, ratio in rows:
+        label = f"{engine} (parse+annotate)"
+        print(f"{label:<26}{pages:>6}{paras:>7}{secs:>9.2f}{prate:>9.1f}{arate:>9.0f}{parse_rate:>20.1f}{ratio:>21.1f}")
+    print(f"{'pdfplumber extract_text':<26}{base_pages:>6}{'-':>7}{base_s:>9.2f}{base_rate:>9.1f}{'-':>9}{'-':>20}{1.0:>21.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
