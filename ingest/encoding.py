@@ -45,6 +45,10 @@ def decode_text(path: str, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
         raise IngestError(path, "binary content (NUL bytes); not a text document", "binary")
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    if controls > len(sample) * 0.01:
+        raise IngestError(path, "binary content (control bytes); not a text document", "binary")
     try:
         text = data.decode("utf-8")
         enc = "utf-8"

@@ -56,6 +56,10 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
     from unkg.errors import IngestError
 
     _limit_memory(memory_mb)
+    import extract  # noqa: F401  (imports happen before the clock starts for the first file)
+    from . import pipeline  # noqa: F401
+
+    conn.send(("ready",))
     while True:
         try:
             path = conn.recv()
@@ -82,9 +86,9 @@ class _Slot:
     def __init__(self, ctx, memory_mb: int) -> None:
         self.ctx = ctx
         self.memory_mb = memory_mb
-        self.start()
+        self.start(wait=False)
 
-    def start(self) -> None:
+    def start(self, wait: bool = True) -> None:
         parent, child = self.ctx.Pipe()
         self.conn: Connection = parent
         self.proc = self.ctx.Process(target=_worker_main, args=(child, self.memory_mb), daemon=True)
@@ -92,6 +96,16 @@ class _Slot:
         child.close()
         self.task: Optional[str] = None
         self.started = 0.0
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        # wait until the worker has imported its parsers, so the time limit measures parsing only
+        if self.conn.poll(120):
+            try:
+                self.conn.recv()
+            except (EOFError, OSError):
+                pass
 
     def kill(self) -> None:
         self.proc.kill()
@@ -107,6 +121,8 @@ class WorkerPool:
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
         self.slots = [_Slot(self.ctx, memory_mb) for _ in range(max(1, workers))]
+        for slot in self.slots:  # started together, waited for together
+            slot.wait_ready()
 
     def __enter__(self) -> "WorkerPool":
         return self
@@ -164,4 +180,4 @@ class WorkerPool:
                     task, s.task = s.task, None
                     s.kill()
                     s.start()
-                    yield ParseResult(task or "", code="timeout", reason=f"parsing took longer than {self.timeout_s:.0f} s (UNKG_PARSE_TIMEOUT)")
+                    yield ParseResult(task or "", code="timeout", reason=f"parsing took longer than {self.timeout_s:g} s (UNKG_PARSE_TIMEOUT)")
