@@ -73,3 +73,10 @@ def decode_text(path: str, data: bytes) -> tuple[str, str]:
     if _looks_binary(text):
         raise IngestError(path, "binary content (control characters); not a text document", "binary")
     return text, enc
+
+
+def encoding_warnings(encoding: str) -> list[str]:
+    """A warning when the file was not Unicode: the text is a best guess, so the result is partial."""
+    if encoding.replace("_", "-").lower().startswith(("utf-8", "utf-16", "utf-32", "ascii")):
+        return []
+    return [f"not valid UTF-8; decoded as {encoding} (check accented or non-Latin characters)"]

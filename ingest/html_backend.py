@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from unkg.errors import IngestError
 
 from .backends import register
-from .encoding import decode_text
+from .encoding import decode_text, encoding_warnings
 from .raw import RawDoc, RawLine
 
 _BLOCKS = {"p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd", "caption", "section", "article", "header", "footer", "tr", "br"}
+_TAGS = re.compile(r"<[^>]{0,2000}>")
+_SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _SKIP = {"script", "style", "noscript", "nav", "template", "svg", "head", "iframe", "object"}
 
 
@@ -19,7 +22,7 @@ def read_html(path: Path, data: bytes) -> RawDoc:
     import lxml.etree as etree
     import lxml.html
 
-    text, _enc = decode_text(str(path), data)
+    text, enc = decode_text(str(path), data)
     try:
         parser = lxml.html.HTMLParser(recover=True, no_network=True, remove_comments=True, huge_tree=False)
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
@@ -72,4 +75,11 @@ def read_html(path: Path, data: bytes) -> RawDoc:
         for child in reversed(list(el)):  # type: ignore[arg-type]
             stack.append((child, False))
     flush()
-    return RawDoc(lines=lines, meta=meta)
+    warnings = encoding_warnings(enc)
+    if not lines:
+        # libxml2 stops at a nesting depth of a few hundred; keep the words rather than lose the file
+        plain = " ".join(_TAGS.sub(" ", _SCRIPTS.sub(" ", text)).split())
+        if plain:
+            lines = [RawLine(plain, break_before=True, whole=True)]
+            warnings.append("HTML structure unreadable (nested too deeply); read as plain text")
+    return RawDoc(lines=lines, meta=meta, warnings=warnings)

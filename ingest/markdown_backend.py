@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from .backends import register
-from .encoding import decode_text
+from .encoding import decode_text, encoding_warnings
 from .raw import RawDoc, RawLine
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
@@ -47,7 +47,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
 
 @register("markdown", "md", "markdown")
 def read_markdown(path: Path, data: bytes) -> RawDoc:
-    text, _enc = decode_text(str(path), data)
+    text, enc = decode_text(str(path), data)
     meta, body = split_front_matter(text.replace("\r\n", "\n"))
     lines: list[RawLine] = []
     pending = True
@@ -87,4 +87,4 @@ def read_markdown(path: Path, data: bytes) -> RawDoc:
             continue
         lines.append(RawLine(content, break_before=pending))
         pending = False
-    return RawDoc(lines=lines, meta=meta)
+    return RawDoc(lines=lines, meta=meta, warnings=encoding_warnings(enc))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .backends import register
-from .encoding import decode_text
+from .encoding import decode_text, encoding_warnings
 from .raw import RawDoc, RawLine
 
 
@@ -38,4 +38,4 @@ def read_text(path: Path, data: bytes) -> RawDoc:
     text, enc = decode_text(str(path), data)
     has_ff = "\f" in text
     lines = lines_from_text(text, start_page=1 if has_ff else None)
-    return RawDoc(lines=lines, meta={"encoding": enc}, pages=(text.count("\f") + 1) if has_ff else None)
+    return RawDoc(lines=lines, meta={"encoding": enc}, pages=(text.count("\f") + 1) if has_ff else None, warnings=encoding_warnings(enc))
