@@ -28,6 +28,9 @@ class Entity(BaseModel):
     name: str
     value: Optional[float] = None
     unit: Optional[str] = None
+    # added by extract/: quantity qualifier ("more than", "超过"), upper bound of a range
+    qualifier: Optional[str] = None
+    value_max: Optional[float] = None
 
 
 class Citation(BaseModel):
@@ -50,6 +53,14 @@ class Mandate(BaseModel):
     action: str = ""
     deadline: Optional[str] = None
     decision: Optional[str] = None
+    # added by extract/: issuing body, condition ("subject to available resources"), the
+    # deadline as printed, the clause span in the block, and the chapeau block it inherits from
+    issuer: Optional[str] = None
+    condition: Optional[str] = None
+    deadline_text: Optional[str] = None
+    start: Optional[int] = None
+    end: Optional[int] = None
+    chapeau: Optional[str] = None
 
 
 class Block(BaseModel):
