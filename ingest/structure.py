@@ -78,7 +78,7 @@ def drop_page_furniture(lines: list[RawLine]) -> tuple[list[RawLine], list[bool]
     """
     furniture = Furniture()
     n = len(lines)
-    drop = [False] * n
+    drop = [ln.role == "header" for ln in lines]  # the backend knows it is furniture (sideways margin text in PDFs)
     # standalone = a line that is a chunk of its own (break before and after)
     standalone = [
         lines[i].break_before and (i + 1 >= n or lines[i + 1].break_before or lines[i + 1].page != lines[i].page)
@@ -156,6 +156,8 @@ def _ends_open(text: str) -> bool:
 
 def _line_mode(lines: list[RawLine]) -> bool:
     """Files where every wrapped line is followed by a blank line (bad PDF-to-text)."""
+    if any(ln.size for ln in lines):
+        return False  # PDF lines carry their layout: a break there is a real vertical gap or indent
     chunks = [ln for ln in lines if ln.break_before and ln.role == "body"]
     if len(chunks) < 8:
         return False
@@ -285,7 +287,9 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
     st = _State()
     n = len(paras)
     for i, p in enumerate(paras):
-        text = p.text.strip().replace("\u00ad", "")
+        text = p.text.replace("\u00ad", "").strip()
+        if not text:
+            continue
         bid = f"{doc_id}#{len(blocks) + 1}"
         label: Optional[str] = None
         level = 0
