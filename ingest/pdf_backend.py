@@ -32,6 +32,8 @@ from .raw import RawDoc, RawLine
 
 ENGINES = ("pdfium", "pdfplumber")
 _CID_RE = re.compile(r"\(cid:\d+\)")
+_LINE_END_RE = re.compile("\r\n|\r|\n|\ufffe|$")
+_CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 # --------------------------------------------------------------------------- pdfplumber
@@ -80,6 +82,7 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
                         "top": float(ln["top"]),
                         "bottom": float(ln["bottom"]),
                         "size": statistics.median([c["size"] for c in ln["chars"]]) if ln["chars"] else 0.0,
+                        "rotated": sum(1 for c in ln["chars"] if not c.get("upright", True)) * 2 > len(ln["chars"]),
                     }
                     for ln in plines
                 ]
@@ -92,6 +95,7 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
         pdf.close()
     if any(_CID_RE.search(ln.text) for ln in lines):
         warnings.append("some characters came out as (cid:NN): the font has no Unicode map for pdfminer; try UNKG_PDF_ENGINE=pdfium")
+    _check_pages(lines, min(total, max_pages), warnings)
     return RawDoc(lines=lines, pages=total, warnings=warnings)
 
 
@@ -135,20 +139,25 @@ def _pdfium_page_records(textpage, pdfium_c, height: float) -> list[dict]:
         text = "".join(chr(c) if c < 0xD800 or c > 0xDFFF else "\ufffd" for c in (get(textpage, i) for i in range(n)))
     if len(text) != n:
         text = (text + " " * n)[:n]
+    if _CTRL_RE.search(text):
+        text = re.sub("\x02(?=\r|\n|$)", "-", text)  # pdfium marks a hyphen that ends a line as U+0002
+        text = _CTRL_RE.sub("\ufffd", text)  # glyph ids leaking out of a font with no Unicode map
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     recs: list[dict] = []
     start = 0
     font_size = pdfium_c.FPDFText_GetFontSize
     count_rects = pdfium_c.FPDFText_CountRects
     get_rect = pdfium_c.FPDFText_GetRect
-    for m in re.finditer(r"\r\n|\r|\n|$", text):
+    char_angle = getattr(pdfium_c, "FPDFText_GetCharAngle", None)
+    for m in _LINE_END_RE.finditer(text):
         end = m.start()
         seg = text[start:end]
         s0 = start
         start = m.end()
+        last = m.end() == m.start()
         stripped = seg.strip()
         if not stripped:
-            if m.end() == m.start():
+            if last:
                 break
             continue
         lead = len(seg) - len(seg.lstrip())
@@ -161,20 +170,22 @@ def _pdfium_page_records(textpage, pdfium_c, height: float) -> list[dict]:
             x0 = min(x0, left.value)
             y_top = min(y_top, height - top.value)
             y_bot = max(y_bot, height - bottom.value)
-        if x0 == float("inf"):
-            continue
-        # font size: median over a few non-space chars spread across the line
-        step = max(1, cnt // 6)
-        sizes = [font_size(textpage, i0 + k) for k in range(0, cnt, step) if not stripped[k].isspace()]
-        size = statistics.median(sizes) if sizes else 0.0
-        recs.append({"text": " ".join(stripped.split()) if "  " in stripped else stripped, "x0": x0, "top": y_top, "bottom": y_bot, "size": size})
-        if m.end() == m.start():
+        if x0 != float("inf"):
+            # font size: median over a few non-space chars spread across the line
+            step = max(1, cnt // 6)
+            sizes = [font_size(textpage, i0 + k) for k in range(0, cnt, step) if not stripped[k].isspace()]
+            line = " ".join(stripped.split()) if "  " in stripped else stripped
+            if m.group() == "\ufffe":  # pdfium joins a line ending in a hyphen to the next: keep both lines and the hyphen
+                line += "-"
+            rotated = abs(char_angle(textpage, i0)) > 0.05 if char_angle else False
+            recs.append({"text": line, "x0": x0, "top": y_top, "bottom": y_bot, "size": statistics.median(sizes) if sizes else 0.0, "rotated": rotated})
+        if last:
             break
     # pdfium may split one visual line (a superscript, a tab stop) into two records: merge same-baseline pieces
     merged: list[dict] = []
     for r in recs:
         prev = merged[-1] if merged else None
-        if prev and abs(r["bottom"] - prev["bottom"]) < 2.0 and r["x0"] > prev["x0"] and r["top"] >= prev["top"] - 2.0:
+        if prev and not r["rotated"] and not prev["rotated"] and abs(r["bottom"] - prev["bottom"]) < 2.0 and r["x0"] > prev["x0"] and r["top"] >= prev["top"] - 2.0:
             prev["text"] = prev["text"] + " " + r["text"]
             continue
         merged.append(dict(r))
@@ -216,37 +227,110 @@ def _read_pdfium(path: Path, data: bytes) -> RawDoc:
             lines.extend(_page_lines(recs, pno, height))
     finally:
         pdf.close()
+    if any("\ufffd" in ln.text for ln in lines):
+        warnings.append("some characters could not be mapped to Unicode (a font without a Unicode map); they are shown as \ufffd")
+    _check_pages(lines, min(total, max_pages), warnings)
     return RawDoc(lines=lines, pages=total, warnings=warnings)
 
 
 # --------------------------------------------------------------------------- shared
 
 
+def _check_pages(lines: list[RawLine], read: int, warnings: list[str]) -> None:
+    """Pages without any text in a document that has text: scanned or damaged pages, worth a warning."""
+    with_text = {ln.page for ln in lines}
+    if not with_text:
+        return
+    empty = [p for p in range(1, read + 1) if p not in with_text and not any(w.startswith(f"page {p}:") for w in warnings)]
+    if empty:
+        shown = ", ".join(map(str, empty[:20])) + (" ..." if len(empty) > 20 else "")
+        warnings.append(f"no text on page(s) {shown} (blank, scanned without OCR, or damaged)")
+
+
+_CELL_RE = re.compile(r"^(?:\d{1,3}|[–—-]|\d+[.,]\d+%?|\(\d[\d ,.]*\)|\d+%)$")
+_HANGING_RE = re.compile(r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|\([a-z]{1,4}\)|[a-z][.)]|[•·▪●◦‣⁃–-]|[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）)\s")
+_NOISE_RE = re.compile(r"^\s*(?:\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|\d{2}-\d{5}.*|\*\d{6,}\*|GE\.\d{2}-\d{5}.*)\s*$")
+
+
+def _numeric_cells(text: str) -> int:
+    """How many number or dash cells end the line ("Air operations 20 175 000 – 93 746 600")."""
+    n = 0
+    for tok in reversed(text.split()):
+        if not _CELL_RE.match(tok.rstrip(",;")):
+            break
+        n += 1
+    return n
+
+
 def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
-    """Layout cues -> RawLines: gaps and first-line indents break, small type at the foot is a footnote."""
+    """Layout cues -> RawLines.
+
+    - a vertical gap larger than the page's usual line gap, or a first-line
+      indent, starts a paragraph (`break_before`);
+    - sideways (rotated) text is margin furniture: role "header";
+    - small type in the lower part of the page is a footnote, and so is what
+      follows a small footnote mark at the left margin ("a", "1", "*") there;
+    - rows ending in six or more number/dash cells are table rows, with the
+      short label lines wrapped above them: role "table", one block per row.
+    """
     if not plines:
         return []
-    sizes = [ln["size"] for ln in plines]
+    body = [ln for ln in plines if not ln.get("rotated")]
+    out: list[RawLine] = [RawLine(ln["text"], page=pno, break_before=True, whole=True, role="header", size=round(ln["size"], 2)) for ln in plines if ln.get("rotated")]
+    if not body:
+        return out
+    sizes = [ln["size"] for ln in body]
     body_size = statistics.median(sizes) if sizes else 0
-    gaps = [plines[i]["top"] - plines[i - 1]["bottom"] for i in range(1, len(plines))]
+    gaps = [body[i]["top"] - body[i - 1]["bottom"] for i in range(1, len(body))]
     normal_gap = statistics.median(gaps) if gaps else 0
-    lefts = sorted(ln["x0"] for ln in plines)
+    lefts = sorted(ln["x0"] for ln in body)
     margin = lefts[len(lefts) // 10] if lefts else 0
-    out: list[RawLine] = []
-    for i, ln in enumerate(plines):
+    n = len(body)
+    roles = ["body"] * n
+    # tables: numeric rows, then the short label/header lines stacked right above them
+    rows = [_numeric_cells(ln["text"]) >= 6 for ln in body]
+    if sum(rows) >= 3:
+        for i in range(n - 1, -1, -1):
+            if rows[i]:
+                roles[i] = "table"
+            elif i + 1 < n and roles[i + 1] == "table":
+                t = body[i]["text"].rstrip()
+                if len(t) < 80 and t[-1:] not in ".;:" and body[i]["size"] <= body[i + 1]["size"] + 0.5 and not _NOISE_RE.match(t):
+                    roles[i] = "table"
+    # footnotes: small type low on the page; a small mark at the margin opens one and the rest of the foot follows
+    in_note = False
+    for i, ln in enumerate(body):
+        if roles[i] == "table" or ln["top"] <= height * 0.25:
+            continue
+        small = bool(body_size) and ln["size"] < body_size * 0.85
+        mark = small and len(ln["text"].strip()) <= 3 and ln["x0"] <= margin + 20 and i + 1 < n and body[i + 1]["size"] > ln["size"] + 1
+        if (small and ln["top"] > height * 0.6) or mark:  # a small mark opens a note anywhere below the masthead
+            in_note = True
+        if in_note and not _NOISE_RE.match(ln["text"]):
+            roles[i] = "footnote"
+    prev_note_mark = False
+    for i, ln in enumerate(body):
         text = ln["text"]
         size = ln["size"]
         brk = i == 0
         if i > 0:
-            gap = ln["top"] - plines[i - 1]["bottom"]
+            gap = ln["top"] - body[i - 1]["bottom"]
             if gap > max(normal_gap * 1.6, normal_gap + 2.5):
                 brk = True
-            elif ln["x0"] > margin + 8 and plines[i - 1]["x0"] <= margin + 2:
-                brk = True  # first-line indent
-        role = "body"
-        if body_size and size < body_size * 0.85 and ln["top"] > height * 0.6:
-            role = "footnote"
-        out.append(RawLine(text, page=pno, break_before=brk, role=role, size=round(size, 2)))
+            elif ln["x0"] > margin + 8 and body[i - 1]["x0"] <= margin + 2 and not _HANGING_RE.match(body[i - 1]["text"]):
+                brk = True  # first-line indent (not the text after a hanging label: "27.  Notes ..." / "   towards ...")
+        role = roles[i]
+        if prev_note_mark and role == "footnote" and out and out[-1].role == "footnote":
+            out[-1].text = out[-1].text + " " + text  # "a" + "Inclusive of ..." -> "a Inclusive of ..."
+            prev_note_mark = False
+            continue
+        prev_note_mark = role == "footnote" and len(text.strip()) <= 3 and bool(body_size) and size < body_size * 0.85
+        if prev_note_mark:
+            brk = True
+        if role == "table" and out and out[-1].role == "table" and not brk and not rows[i - 1] and text[:1].islower():
+            out[-1].text = out[-1].text + " " + text  # a row label wrapped over two lines
+            continue
+        out.append(RawLine(text, page=pno, break_before=brk or role == "table", whole=role == "table", role=role, size=round(size, 2)))
     return out
 
 
