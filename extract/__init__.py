@@ -1,15 +1,181 @@
-"""Extraction: verbs, mandates, actors, targets, initiatives and citations per paragraph."""
+"""Extraction: verbs, mandates, actors, targets, initiatives and citations per paragraph.
+
+Public API (stable; the graph and the store read these):
+
+- `annotate(doc) -> Document`: fills, in place, every block's `verb`, `entities`,
+  `citations` and `mandates` (see `unkg.model`).  Entity types: actor, country,
+  initiative, target, quantity, date, document; entity `id` is a graph node id
+  (`actor:global-mechanism`, `country:KOR`, `initiative:changwon-initiative`,
+  `sdg:target:15.3`, `target:ldn`, `date:2023-06-02`, `document:HSP/EB.2024/INF/6`,
+  `quantity:<block id>:<start>`).  Citation ids: `decision:22/COP.15`,
+  `resolution:62/193`, `resolution:HSP/HA.2/Res.5`, `document:...`, `sdg:goal:11`,
+  `sdg:target:15.3`, `sdg:indicator:15.3.1`.
+- `extract.facts.initiative_facts(doc) -> list[Fact]`: initiative facts (LAUNCHED_BY ...).
+- `extract.pipeline.get_nlp(lang)`: the cached spaCy pipeline of a language.
+- `extract.vocab.load()`: the vocabulary (names of node ids: `load().name(id)`).
+"""
 
 from __future__ import annotations
 
-from unkg.model import Document
+import re
+from typing import Optional
 
+from unkg.model import Block, Citation, Document, Entity
+
+from . import mandates as _m
 from .verbs import leading_verb
+
+__all__ = ["annotate", "doc_org", "VOCABULARY_VERSION"]
+
+_ORG_BY_PREFIX = (("ICCD/", "unccd"), ("HSP/", "un-habitat"), ("UNEP/", "unep"), ("FCCC/", "unfccc"), ("A/", "ga"), ("E/", "ga"))
+_UNCCD_RE = re.compile(r"UNCCD|Desertification|荒漠化公约|CNULCD|CNULD|КБОООН|لمكافحة التصحر|désertification|Desertificación")
+_HABITAT_RE = re.compile(r"UN-Habitat|人居署|ONU-Habitat|ONU-Hábitat|ООН-Хабитат|موئل الأمم المتحدة")
+_DECISION_HEAD_RE = re.compile(r"^\s*(?:Decision|Décision|Decisión|Решение|المقرر|第)\s*(\d{1,3})\s*/\s*(COP|CRIC|CST)\s*\.\s*(\d{1,2})")
+_RES_HEAD_RE = re.compile(r"^\s*(\d{1,3})/(\d{1,4})\.\s")
+_SKIP_ZONES = {"toc"}
+
+
+def doc_org(doc: Document) -> Optional[str]:
+    """The organisation whose document this is: unccd, un-habitat, unep, unfccc, ga (or None)."""
+    sym = doc.symbol or ""
+    if sym.startswith("A/RES") or sym.startswith("E/RES"):
+        return "ga"
+    for prefix, org in _ORG_BY_PREFIX:
+        if sym.startswith(prefix):
+            return org
+    sample = " ".join(b.text for b in doc.blocks[:80])
+    u, h = len(_UNCCD_RE.findall(sample)), len(_HABITAT_RE.findall(sample))
+    if u or h:
+        return "unccd" if u >= h else "un-habitat"
+    return None
+
+
+def _doc_decision(doc: Document) -> Optional[str]:
+    m = re.match(r"^A/RES/(\d+)/(\d+)$", doc.symbol or "")
+    if m:
+        return f"resolution:{int(m.group(1))}/{int(m.group(2))}"
+    if doc.symbol and "/RES" in doc.symbol.upper():
+        return f"resolution:{doc.symbol}"
+    return None
+
+
+def _lang(b: Block, doc: Document) -> str:
+    return b.language or doc.language or "en"
 
 
 def annotate(doc: Document) -> Document:
     """Fill each block's annotations in place and return the document."""
-    for b in doc.blocks:
-        v = leading_verb(b.text, b.kind, b.level, b.language)
-        b.verb = v.printed if v else None
+    from .pipeline import SPANS_CIT, SPANS_DATE, SPANS_GAZ, SPANS_QTY, get_nlp
+    from .vocab import load
+
+    v = load()
+    org = doc_org(doc)
+    ctx = _m.Context(org=org, doc_decision=_doc_decision(doc))
+    recent: dict[str, str] = {}
+    blocks = [b for b in doc.blocks]
+    # one spaCy pass per language, in batches
+    by_lang: dict[str, list[int]] = {}
+    for i, b in enumerate(blocks):
+        vb = leading_verb(b.text, b.kind, b.level, b.language)
+        b.verb = vb.printed if vb else None
+        b.entities, b.citations, b.mandates = [], [], []
+        if b.zone in _SKIP_ZONES or not b.text.strip():
+            continue
+        by_lang.setdefault(_lang(b, doc), []).append(i)
+    sdocs: dict[int, object] = {}
+    for lang, idx in by_lang.items():
+        nlp = get_nlp(lang)
+        for i, sd in zip(idx, nlp.pipe([blocks[i].text for i in idx], batch_size=256)):
+            sdocs[i] = sd
+    self_symbol = f"document:{doc.symbol}" if doc.symbol else None
+    for i, b in enumerate(blocks):
+        sd = sdocs.get(i)
+        if sd is None:
+            continue
+        lang = _lang(b, doc)
+        text = b.text
+        actors: list[_m.Actor] = []
+        for sp in sd.spans[SPANS_GAZ]:
+            eid = sp.id_
+            typ = sp.label_
+            if typ == "ignore":
+                continue
+            if eid.startswith("@"):
+                eid = v.resolve_relative(eid, org, recent)
+            else:
+                kind = v.kinds.get(eid)
+                if kind:
+                    recent[kind] = eid
+            s, e = sp.start_char, sp.end_char
+            b.entities.append(Entity(type=typ, text=text[s:e], start=s, end=e, id=eid, name=v.name(eid)))
+            if typ == "actor":
+                actors.append(_m.Actor(s, e, eid, v.kinds.get(eid)))
+        cites: list[_m.Cite] = []
+        for f in sd.user_data.get("unkg_citations", []):
+            if f.id == self_symbol:
+                continue
+            b.citations.append(Citation(type=f.kind, id=f.id, text=f.text, start=f.start, end=f.end))
+            cites.append(_m.Cite(f.start, f.end, f.id, f.kind))
+            if f.kind.startswith("sdg_"):
+                b.entities.append(Entity(type="target", text=f.text, start=f.start, end=f.end, id=f.id, name=v.name(f.id) if f.kind == "sdg_goal" else f.id.split(":", 1)[1]))
+            elif f.kind == "document":
+                b.entities.append(Entity(type="document", text=f.text, start=f.start, end=f.end, id=f.id, name=f.id.split(":", 1)[1]))
+        for f in sd.user_data.get("unkg_quantities", []):
+            b.entities.append(Entity(type="quantity", text=f.text, start=f.start, end=f.end, id=f"quantity:{b.id}:{f.start}",
+                                     name=f.text, value=f.value, unit=f.unit, qualifier=(f.qualifier or None) and f.qualifier.lower(), value_max=f.value_max))
+        for f in sd.user_data.get("unkg_dates", []):
+            b.entities.append(Entity(type="date", text=f.text, start=f.start, end=f.end, id=f.id, name=f.id.split(":", 1)[1]))
+        b.entities.sort(key=lambda e: (e.start, e.end))
+        # document-level context for mandates
+        if b.kind in ("title", "heading"):
+            m = _DECISION_HEAD_RE.match(text)
+            if m:
+                ctx.doc_decision = f"decision:{int(m.group(1))}/{m.group(2)}.{int(m.group(3))}"
+            m = _RES_HEAD_RE.match(text)
+            if m and not ctx.doc_decision:
+                ctx.doc_decision = f"resolution:{int(m.group(1))}/{int(m.group(2))}"
+        if b.kind in ("preambular", "text") and len(text) < 80 and text.rstrip().endswith((",", "，", "،")) and actors:
+            ctx.issuer = actors[0].id
+        if b.kind in ("operative", "text"):
+            leading = None
+            if b.kind == "operative" and b.verb:
+                vb = leading_verb(text, b.kind, b.level, b.language)
+                pos = text.find(b.verb)
+                if vb is not None and pos >= 0:
+                    leading = (pos, b.verb, vb.en)
+            b.mandates = _m.block_mandates(text, lang, b.kind, actors, cites, leading, ctx, v.kinds)
+        for c in cites:
+            if c.type == "decision":
+                ctx.last_decision = c.id
+            elif c.type == "resolution":
+                ctx.last_resolution = c.id
+    _inherit_chapeaux(blocks, v.kinds)
     return doc
+
+
+_CHAPEAU_END = (":", "：", ":")
+
+
+def _inherit_chapeaux(blocks: list[Block], kinds: dict[str, str]) -> None:
+    children: dict[str, list[Block]] = {}
+    for b in blocks:
+        if b.parent:
+            children.setdefault(b.parent, []).append(b)
+    for b in blocks:
+        if not b.mandates or not b.text.rstrip().endswith(_CHAPEAU_END):
+            continue
+        kids = [k for k in children.get(b.id, []) if k.kind in ("operative", "text") and k.level > b.level]
+        if not kids:
+            continue
+        head = b.mandates.pop()
+        for k in kids:
+            own = [m for m in k.mandates if (m.start or 0) > 0]
+            lang = k.language or "en"
+            action = _m._clean_action(k.text, lang)
+            deadline, deadline_text = _m.find_deadline(k.text, lang, kinds.get(head.issuer or ""))
+            inherited = head.model_copy(update={
+                "action": action, "start": 0, "end": len(k.text), "chapeau": b.id,
+                "deadline": deadline or head.deadline, "deadline_text": deadline_text or head.deadline_text,
+                "condition": head.condition or _m.condition_of(k.text),
+            })
+            k.mandates = [inherited] + own

@@ -1,0 +1,362 @@
+"""Mandates: who is asked to do what, by when, by which decision.
+
+Rules (per block, in document order; `extract.annotate` drives them):
+
+- Operative paragraphs: the leading verb opens the first mandate; every further clause
+  opened by a mandate verb after ", and", ";", "并", "，" ... ("requests the secretariat ...
+  and invites Parties ...") opens another.  Every force class counts (decides, requests,
+  urges, invites, encourages, welcomes, notes ...).
+- Running text (reports): a request-class verb (request, invite, urge, encourage, call
+  upon, instruct, decide, recommend) followed by an actor is a mandate when the sentence
+  names its issuer before the verb: a body ("the Conference of the Parties requested the
+  secretariat", "全球机制...邀请国家缔约方") or a decision/resolution ("第 22/COP.15 号决定请
+  全球机制", "the same decision requests").  When the issuer is a decision or resolution,
+  every force class counts ("在第 2/5 号决议中，人居大会欢迎执行主任...").  Passives
+  ("Governments are urged to ...") take their addressees from the subject.
+- Addressees: the actors right after the verb, joined by "and", ",", "、", "和", "et", "y",
+  "и", "و" ("the secretariat and the Global Mechanism").
+- A chapeau ending in ":" with lettered or numbered children gives no mandate of its own;
+  each child inherits its verb, addressees, decision, issuer and condition, with the child's
+  text as action (`chapeau` = the chapeau block id).
+- `decision`: the decision/resolution cited before the verb, "the same decision" -> the last
+  one cited in the document, else the decision the document is (its symbol, or the last
+  heading "Decision 22/COP.15").
+- `deadline`: a reporting session ("at its sixteenth session", "供缔约方会议第十六届会议审议"
+  -> `COP.16`), a year ("by 2030", "2030年前" -> `2030`) or a date ("在 2023 年 6 月 2 日之前"
+  -> `2023-06-02`); `deadline_text` keeps the words.
+- `condition`: "subject to the availability of resources" and its translations ->
+  `subject to available resources`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from unkg.model import Mandate
+
+from .quantities import find_dates
+from .verb_lexicon import FORCE, LEXICON
+
+REQUEST_CLASS = {"request", "invite", "urge", "encourage", "call", "call upon", "instruct", "decide", "recommend", "mandate", "authorize", "entrust", "direct", "appeal"}
+
+_EN_VERBS = {
+    "decides": "decide", "decided": "decide", "requests": "request", "requested": "request", "invites": "invite",
+    "invited": "invite", "urges": "urge", "urged": "urge", "encourages": "encourage", "encouraged": "encourage",
+    "calls upon": "call upon", "called upon": "call upon", "calls on": "call upon", "called on": "call upon",
+    "recommends": "recommend", "recommended": "recommend", "welcomes": "welcome", "welcomed": "welcome",
+    "takes note": "take note", "took note": "take note", "notes": "note", "noted": "note", "instructs": "instruct",
+    "instructed": "instruct", "authorizes": "authorize", "authorized": "authorize", "approves": "approve",
+    "approved": "approve", "adopts": "adopt", "endorses": "endorse", "endorsed": "endorse", "appeals": "appeal",
+    "reaffirms": "reaffirm", "recognizes": "recognize", "emphasizes": "emphasize", "stresses": "stress",
+    "expresses": "express", "commends": "commend", "supports": "support", "mandates": "mandate",
+}
+_PRESENT_ONLY = {k for k in _EN_VERBS if not k.endswith("ed") and not k.startswith(("took", "called"))}
+
+
+def _alt(forms) -> str:
+    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+
+VERBS: dict[str, dict[str, str]] = {"en": _EN_VERBS}
+for _lang in ("fr", "es", "ru", "zh", "ar"):
+    VERBS[_lang] = {k: v for k, v in LEXICON[_lang].items() if not re.search(r"(ant|ando|iendo|я|ая)$", k) or _lang == "zh"}
+VERBS["zh"] = {k: v for k, v in VERBS["zh"].items() if k in {"决定", "请", "要求", "邀请", "吁请", "呼吁", "促请", "敦促", "鼓励", "欢迎", "注意到", "表示注意到", "核可", "批准", "建议", "授权", "责成"}}
+VERBS["zh"].update({"授权": "authorize", "责成": "instruct", "还请": "request", "又请": "request"})
+VERBS["fr"].update({"demande": "request", "invite": "invite", "engage": "urge", "encourage": "encourage"})
+VERBS["es"].update({"pide": "request", "solicita": "request", "invita": "invite", "insta": "urge", "alienta": "encourage"})
+VERBS["ar"].update({"يطلب": "request", "يدعو": "invite", "يحث": "urge", "يشجع": "encourage", "يرحب": "welcome"})
+
+_WB = {"en": (r"\b", r"\b"), "fr": (r"(?<!\w)", r"(?!\w)"), "es": (r"(?<!\w)", r"(?!\w)"), "ru": (r"(?<!\w)", r"(?!\w)"),
+       "ar": (r"(?<![^\s،,؛(])(?:و|ف)?", r"(?:\s+(?:أيضا|كذلك))?(?!\w)"), "zh": (r"(?<![申提聘宴敬恳报回邀吁促])", "")}
+VERB_RE = {lang: re.compile(_WB[lang][0] + "(" + _alt(forms) + ")" + _WB[lang][1], re.I if lang != "zh" else 0) for lang, forms in VERBS.items()}
+
+# what may stand between the verb and the first addressee, and between two addressees
+GAP = {
+    "en": r"(?:\s+|the\s+|all\s+|its\s+|relevant\s+|other\s+|also\s+)*",
+    "fr": r"(?:\s+|le\s+|la\s+|les\s+|l['’]|au\s+|aux\s+|à\s+|tous\s+|toutes\s+|également\s+|en\s+outre\s+)*",
+    "es": r"(?:\s+|a\s+|al\s+|la\s+|las\s+|los\s+|el\s+|todas\s+|todos\s+|también\s+)*",
+    "ru": r"(?:\s+|все\s+|всех\s+|также\s+)*",
+    "ar": r"(?:\s+|إلى\s+|جميع\s+|أيضا\s+)*",
+    "zh": r"(?:各|所有)?",
+}
+CONN = r"\s*(?:,|、|，|和|与|及|以及|或|and|et|y|e|и|و|as well as|ainsi que|así como|а также)?\s*(?:,\s*)?(?:and\s+)?"
+
+PASSIVE_RE = {
+    "en": re.compile(r"\b(?:are|is|were|was|be|being)\s+(?:also\s+|further\s+|strongly\s+)?(urged|invited|requested|encouraged|called upon|called on)\s+to\b", re.I),
+    "fr": re.compile(r"\b(?:sont|est)\s+(?:également\s+)?(invité(?:e)?s?|prié(?:e)?s?|encouragé(?:e)?s?|engagé(?:e)?s?|exhorté(?:e)?s?)\s+(?:à|de)\b", re.I),
+}
+_PASSIVE_EN = {"urged": "urge", "invited": "invite", "requested": "request", "encouraged": "encourage", "called upon": "call upon", "called on": "call upon"}
+_PASSIVE_FR = {"invit": "invite", "pri": "request", "encourag": "encourage", "engag": "urge", "exhort": "urge"}
+
+BOUNDARY_RE = {
+    "en": re.compile(r"(?:[,;:]\s*(?:and\s+)?|\s+and\s+)(?:(?:also|further|again|once again|strongly|in this regard,?|in that regard,?)\s+)*$", re.I),
+    "fr": re.compile(r"(?:[,;:]\s*(?:et\s+)?|\s+et\s+)(?:(?:également|en outre|aussi|de nouveau)\s+)*$", re.I),
+    "es": re.compile(r"(?:[,;:]\s*(?:y\s+|e\s+)?|\s+(?:y|e)\s+)(?:(?:también|además|asimismo)\s+)*$", re.I),
+    "ru": re.compile(r"(?:[,;:]\s*(?:и\s+)?|\s+и\s+)(?:(?:также|далее|вновь|настоятельно)\s+)*$", re.I),
+    "ar": re.compile(r"(?:[،,;؛:]\s*|\s+)(?:كما\s+)?$"),
+    "zh": re.compile(r"(?:[，；：,;:。]|并|又|还|同时|也|并且)(?:又|还|并|也|进一步|同时)?$"),
+}
+SENT_SPLIT = re.compile(r"(?<=[!?。！？；;])\s*|(?<=[.!?])\s+")
+SAME_DECISION_RE = re.compile(r"同一项?决定|该决定|the same decision|that decision|la même décision|cette décision|la misma decisión|esa decisión|том же решении|этом решении|المقرر نفسه|نفس المقرر", re.I)
+SAME_RESOLUTION_RE = re.compile(r"同一项?决议|该决议|the same resolution|that resolution|la même résolution|la misma resolución|той же резолюции|القرار نفسه", re.I)
+CONDITION_RE = re.compile(
+    r"[，,]?\s*(?:在资源允许的情况下|在有资源的情况下|subject to (?:the )?availability of (?:financial )?resources|subject to available resources"
+    r"|sous réserve de la disponibilité de ressources|sous réserve des ressources disponibles|con sujeción a la disponibilidad de recursos"
+    r"|en función de los recursos disponibles|при условии наличия ресурсов|رهنا بتوافر الموارد)\s*[，,]?", re.I)
+
+_ORD_EN = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
+           "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
+_ORD = {w: i + 1 for i, w in enumerate(_ORD_EN)}
+_ORD.update({f"twenty-{w}": 21 + i for i, w in enumerate(_ORD_EN[:9])})
+_ORD.update({w: i + 1 for i, w in enumerate(["première", "deuxième", "troisième", "quatrième", "cinquième", "sixième", "septième", "huitième",
+             "neuvième", "dixième", "onzième", "douzième", "treizième", "quatorzième", "quinzième", "seizième", "dix-septième", "dix-huitième", "dix-neuvième", "vingtième"])})
+_ORD.update({w: i + 1 for i, w in enumerate(["primer", "segundo", "tercer", "cuarto", "quinto", "sexto", "séptimo", "octavo", "noveno", "décimo",
+             "undécimo", "duodécimo", "decimotercer", "decimocuarto", "decimoquinto", "decimosexto", "decimoséptimo", "decimoctavo", "decimonoveno", "vigésimo"])})
+_ORD.update({w: i + 1 for i, w in enumerate(["первой", "второй", "третьей", "четвертой", "пятой", "шестой", "седьмой", "восьмой", "девятой", "десятой",
+             "одиннадцатой", "двенадцатой", "тринадцатой", "четырнадцатой", "пятнадцатой", "шестнадцатой", "семнадцатой", "восемнадцатой", "девятнадцатой", "двадцатой"])})
+_ORD.update({w: i + 1 for i, w in enumerate(["الأولى", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة", "العاشرة",
+             "الحادية عشرة", "الثانية عشرة", "الثالثة عشرة", "الرابعة عشرة", "الخامسة عشرة", "السادسة عشرة", "السابعة عشرة", "الثامنة عشرة", "التاسعة عشرة", "العشرين"])})
+_ORD_ALT = _alt(_ORD)
+_ZH_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def zh_number(s: str) -> Optional[int]:
+    if s.isdigit():
+        return int(s)
+    if not s or any(c not in "一二三四五六七八九十" for c in s):
+        return None
+    if "十" not in s:
+        return _ZH_NUM.get(s)
+    a, _, b = s.partition("十")
+    return (_ZH_NUM.get(a, 1) if a else 1) * 10 + (_ZH_NUM.get(b, 0) if b else 0)
+
+
+_BODY_WORDS = {"缔约方会议": "COP", "缔约方大会": "COP", "执行局": "EB", "人居大会": "HA", "审评委员会": "CRIC", "大会": "GA",
+               "Conference of the Parties": "COP", "Executive Board": "EB", "Assembly": "HA", "General Assembly": "GA"}
+SESSION_RES = [
+    re.compile(r"供(?P<body>缔约方会议|缔约方大会|执行局|人居大会|审评委员会)?第(?P<zord>[一二三四五六七八九十]+|\d+)届会议审议"
+               r"|(?:向|在)(?P<body2>缔约方会议|缔约方大会|执行局|人居大会|审评委员会)?第(?P<zord2>[一二三四五六七八九十]+|\d+)届会议(?:上)?(?:报告|提交|审议)"),
+    re.compile(r"(?:at|by|to|for consideration (?:at|by)|until|before)\s+(?:its|the|their)\s+(?P<ord>" + _ORD_ALT + r")\s+(?:regular\s+|ordinary\s+)?session(?:\s+of the (?P<body>Conference of the Parties|Executive Board|General Assembly|Assembly))?", re.I),
+    re.compile(r"(?:à|lors de)\s+(?:sa|la)\s+(?P<ord>" + _ORD_ALT + r")\s+session", re.I),
+    re.compile(r"(?:en|durante)\s+su\s+(?P<ord>" + _ORD_ALT + r")\s+(?:período de sesiones|reunión)", re.I),
+    re.compile(r"на\s+(?:своей|ее|его)\s+(?P<ord>" + _ORD_ALT + r")\s+сессии", re.I),
+    re.compile(r"في\s+دورت(?:ه|ها)\s+(?P<ord>" + _ORD_ALT + r")"),
+    re.compile(r"\b(?P<abody>COP|CRIC|CST)\s?(?P<num>\d{1,2})\b"),
+]
+YEAR_DEADLINE_RES = [
+    re.compile(r"(?:by|before|until|no later than)\s+(?:the end of\s+)?(?P<y>20\d\d)\b", re.I),
+    re.compile(r"(?:到|至|在)?\s*(?P<y>20\d\d)\s*年(?:底)?(?:前|以前|之前)"),
+    re.compile(r"(?:d['’]ici (?:à |la fin de )?|avant )(?P<y>20\d\d)\b", re.I),
+    re.compile(r"(?:para|antes de|a más tardar en)\s+(?P<y>20\d\d)\b", re.I),
+    re.compile(r"(?:к|до)\s+(?P<y>20\d\d)\s+год", re.I),
+    re.compile(r"بحلول\s+(?:عام\s+)?(?P<y>20\d\d)"),
+]
+DATE_DEADLINE_RE = re.compile(r"(?:by|before|no later than|avant le|d['’]ici au|antes del|a más tardar el|до|к)\s+$|^\s*(?:之前|以前|前)", re.I)
+
+
+@dataclass
+class Actor:
+    start: int
+    end: int
+    id: str
+    kind: Optional[str] = None
+
+
+@dataclass
+class Cite:
+    start: int
+    end: int
+    id: str
+    type: str
+
+
+def _session(body: Optional[str], num: int, issuer_kind: Optional[str]) -> str:
+    b = _BODY_WORDS.get(body or "", None) if body else None
+    if not b:
+        b = {"cop": "COP", "executive-board": "EB", "assembly": "HA", "ga": "GA"}.get(issuer_kind or "", "COP" if issuer_kind is None else "session")
+    return f"{b}.{num}"
+
+
+def find_deadline(text: str, lang: str, issuer_kind: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    for rx in SESSION_RES:
+        m = rx.search(text)
+        if not m:
+            continue
+        gd = m.groupdict()
+        if gd.get("abody"):
+            return f"{gd['abody']}.{int(gd['num'])}", m.group(0)
+        if gd.get("zord") or gd.get("zord2"):
+            n = zh_number(gd.get("zord") or gd["zord2"])
+            gd["body"] = gd.get("body") or gd.get("body2")
+        else:
+            n = _ORD.get(gd["ord"].lower()) or _ORD.get(gd["ord"])
+        if n:
+            return _session(gd.get("body"), n, issuer_kind), m.group(0)
+    for d in find_dates(text, lang):
+        before, after = text[max(0, d.start - 20):d.start], text[d.end:d.end + 4]
+        if d.id.count("-") == 2 and (DATE_DEADLINE_RE.search(before) or DATE_DEADLINE_RE.search(after)):
+            return d.id.split(":", 1)[1], (before.split()[-1] + " " if before.split() and lang != "zh" else "") + d.text + (after[:2] if lang == "zh" else "")
+    for rx in YEAR_DEADLINE_RES:
+        m = rx.search(text)
+        if m:
+            return m.group("y"), m.group(0).strip()
+    return None, None
+
+
+def addressees_after(text: str, pos: int, actors: list[Actor], lang: str) -> tuple[list[str], int]:
+    """The actors listed right after position `pos` and the end of the list."""
+    gap = re.compile(GAP.get(lang, GAP["en"]) + r"$", re.I)
+    conn = re.compile(CONN + GAP.get(lang, GAP["en"]) + r"$", re.I)
+    out: list[str] = []
+    end = pos
+    for a in actors:
+        if a.start < end:
+            continue
+        between = text[end:a.start]
+        if (gap if not out else conn).match(between):
+            if a.id not in out:
+                out.append(a.id)
+            end = a.end
+        else:
+            break
+    return out, end
+
+
+def _clean_action(s: str, lang: str) -> str:
+    s = CONDITION_RE.sub(" ", s)
+    s = s.strip()
+    s = re.sub(r"^(?:[,，:：]\s*)?(?:to|de|d['’]|à|que|a|чтобы)\s+", "", s, flags=re.I) if lang != "zh" else s.lstrip("，,：: ")
+    s = re.sub(r"(?:[;；,，.。]|\s+and|\s+et|\s+y)\s*$", "", s.strip()).strip()
+    return s
+
+
+def condition_of(s: str) -> Optional[str]:
+    return "subject to available resources" if CONDITION_RE.search(s) else None
+
+
+def _verb_en(lang: str, printed: str) -> str:
+    if lang == "en":
+        return _EN_VERBS.get(printed.lower(), printed.lower())
+    forms = VERBS.get(lang, {})
+    low = printed.lower()
+    for k, v in forms.items():
+        if k.lower() == low:
+            return v
+    return low
+
+
+@dataclass
+class Trigger:
+    start: int  # clause start (verb start)
+    vend: int
+    printed: str
+    en: str
+    addressees: list[str]
+    aend: int
+    passive: bool = False
+
+
+def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: list[Cite], leading: Optional[tuple[int, str, str]]) -> list[Trigger]:
+    """Mandate verbs in a block: the leading verb (operative), later clause verbs, verbs
+    with an addressee in running text, passives."""
+    out: list[Trigger] = []
+    if leading is not None:
+        s, printed, en = leading
+        ad, aend = addressees_after(text, s + len(printed), actors, lang)
+        out.append(Trigger(s, s + len(printed), printed, en, ad, aend))
+    rx = VERB_RE.get(lang)
+    if rx is not None:
+        for m in rx.finditer(text):
+            s, e = m.span(1)
+            if out and s < out[-1].vend:
+                continue
+            printed = m.group(1)
+            en = _verb_en(lang, printed)
+            ad, aend = addressees_after(text, e, actors, lang)
+            before = text[:s]
+            boundary = bool(BOUNDARY_RE[lang].search(before)) if lang in BOUNDARY_RE else False
+            if kind == "operative":
+                present = lang != "en" or printed.lower() in _PRESENT_ONLY
+                if not (boundary and present) and not ad:
+                    continue
+                if not boundary and not present:
+                    continue
+            else:
+                if not ad:
+                    continue
+            out.append(Trigger(s, e, printed, en, ad, aend))
+    prx = PASSIVE_RE.get(lang)
+    if prx is not None:
+        for m in prx.finditer(text):
+            word = m.group(1).lower()
+            en = _PASSIVE_EN.get(word) if lang == "en" else next((v for k, v in _PASSIVE_FR.items() if word.startswith(k)), "request")
+            sent_start = max([0] + [mm.end() for mm in SENT_SPLIT.finditer(text[:m.start()])])
+            ad = [a.id for a in actors if sent_start <= a.start and a.end <= m.start()]
+            if ad:
+                out.append(Trigger(m.start(1), m.end(1), m.group(1), en, list(dict.fromkeys(ad)), m.end(), passive=True))
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+@dataclass
+class Context:
+    """What a block's mandates inherit from the document so far."""
+
+    org: Optional[str] = None
+    doc_decision: Optional[str] = None
+    issuer: Optional[str] = None
+    last_decision: Optional[str] = None
+    last_resolution: Optional[str] = None
+
+
+def block_mandates(text: str, lang: str, kind: str, actors: list[Actor], cites: list[Cite], leading: Optional[tuple[int, str, str]],
+                   ctx: Context, actor_kinds: dict[str, str]) -> list[Mandate]:
+    triggers = find_triggers(text, lang, kind, actors, cites, leading)
+    out: list[Mandate] = []
+    for i, t in enumerate(triggers):
+        clause_end = triggers[i + 1].start if i + 1 < len(triggers) else len(text)
+        sent_start = max([0] + [m.end() for m in SENT_SPLIT.finditer(text[:t.start])])
+        before = text[sent_start:t.start]
+        decision = None
+        issuer = None
+        cited = [c for c in cites if sent_start <= c.start and c.end <= t.start and c.type in ("decision", "resolution")]
+        if cited:
+            decision = cited[-1].id
+        elif SAME_DECISION_RE.search(before):
+            decision = ctx.last_decision
+        elif SAME_RESOLUTION_RE.search(before):
+            decision = ctx.last_resolution
+        subj = [a for a in actors if sent_start <= a.start and a.end <= t.start]
+        if t.passive:
+            issuer = ctx.issuer
+        elif subj:
+            issuer = subj[0].id
+        if kind == "operative":
+            decision = decision or ctx.doc_decision
+            issuer = issuer if (issuer and kind != "operative") else ctx.issuer
+        else:
+            if not t.passive:
+                if not (decision or issuer or (i > 0 and out)):
+                    continue
+                if t.en not in REQUEST_CLASS and not decision:
+                    continue
+            if i > 0 and out and not decision:
+                decision = out[-1].decision
+                issuer = issuer or out[-1].issuer
+        # the action ends with the clause; in running text with the sentence too
+        body_end = clause_end
+        if kind != "operative":
+            m = re.search(r"[.。!?！？](?:\s|$)", text[t.aend:clause_end])
+            if m:
+                body_end = t.aend + m.start()
+        raw_action = text[t.aend:body_end]
+        action = _clean_action(raw_action, lang)
+        scope = text[t.aend:clause_end]
+        ikind = actor_kinds.get(issuer or "", None)
+        deadline, deadline_text = find_deadline(scope, lang, ikind)
+        out.append(Mandate(verb=t.printed, verb_en=t.en, force=FORCE.get(t.en, "other"), addressees=t.addressees, action=action,
+                           deadline=deadline, deadline_text=deadline_text, decision=decision, issuer=issuer,
+                           condition=condition_of(raw_action), start=t.start, end=body_end))
+    return out

@@ -1,0 +1,186 @@
+"""spaCy pipelines per UN language, built once and cached.
+
+`get_nlp(lang)` returns `spacy.blank(lang)` (Chinese with a jieba segmenter that loads the
+UN user dictionary into its own `jieba.Tokenizer`, so the process-wide jieba used
+elsewhere is left alone) followed by four rule components registered as spaCy factories:
+
+- `unkg_gazetteer`: two `PhraseMatcher`s (case-sensitive for names, case-insensitive for
+  lower-case aliases) over the vocabulary of `extract.vocab`; longest match wins.
+  Spans in `doc.spans["unkg_gazetteer"]`, `label_` = type, `id_` = node id (or a relative
+  id such as `@secretariat`, resolved per document later).
+- `unkg_citations`: decisions, resolutions, document symbols and SDG goals, targets and
+  indicators (`extract.citations`), in `doc.spans["unkg_citations"]`.
+- `unkg_quantities`: numbers with a unit (`extract.quantities`), in `doc.spans["unkg_quantities"]`.
+- `unkg_dates`: dates in six languages, in `doc.spans["unkg_dates"]`.
+
+Span extension `._.unkg` carries the extra values (normalized id, value, unit ...).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans, get_words_and_spaces, registry
+
+from . import citations as _cit
+from . import quantities as _qty
+from .vocab import LANGS, load
+
+if not Span.has_extension("unkg"):
+    Span.set_extension("unkg", default=None)
+
+SPANS_GAZ, SPANS_CIT, SPANS_QTY, SPANS_DATE = "unkg_gazetteer", "unkg_citations", "unkg_quantities", "unkg_dates"
+
+
+class JiebaTokenizer:
+    """Chinese word segmentation with a private jieba instance and the UN user dictionary."""
+
+    def __init__(self, vocab, words: list[str], hmm: bool = False):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.vocab = vocab
+        self.hmm = hmm
+        self.jb = jieba.Tokenizer()
+        self.jb.initialize()
+        for w in words:
+            self.jb.add_word(w, freq=2_000_000)
+
+    def __call__(self, text: str) -> Doc:
+        words = [w for w in self.jb.cut(text, HMM=self.hmm) if w]
+        words, spaces = get_words_and_spaces(words, text)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    # spaCy serialisation hooks (the tokenizer is rebuilt from the vocabulary, nothing to save)
+    def to_bytes(self, **kw):  # pragma: no cover
+        return b""
+
+    def from_bytes(self, data, **kw):  # pragma: no cover
+        return self
+
+
+@registry.tokenizers("unkg.jieba_tokenizer.v1")
+def create_jieba_tokenizer(hmm: bool = False):
+    def make(nlp):
+        return JiebaTokenizer(nlp.vocab, load().zh_words, hmm=hmm)
+
+    return make
+
+
+class Gazetteer:
+    def __init__(self, nlp: Language, lang: str):
+        v = load()
+        self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.types: dict[str, str] = {}
+        cased: dict[str, list[str]] = {}
+        lower: dict[str, list[str]] = {}
+        for p in v.patterns.get(lang, []):
+            self.types[p.id] = p.type
+            if p.cased or lang == "zh":
+                forms = {p.alias}
+                if p.alias[:1].islower():
+                    forms.add(p.alias[:1].upper() + p.alias[1:])
+                cased.setdefault(p.id, []).extend(forms)
+            else:
+                lower.setdefault(p.id, []).append(p.alias)
+        for table, matcher in ((cased, self.cased), (lower, self.lower)):
+            texts = [(k, a) for k, aliases in table.items() for a in aliases]
+            docs = list(nlp.tokenizer.pipe([a for _, a in texts])) if hasattr(nlp.tokenizer, "pipe") else [nlp.tokenizer(a) for _, a in texts]
+            grouped: dict[str, list[Doc]] = {}
+            for (k, _), d in zip(texts, docs):
+                grouped.setdefault(k, []).append(d)
+            for k, ds in grouped.items():
+                matcher.add(k, ds)
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings = doc.vocab.strings
+        spans = []
+        for matcher in (self.cased, self.lower):
+            for match_id, s, e in matcher(doc):
+                key = strings[match_id]
+                spans.append(Span(doc, s, e, label=self.types.get(key, "actor"), span_id=key))
+        doc.spans[SPANS_GAZ] = filter_spans(spans)
+        return doc
+
+
+@Language.factory("unkg_gazetteer", default_config={"lang": "en"})
+def make_gazetteer(nlp: Language, name: str, lang: str):
+    return Gazetteer(nlp, lang)
+
+
+def _char_spans(doc: Doc, items, key: str) -> Doc:
+    spans = []
+    for it in items:
+        sp = doc.char_span(it.start, it.end, label=it.kind, alignment_mode="expand")
+        if sp is None:
+            continue
+        sp = Span(doc, sp.start, sp.end, label=it.kind, span_id=it.id)
+        spans.append(sp)
+    doc.spans[key] = spans
+    return doc
+
+
+class CitationFinder:
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, doc: Doc) -> Doc:
+        items = _cit.find(doc.text, self.lang)
+        doc.user_data["unkg_citations"] = items
+        return _char_spans(doc, items, SPANS_CIT)
+
+
+@Language.factory("unkg_citations", default_config={"lang": "en"})
+def make_citations(nlp: Language, name: str, lang: str):
+    return CitationFinder(lang)
+
+
+class QuantityFinder:
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, doc: Doc) -> Doc:
+        items = _qty.find_quantities(doc.text, self.lang)
+        doc.user_data["unkg_quantities"] = items
+        return _char_spans(doc, items, SPANS_QTY)
+
+
+@Language.factory("unkg_quantities", default_config={"lang": "en"})
+def make_quantities(nlp: Language, name: str, lang: str):
+    return QuantityFinder(lang)
+
+
+class DateFinder:
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, doc: Doc) -> Doc:
+        items = _qty.find_dates(doc.text, self.lang)
+        doc.user_data["unkg_dates"] = items
+        return _char_spans(doc, items, SPANS_DATE)
+
+
+@Language.factory("unkg_dates", default_config={"lang": "en"})
+def make_dates(nlp: Language, name: str, lang: str):
+    return DateFinder(lang)
+
+
+@lru_cache(maxsize=None)
+def get_nlp(lang: str | None) -> Language:
+    """The cached pipeline for a UN language (anything else falls back to English)."""
+    lang = lang if lang in LANGS else "en"
+    if lang == "zh":
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "unkg.jieba_tokenizer.v1"}}})
+    else:
+        nlp = spacy.blank(lang)
+    nlp.add_pipe("unkg_gazetteer", config={"lang": lang})
+    nlp.add_pipe("unkg_citations", config={"lang": lang})
+    nlp.add_pipe("unkg_quantities", config={"lang": lang})
+    nlp.add_pipe("unkg_dates", config={"lang": lang})
+    return nlp

@@ -1,0 +1,137 @@
+"""Quantities with a unit ("4.5亿公顷" -> 450000000 ha, "more than 100 countries") and dates.
+
+Units are a closed list (`UNITS`): ha, km2, km, USD, RMB, percent, country, participant,
+person, tree, city, partner, member.  Scale words are read in six languages (million,
+billion, 万, 亿, millions, milliards, millones, млн, млрд, مليون, مليار); a qualifier
+("more than", "超过", "近", "plus de" ...) and a range upper bound ("40-50 billion") are kept.
+Quantity ids are per mention (`quantity:<value>:<unit>` is the value; the store keeps the
+block), dates are `date:YYYY[-MM[-DD]]`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .citations import Found
+
+_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_NUM2 = r"(?:\s*[-–]\s*(?P<num2>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?))?"
+_SCALE = {
+    "thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12,
+    "milliard": 1e9, "milliards": 1e9, "mil": 1e3, "millón": 1e6, "millones": 1e6, "mil millones": 1e9,
+    "тыс.": 1e3, "тыс": 1e3, "млн": 1e6, "млрд": 1e9, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6,
+    "миллиард": 1e9, "миллиарда": 1e9, "миллиардов": 1e9, "مليون": 1e6, "مليار": 1e9,
+    "万": 1e4, "亿": 1e8, "百万": 1e6, "千万": 1e7, "万亿": 1e12,
+}
+_SCALE_RE = r"(?:\s*(?P<scale>mil millones|thousand|millions?|billions?|trillion|milliards?|millones|millón|тыс\.?|млн|млрд|миллиард(?:а|ов)?|миллион(?:а|ов)?|مليون|مليار))?"
+UNITS = {
+    "ha": r"hectares?|ha\b|公顷|hectáreas?|гектар(?:а|ов)?|هكتار",
+    "km2": r"s\w*are kilomet(?:er|re)s|km2|km²|平方公里|kilomètres carrés|kilómetros cuadrados|квадратных километров|кв\.\s?км",
+    "km": r"kilomet(?:er|re)s?\b|km\b|公里|kilomètres|kilómetros|километр(?:а|ов)?",
+    "USD": r"美元|US dollars|dollars|dólares|долл(?:\.|аров)\s*США|دولار",
+    "RMB": r"元人民币|人民币|元",
+    "percent": r"%|per ?cent\b|pour cent|por ciento|процент(?:а|ов)?|في المائة",
+    "country": r"(?:个)?(?:国家|参与国)|countries|pays|países|стран(?:ы)?|بلد(?:ا|ان)?",
+    "participant": r"(?:名)?参与者|participants|delegates|participantes|участник(?:а|ов)",
+    "person": r"(?:万)?人(?![民口居士员工])|people|persons|individuals|farmers|personnes|personas|человек",
+    "tree": r"(?:棵)?树|trees|arbres|árboles|деревьев",
+    "city": r"(?:个)?城市|cities|villes|ciudades|город(?:а|ов)?",
+    "partner": r"(?:个)?合作伙伴|partners|partenaires|asociados|партнер(?:а|ов)",
+    "member": r"(?:名)?成员|members|membres|miembros|член(?:а|ов)",
+}
+_UNIT_RE = "|".join(f"(?P<u_{k}>{v})" for k, v in UNITS.items())
+_QUAL = r"(?P<qual>more than|over|about|around|approximately|nearly|almost|up to|at least|some|less than|fewer than|超过|逾|约|近|大约|至少|不到|多达|plus de|environ|près de|au moins|más de|unos|alrededor de|casi|al menos|более|около|почти|свыше|не менее|أكثر من|حوالي|نحو)?\s*"
+_CURRENCY_BEFORE = r"(?P<cur>USD|US\$|\$|RMB|€|EUR)\s?"
+QTY_RE = re.compile(
+    r"(?<![0-9A-Za-z.,])" + _QUAL + r"(?:" + _CURRENCY_BEFORE + r")?" + _NUM + _NUM2 + _SCALE_RE
+    + r"(?P<zscale>\s*(?:万亿|千万|百万|万|亿))?(?P<more>\s*(?:多|余))?"
+    + r"(?:\s*(?:(?P<adj>local|leading|new|member|participating|additional)\s+)?(?P<unit>" + _UNIT_RE + r"))?",
+    re.I,
+)
+_EN_ADJ_OK = {"local", "leading", "new", "member", "participating", "more", "additional"}
+
+
+def _num(s: Optional[str]) -> Optional[float]:
+    if not s:
+        return None
+    return float(s.replace(",", ""))
+
+
+def find_quantities(text: str, lang: str = "en") -> list[Found]:
+    if not re.search(r"\d", text):
+        return []
+    out: list[Found] = []
+    for m in QTY_RE.finditer(text):
+        unit = None
+        if m.group("unit"):
+            unit = next(k for k in UNITS if m.group("u_" + k))
+        cur = m.group("cur")
+        if cur:
+            unit = "RMB" if cur == "RMB" else "USD" if cur in ("USD", "US$", "$") else "EUR"
+        if not unit:
+            continue
+        num = m.group("num")
+        # a bare year or a list label is not a quantity
+        if unit in ("country", "city", "partner", "member", "person", "participant", "tree") and re.fullmatch(r"(19|20)\d\d", num) and lang != "zh":
+            continue
+        scale = 1.0
+        if m.group("scale"):
+            scale *= _SCALE.get(m.group("scale").lower(), 1.0)
+        if m.group("zscale"):
+            scale *= _SCALE.get(m.group("zscale").strip(), 1.0)
+        if unit == "person" and m.group("u_person") and m.group("u_person").startswith("万"):
+            scale *= 1e4
+        value = _num(num) * scale
+        vmax = _num(m.group("num2"))
+        value_max = vmax * scale if vmax is not None else None
+        start = m.start("qual") if m.group("qual") else (m.start("cur") if cur else m.start("num"))
+        end = m.end()
+        qual = m.group("qual") or (m.group("more").strip() if m.group("more") else None)
+        v = int(value) if value == int(value) else value
+        out.append(Found(start, end, "quantity", f"quantity:{v}:{unit}", text[start:end], value=value, unit=unit,
+                         qualifier=qual, value_max=value_max))
+    return out
+
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "janvier": 1, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7, "августа": 8,
+    "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "مايو": 5, "يونيه": 6, "يونيو": 6, "يوليه": 7, "يوليو": 7,
+    "أغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+}
+_MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
+DATE_RES = [
+    re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?:(?P<m>1[0-2]|[1-9])\s*月\s*(?:(?P<d>3[01]|[12]\d|[1-9])\s*日)?)?"),
+    re.compile(r"(?<!\d)(?P<d>3[01]|[12]\d|0?[1-9])(?:er)?(?:\s*(?:[-–]|to|au|al|a|по)\s*\d{1,2})?\s+(?:de\s+)?(?P<mon>" + _MON + r")\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)", re.I),
+    re.compile(r"(?P<mon>" + _MON + r")\s+(?P<d>3[01]|[12]\d|[1-9])(?:\s*[-–]\s*\d{1,2})?,\s*(?P<y>(?:19|20)\d\d)", re.I),
+    re.compile(r"(?P<mon>" + _MON + r")\s+(?:de\s+|of\s+)?(?P<y>(?:19|20)\d\d)", re.I),
+    re.compile(r"\b(?:in|by|since|from|until|before|after|en|d'ici|hasta|para|к|в|до|с)\s+(?P<y>(?:19|20)\d\d)\b(?![-–/]\d)"),
+]
+
+
+def find_dates(text: str, lang: str = "en") -> list[Found]:
+    if not re.search(r"(?:19|20)\d\d", text):
+        return []
+    out: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for rx in DATE_RES:
+        for m in rx.finditer(text):
+            s, e = m.span()
+            if any(s < b and a < e for a, b in taken):
+                continue
+            gd = m.groupdict()
+            y = gd["y"]
+            mon = gd.get("m") or (_MONTHS.get(gd["mon"].lower()) if gd.get("mon") else None)
+            d = gd.get("d")
+            iso = y + (f"-{int(mon):02d}" if mon else "") + (f"-{int(d):02d}" if (mon and d) else "")
+            taken.append((s, e))
+            out.append(Found(s, e, "date", f"date:{iso}", text[s:e]))
+    out.sort(key=lambda f: f.start)
+    return out
