@@ -35,6 +35,7 @@ RESOLUTION_TITLE_RE = re.compile(r"^[ \t]*(?P<num>\d{1,4}/(?:\d{1,4}|[A-Z]{2,5}\
 CHAPEAU_RE = re.compile(
     r"""^[ \t]*(?:
         The\s+(?:General\s+Assembly|Conference\s+of\s+the\s+Parties|Economic\s+and\s+Social\s+Council|Security\s+Council|Human\s+Rights\s+Council|United\s+Nations\s+Environment\s+Assembly|Executive\s+Board|Governing\s+Council|Commission\s+on\s+[A-Z][\w\s]+|Committee\s+[\w\s]+|Parties\s+to\s+this\s+Convention|(?:[A-Z][\w\-]*|of|the|and|on|for|to)(?:\s+(?:[A-Z][\w\-]*|of|the|and|on|for|to)){0,8})\s*,
+      | The\s+(?:General\s+Assembly|Conference\s+of\s+the\s+Parties|Economic\s+and\s+Social\s+Council|Security\s+Council|Human\s+Rights\s+Council)  # comma lost in conversion
       | L[’']Assemblée\s+générale\s*, | La\s+Conférence\s+des\s+Parties\s*, | Le\s+Conseil\s+[\w\s]+, | Les\s+Parties\s+à\s+la\s+présente\s+Convention\s*,
       | La\s+Asamblea\s+General\s*, | La\s+Conferencia\s+de\s+las\s+Partes\s*, | El\s+Consejo\s+[\w\s]+, | Las\s+Partes\s+en\s+la\s+presente\s+Convención\s*,
       | Генеральная\s+Ассамблея\s*, | Конференция\s+Сторон\s*, | [А-Я][а-я]+\s+Совет\s*, | Стороны\s+настоящей\s+Конвенции\s*,

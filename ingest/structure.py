@@ -184,6 +184,8 @@ def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool) -> bool:
     min_len = 20 if cjk else 40
     if gap and len(cur_t) >= min_len:
         return True
+    if not cjk and len(cur_t) >= 150 and _NUM_LABEL_RE.match(cur_t) and cur_t[-1].isalpha():
+        return True  # a numbered paragraph never ends mid-sentence: a page break in text converted from PDF
     if cjk and len(cur_t) >= 40 and "，" in cur_t and (is_cjk(first) or first.isdigit()):
         return True  # a Chinese sentence does not end without 。；：
     return line_mode and not cjk and (len(cur_t) >= 100 or len(cur.lines[-1]) >= 45 or len(cur.lines[-1]) <= 4 or len(text) <= 4)
@@ -234,7 +236,65 @@ def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
         cur.add(text)
         if cur.role == "body" and not _is_note(cur):
             last_body = cur
-    return paras
+    return split_glued_labels(paras)
+
+
+# words after which "9." is a reference ("article 9."), not the next paragraph's label
+_REF_WORDS = {
+    "article", "articles", "paragraph", "paragraphs", "para", "paras", "resolution", "resolutions", "decision", "decisions",
+    "chapter", "section", "annex", "no", "goal", "goals", "target", "targets", "principle", "principles", "page", "pages",
+    "rule", "rules", "item", "items", "part", "recommendation", "recommendations", "table", "figure", "box", "step", "vol", "volume", "cap", "regulation",
+}
+_UNNUMBERED_OP_RE = re.compile(r"^(?:(?:Also|Further|Furthermore|Again|Once\s+again|Strongly|Urgently|Hereby)\s+)?[A-Z][a-z]{2,}(?:es|s)\s+(?:its|the|that|to|all|with|on|upon|further|also|a|an|Member|States|Governments)\b")
+_NUM_LABEL_RE = re.compile(r"^\s*(\d{1,3})[.)]\s")
+
+
+def split_glued_labels(paras: list[Para]) -> list[Para]:
+    """Split paragraphs that swallowed the next numbered paragraph (text converted from PDF).
+
+    "... Pact for the Future. 16 9. We note ..." becomes two paragraphs when 9 is
+    exactly the number expected next; "article 9. The" is left alone.
+    """
+    out: list[Para] = []
+    expected: Optional[int] = None
+    for p in paras:
+        pieces = [p]
+        if p.role == "body" and not p.whole or p.role == "body" and len(p.text) > 200:
+            pieces = []
+            rest = p
+            while True:
+                m0 = _NUM_LABEL_RE.match(rest.text)
+                nxt = int(m0.group(1)) + 1 if m0 else expected
+                cut = _glued_cut(rest.text, nxt) if nxt else None
+                if cut is None and nxt and not m0:  # the expected label itself may be lost in conversion: allow the one after
+                    nxt += 1
+                    cut = _glued_cut(rest.text, nxt)
+                if cut is None:
+                    pieces.append(rest)
+                    break
+                head, tail = rest.text[:cut].rstrip(), rest.text[cut:].lstrip()
+                pieces.append(Para(lines=[head], page=rest.page, role=rest.role, heading_level=rest.heading_level, whole=rest.whole, after_gap=rest.after_gap, text=head))
+                rest = Para(lines=[tail], page=rest.page, role=rest.role, whole=rest.whole, text=tail)
+                expected = nxt
+        for q in pieces:
+            m = _NUM_LABEL_RE.match(q.text)
+            if m and q.role == "body":
+                expected = int(m.group(1)) + 1
+            out.append(q)
+    return out
+
+
+def _glued_cut(text: str, n: int) -> Optional[int]:
+    """Where label `n.` starts a new paragraph inside `text`, if it does."""
+    for m in re.finditer(rf"(?<=\s){n}\.\s+(?=[A-Z\u2018\u201c\"(])", text):
+        before = text[: m.start()].rstrip()
+        if len(before) < 15:
+            continue
+        prev_word = re.sub(r"[^\w]", "", before.split()[-1].lower()) if before.split() else ""
+        if prev_word in _REF_WORDS or before.endswith(("No.", "para.", "paras.", "art.", "p.", "pp.")):
+            continue
+        return m.start()
+    return None
 
 
 def _is_note_line(line: RawLine) -> bool:
@@ -274,6 +334,7 @@ class _State:
     last_heading: Optional[str] = None
     last_level1: Optional[str] = None
     last_level2: Optional[str] = None
+    open_chapeau: bool = False  # the last numbered paragraph ended with ":" (sub-paragraphs follow)
 
 
 def _is_heading_like(text: str) -> bool:
@@ -345,6 +406,7 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
                 if st.in_resolution:
                     st.seen_operative = True
                 st.last_alpha = None
+                st.open_chapeau = text.rstrip().endswith(":")
             else:
                 raw = label.strip("()").rstrip(")")
                 level = 2 if lk == "bullet" else _sub_level(raw, st.last_alpha)
@@ -362,8 +424,14 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
             kind, zone = "text", "back"
         elif st.in_resolution and not st.seen_operative:
             kind = "heading" if _is_heading_like(text) and len(text) < 60 and not text.endswith(",") and _next_is_body(paras, i) else "preambular"
+            if kind == "preambular" and text.endswith(".") and _UNNUMBERED_OP_RE.match(text) and not any(LABEL_RE.match(q.text) for q in paras[i + 1 : i + 3]):
+                kind, level = "operative", 1  # the single, unnumbered operative paragraph ("Adopts the ... annexed to the present resolution.")
+                st.seen_operative = True
         elif st.in_resolution:
             kind = "heading" if _is_heading_like(text) else "text"
+            if kind == "text" and _UNNUMBERED_OP_RE.match(text) and text[-1:] in ".;" and len(text) > 40:
+                # an operative paragraph (or a sub-paragraph under "... in this regard:") whose label was lost in conversion
+                kind, level = "operative", 2 if st.open_chapeau else 1
         elif st.body_started or len(text) > 200:
             st.body_started, zone = True, "body"
             kind = "heading" if _is_heading_like(text) and len(text) < 90 and _next_is_body(paras, i) else "text"
