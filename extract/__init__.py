@@ -110,6 +110,15 @@ def annotate(doc: Document) -> Document:
             b.entities.append(Entity(type=typ, text=text[s:e], start=s, end=e, id=eid, name=v.name(eid)))
             if typ == "actor":
                 actors.append(_m.Actor(s, e, eid, v.kinds.get(eid)))
+        gaz = [(e.start, e.end, e.type) for e in b.entities]
+        for f in sd.user_data.get("unkg_orgs", []):
+            if any(f.start < ge and gs < f.end and gt != "country" for gs, ge, gt in gaz):
+                continue
+            if not v.names.get(f.id):
+                v.names[f.id] = f.text
+            b.entities.append(Entity(type="actor", text=f.text, start=f.start, end=f.end, id=f.id, name=v.name(f.id)))
+            actors.append(_m.Actor(f.start, f.end, f.id, None))
+        actors.sort(key=lambda a: a.start)
         cites: list[_m.Cite] = []
         for f in sd.user_data.get("unkg_citations", []):
             if f.id == self_symbol:
@@ -127,8 +136,8 @@ def annotate(doc: Document) -> Document:
             b.entities.append(Entity(type="date", text=f.text, start=f.start, end=f.end, id=f.id, name=f.id.split(":", 1)[1]))
         b.entities.sort(key=lambda e: (e.start, e.end))
         # document-level context for mandates
-        if b.kind in ("title", "heading"):
-            m = _DECISION_HEAD_RE.match(text)
+        if b.kind in ("title", "heading") or (len(text) < 40 and b.kind == "text"):
+            m = _DECISION_HEAD_RE.match(text) if len(text) < 40 or b.kind != "text" else None
             if m:
                 ctx.doc_decision = f"decision:{int(m.group(1))}/{m.group(2)}.{int(m.group(3))}"
             m = _RES_HEAD_RE.match(text)

@@ -14,11 +14,13 @@ span in the block that states the fact.  Predicates:
 | PARTNER_OF       | actor       | initiative        | "in cooperation with", "与自然保护联盟合作", "partnership"     |
 | ORGANIZED_BY     | initiative  | actor             | "co-organized by", "共同主办"                                |
 | PARTICIPATES_IN  | country     | initiative        | "已参与该倡议的国家包括...", "participating countries"        |
-| SUPPORTS         | initiative  | actor             | "Enabled by the Changwon Initiative, the UNCCD Secretariat", "在昌原倡议的推动下" |
+| SUPPORTS         | initiative  | actor             | "Enabled by the Changwon Initiative, the UNCCD Secretariat", "在昌原倡议的推动下", "(it) fund(s) and support(s) ... for National Focal Points" |
+| ADOPTED_BY       | initiative  | initiative/actor  | "the Forum adopted the Kubuqi Action Plan"                |
 | PART_OF          | initiative  | initiative        | vocabulary (`part_of`), e.g. LDN TSP 2.0 is part of the LDN TSP |
 
 An anaphor ("the Initiative", "该倡议", "the Forum", "该方案") stands for the last initiative
-named before it in the document.  Facts are deduplicated on (subject, predicate, object).
+of that kind (initiative, forum, programme, plan) named before it in the document; "its",
+"它" stand for the last initiative named.  Facts are deduplicated on (subject, predicate, object).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Optional
 
 from unkg.model import Document, Entity
 
-PREDICATES = ("LAUNCHED_BY", "LAUNCHED_IN", "FUNDED_BY", "PARTNER_OF", "ORGANIZED_BY", "PARTICIPATES_IN", "SUPPORTS", "PART_OF")
+PREDICATES = ("LAUNCHED_BY", "LAUNCHED_IN", "FUNDED_BY", "PARTNER_OF", "ORGANIZED_BY", "PARTICIPATES_IN", "SUPPORTS", "ADOPTED_BY", "PART_OF")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ PARTNER_RE = re.compile(r"in (?:cooperation|collaboration|partnership) with|part
 ORGANIZE_RE = re.compile(r"(?:co-)?organi[sz]ed by|主办|共同组织|coorganisée?s?\s+par|organisée?s?\s+par|organizad[oa]s?\s+por", re.I)
 PARTICIPATE_RE = re.compile(r"participating (?:countries|States)|countries (?:that )?(?:have )?(?:participated|joined|participating)|已参与|参与国|参与了该|pays participants|países participantes", re.I)
 SUPPORT_RE = re.compile(r"enabled by|supported by|with the support of|的推动下|在.{0,12}的支持下|avec l['’]appui de|con el apoyo de", re.I)
+FUND_SUPPORT_RE = re.compile(r"(?:to )?fund and support|资助和支持|financer et (?:à )?appuyer|financiar y apoyar", re.I)
+ADOPT_RE = re.compile(r"\badopted\b|通过了|a adopté|aprobó|приня(?:л|ла|ли)\b", re.I)
+PRONOUN_RE = re.compile(r"\bits\b|它")
 ANAPHOR_RE = re.compile(r"\b(?:the|this|that|its) (?P<en>Initiative|initiative|Forum|Programme|programme|flagship programme|Action Plan|action plan)\b|(?:该|这一|此)(?P<zh>倡议|方案|旗舰方案|论坛|举措)|\b(?P<its>its) inception|l['’](?P<fr>Initiative)|la (?P<es>Iniciativa)", re.I)
 _HEADS = {"initiative": "initiative", "forum": "forum", "programme": "programme", "flagship programme": "programme", "action plan": "plan",
           "倡议": "initiative", "举措": "initiative", "方案": "programme", "旗舰方案": "programme", "论坛": "forum"}
@@ -106,7 +111,14 @@ def initiative_facts(doc: Document) -> list[Fact]:
             if anaphor:
                 word = (anaphor.group("en") or anaphor.group("zh") or anaphor.group("fr") or anaphor.group("es") or "").lower()
                 antecedent = last_by_head.get(_HEADS.get(word, "initiative")) if word else last_init
+            if not anaphor and not inits and PRONOUN_RE.search(sent):
+                antecedent = last_init
             subject: Optional[str] = inits[0].id if inits else antecedent
+            m_ad = ADOPT_RE.search(sent)
+            if m_ad and anaphor and anaphor.start() < m_ad.start():
+                adopted = [e for e in inits if e.start >= ss + m_ad.end()]
+                if adopted and antecedent:
+                    add(adopted[0].id, "ADOPTED_BY", antecedent, b.id, ss, se, text)
             for e in inits:
                 if e.id in _PART_OF:
                     add(e.id, "PART_OF", _PART_OF[e.id], b.id, ss, se, text)
@@ -119,6 +131,12 @@ def initiative_facts(doc: Document) -> list[Fact]:
                     for e in agents:
                         if e.type == "country":
                             add(e.id, "PARTICIPATES_IN", subject, b.id, ss, se, text)
+                m = FUND_SUPPORT_RE.search(sent)
+                if m:
+                    for e in agents:
+                        if e.type == "actor" and e.start - ss > m.end():
+                            add(subject, "SUPPORTS", e.id, b.id, ss, se, text)
+                            break
                 m = SUPPORT_RE.search(sent)
                 if m and inits:
                     for e in agents:

@@ -109,7 +109,10 @@ CONDITION_RE = re.compile(
 _ORD_EN = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
            "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
 _ORD = {w: i + 1 for i, w in enumerate(_ORD_EN)}
-_ORD.update({f"twenty-{w}": 21 + i for i, w in enumerate(_ORD_EN[:9])})
+for _i, _tens in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]):
+    _base = 20 + 10 * _i
+    _ORD[_tens[:-1] + "ieth"] = _base
+    _ORD.update({f"{_tens}-{w}": _base + j + 1 for j, w in enumerate(_ORD_EN[:9])})
 _ORD.update({w: i + 1 for i, w in enumerate(["première", "deuxième", "troisième", "quatrième", "cinquième", "sixième", "septième", "huitième",
              "neuvième", "dixième", "onzième", "douzième", "treizième", "quatorzième", "quinzième", "seizième", "dix-septième", "dix-huitième", "dix-neuvième", "vingtième"])})
 _ORD.update({w: i + 1 for i, w in enumerate(["primer", "segundo", "tercer", "cuarto", "quinto", "sexto", "séptimo", "octavo", "noveno", "décimo",
@@ -138,7 +141,7 @@ _BODY_WORDS = {"缔约方会议": "COP", "缔约方大会": "COP", "执行局": 
 SESSION_RES = [
     re.compile(r"供(?P<body>缔约方会议|缔约方大会|执行局|人居大会|审评委员会)?第(?P<zord>[一二三四五六七八九十]+|\d+)届会议审议"
                r"|(?:向|在)(?P<body2>缔约方会议|缔约方大会|执行局|人居大会|审评委员会)?第(?P<zord2>[一二三四五六七八九十]+|\d+)届会议(?:上)?(?:报告|提交|审议)"),
-    re.compile(r"(?:at|by|to|for consideration (?:at|by)|until|before)\s+(?:its|the|their)\s+(?P<ord>" + _ORD_ALT + r")\s+(?:regular\s+|ordinary\s+)?session(?:\s+of the (?P<body>Conference of the Parties|Executive Board|General Assembly|Assembly))?", re.I),
+    re.compile(r"(?:at|by|to|for consideration (?:at|by)|until|before|agenda (?:of|for))\s+(?:its|the|their)\s+(?P<ord>" + _ORD_ALT + r")\s+(?:regular\s+|ordinary\s+)?session(?:\s+of the (?P<body>Conference of the Parties|Executive Board|General Assembly|Assembly))?", re.I),
     re.compile(r"(?:à|lors de)\s+(?:sa|la)\s+(?P<ord>" + _ORD_ALT + r")\s+session", re.I),
     re.compile(r"(?:en|durante)\s+su\s+(?P<ord>" + _ORD_ALT + r")\s+(?:período de sesiones|reunión)", re.I),
     re.compile(r"на\s+(?:своей|ее|его)\s+(?P<ord>" + _ORD_ALT + r")\s+сессии", re.I),
@@ -179,8 +182,16 @@ def _session(body: Optional[str], num: int, issuer_kind: Optional[str]) -> str:
     return f"{b}.{num}"
 
 
+_SESSION_CUE = re.compile(r"session|届会议|сесси|sesiones|reunión|دورت|COP\s?\d|CRIC\s?\d|CST\s?\d", re.I)
+_DATE_CUE = re.compile(r"(?:19|20)\d\d")
+
+
 def find_deadline(text: str, lang: str, issuer_kind: Optional[str]) -> tuple[Optional[str], Optional[str]]:
-    for rx in SESSION_RES:
+    """A reporting session, a date or a year by which the action is due (see module docstring)."""
+    has_session = bool(_SESSION_CUE.search(text))
+    if not has_session and not _DATE_CUE.search(text):
+        return None, None
+    for rx in (SESSION_RES if has_session else ()):
         m = rx.search(text)
         if not m:
             continue
@@ -334,8 +345,9 @@ def block_mandates(text: str, lang: str, kind: str, actors: list[Actor], cites: 
         elif subj:
             issuer = subj[0].id
         if kind == "operative":
-            decision = decision or ctx.doc_decision
-            issuer = issuer if (issuer and kind != "operative") else ctx.issuer
+            # a decision cited inside an operative paragraph is its object, not its source
+            decision = ctx.doc_decision
+            issuer = ctx.issuer
         else:
             if not t.passive:
                 if not (decision or issuer or (i > 0 and out)):
@@ -355,7 +367,7 @@ def block_mandates(text: str, lang: str, kind: str, actors: list[Actor], cites: 
         action = _clean_action(raw_action, lang)
         scope = text[t.aend:clause_end]
         ikind = actor_kinds.get(issuer or "", None)
-        deadline, deadline_text = find_deadline(scope, lang, ikind)
+        deadline, deadline_text = find_deadline(scope, lang, ikind) if t.en in REQUEST_CLASS else (None, None)
         out.append(Mandate(verb=t.printed, verb_en=t.en, force=FORCE.get(t.en, "other"), addressees=t.addressees, action=action,
                            deadline=deadline, deadline_text=deadline_text, decision=decision, issuer=issuer,
                            condition=condition_of(raw_action), start=t.start, end=body_end))

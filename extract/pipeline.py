@@ -12,6 +12,8 @@ elsewhere is left alone) followed by four rule components registered as spaCy fa
   indicators (`extract.citations`), in `doc.spans["unkg_citations"]`.
 - `unkg_quantities`: numbers with a unit (`extract.quantities`), in `doc.spans["unkg_quantities"]`.
 - `unkg_dates`: dates in six languages, in `doc.spans["unkg_dates"]`.
+- `unkg_orgs` (English): organisations outside the vocabulary, by the shape of their
+  names (`extract.orgs`), in `doc.spans["unkg_orgs"]`.
 
 Span extension `._.unkg` carries the extra values (normalized id, value, unit ...).
 """
@@ -28,13 +30,14 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, get_words_and_spaces, registry
 
 from . import citations as _cit
+from . import orgs as _orgs
 from . import quantities as _qty
 from .vocab import LANGS, load
 
 if not Span.has_extension("unkg"):
     Span.set_extension("unkg", default=None)
 
-SPANS_GAZ, SPANS_CIT, SPANS_QTY, SPANS_DATE = "unkg_gazetteer", "unkg_citations", "unkg_quantities", "unkg_dates"
+SPANS_GAZ, SPANS_CIT, SPANS_QTY, SPANS_DATE, SPANS_ORG = "unkg_gazetteer", "unkg_citations", "unkg_quantities", "unkg_dates", "unkg_orgs"
 
 
 class JiebaTokenizer:
@@ -54,7 +57,28 @@ class JiebaTokenizer:
     def __call__(self, text: str) -> Doc:
         words = [w for w in self.jb.cut(text, HMM=self.hmm) if w]
         words, spaces = get_words_and_spaces(words, text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["unkg_text"] = text
+        return doc
+
+
+class TextKeepingTokenizer:
+    """Wraps a spaCy tokenizer and keeps the input string on the doc (`doc.text` is slow)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.inner(text)
+        doc.user_data["unkg_text"] = text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for t in texts:
+            yield self(t)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
 
     # spaCy serialisation hooks (the tokenizer is rebuilt from the vocabulary, nothing to save)
     def to_bytes(self, **kw):  # pragma: no cover
@@ -114,6 +138,14 @@ def make_gazetteer(nlp: Language, name: str, lang: str):
     return Gazetteer(nlp, lang)
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text` rebuilds the string from the tokens on every call: build it once per doc."""
+    t = doc.user_data.get("unkg_text")
+    if t is None:
+        t = doc.user_data["unkg_text"] = doc.text
+    return t
+
+
 def _char_spans(doc: Doc, items, key: str) -> Doc:
     spans = []
     for it in items:
@@ -131,7 +163,7 @@ class CitationFinder:
         self.lang = lang
 
     def __call__(self, doc: Doc) -> Doc:
-        items = _cit.find(doc.text, self.lang)
+        items = _cit.find(doc_text(doc), self.lang)
         doc.user_data["unkg_citations"] = items
         return _char_spans(doc, items, SPANS_CIT)
 
@@ -146,7 +178,7 @@ class QuantityFinder:
         self.lang = lang
 
     def __call__(self, doc: Doc) -> Doc:
-        items = _qty.find_quantities(doc.text, self.lang)
+        items = _qty.find_quantities(doc_text(doc), self.lang)
         doc.user_data["unkg_quantities"] = items
         return _char_spans(doc, items, SPANS_QTY)
 
@@ -161,7 +193,7 @@ class DateFinder:
         self.lang = lang
 
     def __call__(self, doc: Doc) -> Doc:
-        items = _qty.find_dates(doc.text, self.lang)
+        items = _qty.find_dates(doc_text(doc), self.lang)
         doc.user_data["unkg_dates"] = items
         return _char_spans(doc, items, SPANS_DATE)
 
@@ -169,6 +201,18 @@ class DateFinder:
 @Language.factory("unkg_dates", default_config={"lang": "en"})
 def make_dates(nlp: Language, name: str, lang: str):
     return DateFinder(lang)
+
+
+class OrgFinder:
+    def __call__(self, doc: Doc) -> Doc:
+        items = _orgs.find_orgs(doc_text(doc))
+        doc.user_data["unkg_orgs"] = items
+        return _char_spans(doc, items, SPANS_ORG)
+
+
+@Language.factory("unkg_orgs")
+def make_orgs(nlp: Language, name: str):
+    return OrgFinder()
 
 
 @lru_cache(maxsize=None)
@@ -179,8 +223,11 @@ def get_nlp(lang: str | None) -> Language:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "unkg.jieba_tokenizer.v1"}}})
     else:
         nlp = spacy.blank(lang)
+        nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("unkg_gazetteer", config={"lang": lang})
     nlp.add_pipe("unkg_citations", config={"lang": lang})
     nlp.add_pipe("unkg_quantities", config={"lang": lang})
     nlp.add_pipe("unkg_dates", config={"lang": lang})
+    if lang == "en":
+        nlp.add_pipe("unkg_orgs")
     return nlp

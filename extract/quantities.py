@@ -15,7 +15,8 @@ from typing import Optional
 
 from .citations import Found
 
-_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten)(?=\s+(?:thousand|million|billion)))"
+_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _NUM2 = r"(?:\s*[-–]\s*(?P<num2>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?))?"
 _SCALE = {
     "thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12,
@@ -32,9 +33,9 @@ UNITS = {
     "USD": r"美元|US dollars|dollars|dólares|долл(?:\.|аров)\s*США|دولار",
     "RMB": r"元人民币|人民币|元",
     "percent": r"%|per ?cent\b|pour cent|por ciento|процент(?:а|ов)?|في المائة",
-    "country": r"(?:个)?(?:国家|参与国)|countries|pays|países|стран(?:ы)?|بلد(?:ا|ان)?",
+    "country": r"(?:个)?(?:国家(?!和地方|政府|一级|层面)|参与国)|countries|pays|países|стран(?:ы)?|بلد(?:ا|ان)?",
     "participant": r"(?:名)?参与者|participants|delegates|participantes|участник(?:а|ов)",
-    "person": r"(?:万)?人(?![民口居士员工])|people|persons|individuals|farmers|personnes|personas|человек",
+    "person": r"(?:万)?人(?![民口居士员工])|(?:impoverished\s+|poor\s+)?people|persons|individuals|farmers|personnes|personas|человек",
     "tree": r"(?:棵)?树|trees|arbres|árboles|деревьев",
     "city": r"(?:个)?城市|cities|villes|ciudades|город(?:а|ов)?",
     "partner": r"(?:个)?合作伙伴|partners|partenaires|asociados|партнер(?:а|ов)",
@@ -55,11 +56,16 @@ _EN_ADJ_OK = {"local", "leading", "new", "member", "participating", "more", "add
 def _num(s: Optional[str]) -> Optional[float]:
     if not s:
         return None
+    if s.lower() in _WORDNUM:
+        return float(_WORDNUM[s.lower()])
     return float(s.replace(",", ""))
 
 
+ZH_COUNTRIES_RE = re.compile(r"(?<![0-9A-Za-z.])(?P<num>\d+)\s*个(?P<mid>[^，。；、：（）()\d]{2,60}?)(?:先锋|参与|伙伴)?国家(?!和地方|政府)")
+
+
 def find_quantities(text: str, lang: str = "en") -> list[Found]:
-    if not re.search(r"\d", text):
+    if not re.search(r"\d|one|two|three|four|five|six|seven|eight|nine|ten", text):
         return []
     out: list[Found] = []
     for m in QTY_RE.finditer(text):
@@ -91,6 +97,14 @@ def find_quantities(text: str, lang: str = "en") -> list[Found]:
         v = int(value) if value == int(value) else value
         out.append(Found(start, end, "quantity", f"quantity:{v}:{unit}", text[start:end], value=value, unit=unit,
                          qualifier=qual, value_max=value_max))
+    if lang == "zh" and "个" in text:
+        # "选择15个致力于...的先锋国家": a count of countries with a short modifier in between
+        for m in ZH_COUNTRIES_RE.finditer(text):
+            if any(f.start <= m.start("num") < f.end for f in out):
+                continue
+            v = int(m.group("num"))
+            out.append(Found(m.start(), m.end(), "quantity", f"quantity:{v}:country", m.group(), value=float(v), unit="country"))
+        out.sort(key=lambda f: f.start)
     return out
 
 
@@ -116,22 +130,36 @@ DATE_RES = [
 ]
 
 
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
 def find_dates(text: str, lang: str = "en") -> list[Found]:
-    if not re.search(r"(?:19|20)\d\d", text):
+    """Dates around every year in the text (only short windows are searched, for speed)."""
+    years = [m.start() for m in _YEAR_RE.finditer(text)]
+    if not years:
         return []
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
-    for rx in DATE_RES:
-        for m in rx.finditer(text):
-            s, e = m.span()
-            if any(s < b and a < e for a, b in taken):
-                continue
-            gd = m.groupdict()
-            y = gd["y"]
-            mon = gd.get("m") or (_MONTHS.get(gd["mon"].lower()) if gd.get("mon") else None)
-            d = gd.get("d")
-            iso = y + (f"-{int(mon):02d}" if mon else "") + (f"-{int(d):02d}" if (mon and d) else "")
-            taken.append((s, e))
-            out.append(Found(s, e, "date", f"date:{iso}", text[s:e]))
+    windows: list[tuple[int, int]] = []
+    for p in years:
+        a, b = max(0, p - 45), min(len(text), p + 50)
+        if windows and a <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], b)
+        else:
+            windows.append((a, b))
+    for a, b in windows:
+        chunk = text[a:b]
+        for rx in DATE_RES:
+            for m in rx.finditer(chunk):
+                s, e = m.start() + a, m.end() + a
+                if any(s < y and x < e for x, y in taken):
+                    continue
+                gd = m.groupdict()
+                y = gd["y"]
+                mon = gd.get("m") or (_MONTHS.get(gd["mon"].lower()) if gd.get("mon") else None)
+                d = gd.get("d")
+                iso = y + (f"-{int(mon):02d}" if mon else "") + (f"-{int(d):02d}" if (mon and d) else "")
+                taken.append((s, e))
+                out.append(Found(s, e, "date", f"date:{iso}", text[s:e]))
     out.sort(key=lambda f: f.start)
     return out
