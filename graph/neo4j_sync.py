@@ -1,0 +1,637 @@
+"""Sync the knowledge graph to Neo4j (or any Bolt server speaking Cypher, such as FalkorDB).
+
+* Connection settings come from options or NEO4J_URI / NEO4J_USER (or NEO4J_USERNAME) /
+  NEO4J_DATABASE; the password only from NEO4J_PASSWORD.
+* Uniqueness constraints (indexes on FalkorDB) are created first; the few
+  dialect-specific statements sit in `Dialect`, chosen from the server's agent
+  string (and, since FalkorDB announces itself as "Neo4j/5.x", one probe).
+* Data goes in batched `UNWIND $rows AS r MERGE (n:Label {id: r.id}) SET n += r.props`;
+  labels and relationship types are checked against the schema allow-lists
+  before they are put into Cypher text; values are always parameters.
+* Incremental: the `graph_sync` table of the SQLite store records, per server
+  and database, the fingerprint of each document last confirmed there. Only
+  changed documents are re-sent; a group of documents is marked synced only
+  after the server confirmed all of its batches. If the server goes away, the
+  sync stops with a GraphError and nothing unconfirmed is marked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from unkg.errors import GraphError
+
+from . import schema as S
+from .build import KnowledgeGraph
+
+SYNC_TABLE = """
+CREATE TABLE IF NOT EXISTS graph_sync (
+    target TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    synced_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+    PRIMARY KEY (target, doc_id)
+)
+"""
+
+# -- connection ---------------------------------------------------------------------
+
+
+@dataclass
+class Connection:
+    uri: str
+    user: Optional[str] = None
+    database: Optional[str] = None
+
+    @classmethod
+    def from_options(cls, uri: Optional[str] = None, user: Optional[str] = None, database: Optional[str] = None) -> "Connection":
+        uri = uri or os.environ.get("NEO4J_URI")
+        if not uri:
+            raise GraphError("no graph server given: pass --uri bolt://HOST:7687 or set NEO4J_URI (password in NEO4J_PASSWORD)")
+        user = user or os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME")
+        database = database or os.environ.get("NEO4J_DATABASE")
+        return cls(uri=uri, user=user, database=database)
+
+    @property
+    def target(self) -> str:
+        """The key of this server and database in the sync state."""
+        return f"{self.uri}#{self.database or ''}"
+
+    def driver(self):
+        import neo4j
+
+        _install_close_shim()
+        password = os.environ.get("NEO4J_PASSWORD")
+        auth = (self.user or "neo4j", password) if password is not None else None
+        try:
+            return neo4j.GraphDatabase.driver(self.uri, auth=auth, connection_timeout=10,
+                                              connection_acquisition_timeout=20, max_connection_lifetime=3600)
+        except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
+            raise GraphError(f"bad graph server URI {self.uri!r}: {exc}") from None
+
+
+# FalkorDB's Bolt endpoint stops answering the next handshake after a client says
+# GOODBYE; connections to servers known to be FalkorDB are closed without it.
+_NO_GOODBYE: set[str] = set()
+_SHIM_LOCK = threading.Lock()
+_SHIM = False
+
+
+def _install_close_shim() -> None:
+    global _SHIM
+    with _SHIM_LOCK:
+        if _SHIM:
+            return
+        from neo4j._sync.io._bolt import Bolt
+
+        original = Bolt.close
+
+        def close(self):  # pragma: no cover - exercised through every FalkorDB test
+            if str(getattr(self, "unresolved_address", "")) in _NO_GOODBYE:
+                self.goodbye = lambda *a, **k: None
+            return original(self)
+
+        Bolt.close = close
+        _SHIM = True
+
+
+# -- dialects -------------------------------------------------------------------------
+
+
+class Dialect:
+    """The statements that differ between servers; data Cypher is the same everywhere."""
+
+    name = "neo4j"
+    #: largest Bolt RUN message the server takes (None: no limit worth knowing)
+    max_message_bytes: Optional[int] = None
+    #: open read-only passthrough sessions in READ access mode (the server then refuses writes too)
+    read_sessions = True
+
+    def schema_statements(self, run_read: Callable[[str], list[dict]]) -> list[str]:
+        out = []
+        for label in S.LABELS:
+            out.append(f"CREATE CONSTRAINT unkg_{label.lower()}_id IF NOT EXISTS FOR (n:{S.check_label(label)}) REQUIRE n.id IS UNIQUE")
+        for label in sorted(S.OWNED_LABELS):
+            out.append(f"CREATE INDEX unkg_{label.lower()}_doc IF NOT EXISTS FOR (n:{S.check_label(label)}) ON (n.doc)")
+        for rel in S.REL_TYPES:
+            out.append(f"CREATE INDEX unkg_rel_{rel.lower()}_key IF NOT EXISTS FOR ()-[r:{S.check_rel_type(rel)}]-() ON (r.key)")
+        return out
+
+
+class FalkorDialect(Dialect):
+    """FalkorDB: exact-match indexes (its unique constraints are only reachable over the Redis protocol)."""
+
+    name = "falkordb"
+    # FalkorDB 4.16's Bolt endpoint drops the connection (and can crash) on a
+    # message above about 4 KB, so batches are cut by size and long strings are
+    # sent in pieces.
+    max_message_bytes = 3600
+    # its Bolt endpoint answers READ-mode sessions from an empty graph; the
+    # passthrough relies on `check_read_only` there
+    read_sessions = False
+
+    def schema_statements(self, run_read: Callable[[str], list[dict]]) -> list[str]:
+        have = set()
+        for row in run_read("CALL db.indexes() YIELD label, properties, entitytype RETURN label, properties, entitytype"):
+            for p in row.get("properties") or []:
+                have.add((row["entitytype"], row["label"], p))
+        out = []
+        for label in S.LABELS:
+            if ("NODE", label, "id") not in have:
+                out.append(f"CREATE INDEX FOR (n:{S.check_label(label)}) ON (n.id)")
+        for label in sorted(S.OWNED_LABELS):
+            if ("NODE", label, "doc") not in have:
+                out.append(f"CREATE INDEX FOR (n:{S.check_label(label)}) ON (n.doc)")
+        for rel in S.REL_TYPES:
+            if ("RELATIONSHIP", rel, "key") not in have:
+                out.append(f"CREATE INDEX FOR ()-[r:{S.check_rel_type(rel)}]-() ON (r.key)")
+        return out
+
+
+def choose_dialect(agent: str, probe: Optional[Callable[[], bool]] = None) -> Dialect:
+    """The one switch: FalkorDB or Neo4j, from the agent string ("Neo4j/5.13.0", "FalkorDB/4.x").
+
+    FalkorDB's Bolt endpoint announces itself as "Neo4j/5.13.0"; for agents that
+    claim Neo4j, `probe()` (does `dbms.components()` answer?) settles it.
+    """
+    a = (agent or "").lower()
+    if "falkor" in a:
+        return FalkorDialect()
+    if a.startswith("neo4j/") and probe is not None and not probe():
+        return FalkorDialect()
+    return Dialect()
+
+
+# -- sessions -----------------------------------------------------------------------
+
+
+def _server_gone(conn: Connection, exc: BaseException, doing: str) -> GraphError:
+    return GraphError(
+        f"the graph server at {conn.uri} failed while {doing}: {type(exc).__name__}: {str(exc)[:300]}. "
+        "Nothing unconfirmed was marked as synced; run `unkg graph sync` again when the server is back."
+    )
+
+
+class Client:
+    """A driver plus the dialect of the server behind it."""
+
+    def __init__(self, conn: Connection) -> None:
+        import neo4j
+
+        self.conn = conn
+        self._neo4j = neo4j
+        self.driver = conn.driver()
+        try:
+            self.driver.verify_connectivity()
+            info = self.driver.get_server_info()
+        except Exception as exc:
+            self.driver.close()
+            raise GraphError(f"cannot reach the graph server at {conn.uri}: {type(exc).__name__}: {str(exc)[:200]}; "
+                             "is it running, and are NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD right?") from None
+        self.agent = info.agent
+        self.address = str(info.address)
+        self.dialect = Dialect()  # until the probe has answered
+        self.dialect = choose_dialect(self.agent, self._probe_neo4j)
+        if self.dialect.name == "falkordb":
+            _NO_GOODBYE.add(self.address)
+            for addr in (conn.uri.split("://", 1)[-1],):
+                _NO_GOODBYE.add(addr)
+
+    def _probe_neo4j(self) -> bool:
+        try:
+            self.run("CALL dbms.components() YIELD name RETURN name")
+            return True
+        except GraphError:
+            return False
+
+    def session(self, read: bool = False):
+        kw = {"database": self.conn.database} if self.conn.database else {}
+        if read and self.dialect.read_sessions:
+            kw["default_access_mode"] = self._neo4j.READ_ACCESS
+        return self.driver.session(**kw)
+
+    def run(self, query: str, params: Optional[dict] = None, read: bool = False, timeout: Optional[float] = None) -> list[dict]:
+        q = self._neo4j.Query(query, timeout=timeout) if timeout else query
+        try:
+            with self.session(read=read) as s:
+                result = s.run(q, params or {})
+                rows = [r.data() for r in result]
+                result.consume()
+                return rows
+        except self._neo4j.exceptions.Neo4jError as exc:
+            raise GraphError(f"the graph server refused a statement: {exc.code}: {str(exc.message or exc)[:300]}") from None
+        except (self._neo4j.exceptions.DriverError, OSError) as exc:
+            raise _server_gone(self.conn, exc, "running a statement") from None
+
+    def write(self, query: str, params: dict) -> Any:
+        """One auto-commit write; returns the summary counters once the server confirmed it."""
+        try:
+            with self.session() as s:
+                return s.run(query, params).consume().counters
+        except self._neo4j.exceptions.Neo4jError as exc:
+            raise GraphError(f"the graph server refused a write: {exc.code}: {str(exc.message or exc)[:300]}") from None
+        except (self._neo4j.exceptions.DriverError, OSError) as exc:
+            raise _server_gone(self.conn, exc, "writing") from None
+
+    def close(self) -> None:
+        try:
+            self.driver.close()
+        except Exception:
+            pass
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema and counts ------------------------------------------------------
+    def ensure_schema(self) -> list[str]:
+        done = []
+        for stmt in self.dialect.schema_statements(lambda q: self.run(q)):
+            self.write(stmt, {})
+            done.append(stmt)
+        return done
+
+    def counts(self) -> dict[str, Any]:
+        labels = {}
+        for label in S.LABELS:
+            n = self.run(f"MATCH (n:{S.check_label(label)}) RETURN count(n) AS c")[0]["c"]
+            if n:
+                labels[label] = n
+        types = {}
+        for rel in S.REL_TYPES:
+            n = self.run(f"MATCH ()-[r:{S.check_rel_type(rel)}]->() RETURN count(r) AS c")[0]["c"]
+            if n:
+                types[rel] = n
+        return {"nodes": sum(labels.values()), "relationships": sum(types.values()), "labels": labels, "types": types}
+
+
+# -- sync -------------------------------------------------------------------------------
+
+
+@dataclass
+class SyncReport:
+    target: str
+    dialect: str = ""
+    agent: str = ""
+    documents: int = 0
+    removed: int = 0
+    nodes: int = 0
+    relationships: int = 0
+    statements: int = 0
+    seconds: float = 0.0
+    full: bool = False
+    schema: list[str] = field(default_factory=list)
+    counts: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        items = self.nodes + self.relationships
+        return {"target": self.target, "dialect": self.dialect, "agent": self.agent, "documents_synced": self.documents,
+                "documents_removed": self.removed, "nodes_sent": self.nodes, "relationships_sent": self.relationships,
+                "statements": self.statements, "seconds": round(self.seconds, 3), "full": self.full,
+                "items_per_s": round(items / self.seconds, 1) if self.seconds else None,
+                "schema_statements": len(self.schema), "server": self.counts}
+
+
+def sync_state(db, target: str) -> dict[str, str]:
+    db.execute(SYNC_TABLE)
+    return {r[0]: r[1] for r in db.execute("SELECT doc_id, fingerprint FROM graph_sync WHERE target = ?", (target,))}
+
+
+def _mark(db, target: str, done: dict[str, str], removed: Iterable[str]) -> None:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.executemany("INSERT OR REPLACE INTO graph_sync(target, doc_id, fingerprint) VALUES (?,?,?)",
+                       [(target, d, fp) for d, fp in done.items()])
+        db.executemany("DELETE FROM graph_sync WHERE target = ? AND doc_id = ?", [(target, d) for d in removed])
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _chunks(items: list, n: int) -> Iterator[list]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def node_rows(kg: KnowledgeGraph, nodes: Iterable[str]) -> dict[str, list[dict]]:
+    """Nodes grouped by label, as UNWIND rows {id, props}."""
+    by_label: dict[str, list[dict]] = {}
+    g = kg.g
+    for n in nodes:
+        if n not in g:
+            continue
+        attrs = g.nodes[n]
+        props = {k: v for k, v in attrs.items() if k != "label"}
+        props["id"] = n
+        by_label.setdefault(S.check_label(attrs["label"]), []).append({"id": n, "props": props})
+    return by_label
+
+
+def edge_rows(kg: KnowledgeGraph, edges: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[dict]]:
+    """Edges grouped by (type, source label, target label), as UNWIND rows {s, t, k, props}."""
+    out: dict[tuple[str, str, str], list[dict]] = {}
+    g = kg.g
+    for u, v, k in edges:
+        if not g.has_edge(u, v, k):
+            continue
+        attrs = g.edges[u, v, k]
+        props = {a: b for a, b in attrs.items() if a != "type"}
+        props["key"] = k
+        group = (S.check_rel_type(attrs["type"]), S.check_label(g.nodes[u]["label"]), S.check_label(g.nodes[v]["label"]))
+        out.setdefault(group, []).append({"s": u, "t": v, "k": k, "props": props})
+    return out
+
+
+def _row_bytes(row: dict) -> int:
+    return len(json.dumps(row, ensure_ascii=False, default=str).encode("utf-8")) + 8
+
+
+def batches(rows: list[dict], max_rows: int, max_bytes: Optional[int], base: int = 0) -> Iterator[list[dict]]:
+    """Cut rows into batches of at most max_rows rows and (if given) max_bytes encoded bytes."""
+    if not max_bytes:
+        yield from _chunks(rows, max_rows)
+        return
+    cur: list[dict] = []
+    size = base
+    for r in rows:
+        b = _row_bytes(r)
+        if cur and (len(cur) >= max_rows or size + b > max_bytes):
+            yield cur
+            cur, size = [], base
+        cur.append(r)
+        size += b
+    if cur:
+        yield cur
+
+
+_PROP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def split_oversize(row: dict, budget: int) -> tuple[dict, list[tuple[str, list[str]]]]:
+    """Take long string properties out of a row; returns the slim row and (property, pieces) to append."""
+    if _row_bytes(row) <= budget:
+        return row, []
+    props = dict(row["props"])
+    pieces = []
+    piece_chars = max(200, (budget - 400) // 4)  # up to 4 bytes a character in UTF-8
+    for k, v in sorted(props.items(), key=lambda kv: -_row_bytes({"v": kv[1]})):
+        if _row_bytes({**row, "props": props}) <= budget:
+            break
+        if isinstance(v, str) and _PROP.match(k) and len(v) > piece_chars // 4:
+            pieces.append((k, [v[i:i + piece_chars] for i in range(0, len(v), piece_chars)]))
+            del props[k]
+        elif isinstance(v, list):
+            props[k] = v[:3]
+    return {**row, "props": props}, pieces
+
+
+def write_pieces(client: "Client", label: str, node_id: str, pieces: list[tuple[str, list[str]]]) -> int:
+    """Long texts in pieces: set the first, append the rest (idempotent: the first piece resets)."""
+    n = 0
+    for prop, parts in pieces:
+        if not _PROP.match(prop):
+            raise GraphError(f"property name {prop!r} cannot be written")
+        for i, part in enumerate(parts):
+            rhs = "$v" if i == 0 else f"n.{prop} + $v"
+            client.write(f"MATCH (n:{S.check_label(label)} {{id: $id}}) SET n.{prop} = {rhs}", {"id": node_id, "v": part})
+            n += 1
+    return n
+
+
+def node_merge(label: str) -> str:
+    return f"UNWIND $rows AS r MERGE (n:{S.check_label(label)} {{id: r.id}}) SET n += r.props"
+
+
+def edge_merge(rel: str, src_label: str, dst_label: str) -> str:
+    return (f"UNWIND $rows AS r MATCH (a:{S.check_label(src_label)} {{id: r.s}}) MATCH (b:{S.check_label(dst_label)} {{id: r.t}}) "
+            f"MERGE (a)-[e:{S.check_rel_type(rel)} {{key: r.k}}]->(b) SET e += r.props")
+
+
+def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: int = 2000, full: bool = False,
+               docs_per_group: int = 500, on_batch: Optional[Callable[[int, int], None]] = None,
+               client: Optional[Client] = None) -> SyncReport:
+    """Send what changed since the last sync to the server; see the module docstring."""
+    t0 = time.perf_counter()
+    own = client is None
+    client = client or Client(conn)
+    rep = SyncReport(target=conn.target, dialect=client.dialect.name, agent=client.agent)
+    try:
+        rep.schema = client.ensure_schema()
+        state = sync_state(store.db, conn.target)
+        if state and not full and client.run("MATCH (n:Document) RETURN count(n) AS c")[0]["c"] == 0:
+            full = True  # the database was emptied behind our back: send everything again
+        rep.full = full
+        removed = sorted(d for d in state if d not in kg.built)
+        changed = sorted(d for d, fp in kg.built.items() if full or state.get(d) != fp)
+        work = [(d, True) for d in removed] + [(d, False) for d in changed]
+        sent_batches = 0
+
+        limit = client.dialect.max_message_bytes
+
+        def send(query: str, rows: list[dict], label: Optional[str] = None) -> None:
+            nonlocal sent_batches
+            base = len(query.encode()) + 64
+            appends = []
+            if limit:
+                budget = limit - base
+                slim = []
+                for r in rows:
+                    r2, pieces = split_oversize(r, budget)
+                    slim.append(r2)
+                    if pieces:
+                        if label is None:
+                            raise GraphError(f"relationship {r.get('k')} is too large for this server ({limit} bytes a message)")
+                        appends.append((r["id"], pieces))
+                rows = slim
+            for chunk in batches(rows, batch_size, limit, base):
+                client.write(query, {"rows": chunk})
+                rep.statements += 1
+                sent_batches += 1
+                if on_batch:
+                    on_batch(sent_batches, len(chunk))
+            for node_id, pieces in appends:
+                rep.statements += write_pieces(client, label, node_id, pieces)
+
+        for group in _chunks(work, docs_per_group):
+            docs = [d for d, _ in group]
+            gone = [d for d, is_removed in group if is_removed]
+            present = [d for d, is_removed in group if not is_removed]
+            if state.keys() & set(docs):  # take out what these documents put there before
+                old = [d for d in docs if d in state]
+                for label in sorted(S.OWNED_LABELS):
+                    client.write(f"MATCH (n:{S.check_label(label)}) WHERE n.doc IN $docs DETACH DELETE n", {"docs": old})
+                    rep.statements += 1
+                for rel in S.REL_TYPES:
+                    client.write(f"MATCH ()-[e:{S.check_rel_type(rel)}]->() WHERE e.doc IN $docs DELETE e", {"docs": old})
+                    rep.statements += 1
+            nodes, edges = kg.doc_items(present)
+            for label, rows in sorted(node_rows(kg, sorted(nodes)).items()):
+                send(node_merge(label), rows, label)
+                rep.nodes += len(rows)
+            for (rel, ls, ld), rows in sorted(edge_rows(kg, sorted(edges)).items()):
+                send(edge_merge(rel, ls, ld), rows)
+                rep.relationships += len(rows)
+            _mark(store.db, conn.target, {d: kg.built[d] for d in present}, gone)
+            rep.documents += len(present)
+            rep.removed += len(gone)
+
+        # edges several documents give (a decision's session) and nodes no document names any more
+        shared = [(u, v, k) for (u, v, k), owners in kg.edge_docs.items() if len(owners) > 1 or kg.g.edges[u, v, k].get("type") == "ADOPTED_AT"]
+        for (rel, ls, ld), rows in sorted(edge_rows(kg, shared).items()):
+            send(edge_merge(rel, ls, ld), rows)
+        for label in S.LABELS:
+            ids = [r["id"] for r in client.run(f"MATCH (n:{S.check_label(label)}) WHERE n.doc IS NULL RETURN n.id AS id")]
+            stale = [i for i in ids if i not in kg.g]
+            for chunk in _chunks(stale, batch_size):
+                client.write(f"MATCH (n:{S.check_label(label)}) WHERE n.id IN $ids DETACH DELETE n", {"ids": chunk})
+                rep.statements += 1
+        rep.seconds = time.perf_counter() - t0
+        rep.counts = client.counts()
+        return rep
+    finally:
+        if own:
+            client.close()
+
+
+def reset_target(store, conn: Connection, client: Optional[Client] = None) -> None:
+    """Delete every node with a schema label from the server and forget its sync state."""
+    own = client is None
+    client = client or Client(conn)
+    try:
+        for label in S.LABELS:
+            client.write(f"MATCH (n:{S.check_label(label)}) DETACH DELETE n", {})
+        sync_state(store.db, conn.target)
+        store.db.execute("DELETE FROM graph_sync WHERE target = ?", (conn.target,))
+    finally:
+        if own:
+            client.close()
+
+
+# -- one statement per item: the baseline of the benchmark ------------------------------
+
+
+def sync_one_by_one(kg: KnowledgeGraph, client: Client) -> tuple[int, float]:
+    """Send every node and edge in its own statement (the naive way); returns (items, seconds)."""
+    t0 = time.perf_counter()
+    n = 0
+    for label, rows in node_rows(kg, kg.g.nodes).items():
+        q = f"MERGE (n:{S.check_label(label)} {{id: $id}}) SET n += $props"
+        limit = client.dialect.max_message_bytes
+        for r in rows:
+            pieces = []
+            if limit:
+                r, pieces = split_oversize(r, limit - len(q) - 64)
+            client.write(q, r)
+            write_pieces(client, label, r["id"], pieces)
+            n += 1
+    for (rel, ls, ld), rows in edge_rows(kg, kg.g.edges(keys=True)).items():
+        q = (f"MATCH (a:{S.check_label(ls)} {{id: $s}}) MATCH (b:{S.check_label(ld)} {{id: $t}}) "
+             f"MERGE (a)-[e:{S.check_rel_type(rel)} {{key: $k}}]->(b) SET e += $props")
+        for r in rows:
+            client.write(q, r)
+            n += 1
+    return n, time.perf_counter() - t0
+
+
+# -- read-only Cypher passthrough -----------------------------------------------------------
+
+_WRITE_WORDS = re.compile(
+    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|LOAD\s+CSV|GRANT|DENY|REVOKE|ALTER|RENAME|"
+    r"TRANSACTIONS|START\s+DATABASE|STOP\s+DATABASE|TERMINATE|USE)\b", re.I)
+_CALL = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)", re.I)
+READ_PROCEDURES = ("db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "db.constraints",
+                   "db.schema.visualization", "db.schema.nodetypeproperties", "db.schema.reltypeproperties",
+                   "dbms.components", "algo.bfs", "algo.sppaths", "algo.sspaths", "algo.pagerank", "algo.wcc",
+                   "algo.betweenness", "db.idx.fulltext.querynodes")
+
+
+def _strip_literals(query: str) -> str:
+    q = re.sub(r"/\*.*?\*/", " ", query, flags=re.S)
+    q = re.sub(r"//[^\n]*", " ", q)
+    q = re.sub(r"'(?:\\.|[^'\\])*'", "''", q)
+    q = re.sub(r'"(?:\\.|[^"\\])*"', '""', q)
+    return q
+
+
+def check_read_only(query: str) -> None:
+    """Raise GraphError unless `query` only reads: no write clause, no LOAD CSV, only read procedures."""
+    if not query.strip():
+        raise GraphError("empty Cypher query")
+    q = _strip_literals(query)
+    m = _WRITE_WORDS.search(re.sub(r"`[^`]*`", "``", q))
+    if m:
+        raise GraphError(f"only read queries are allowed here ({m.group(1).upper()} changes the graph or the server); use `unkg graph sync` to write")
+    for proc in _CALL.findall(q):
+        if proc.lower() not in READ_PROCEDURES:
+            raise GraphError(f"procedure {proc} is not on the read-only list ({', '.join(READ_PROCEDURES)})")
+
+
+def _jsonable(value: Any) -> Any:
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, Node):
+        return {"labels": sorted(value.labels), **{k: _jsonable(v) for k, v in value.items()}}
+    if isinstance(value, Relationship):
+        return {"type": value.type, "start": value.start_node.get("id") if value.start_node else None,
+                "end": value.end_node.get("id") if value.end_node else None, **{k: _jsonable(v) for k, v in value.items()}}
+    if isinstance(value, Path):
+        return {"nodes": [_jsonable(n) for n in value.nodes], "relationships": [_jsonable(r) for r in value.relationships]}
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def read_query(conn: Connection, query: str, params: Optional[dict] = None, timeout: float = 10.0,
+               limit: int = 1000, client: Optional[Client] = None) -> list[dict]:
+    """Run a read-only Cypher query with a time limit; rows as JSON-ready dicts."""
+    check_read_only(query)
+    own = client is None
+    client = client or Client(conn)
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            import neo4j
+
+            with client.session(read=True) as s:
+                result = s.run(neo4j.Query(query, timeout=timeout), params or {})
+                rows = []
+                for rec in result:
+                    rows.append({k: _jsonable(v) for k, v in rec.items()})
+                    if len(rows) >= limit:
+                        break
+                box["rows"] = rows
+        except Exception as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    th = threading.Thread(target=work, daemon=True)
+    th.start()
+    th.join(timeout + 2.0)
+    try:
+        if th.is_alive():
+            client.close()  # cuts the connection; the server stops the query with it
+            raise GraphError(f"the query ran past the {timeout:g} s time limit and was stopped; narrow it or raise --timeout")
+        exc = box.get("error")
+        if exc is not None:
+            import neo4j
+
+            if isinstance(exc, neo4j.exceptions.Neo4jError):
+                raise GraphError(f"the graph server refused the query: {exc.code}: {str(exc.message or exc)[:300]}")
+            raise _server_gone(conn, exc, "running the query")
+        return box["rows"]
+    finally:
+        if own:
+            client.close()

@@ -1,0 +1,257 @@
+"""The graph schema: node labels, relationship types, properties and id rules.
+
+Everything that reaches Neo4j, RDF, GraphML or CSV goes through this module:
+labels and relationship types come from the allow-lists below (never from user
+text) and every id is derived from content, so a rebuild or a second sync gives
+the same ids and `MERGE` never duplicates. docs/graph-schema.md documents the
+same rules for people.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from unkg.errors import GraphError
+
+#: bump when the build rules change: every document is rebuilt and re-synced
+GRAPH_VERSION = "1"
+
+#: node labels, each with the prefix its ids carry
+LABELS: dict[str, str] = {
+    "Document": "document:",
+    "Paragraph": "para:",
+    "Decision": "decision:",  # also resolutions ("resolution:62/193", kind=resolution)
+    "Session": "session:",
+    "Mandate": "mandate:",
+    "Actor": "actor:",
+    "Country": "country:",
+    "Initiative": "initiative:",
+    "Target": "sdg:",  # also LDN and other targets ("target:...")
+    "Quantity": "quantity:",
+}
+
+#: labels whose nodes belong to exactly one document (deleted with it)
+OWNED_LABELS = frozenset({"Document", "Paragraph", "Mandate", "Quantity"})
+#: labels whose nodes are shared between documents (kept while any document names them)
+SHARED_LABELS = frozenset(set(LABELS) - OWNED_LABELS)
+
+#: relationship types: (allowed source labels, allowed target labels, meaning)
+REL_TYPES: dict[str, tuple[frozenset, frozenset, str]] = {
+    "HAS_PARAGRAPH": (frozenset({"Document"}), frozenset({"Paragraph"}), "a document holds a paragraph"),
+    "PART_OF": (frozenset({"Paragraph"}), frozenset({"Paragraph"}), "a sub-paragraph sits under its chapeau or heading"),
+    "CITES": (frozenset({"Paragraph"}), frozenset({"Decision", "Document", "Target"}), "a paragraph cites a decision, resolution, document or SDG target"),
+    "ADOPTED_AT": (frozenset({"Decision"}), frozenset({"Session"}), "a decision was adopted at a session (from its number)"),
+    "FOR_SESSION": (frozenset({"Document"}), frozenset({"Session"}), "a document was prepared for a session"),
+    "CONTAINS_MANDATE": (frozenset({"Paragraph", "Decision"}), frozenset({"Mandate"}), "a paragraph (and the decision it quotes) holds a mandate"),
+    "ADDRESSED_TO": (frozenset({"Mandate"}), frozenset({"Actor", "Country"}), "who a mandate asks to act"),
+    "MENTIONS": (frozenset({"Paragraph"}), frozenset({"Actor", "Country", "Initiative", "Target", "Quantity", "Session"}), "a paragraph names an entity"),
+    "LAUNCHED_BY": (frozenset({"Initiative"}), frozenset({"Actor", "Country"}), "an initiative was launched or set up by an actor"),
+    "FUNDED_BY": (frozenset({"Initiative"}), frozenset({"Actor", "Country"}), "an initiative is funded by an actor"),
+    "PARTNER_OF": (frozenset({"Initiative", "Actor", "Country"}), frozenset({"Initiative", "Actor", "Country"}), "an actor works with, organises or is enabled by an initiative"),
+    "CONTRIBUTES_TO": (frozenset({"Initiative"}), frozenset({"Target"}), "an initiative supports a target"),
+    "TRANSLATION_OF": (frozenset({"Paragraph", "Document"}), frozenset({"Paragraph", "Document"}), "the same text in another language"),
+    "RESPONDS_TO": (frozenset({"Document"}), frozenset({"Mandate", "Decision"}), "a report answers a mandate"),
+    "FOLLOWS_UP": (frozenset({"Decision"}), frozenset({"Decision"}), "a later decision on the same line of work"),
+}
+
+#: synonyms the extraction may use for initiative facts, mapped onto REL_TYPES
+FACT_RELATIONS = {
+    "launched_by": "LAUNCHED_BY", "launched": "LAUNCHED_BY", "established_by": "LAUNCHED_BY", "initiated_by": "LAUNCHED_BY",
+    "created_by": "LAUNCHED_BY", "developed_by": "LAUNCHED_BY",
+    "funded_by": "FUNDED_BY", "financed_by": "FUNDED_BY", "supported_by": "FUNDED_BY", "funds": "FUNDED_BY",
+    "partner_of": "PARTNER_OF", "partner": "PARTNER_OF", "organized_by": "PARTNER_OF", "organised_by": "PARTNER_OF",
+    "co_organized_by": "PARTNER_OF", "co-organized_by": "PARTNER_OF", "organizer": "PARTNER_OF", "enabled": "PARTNER_OF",
+    "in_partnership_with": "PARTNER_OF", "implemented_by": "PARTNER_OF",
+    "contributes_to": "CONTRIBUTES_TO", "supports_target": "CONTRIBUTES_TO",
+}
+
+ENTITY_LABELS = {"actor": "Actor", "country": "Country", "initiative": "Initiative", "target": "Target",
+                 "quantity": "Quantity", "document": "Document"}
+
+_DECISION = re.compile(r"^(?:decision:)?\s*(\d+)\s*/\s*(COP|CRIC|CST|COP\.\s*)\s*\.?\s*(\d+)\s*$", re.I)
+_DECISION_ANY = re.compile(r"^(\d+)/([A-Za-z][A-Za-z\-]*)\.?\s*(\d+)$")
+_RESOLUTION = re.compile(r"^(?:resolution:)?(\d+)/(\d+)$")
+
+BODY_CODES = {
+    "unccd conference of the parties": "COP",
+    "conference of the parties": "COP",
+    "committee for the review of the implementation of the convention": "CRIC",
+    "committee on science and technology": "CST",
+    "un-habitat executive board": "HSP-EB",
+    "un-habitat assembly": "HSP-HA",
+    "general assembly": "GA",
+}
+
+
+def check_label(label: str) -> str:
+    """The label if it is on the allow-list; raises otherwise (it will be put into Cypher text)."""
+    if label not in LABELS:
+        raise GraphError(f"{label!r} is not a graph label; allowed: {', '.join(LABELS)}")
+    return label
+
+
+def check_rel_type(rel: str) -> str:
+    if rel not in REL_TYPES:
+        raise GraphError(f"{rel!r} is not a relationship type; allowed: {', '.join(REL_TYPES)}")
+    return rel
+
+
+def label_for_id(node_id: str) -> Optional[str]:
+    """The node label an id belongs to, from its prefix (None if the id has no known prefix)."""
+    if node_id.startswith(("sdg:", "target:", "ldn:")):
+        return "Target"
+    if node_id.startswith("resolution:"):
+        return "Decision"
+    head = node_id.split(":", 1)[0] + ":"
+    for label, prefix in LABELS.items():
+        if prefix == head:
+            return label
+    return None
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^\w]+", "-", text.strip().lower(), flags=re.UNICODE).strip("-")
+    return s or "x"
+
+
+def body_code(body: Optional[str]) -> Optional[str]:
+    if not body:
+        return None
+    key = body.strip().lower()
+    if key in BODY_CODES:
+        return BODY_CODES[key]
+    for name, code in BODY_CODES.items():
+        if name in key:
+            return code
+    return slug(body).upper()
+
+
+def session_id(body: str, number: str | int) -> str:
+    """`session:COP.15` for the fifteenth session of the COP; `session:HSP-EB.2024` for a year-numbered board."""
+    return f"session:{body}.{str(number).strip()}"
+
+
+def session_name(sid: str) -> str:
+    body, _, num = sid.removeprefix("session:").rpartition(".")
+    return f"{body} {num}".strip()
+
+
+def normalize_decision(text: str) -> Optional[str]:
+    """`22/COP.15`, `decision 22/COP.15`, `decision:22/COP.15` -> `decision:22/COP.15`; resolutions -> `resolution:62/193`."""
+    t = text.strip()
+    t = re.sub(r"^(decision|décision|decisión|решение|决定|第)\s*:?\s*", "", t, flags=re.I)
+    t = re.sub(r"\s*(号决定|號決定)$", "", t)
+    if t.lower().startswith("resolution"):
+        t = re.sub(r"^resolution\s*:?\s*", "", t, flags=re.I)
+        m = _RESOLUTION.match(t)
+        return f"resolution:{m.group(1)}/{m.group(2)}" if m else None
+    m = _DECISION_ANY.match(t.replace(" ", ""))
+    if m:
+        return f"decision:{int(m.group(1))}/{m.group(2).upper()}.{int(m.group(3))}"
+    m = _RESOLUTION.match(t)
+    if m:
+        return f"resolution:{m.group(1)}/{m.group(2)}"
+    return None
+
+
+def decision_parts(decision: str) -> Optional[tuple[int, str, int]]:
+    """(number, body, session) of `decision:22/COP.15`; None for resolutions and unparsable ids."""
+    m = _DECISION_ANY.match(decision.removeprefix("decision:"))
+    if not m or not decision.startswith("decision:"):
+        return None
+    return int(m.group(1)), m.group(2).upper(), int(m.group(3))
+
+
+def decision_session(decision: str) -> Optional[str]:
+    parts = decision_parts(decision)
+    return session_id(parts[1], parts[2]) if parts else None
+
+
+def decision_name(decision: str) -> str:
+    kind, _, rest = decision.partition(":")
+    return f"{kind} {rest}" if rest else decision
+
+
+def sort_key_decision(decision: str) -> tuple:
+    """Chronological order of decisions: by session number, then decision number."""
+    parts = decision_parts(decision)
+    if parts:
+        return (parts[1], parts[2], parts[0])
+    m = _RESOLUTION.match(decision.removeprefix("resolution:"))
+    if m:
+        return ("~res", int(m.group(1)), int(m.group(2)))
+    return ("~", 0, 0)
+
+
+# -- ids of nodes owned by one document ---------------------------------------
+
+def document_node_id(doc_id: str) -> str:
+    return f"document:{doc_id}"
+
+
+def paragraph_node_id(block_id: str) -> str:
+    return f"para:{block_id}"
+
+
+def mandate_node_id(block_id: str, index: int) -> str:
+    return f"mandate:{block_id}/{index}"
+
+
+def quantity_node_id(block_id: str, start: int) -> str:
+    return f"quantity:{block_id}@{start}"
+
+
+def edge_key(rel: str, src: str, dst: str, paragraph: Optional[str] = None) -> str:
+    """Stable relationship key: type, ends and the paragraph it came from (one edge per paragraph)."""
+    return f"{rel}|{src}|{dst}|{paragraph or ''}"
+
+
+# -- SDG targets --------------------------------------------------------------
+
+_SDG = re.compile(r"^sdg:(goal|target|indicator):([0-9]{1,2})(?:\.([0-9a-z]{1,2}))?(?:\.([0-9]{1,2}))?$", re.I)
+
+
+def sdg_parts(node_id: str) -> Optional[tuple[str, str]]:
+    """('target', '15.3') for `sdg:target:15.3`."""
+    m = _SDG.match(node_id)
+    if not m:
+        return None
+    code = ".".join(p for p in m.group(2, 3, 4) if p)
+    return m.group(1).lower(), code
+
+
+def sdg_kos_iri(node_id: str) -> Optional[str]:
+    """The UN SDG KOS IRI of a goal, target or indicator (http://metadata.un.org/sdg/15.3)."""
+    parts = sdg_parts(node_id)
+    if not parts:
+        return None
+    kind, code = parts
+    if kind in ("goal", "target"):
+        return f"http://metadata.un.org/sdg/{code}"
+    g, t, i = (code.split(".") + ["", "", ""])[:3]
+    if not (g and t and i):
+        return None
+    return f"http://metadata.un.org/sdg/C{int(g):02d}{t.zfill(2)}{int(i):02d}"
+
+
+def target_name(node_id: str) -> str:
+    parts = sdg_parts(node_id)
+    if parts:
+        return f"SDG {parts[0]} {parts[1]}"
+    return node_id.split(":", 1)[-1].replace("-", " ")
+
+
+def default_name(node_id: str) -> str:
+    """A readable name for an id when the text gave none."""
+    label = label_for_id(node_id)
+    if label == "Decision":
+        return decision_name(node_id)
+    if label == "Session":
+        return session_name(node_id)
+    if label == "Target":
+        return target_name(node_id)
+    rest = node_id.split(":", 1)[-1]
+    if label == "Country":
+        return rest
+    return rest.replace("-", " ")
