@@ -64,7 +64,7 @@ OTHER_DECISION_RE = re.compile(
     r"(?:[Dd][ée]cisi(?:on|ón)s?|[Рр]ешени[еяи]|مقرر)\s+(?P<a>\d{2,4})/(?P<b>[A-Z]|\d{1,3})(?![\d/])"
     r"|第\s*(?P<za>\d{2,4})\s*/\s*(?P<zb>[A-Z]|\d{1,3})\s*号\s*决定"
 )
-_RES_CUE = r"(?:[Rr]esolutions?|[Rr]ésolutions?|[Rr]esoluci(?:ón|ones)|[Рр]езолюци(?:я|и|ей|ю|ях|ями)|(?:وال|ال|و|ب)?قرار(?:ات|ي)?)"
+_RES_CUE = r"(?:[Rr]esolutions?|[Rr]ésolutions?|[Rr]esoluci(?:ón|ones)|[Рр]езолюци(?:я|и|ей|ю|ях|ями)|(?:وال|ال|و|ب)?قرار(?:اتها|اته|ات|ها|ه|ي)?)"
 _LIST_SEP = r"(?:\s+(?:of|du|de|del|от)\s+\d{1,2}(?:er)?\s+(?:de\s+)?[^\s,;]+\s+(?:de\s+)?\d{4}(?:\s*года)?)?\s*(?:,\s*(?:and\s+|et\s+|y\s+|и\s+|و)?|\s+(?:and|et|y|и)\s+)"
 RESOLUTION_RE = re.compile(_RES_CUE + r"\s+(?P<list>\d{1,3}/\d{1,3}(?![\d/])(?:" + _LIST_SEP + r"\d{1,3}/\d{1,3}(?![\d/]))*)")
 ZH_RESOLUTION_RE = re.compile(r"第\s*(?P<s>\d{1,3})\s*/\s*(?P<n>\d{1,3})\s*号?\s*(?:和|、)?\s*决议")
