@@ -235,7 +235,7 @@ def document_contribution(doc: Document, facts: Optional[Iterable[Any]] = None) 
             mid = S.mandate_node_id(b.id, i)
             dec = bd.decision(m.decision, b.id) if m.decision else None
             session = S.decision_session(dec) if dec else doc_session
-            bd.node(mid, "Mandate", b.id, name=f"{m.verb_en or m.verb}: {m.action[:80]}".strip(), doc=doc.id,
+            bd.node(mid, "Mandate", b.id, name=(f"{m.verb_en or m.verb}: {m.action[:48]}" + ("…" if len(m.action) > 48 else "")).strip(), doc=doc.id,
                     verb=m.verb, verb_en=m.verb_en, force=m.force, action=m.action, deadline=m.deadline,
                     decision=dec, session=session, language=b.language or doc.language, addressees=list(m.addressees))
             bd.edge(pid, mid, "CONTAINS_MANDATE", b.id)
@@ -290,6 +290,12 @@ def _add_fact(bd: _Builder, fact: Any, by_id: dict[str, Block]) -> None:
         obj = _get(obj, "id")
     if not (subj and rel and obj):
         bd.c.skipped.append(f"fact {fact!r} lacks subject, relation or object")
+        return
+    if str(rel).upper() in ("LAUNCHED_IN", "LAUNCHED_ON") and isinstance(obj, str):
+        # a year is a property of the initiative, not a node
+        subj_id = subj if S.label_for_id(subj) else "initiative:" + S.slug(subj)
+        if block in by_id or str(block).removeprefix("para:") in by_id:
+            bd.node(subj_id, "Initiative", str(block).removeprefix("para:"), launched_in=obj.split(":", 1)[-1])
         return
     rel_type = S.FACT_RELATIONS.get(str(rel).lower().replace(" ", "_"), str(rel).upper().replace(" ", "_"))
     if rel_type not in S.REL_TYPES:

@@ -38,7 +38,8 @@ REL_PROPERTY = {
     "FOR_SESSION": "forSession", "CONTAINS_MANDATE": "containsMandate", "ADDRESSED_TO": "addressedTo",
     "MENTIONS": "mentions", "LAUNCHED_BY": "launchedBy", "FUNDED_BY": "fundedBy", "PARTNER_OF": "partnerOf",
     "CONTRIBUTES_TO": "contributesTo", "TRANSLATION_OF": "translationOf", "RESPONDS_TO": "respondsTo",
-    "FOLLOWS_UP": "followsUp",
+    "FOLLOWS_UP": "followsUp", "ORGANIZED_BY": "organizedBy", "SUPPORTS": "supports", "PARTICIPATES_IN": "participatesIn",
+    "ADOPTED_BY": "adoptedBy",
 }
 assert set(REL_PROPERTY) == set(S.REL_TYPES)
 

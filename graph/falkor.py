@@ -44,7 +44,8 @@ def falkordb_binaries() -> tuple[str, str]:
 class FalkorServer:
     """`with FalkorServer() as srv: srv.uri` -> bolt://127.0.0.1:PORT"""
 
-    def __init__(self, workdir: Optional[Path] = None) -> None:
+    def __init__(self, workdir: Optional[Path] = None, module_args: tuple[str, ...] = ()) -> None:
+        self.module_args = tuple(module_args)
         self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="unkg-falkor-")
         self.workdir = Path(workdir or self._tmp.name)
         self.proc: Optional[subprocess.Popen] = None
@@ -64,7 +65,7 @@ class FalkorServer:
             log = open(self.workdir / f"redis-{self.redis_port}.log", "wb")
             self.proc = subprocess.Popen(
                 [server, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", str(self.workdir), "--loadmodule", module, "BOLT_PORT", str(self.bolt_port)],
+                 "--dir", str(self.workdir), "--loadmodule", module, "BOLT_PORT", str(self.bolt_port), *self.module_args],
                 stdout=log, stderr=subprocess.STDOUT, cwd=str(self.workdir), start_new_session=True,
             )
             log.close()

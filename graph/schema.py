@@ -39,7 +39,7 @@ SHARED_LABELS = frozenset(set(LABELS) - OWNED_LABELS)
 #: relationship types: (allowed source labels, allowed target labels, meaning)
 REL_TYPES: dict[str, tuple[frozenset, frozenset, str]] = {
     "HAS_PARAGRAPH": (frozenset({"Document"}), frozenset({"Paragraph"}), "a document holds a paragraph"),
-    "PART_OF": (frozenset({"Paragraph"}), frozenset({"Paragraph"}), "a sub-paragraph sits under its chapeau or heading"),
+    "PART_OF": (frozenset({"Paragraph", "Initiative"}), frozenset({"Paragraph", "Initiative"}), "a sub-paragraph sits under its chapeau or heading; an initiative is part of a larger one"),
     "CITES": (frozenset({"Paragraph"}), frozenset({"Decision", "Document", "Target"}), "a paragraph cites a decision, resolution, document or SDG target"),
     "ADOPTED_AT": (frozenset({"Decision"}), frozenset({"Session"}), "a decision was adopted at a session (from its number)"),
     "FOR_SESSION": (frozenset({"Document"}), frozenset({"Session"}), "a document was prepared for a session"),
@@ -48,7 +48,11 @@ REL_TYPES: dict[str, tuple[frozenset, frozenset, str]] = {
     "MENTIONS": (frozenset({"Paragraph"}), frozenset({"Actor", "Country", "Initiative", "Target", "Quantity", "Session"}), "a paragraph names an entity"),
     "LAUNCHED_BY": (frozenset({"Initiative"}), frozenset({"Actor", "Country"}), "an initiative was launched or set up by an actor"),
     "FUNDED_BY": (frozenset({"Initiative"}), frozenset({"Actor", "Country"}), "an initiative is funded by an actor"),
-    "PARTNER_OF": (frozenset({"Initiative", "Actor", "Country"}), frozenset({"Initiative", "Actor", "Country"}), "an actor works with, organises or is enabled by an initiative"),
+    "PARTNER_OF": (frozenset({"Initiative", "Actor", "Country"}), frozenset({"Initiative", "Actor", "Country"}), "an actor works with an initiative (in cooperation, in partnership)"),
+    "ORGANIZED_BY": (frozenset({"Initiative"}), frozenset({"Actor", "Country"}), "an initiative (a forum) is (co-)organised by an actor"),
+    "SUPPORTS": (frozenset({"Initiative"}), frozenset({"Actor", "Country"}), "an initiative enables or funds an actor's work"),
+    "PARTICIPATES_IN": (frozenset({"Country", "Actor"}), frozenset({"Initiative"}), "a country takes part in an initiative"),
+    "ADOPTED_BY": (frozenset({"Initiative"}), frozenset({"Initiative", "Actor", "Country", "Session"}), "a plan was adopted by a forum or body"),
     "CONTRIBUTES_TO": (frozenset({"Initiative"}), frozenset({"Target"}), "an initiative supports a target"),
     "TRANSLATION_OF": (frozenset({"Paragraph", "Document"}), frozenset({"Paragraph", "Document"}), "the same text in another language"),
     "RESPONDS_TO": (frozenset({"Document"}), frozenset({"Mandate", "Decision"}), "a report answers a mandate"),
@@ -59,10 +63,11 @@ REL_TYPES: dict[str, tuple[frozenset, frozenset, str]] = {
 FACT_RELATIONS = {
     "launched_by": "LAUNCHED_BY", "launched": "LAUNCHED_BY", "established_by": "LAUNCHED_BY", "initiated_by": "LAUNCHED_BY",
     "created_by": "LAUNCHED_BY", "developed_by": "LAUNCHED_BY",
-    "funded_by": "FUNDED_BY", "financed_by": "FUNDED_BY", "supported_by": "FUNDED_BY", "funds": "FUNDED_BY",
-    "partner_of": "PARTNER_OF", "partner": "PARTNER_OF", "organized_by": "PARTNER_OF", "organised_by": "PARTNER_OF",
-    "co_organized_by": "PARTNER_OF", "co-organized_by": "PARTNER_OF", "organizer": "PARTNER_OF", "enabled": "PARTNER_OF",
-    "in_partnership_with": "PARTNER_OF", "implemented_by": "PARTNER_OF",
+    "funded_by": "FUNDED_BY", "financed_by": "FUNDED_BY", "funds": "FUNDED_BY",
+    "partner_of": "PARTNER_OF", "partner": "PARTNER_OF", "organized_by": "ORGANIZED_BY", "organised_by": "ORGANIZED_BY",
+    "co_organized_by": "ORGANIZED_BY", "co-organized_by": "ORGANIZED_BY", "enabled": "SUPPORTS", "supports": "SUPPORTS",
+    "in_partnership_with": "PARTNER_OF", "implemented_by": "PARTNER_OF", "participates_in": "PARTICIPATES_IN",
+    "adopted_by": "ADOPTED_BY", "part_of": "PART_OF",
     "contributes_to": "CONTRIBUTES_TO", "supports_target": "CONTRIBUTES_TO",
 }
 

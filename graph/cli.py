@@ -1,0 +1,277 @@
+"""`unkg graph ...`: build, sync, export and query the knowledge graph.
+
+Every command has --help and --json; exit codes: 0 ok, 1 nothing found,
+2 bad input or a failure the message explains.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from unkg.errors import UnkgError
+
+graph_app = typer.Typer(help="The knowledge graph: build, sync to Neo4j, export, query.", no_args_is_help=True)
+console = Console(stderr=True)
+out = Console()
+
+
+def _emit(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    console.print(f"[red]error:[/red] {msg}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _graph():
+    from corpus.store import Store
+
+    from .build import build_graph
+
+    store = Store.open_default()
+    try:
+        kg, rep = build_graph(store)
+    except BaseException:
+        store.close()
+        raise
+    return store, kg, rep
+
+
+@graph_app.command()
+def build(as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON.")) -> None:
+    """Bring the graph up to date with the store (only documents changed since the last build)."""
+    try:
+        store, kg, rep = _graph()
+        store.close()
+    except UnkgError as exc:
+        _fail(str(exc))
+        return
+    d = rep.as_dict()
+    if as_json:
+        _emit(d)
+        return
+    out.print(f"added {rep.added}, updated {rep.updated}, removed {rep.removed}, unchanged {rep.unchanged} documents in {rep.seconds:.2f} s")
+    out.print(f"{d['nodes']} nodes, {d['relationships']} relationships")
+    table = Table("label / type", "count")
+    for k, v in {**d["labels"], **d["types"]}.items():
+        table.add_row(k, str(v))
+    out.print(table)
+
+
+@graph_app.command()
+def sync(
+    uri: Optional[str] = typer.Option(None, help="Bolt URI (default: NEO4J_URI)."),
+    user: Optional[str] = typer.Option(None, help="User name (default: NEO4J_USER / NEO4J_USERNAME). The password is read from NEO4J_PASSWORD only."),
+    database: Optional[str] = typer.Option(None, help="Database (default: NEO4J_DATABASE, else the server's default)."),
+    batch_size: int = typer.Option(2000, help="Rows per UNWIND statement."),
+    full: bool = typer.Option(False, "--full", help="Send every document again, not only the changed ones."),
+    reset: bool = typer.Option(False, "--reset", help="First delete every node with a graph label from the database."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Sync the graph to Neo4j (or FalkorDB over Bolt): constraints first, batched MERGE, incremental."""
+    from .neo4j_sync import Client, Connection, reset_target, sync_graph
+
+    try:
+        conn = Connection.from_options(uri, user, database)
+        store, kg, _ = _graph()
+        try:
+            with Client(conn) as client:
+                if reset:
+                    reset_target(store, conn, client)
+                rep = sync_graph(kg, store, conn, batch_size=batch_size, full=full or reset, client=client)
+        finally:
+            store.close()
+    except UnkgError as exc:
+        _fail(str(exc))
+        return
+    d = rep.as_dict()
+    if as_json:
+        _emit(d)
+        return
+    out.print(f"{conn.uri} ({rep.dialect}): {rep.documents} documents synced, {rep.removed} removed, "
+              f"{rep.nodes} nodes and {rep.relationships} relationships sent in {rep.statements} statements, {rep.seconds:.2f} s")
+    out.print(f"server holds {rep.counts.get('nodes')} nodes, {rep.counts.get('relationships')} relationships")
+
+
+@graph_app.command()
+def export(
+    fmt: str = typer.Option(..., "--format", "-f", help="ttl, jsonld, graphml or csv (a folder, Neo4j bulk-import format)."),
+    output: Path = typer.Option(..., "-o", "--output", help="File to write (folder for csv)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Export the graph: RDF (Turtle, JSON-LD), GraphML or Neo4j bulk-import CSV."""
+    from .export import export as do_export
+
+    try:
+        store, kg, _ = _graph()
+        store.close()
+        res = do_export(kg, fmt, output)
+    except UnkgError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        _emit(res)
+    else:
+        out.print(f"wrote {res['nodes']} nodes and {res['relationships']} relationships as {fmt} to {output}")
+
+
+@graph_app.command()
+def mandates(
+    addressee: Optional[str] = typer.Option(None, help="Actor or country (name, alias or id), e.g. 'secretariat'."),
+    decision: Optional[str] = typer.Option(None, help="Decision, e.g. 22/COP.15."),
+    session: Optional[str] = typer.Option(None, help="Session, e.g. 'COP 15' or 'COP.15'."),
+    verb: Optional[str] = typer.Option(None, help="Verb as printed or in English, e.g. request."),
+    language: Optional[str] = typer.Option(None, help="Language code of the paragraph (en, fr, es, ru, zh, ar)."),
+    limit: int = typer.Option(500),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Mandates with decision, paragraph, addressees, verb and deadline. Exit 1 if none match."""
+    from .query import mandates as q
+
+    try:
+        store, kg, _ = _graph()
+        store.close()
+        rows = q(kg, addressee=addressee, decision=decision, session=session, verb=verb, language=language, limit=limit)
+    except UnkgError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        _emit(rows)
+    else:
+        table = Table("decision", "paragraph", "verb", "addressees", "action", "deadline")
+        for m in rows:
+            table.add_row(m["decision"] or "", (m["paragraph"] or {}).get("citation") or "", m["verb_en"] or m["verb"] or "",
+                          ", ".join(a["name"] or a["id"] for a in m["addressees"]), (m["action"] or "")[:80], m["deadline"] or "")
+        out.print(table)
+    if not rows:
+        raise typer.Exit(1)
+
+
+@graph_app.command()
+def neighbours(
+    node: str = typer.Argument(..., help="Id, decision number or name."),
+    depth: int = typer.Option(1, min=1, max=4),
+    types: Optional[str] = typer.Option(None, help="Comma-separated relationship types to follow."),
+    no_paragraphs: bool = typer.Option(False, "--no-paragraphs", help="Skip paragraph nodes (entity-to-entity facts only)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """A node's neighbourhood, with the paragraph behind each relationship."""
+    from .query import neighbours as q
+
+    try:
+        store, kg, _ = _graph()
+        store.close()
+        res = q(kg, node, depth=depth, types=types.split(",") if types else None, include_paragraphs=not no_paragraphs)
+    except UnkgError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        _emit(res)
+        return
+    out.print(f"[bold]{res['node']['name']}[/bold] ({res['node']['id']})", highlight=False)
+    for r in res["relationships"]:
+        out.print(f"  {r['source']} -[{r['type']}]-> {r['target']}  [{r['paragraph'] or ''}]", markup=False, highlight=False)
+
+
+@graph_app.command()
+def path(
+    source: str = typer.Argument(..., help="From: id, decision number or name, e.g. '22/COP.15'."),
+    target: str = typer.Argument(..., help="To, e.g. 'Changwon Initiative'."),
+    max_len: int = typer.Option(12, help="Longest path accepted."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The shortest explained path between two entities; each step cites its paragraph."""
+    from .query import explain_path
+
+    try:
+        store, kg, _ = _graph()
+        store.close()
+        res = explain_path(kg, source, target, max_len=max_len)
+    except UnkgError as exc:
+        _fail(str(exc), 1 if "no path" in str(exc) or "nothing in the graph" in str(exc) else 2)
+        return
+    if as_json:
+        _emit(res)
+        return
+    out.print(f"[bold]{res['source']['name']}[/bold] → [bold]{res['target']['name']}[/bold] in {res['length']} steps", highlight=False)
+    for i, s in enumerate(res["steps"], 1):
+        p = s["paragraph"] or {}
+        out.print(f" {i}. {s['explanation']}", markup=False, highlight=False)
+        if p.get("text"):
+            out.print(f"      “{p['text'][:160]}”", markup=False, highlight=False)
+
+
+@graph_app.command()
+def precedents(
+    decision: str = typer.Argument(..., help="Decision, e.g. 22/COP.15."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Earlier decisions a decision cites or follows up. Exit 1 if none are known."""
+    from .query import precedents as q
+
+    try:
+        store, kg, _ = _graph()
+        store.close()
+        rows = q(kg, decision)
+    except UnkgError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        _emit(rows)
+    else:
+        for r in rows:
+            p = r["paragraph"] or {}
+            out.print(f"{r['decision']['name']}  {r['relation']}  ({p.get('citation') or ''})", markup=False, highlight=False)
+    if not rows:
+        raise typer.Exit(1)
+
+
+@graph_app.command()
+def cypher(
+    query: str = typer.Argument(..., help="A read-only Cypher query."),
+    params: Optional[str] = typer.Option(None, help="Parameters as a JSON object."),
+    uri: Optional[str] = typer.Option(None, help="Bolt URI (default: NEO4J_URI)."),
+    user: Optional[str] = typer.Option(None),
+    database: Optional[str] = typer.Option(None),
+    timeout: float = typer.Option(10.0, help="Seconds before the query is stopped."),
+    limit: int = typer.Option(1000, help="Rows returned at most."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Run a read-only Cypher query on the synced server (writes, LOAD CSV and write procedures are refused)."""
+    from .neo4j_sync import Connection, check_read_only, read_query
+
+    try:
+        check_read_only(query)
+        p = json.loads(params) if params else {}
+        if not isinstance(p, dict):
+            raise UnkgError("--params must be a JSON object")
+        rows = read_query(Connection.from_options(uri, user, database), query, p, timeout=timeout, limit=limit)
+    except json.JSONDecodeError as exc:
+        _fail(f"--params is not JSON: {exc}")
+        return
+    except UnkgError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        _emit(rows)
+        return
+    if rows:
+        table = Table(*rows[0].keys())
+        for r in rows:
+            table.add_row(*[json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in r.values()])
+        out.print(table)
+    else:
+        out.print("no rows")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(graph_app, name="graph")

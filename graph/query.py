@@ -1,0 +1,308 @@
+"""The questions users ask of the graph, answered in process (networkx).
+
+* `mandates(kg, addressee=, decision=, session=, verb=, language=)`
+* `neighbours(kg, node, depth=1)`
+* `explain_path(kg, a, b)`: the shortest path between two entities, each step
+  citing the paragraph it rests on
+* `precedents(kg, decision)`: earlier decisions it cites or follows up
+* `resolve(kg, text)`: "decision 22/COP.15", "Changwon Initiative", "昌原倡议" -> node id
+
+Every function returns plain dicts (JSON-ready); the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Optional
+
+import networkx as nx
+
+from unkg.errors import GraphError
+
+from . import schema as S
+from .build import KnowledgeGraph
+
+ENTITY_LABELS = ("Initiative", "Decision", "Actor", "Country", "Target", "Session", "Document", "Mandate", "Quantity", "Paragraph")
+#: cost of walking a relationship type in path search: structure edges cost more than statements
+EDGE_COST = {"HAS_PARAGRAPH": 3.0, "PART_OF": 1.5, "TRANSLATION_OF": 1.0, "FOR_SESSION": 2.0}
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.strip().lower())
+
+
+def acronym(name: str) -> Optional[str]:
+    """"LDN Target Setting Programme 2.0" -> "LDN TSP 2.0"; "Kubuqi International Desert Forum" -> "KIDF"."""
+    out: list[str] = []
+    run = ""
+    for tok in re.findall(r"[\w.\-]+", name):
+        if tok.isupper() or any(c.isdigit() for c in tok):
+            if run:
+                out.append(run)
+                run = ""
+            out.append(tok)
+        elif tok[:1].isupper():
+            run += tok[0]
+        elif tok.lower() in ("of", "for", "the", "and", "on", "to", "in"):
+            continue
+        else:
+            return None
+    if run:
+        out.append(run)
+    acr = " ".join(out)
+    return acr if acr != name and len(acr) >= 3 else None
+
+
+def _index(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    idx = getattr(kg, "_name_index", None)
+    stamp = (kg.g.number_of_nodes(), kg.g.number_of_edges(), tuple(sorted(kg.built.items()))[:50])
+    if idx is not None and getattr(kg, "_name_stamp", None) == stamp:
+        return idx
+    idx = {}
+    for n, a in kg.g.nodes(data=True):
+        if a["label"] == "Paragraph":
+            continue
+        for name in [a.get("name"), a.get("symbol"), *(a.get("aliases") or [])]:
+            if name:
+                idx.setdefault(_norm(str(name)), []).append(n)
+                if a["label"] in ("Initiative", "Actor"):
+                    acr = acronym(str(name))
+                    if acr:
+                        idx.setdefault(_norm(acr), []).append(n)
+    kg._name_index = idx  # type: ignore[attr-defined]
+    kg._name_stamp = stamp  # type: ignore[attr-defined]
+    return idx
+
+
+def _rank(kg: KnowledgeGraph, ids: Iterable[str]) -> list[str]:
+    order = {label: i for i, label in enumerate(ENTITY_LABELS)}
+    return sorted(set(ids), key=lambda n: (order.get(kg.g.nodes[n]["label"], 99), -kg.g.degree(n), n))
+
+
+def resolve(kg: KnowledgeGraph, text: str, labels: Optional[Iterable[str]] = None) -> str:
+    """The node a user means: an id, a decision number, a name or alias (any language), or a unique part of one."""
+    g = kg.g
+    want = set(labels) if labels else None
+
+    def ok(n: str) -> bool:
+        return want is None or g.nodes[n]["label"] in want
+
+    t = text.strip()
+    if t in g and ok(t):
+        return t
+    for cand in (S.normalize_decision(t), f"para:{t}", f"document:{t}", f"session:{t.replace(' ', '.')}"):
+        if cand and cand in g and ok(cand):
+            return cand
+    idx = _index(kg)
+    exact = [n for n in idx.get(_norm(t), []) if ok(n)]
+    if exact:
+        return _rank(kg, exact)[0]
+    q = _norm(t)
+    partial = [n for key, ns in idx.items() if q in key for n in ns if ok(n)]
+    if partial:
+        best = _rank(kg, partial)
+        return sorted(best[:20], key=lambda n: (ENTITY_LABELS.index(g.nodes[n]["label"]) if g.nodes[n]["label"] in ENTITY_LABELS else 99, len(str(g.nodes[n].get("name", "")))))[0]
+    raise GraphError(f"nothing in the graph matches {text!r}; try an id (`unkg graph neighbours ID`), a decision number like 22/COP.15, or a name")
+
+
+def node_info(kg: KnowledgeGraph, n: str) -> dict[str, Any]:
+    a = kg.g.nodes[n]
+    return {"id": n, "label": a["label"], "name": a.get("name")}
+
+
+def paragraph_info(kg: KnowledgeGraph, block_id: Optional[str], snippet: int = 400) -> Optional[dict[str, Any]]:
+    if not block_id:
+        return None
+    pid = S.paragraph_node_id(block_id)
+    if pid not in kg.g:
+        return {"id": block_id}
+    a = kg.g.nodes[pid]
+    doc = kg.g.nodes.get(S.document_node_id(a.get("doc", "")), {})
+    text = a.get("text", "")
+    return {"id": block_id, "citation": a.get("name"), "document": a.get("doc"), "symbol": doc.get("symbol"),
+            "title": doc.get("title"), "page": a.get("page"), "label": a.get("para_label"), "language": a.get("language"),
+            "text": text if len(text) <= snippet else text[:snippet] + "…"}
+
+
+# -- mandates -------------------------------------------------------------------------------
+
+
+def _session_matches(value: Optional[str], wanted: str) -> bool:
+    if not value:
+        return False
+    w = wanted.strip()
+    v = value.removeprefix("session:")
+    w2 = w.removeprefix("session:").replace(" ", ".").upper()
+    return v.upper() == w2 or v.split(".")[-1] == w or v.upper().endswith("." + w2)
+
+
+def mandates(kg: KnowledgeGraph, addressee: Optional[str] = None, decision: Optional[str] = None,
+             session: Optional[str] = None, verb: Optional[str] = None, language: Optional[str] = None,
+             limit: int = 500) -> list[dict[str, Any]]:
+    """Mandates with their decision, paragraph, addressees, verb and deadline, filtered."""
+    g = kg.g
+    addressee_ids: Optional[set[str]] = None
+    if addressee:
+        q = _norm(addressee)
+        addressee_ids = {n for key, ns in _index(kg).items() if q in key for n in ns
+                         if g.nodes[n]["label"] in ("Actor", "Country")}
+        if addressee in g:
+            addressee_ids.add(addressee)
+        if not addressee_ids:
+            return []
+    dec_id = None
+    if decision:
+        dec_id = S.normalize_decision(decision) or decision
+    out = []
+    for n, a in g.nodes(data=True):
+        if a["label"] != "Mandate":
+            continue
+        if dec_id and a.get("decision") != dec_id:
+            continue
+        if session and not _session_matches(a.get("session"), session):
+            continue
+        if verb:
+            v = verb.strip().lower()
+            forms = {str(a.get("verb", "")).lower(), str(a.get("verb_en", "")).lower(), str(a.get("force", "")).lower()}
+            if v not in forms and not any(f and (f.startswith(v) or v.startswith(f)) for f in forms if len(f) > 2):
+                continue
+        if language and a.get("language") != language:
+            continue
+        addressees = [v for _, v, d in g.out_edges(n, data=True) if d["type"] == "ADDRESSED_TO"]
+        if addressee_ids is not None and not addressee_ids & set(addressees):
+            continue
+        para = None
+        for u, _, d in g.in_edges(n, data=True):
+            if d["type"] == "CONTAINS_MANDATE" and g.nodes[u]["label"] == "Paragraph":
+                para = d.get("paragraph")
+        out.append({
+            "id": n, "decision": a.get("decision"), "session": a.get("session"), "verb": a.get("verb"),
+            "verb_en": a.get("verb_en"), "force": a.get("force"),
+            "addressees": [node_info(kg, x) for x in sorted(addressees)], "action": a.get("action"),
+            "deadline": a.get("deadline"), "language": a.get("language"), "paragraph": paragraph_info(kg, para),
+        })
+    out.sort(key=lambda m: (S.sort_key_decision(m["decision"] or ""), m["id"]))
+    return out[:limit]
+
+
+# -- neighbourhood -------------------------------------------------------------------------------
+
+
+def neighbours(kg: KnowledgeGraph, node: str, depth: int = 1, types: Optional[Iterable[str]] = None,
+               limit: int = 200, include_paragraphs: bool = True) -> dict[str, Any]:
+    """Nodes within `depth` steps (either direction) and the relationships between them, with provenance."""
+    g = kg.g
+    start = resolve(kg, node)
+    allowed = {S.check_rel_type(t.upper()) for t in types} if types else None
+    seen = {start: 0}
+    frontier = [start]
+    edges = []
+    for d in range(1, depth + 1):
+        nxt = []
+        for n in frontier:
+            for u, v, k, a in list(g.out_edges(n, keys=True, data=True)) + list(g.in_edges(n, keys=True, data=True)):
+                if allowed and a["type"] not in allowed:
+                    continue
+                other = v if u == n else u
+                if not include_paragraphs and g.nodes[other]["label"] == "Paragraph" and other != start:
+                    continue
+                if other not in seen:
+                    if len(seen) >= limit:
+                        continue
+                    seen[other] = d
+                    nxt.append(other)
+                edges.append((u, v, k, a))
+        frontier = nxt
+    uniq = {}
+    for u, v, k, a in edges:
+        if u in seen and v in seen:
+            uniq[k] = {"source": u, "target": v, "type": a["type"], "key": k, "paragraph": a.get("paragraph")}
+    return {"node": node_info(kg, start),
+            "nodes": [dict(node_info(kg, n), depth=dd) for n, dd in sorted(seen.items(), key=lambda x: (x[1], x[0]))],
+            "relationships": list(uniq.values())}
+
+
+# -- explained shortest path --------------------------------------------------------------------
+
+
+def _best_edge(g: nx.MultiDiGraph, a: str, b: str) -> tuple[str, str, str, dict]:
+    cands = [(a, b, k, d) for k, d in (g.get_edge_data(a, b) or {}).items()]
+    cands += [(b, a, k, d) for k, d in (g.get_edge_data(b, a) or {}).items()]
+    return min(cands, key=lambda e: (EDGE_COST.get(e[3]["type"], 1.0), e[3].get("paragraph") is None, e[2]))
+
+
+def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = 12,
+                 avoid_documents: bool = True) -> dict[str, Any]:
+    """The shortest path between two entities; each step names its relationship and cites its paragraph."""
+    g = kg.g
+    s, t = resolve(kg, source), resolve(kg, target)
+    if s == t:
+        raise GraphError(f"{source!r} and {target!r} are the same node ({s})")
+    ug = g.to_undirected(as_view=True)
+
+    def cost(u: str, v: str, data: dict) -> Optional[float]:
+        if avoid_documents and (g.nodes[u]["label"] == "Document" or g.nodes[v]["label"] == "Document") and s not in (u, v) and t not in (u, v):
+            return None  # a document links all of its paragraphs: "same document" is no explanation
+        return min(EDGE_COST.get(d["type"], 1.0) for d in data.values())
+
+    try:
+        nodes = nx.shortest_path(ug, s, t, weight=cost)
+    except nx.NetworkXNoPath:
+        if avoid_documents:
+            return explain_path(kg, source, target, max_len, avoid_documents=False)
+        raise GraphError(f"no path between {s} and {t} in the graph") from None
+    if len(nodes) - 1 > max_len:
+        raise GraphError(f"the shortest path between {s} and {t} has {len(nodes) - 1} steps, more than {max_len}")
+    steps = []
+    for a, b in zip(nodes, nodes[1:]):
+        u, v, k, d = _best_edge(g, a, b)
+        para = d.get("paragraph")
+        if not para:
+            for end in (u, v):
+                if g.nodes[end]["label"] == "Paragraph":
+                    para = g.nodes[end].get("block")
+        p = paragraph_info(kg, para)
+        fwd = (u == a)
+        sentence = f"{g.nodes[u].get('name')} {d['type']} {g.nodes[v].get('name')}"
+        steps.append({"from": node_info(kg, a), "to": node_info(kg, b), "type": d["type"],
+                      "direction": "forward" if fwd else "backward", "key": k, "paragraph": p,
+                      "explanation": f"{sentence} ({p.get('citation') if p else 'no paragraph'})"})
+    return {"source": node_info(kg, s), "target": node_info(kg, t), "length": len(steps), "steps": steps}
+
+
+# -- precedents -------------------------------------------------------------------------------------
+
+
+def precedents(kg: KnowledgeGraph, decision: str, depth: int = 5) -> list[dict[str, Any]]:
+    """Earlier decisions a decision follows up or cites, nearest first, each with the paragraph that says so."""
+    g = kg.g
+    d0 = resolve(kg, decision, labels=("Decision",))
+    out: dict[str, dict[str, Any]] = {}
+    frontier = [(d0, 0)]
+    while frontier:
+        cur, dist = frontier.pop(0)
+        if dist >= depth:
+            continue
+        found = []
+        for _, v, a in g.out_edges(cur, data=True):
+            if a["type"] == "FOLLOWS_UP":
+                found.append((v, "FOLLOWS_UP", a.get("paragraph"), a.get("rule")))
+        for v, rel, para, rule in found:
+            if v == d0 or v in out:
+                continue
+            out[v] = {"decision": node_info(kg, v), "relation": rel, "rule": rule, "steps": dist + 1,
+                      "session": g.nodes[v].get("session"), "paragraph": paragraph_info(kg, para)}
+            frontier.append((v, dist + 1))
+    # decisions cited by the decision's own text (a stored document whose symbol is the decision)
+    sym = d0.split(":", 1)[-1]
+    for n, a in g.nodes(data=True):
+        if a["label"] == "Document" and a.get("doc") and (a.get("symbol") == sym or S.normalize_decision(a.get("symbol") or "") == d0):
+            for _, p, e in g.out_edges(n, data=True):
+                if e["type"] != "HAS_PARAGRAPH":
+                    continue
+                for _, c, ce in g.out_edges(p, data=True):
+                    if ce["type"] == "CITES" and g.nodes[c]["label"] == "Decision" and c != d0 and c not in out \
+                            and S.sort_key_decision(c) < S.sort_key_decision(d0):
+                        out[c] = {"decision": node_info(kg, c), "relation": "CITES", "rule": "cited in the decision", "steps": 1,
+                                  "session": g.nodes[c].get("session"), "paragraph": paragraph_info(kg, ce.get("paragraph"))}
+    return sorted(out.values(), key=lambda r: (r["steps"], tuple(-x if isinstance(x, int) else x for x in S.sort_key_decision(r["decision"]["id"]))))
