@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -42,6 +43,8 @@ REPO_ROOT = HERE.parent.parent
 VENDOR = {
     # served file -> where the npm setup step puts it (never a CDN)
     "cytoscape.min.js": ["node_modules/cytoscape/dist/cytoscape.min.js"],
+    "swagger-ui-bundle.js": ["node_modules/swagger-ui-dist/swagger-ui-bundle.js"],
+    "swagger-ui.css": ["node_modules/swagger-ui-dist/swagger-ui.css"],
 }
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -149,6 +152,8 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
                      "Write endpoints need the server's API key (UNKG_API_KEY) in the X-API-Key header. "
                      "Every error is `{\"error\": {\"status\", \"code\", \"message\"}}`."),
         lifespan=lifespan,
+        docs_url=None,  # served below from the npm-installed swagger-ui, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.backend = backend
@@ -166,8 +171,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
     def wants_json(request: Request) -> bool:
         if request.url.path.startswith("/api/") or request.query_params.get("format") == "json":
             return True
-        accept = request.headers.get("accept", "")
-        return "text/html" not in accept and "application/json" in accept
+        return "text/html" not in request.headers.get("accept", "")  # browsers ask for HTML; scripts get JSON
 
     # -- errors: one shape ------------------------------------------------------------
 
@@ -219,7 +223,14 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         p = vendor_file(name) if name in VENDOR else None
         if p is None:
             raise NotFound(f"{name} is not installed: run `npm ci` in the repository root (the setup step does)")
-        return FileResponse(p, media_type="text/javascript")
+        return FileResponse(p, media_type="text/css" if name.endswith(".css") else "text/javascript")
+
+    @app.get("/docs", include_in_schema=False)
+    def openapi_page():
+        """The OpenAPI page, with swagger-ui served by this app."""
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="unkg API",
+                                   swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/vendor/swagger-ui.css", swagger_favicon_url="/static/favicon.svg")
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
