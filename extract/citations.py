@@ -83,6 +83,11 @@ HA_CONTEXT_RE = re.compile(r"人居大会|UN-Habitat Assembly|Habitat Assembly|A
 GA_CONTEXT_RE = re.compile(r"(?<!人居)大会第|General Assembly|Assemblée générale|Asamblea General|Генеральн\w+ Ассамбле|الجمعية العامة")
 
 
+_GATE_SLASH = re.compile(r"\d\s*/\s*[\dA-Zк-яم]|[A-Z]/")
+_GATE_DEC = re.compile(r"\d\s*/\s*(?:COP|CRIC|CST|CMP|CMA|КС|م)")
+_GATE_SDG = re.compile(r"(?:[Tt]arget|[Cc]ible|[Mm]eta|[Зз]адач|غاية|具体目标|[Ii]ndica|[Пп]оказател|مؤشر|指标|Goal|SDG|[Oo]bjecti|ODD|ODS|ЦУР|[Цц]ел[ьи]|الهدف|可持续发展目标)[^\d]{0,80}\d")
+
+
 def _res_id(s: str, n: str, text: str, pos: int) -> str:
     ctx = text[max(0, pos - 80):pos]
     if int(s) < 10 and HA_CONTEXT_RE.search(text) and not GA_CONTEXT_RE.search(ctx):
@@ -104,10 +109,10 @@ def find(text: str, lang: str = "en") -> list[Found]:
         taken.append((s, e))
         out.append(Found(s, e, kind, cid, text[s:e]))
 
-    if "/" in text:
+    if "/" in text and _GATE_SLASH.search(text):
         for lg in (lang, "en") if lang != "en" else ("en",):
             rx = DECISION_RE.get(lg, DECISION_RE["en"])
-            for m in rx.finditer(text):
+            for m in (rx.finditer(text) if _GATE_DEC.search(text) else ()):
                 body = _BODY.get(re.sub(r"\s+", " ", m.group("body")), m.group("body"))
                 add(m.start(), m.end(), "decision", f"decision:{int(m.group('num'))}/{body}.{int(m.group('sess'))}")
         for m in OTHER_DECISION_RE.finditer(text):
@@ -139,7 +144,7 @@ def find(text: str, lang: str = "en") -> list[Found]:
                 continue
             add(m.start(), m.start() + len(sym), "document", f"document:{sym}")
     v = load()
-    if re.search(r"\d", text):
+    if _GATE_SDG.search(text):
         for m in INDICATOR_RE.finditer(text):
             iid = f"{m.group('g')}.{m.group('t')}.{m.group('i')}"
             if iid in v.sdg_indicators:

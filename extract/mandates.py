@@ -273,6 +273,8 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
     """Mandate verbs in a block: the leading verb (operative), later clause verbs, verbs
     with an addressee in running text, passives."""
     out: list[Trigger] = []
+    if kind != "operative" and not actors:
+        return out  # in running text a mandate needs an addressee
     if leading is not None:
         s, printed, en = leading
         ad, aend = addressees_after(text, s + len(printed), actors, lang)

@@ -50,6 +50,7 @@ QTY_RE = re.compile(
     + r"(?:\s*(?:(?P<adj>local|leading|new|member|participating|additional)\s+)?(?P<unit>" + _UNIT_RE + r"))?",
     re.I,
 )
+_NUMBER_RE = re.compile(r"\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:thousand|million|billion)")
 _EN_ADJ_OK = {"local", "leading", "new", "member", "participating", "more", "additional"}
 
 
@@ -68,7 +69,15 @@ def find_quantities(text: str, lang: str = "en") -> list[Found]:
     if not re.search(r"\d|one|two|three|four|five|six|seven|eight|nine|ten", text):
         return []
     out: list[Found] = []
-    for m in QTY_RE.finditer(text):
+    # only short windows around numbers are searched (long paragraphs have few numbers)
+    windows: list[tuple[int, int]] = []
+    for nm in _NUMBER_RE.finditer(text):
+        a, b = max(0, nm.start() - 25), min(len(text), nm.end() + 45)
+        if windows and a <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], b)
+        else:
+            windows.append((a, b))
+    for m in (m for a, b in windows for m in QTY_RE.finditer(text, a, b)):
         unit = None
         if m.group("unit"):
             unit = next(k for k in UNITS if m.group("u_" + k))
