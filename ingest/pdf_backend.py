@@ -61,6 +61,12 @@ def _open_plumber(path: Path, data: bytes):
         raise IngestError(str(path), f"damaged or truncated PDF ({name}: {exc})", "invalid") from None
 
 
+def _sideways(char: dict) -> bool:
+    """A char drawn rotated (its text matrix turns it by about 90 degrees)."""
+    m = char.get("matrix") or (1, 0, 0, 1)
+    return abs(m[1]) > 0.5 or abs(m[2]) > 0.5
+
+
 def _read_plumber(path: Path, data: bytes) -> RawDoc:
     pdf = _open_plumber(path, data)
     warnings: list[str] = []
@@ -74,6 +80,10 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
             pages = pages[:max_pages]
         for pno, page in enumerate(pages, start=1):
             try:
+                # sideways text (running heads printed up the margin of landscape pages) is furniture:
+                # left out here, or pdfminer mixes its letters into the lines next to it
+                if any(_sideways(c) for c in page.chars):
+                    page = page.filter(lambda o: o.get("object_type") != "char" or not _sideways(o))
                 plines = page.extract_text_lines(return_chars=True, strip=True)
                 recs = [
                     {
@@ -82,7 +92,8 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
                         "top": float(ln["top"]),
                         "bottom": float(ln["bottom"]),
                         "size": statistics.median([c["size"] for c in ln["chars"]]) if ln["chars"] else 0.0,
-                        "rotated": sum(1 for c in ln["chars"] if not c.get("upright", True)) * 2 > len(ln["chars"]),
+                        "rotated": sum(1 for c in ln["chars"] if _sideways(c)) * 2 > len(ln["chars"]),
+                        "lead_size": float(ln["chars"][0]["size"]) if ln["chars"] else 0.0,
                     }
                     for ln in plines
                 ]
@@ -178,7 +189,7 @@ def _pdfium_page_records(textpage, pdfium_c, height: float) -> list[dict]:
             if m.group() == "\ufffe":  # pdfium joins a line ending in a hyphen to the next: keep both lines and the hyphen
                 line += "-"
             rotated = abs(char_angle(textpage, i0)) > 0.05 if char_angle else False
-            recs.append({"text": line, "x0": x0, "top": y_top, "bottom": y_bot, "size": statistics.median(sizes) if sizes else 0.0, "rotated": rotated})
+            recs.append({"text": line, "x0": x0, "top": y_top, "bottom": y_bot, "size": statistics.median(sizes) if sizes else 0.0, "rotated": rotated, "lead_size": sizes[0] if sizes else 0.0})
         if last:
             break
     # pdfium may split one visual line (a superscript, a tab stop) into two records: merge same-baseline pieces
@@ -304,6 +315,9 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
             continue
         small = bool(body_size) and ln["size"] < body_size * 0.85
         mark = small and len(ln["text"].strip()) <= 3 and ln["x0"] <= margin + 20 and i + 1 < n and body[i + 1]["size"] > ln["size"] + 1
+        # or the mark shares the line with the note's text: "a Inclusive of ..." with a small "a"
+        first = ln["text"].split()[0] if ln["text"].split() else ""
+        mark = mark or (not small and bool(body_size) and 0 < ln.get("lead_size", ln["size"]) < body_size * 0.75 and len(first) <= 2 and ln["x0"] <= margin + 20 and len(ln["text"]) > 20)
         if (small and ln["top"] > height * 0.6) or mark:  # a small mark opens a note anywhere below the masthead
             in_note = True
         if in_note and not _NOISE_RE.match(ln["text"]):

@@ -429,9 +429,11 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
                 st.seen_operative = True
         elif st.in_resolution:
             kind = "heading" if _is_heading_like(text) else "text"
-            if kind == "text" and _UNNUMBERED_OP_RE.match(text) and text[-1:] in ".;" and len(text) > 40:
-                # an operative paragraph (or a sub-paragraph under "... in this regard:") whose label was lost in conversion
-                kind, level = "operative", 2 if st.open_chapeau else 1
+            # operative paragraphs and sub-paragraphs whose labels were lost in conversion
+            if kind == "text" and st.open_chapeau and text[-1:] in ".;" and len(text) > 40 and not BACKMATTER_RE.search(text):
+                kind, level = "operative", 2  # under "... and in this regard:"
+            elif kind == "text" and _UNNUMBERED_OP_RE.match(text) and text[-1:] in ".;" and len(text) > 40:
+                kind, level = "operative", 1
         elif st.body_started or len(text) > 200:
             st.body_started, zone = True, "body"
             kind = "heading" if _is_heading_like(text) and len(text) < 90 and _next_is_body(paras, i) else "text"
