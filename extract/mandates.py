@@ -74,7 +74,7 @@ VERB_RE = {lang: re.compile(_WB[lang][0] + "(" + _alt(forms) + ")" + _WB[lang][1
 
 # what may stand between the verb and the first addressee, and between two addressees
 GAP = {
-    "en": r"(?:\s+|the\s+|all\s+|its\s+|relevant\s+|other\s+|also\s+)*",
+    "en": r"(?:\s+|the\s+|all\s+|its\s+|relevant\s+|other\s+|also\s+|developed\s+|developing\s+|affected\s+|interested\s+|concerned\s+|country\s+|member\s+)*",
     "fr": r"(?:\s+|le\s+|la\s+|les\s+|l['’]|au\s+|aux\s+|à\s+|tous\s+|toutes\s+|également\s+|en\s+outre\s+)*",
     "es": r"(?:\s+|a\s+|al\s+|la\s+|las\s+|los\s+|el\s+|todas\s+|todos\s+|también\s+)*",
     "ru": r"(?:\s+|все\s+|всех\s+|также\s+)*",
@@ -238,8 +238,11 @@ def addressees_after(text: str, pos: int, actors: list[Actor], lang: str) -> tup
 def _clean_action(s: str, lang: str) -> str:
     s = CONDITION_RE.sub(" ", s)
     s = s.strip()
-    s = re.sub(r"^(?:[,，:：]\s*)?(?:to|de|d['’]|à|que|a|чтобы)\s+", "", s, flags=re.I) if lang != "zh" else s.lstrip("，,：: ")
-    s = re.sub(r"(?:[;；,，.。]|\s+and|\s+et|\s+y)\s*$", "", s.strip()).strip()
+    s = re.sub(r"^(?:[,，:：]\s*)?(?:to|de|d['’]|à|que|a|чтобы|إلى|أن)\s+", "", s, flags=re.I) if lang != "zh" else s.lstrip("，,：: ")
+    prev = None
+    while prev != s:
+        prev = s
+        s = re.sub(r"(?:[;；,，.。،؛:：]|(?<=\s)(?:and|et|y|e|и|و)|^(?:and|et|y|e|и|و))\s*$", "", s.strip()).strip()
     return s
 
 
@@ -277,8 +280,12 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
         return out  # in running text a mandate needs an addressee
     if leading is not None:
         s, printed, en = leading
-        ad, aend = addressees_after(text, s + len(printed), actors, lang)
-        out.append(Trigger(s, s + len(printed), printed, en, ad, aend))
+        vend = s + len(printed)
+        extra = re.match(r"\s+(?:note|upon|on)\b", text[vend:]) if en in ("take note", "call upon") else None
+        if extra:  # "Takes note of", "Calls upon": the verb is two words
+            vend += extra.end()
+        ad, aend = addressees_after(text, vend, actors, lang)
+        out.append(Trigger(s, vend, printed, en, ad, aend))
     rx = VERB_RE.get(lang)
     if rx is not None:
         for m in rx.finditer(text):

@@ -82,6 +82,13 @@ def load() -> Vocabulary:
             return
         seen.add((lang, alias))
         pats[lang].append(Pattern(alias, node_id, typ, _is_cased(alias)))
+        if lang == "ar" and re.match(r"[\u0600-\u06ff]", alias):
+            # Arabic writes "and", "to", "by" as prefixes of the next word: والأمانة, للأمانة, بالأمانة
+            for pre in ("و", "ل", "ب", "وال"[:1] + "ب"):
+                variant = pre + (alias[1:] if pre == "ل" and alias.startswith("ال") else alias)
+                if (lang, variant) not in seen:
+                    seen.add((lang, variant))
+                    pats[lang].append(Pattern(variant, node_id, typ, False))
 
     for e in raw["entries"]:
         eid, typ = e["id"], e["type"]
