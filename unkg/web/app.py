@@ -303,7 +303,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         return page(request, "documents.html", res=res)
 
     def paragraph_out(doc, b, by_id) -> M.ParagraphOut:
-        names = {}
+        names = dict(backend.entity_names())
         for blk in doc.blocks:
             for e in blk.entities:
                 names.setdefault(e.id, e.name)

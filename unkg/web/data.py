@@ -84,6 +84,7 @@ class Backend:
         self._searcher = None
         self._kg = None
         self._kg_checked = 0.0
+        self._names: tuple[tuple, dict[str, str]] = ((), {})
 
     def close(self) -> None:
         with self.lock:
@@ -130,6 +131,23 @@ class Backend:
                 return doc, b
         raise NotFound(f"no paragraph with id {block_id!r}")
 
+    def _store_key(self) -> tuple:
+        return tuple(self.store.db.execute("SELECT count(*), max(ingested_at), total(length(sha256)) FROM documents").fetchone())
+
+    def entity_names(self) -> dict[str, str]:
+        """Entity id -> name over the whole store (recomputed only when the store changes)."""
+        with self.lock:
+            key = self._store_key()
+            if self._names[0] == key:
+                return self._names[1]
+            names: dict[str, str] = {}
+            for (ann,) in self.store.db.execute("SELECT annotations FROM blocks WHERE annotations LIKE '%\"entities\"%'"):
+                for e in json.loads(ann).get("entities", []):
+                    if e.get("id") and e.get("name"):
+                        names.setdefault(e["id"], e["name"])
+            self._names = (key, names)
+            return names
+
     # -- mandates -------------------------------------------------------------------
 
     def mandates(self, addressee: Optional[str] = None, decision: Optional[str] = None, session: Optional[str] = None,
@@ -143,6 +161,11 @@ class Backend:
                 "FROM blocks b JOIN documents d ON d.id = b.doc_id "
                 "WHERE json_type(b.annotations, '$.mandates') = 'array' AND json_array_length(b.annotations, '$.mandates') > 0 "
                 "ORDER BY d.id, b.ord").fetchall()
+            all_names = self.entity_names()
+            headings: dict[str, str] = {}
+            for doc_id in {r["doc_id"] for r in rows}:
+                headings[doc_id] = " ".join(t for (t,) in self.store.db.execute(
+                    "SELECT text FROM blocks WHERE doc_id = ? AND kind IN ('title', 'heading')", (doc_id,))).replace(" ", "")
             labels: dict[str, tuple[Optional[str], Optional[str], str]] = {}
             parents = {r["parent"] for r in rows if r["parent"]}
             for pid in parents:
@@ -157,10 +180,7 @@ class Backend:
         out: list[dict] = []
         for r in rows:
             ann = json.loads(r["annotations"] or "{}")
-            names = {e["id"]: e["name"] for e in ann.get("entities", []) if e.get("id") and e.get("name")}
-            for e in ann.get("entities", []):
-                if e.get("id") and e.get("name"):
-                    names.setdefault(f"actor:{e['id']}", e["name"])
+            names = {**all_names, **{e["id"]: e["name"] for e in ann.get("entities", []) if e.get("id") and e.get("name")}}
             lang = r["language"] or r["doc_language"]
             if f_lang and (lang or "").lower() != f_lang:
                 continue
@@ -190,7 +210,11 @@ class Backend:
                     continue
                 if f_verb and f_verb not in ((m.get("verb") or "").lower(), (m.get("verb_en") or "").lower()):
                     continue
-                where = f"decision {dec}" if dec else (r["symbol"] or (r["title"] or r["doc_id"])[:80])
+                # "decision 22/COP.15, para. 3" only inside that decision's own text; a report quoting it is cited by its symbol
+                compact = (dec or "").replace(" ", "")
+                own = bool(compact) and (compact in (r["symbol"] or "").replace(" ", "") or compact in (r["title"] or "").replace(" ", "")
+                                         or compact in headings.get(r["doc_id"], ""))
+                where = f"decision {dec}" if own else (r["symbol"] or (r["title"] or r["doc_id"])[:80])
                 citation = f"{where}, para. {para}" if para else f"{where}, paragraph {r['ord']}"
                 out.append({
                     "id": f"{r['id']}/m{i}", "paragraph_id": r["id"], "document_id": r["doc_id"], "symbol": r["symbol"],

@@ -19,8 +19,8 @@
       { selector: "node.expanded", style: { "border-width": 3, "border-color": "#1d2733" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffb000" } },
       { selector: "edge", style: { "width": 1.4, "line-color": "#b8c4d0", "target-arrow-color": "#b8c4d0",
-        "target-arrow-shape": "triangle", "curve-style": "bezier", "label": "data(type)", "font-size": 7, "color": "#5d6b7a",
-        "text-rotation": "autorotate" } },
+        "target-arrow-shape": "triangle", "curve-style": "bezier" } },
+      { selector: "edge:selected, edge.hover", style: { "label": "data(type)", "font-size": 8, "color": "#5d6b7a", "text-rotation": "autorotate" } },
       { selector: "edge:selected", style: { "line-color": "#ffb000", "target-arrow-color": "#ffb000", "width": 3 } }
     ],
     layout: { name: "preset" },
@@ -39,8 +39,14 @@
   function addNode(n, near) {
     if (cy.getElementById(n.id).nonempty()) return false;
     var name = n.name || n.id;
+    var shortName = name;
+    if (n.label === "Paragraph") {  // "ICCD/COP(16)/18, para. 12" -> "¶ 12"; the full citation is in the side panel
+      var m = /,\s*(?:para\.|paragraph)\s*(.+)$/.exec(name);
+      var where = m ? name.slice(0, m.index) : name;
+      shortName = (m ? "¶ " + m[1] : "¶") + " · " + (where.length > 16 ? where.slice(0, 15) + "…" : where);
+    }
     var pos = near ? { x: near.x + (Math.random() - 0.5) * 60, y: near.y + (Math.random() - 0.5) * 60 } : { x: 0, y: 0 };
-    cy.add({ group: "nodes", data: { id: n.id, name: name, short: name.length > 40 ? name.slice(0, 38) + "…" : name,
+    cy.add({ group: "nodes", data: { id: n.id, name: name, short: shortName.length > 40 ? shortName.slice(0, 38) + "…" : shortName,
       label: n.label, color: COLORS[n.label] || "#829ab1", size: Math.min(46, 16 + Math.sqrt(n.degree || 1) * 3),
       language: n.language || "", props: n.props || {} }, position: pos });
     return true;
@@ -124,7 +130,9 @@
     showNode(n);
     if (!expanded[n.id()]) expand(n.id()).then(function () { showNode(n); });
   });
-  cy.on("tap", "edge", function (evt) { showEdge(evt.target); });
+  cy.on("tap", "edge", function (evt) { cy.elements().unselect(); evt.target.select(); showEdge(evt.target); });
+  cy.on("mouseover", "edge", function (evt) { evt.target.addClass("hover"); });
+  cy.on("mouseout", "edge", function (evt) { evt.target.removeClass("hover"); });
 
   document.getElementById("node-search").addEventListener("submit", function (ev) {
     ev.preventDefault();
