@@ -488,8 +488,11 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
         kg = KnowledgeGraph.load(cache) if save or cache.exists() else KnowledgeGraph()
     rep = BuildReport()
     current = store_fingerprints(store)
-    facts_fn = _load_facts()
-    rep.facts = facts_fn is not None
+    import importlib.util
+
+    facts_fn = None
+    facts_loaded = False
+    rep.facts = importlib.util.find_spec("extract.facts") is not None
     for d in [d for d in kg.built if d not in current]:
         kg.remove_document(d)
         rep.removed += 1
@@ -502,6 +505,8 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
         if doc is None:
             continue
         facts = None
+        if not facts_loaded:  # loading the extraction pipelines costs seconds: only when a document changed
+            facts_fn, facts_loaded = _load_facts(), True
         if facts_fn is not None:
             try:
                 facts = list(facts_fn(doc) or ())

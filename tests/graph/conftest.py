@@ -52,6 +52,9 @@ def _seed_template(tmp_path_factory) -> Path:
         settings = Settings.from_env()
         store = Store(settings.db_path)
         ingest_here(sorted(SAMPLES.glob("*.txt")), store)
+        from graph.build import build_graph
+
+        build_graph(store, cache=home / "graph.pickle")  # the CLI finds the graph built
         assert store.counts()["documents"] == 5
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
