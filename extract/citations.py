@@ -43,8 +43,8 @@ class Found:
     extra: dict = field(default_factory=dict)
 
 
-_BODY = {"COP": "COP", "CRIC": "CRIC", "CST": "CST", "CMP": "CMP", "CMA": "CMA", "КС": "COP", "ك أ": "COP", "م أ": "COP", "مأ": "COP"}
-_DEC_CORE = r"(?P<num>\d{1,3})\s*/\s*(?P<body>COP|CRIC|CST|CMP|CMA|КС|م\s?أ)\s*[.\-]?\s*(?P<sess>\d{1,2})(?!\d)"
+_BODY = {"COP": "COP", "СОР": "COP", "CОР": "COP", "СOP": "COP", "СОP": "COP", "CОP": "COP", "COР": "COP", "СOР": "COP", "COР": "COP", "CRIC": "CRIC", "CST": "CST", "CMP": "CMP", "CMA": "CMA", "КС": "COP", "ك أ": "COP", "م أ": "COP", "مأ": "COP"}
+_DEC_CORE = r"(?P<num>\d{1,3})\s*/\s*(?P<body>[CС][OО][PР]|CRIC|CST|CMP|CMA|КС|م\s?أ)\s*[.\-]?\s*(?P<sess>\d{1,2})(?!\d)"
 _DEC_CUE = {
     "en": r"(?:[Dd]ecisions?\s+)",
     "fr": r"(?:[Dd]écisions?\s+)",
@@ -72,8 +72,8 @@ RES_SYMBOL_RE = re.compile(r"\b(?:A/RES/(?P<s>\d{1,3})/(?P<n>\d{1,4})|(?P<sym>(?
 SYMBOL_RE = re.compile(r"(?<![\w/])(?P<sym>(?:ICCD|HSP|UNEP|FCCC|UNW|A|E|S|DP|TD|UNCCD)/[A-Za-z0-9().\-]+(?:/[A-Za-z0-9().\-]+)*)")
 _TGT_CUE = r"(?:(?:SDG\s+)?[Tt]argets?|[Cc]ibles?|[Mm]etas?|[Зз]адач(?:а|и|у|е|ей)|(?:ال)?غاية|具体目标)"
 TARGET_RE = re.compile(_TGT_CUE + r"\s*(?:(?:de|des|of the|of)\s+(?:l[ae]s?\s+)?(?:Sustainable Development Goals?|ODD|ODS|objectifs de développement durable)\s+)?(?P<g>1[0-7]|[1-9])\s*[.\-]\s*(?P<t>\d{1,2}|[a-d])(?![\d.])")
-_IND_CUE = r"(?:[Ii]ndicators?|[Ii]ndicateurs?|[Ii]ndicadores?|[Пп]оказател(?:ь|я|ю|ем|и|ей)|(?:ال)?مؤشر(?:ات)?|指标)"
-INDICATOR_RE = re.compile(_IND_CUE + r"\s*(?P<g>1[0-7]|[1-9])\s*[.\-]\s*(?P<t>\d{1,2}|[a-d])\s*[.\-]\s*(?P<i>\d{1,2})(?!\d)")
+_IND_CUE = r"(?:[Ii]ndicators?|[Ii]ndicateurs?|[Ii]ndicador(?:es)?|[Пп]оказател(?:ь|я|ю|ем|и|ей)|(?:ال)?مؤشر(?:ات)?|指标)"
+INDICATOR_RE = re.compile(_IND_CUE + r"\s*(?:(?:ЦУР|ODD|ODS|SDG|des ODD|de los ODS)\s*)?(?P<g>1[0-7]|[1-9])\s*[.\-]\s*(?P<t>\d{1,2}|[a-d])\s*[.\-]\s*(?P<i>\d{1,2})(?!\d)")
 GOAL_RE = re.compile(
     r"(?:Sustainable Development Goals?|SDGs?|[Oo]bjectifs? de développement durable(?:\s+n[°o])?|ODD|[Oo]bjetivos? de Desarrollo Sostenible|ODS|ЦУР|可持续发展目标)\s*(?P<g>1[0-7]|[1-9])(?![\d.．]|\s*[.．]\s*\d)"
     r"|[Цц]ел(?:ь|и)\s+(?P<g2>1[0-7]|[1-9])\s+в области устойчивого развития"
@@ -83,8 +83,8 @@ HA_CONTEXT_RE = re.compile(r"人居大会|UN-Habitat Assembly|Habitat Assembly|A
 GA_CONTEXT_RE = re.compile(r"(?<!人居)大会第|General Assembly|Assemblée générale|Asamblea General|Генеральн\w+ Ассамбле|الجمعية العامة")
 
 
-_GATE_SLASH = re.compile(r"\d\s*/\s*[\dA-Zк-яم]|[A-Z]/")
-_GATE_DEC = re.compile(r"\d\s*/\s*(?:COP|CRIC|CST|CMP|CMA|КС|م)")
+_GATE_SLASH = re.compile(r"\d\s*/\s*\S|[A-Z]/")
+_GATE_DEC = re.compile(r"\d\s*/\s*(?:[CС][OО][PР]|CRIC|CST|CMP|CMA|КС|م)")
 _GATE_SDG = re.compile(r"(?:[Tt]arget|[Cc]ible|[Mm]eta|[Зз]адач|غاية|具体目标|[Ii]ndica|[Пп]оказател|مؤشر|指标|Goal|SDG|[Oo]bjecti|ODD|ODS|ЦУР|[Цц]ел[ьи]|الهدف|可持续发展目标)[^\d]{0,80}\d")
 
 

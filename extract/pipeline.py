@@ -96,17 +96,42 @@ def create_jieba_tokenizer(hmm: bool = False):
     return make
 
 
+_RU_ENDINGS = sorted("""ами ями ого его ому ему ыми ими ых их ах ях ам ям ом ем ой ей ый ий ая яя ое ее ые ие ую юю ов ев
+    а я у ю ы и е о ь""".split(), key=len, reverse=True)
+
+
+def ru_stem(word: str) -> str:
+    """A crude Russian stem (case endings off) so that "Сторон", "Сторонам", "Стороны" match."""
+    if len(word) <= 4 or not word[-1].isalpha():
+        return word
+    for end in _RU_ENDINGS:
+        if word.endswith(end) and len(word) - len(end) >= 4:
+            return word[: -len(end)]
+    return word
+
+
+def _stem_norms(doc: Doc) -> Doc:
+    for t in doc:
+        st = ru_stem(t.text)
+        if st != t.text:
+            t.norm_ = st
+        else:
+            t.norm_ = t.text
+    return doc
+
+
 class Gazetteer:
     def __init__(self, nlp: Language, lang: str):
         v = load()
-        self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.stem = lang == "ru"  # Russian: match on case-preserving stems (declension)
+        self.cased = PhraseMatcher(nlp.vocab, attr="NORM" if self.stem else "ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.types: dict[str, str] = {}
         cased: dict[str, list[str]] = {}
         lower: dict[str, list[str]] = {}
         for p in v.patterns.get(lang, []):
             self.types[p.id] = p.type
-            if p.cased or lang == "zh":
+            if p.cased or lang in ("zh", "ru"):
                 forms = {p.alias}
                 if p.alias[:1].islower():
                     forms.add(p.alias[:1].upper() + p.alias[1:])
@@ -118,12 +143,14 @@ class Gazetteer:
             docs = list(nlp.tokenizer.pipe([a for _, a in texts])) if hasattr(nlp.tokenizer, "pipe") else [nlp.tokenizer(a) for _, a in texts]
             grouped: dict[str, list[Doc]] = {}
             for (k, _), d in zip(texts, docs):
-                grouped.setdefault(k, []).append(d)
+                grouped.setdefault(k, []).append(_stem_norms(d) if self.stem and matcher is self.cased else d)
             for k, ds in grouped.items():
                 matcher.add(k, ds)
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
+        if self.stem:
+            _stem_norms(doc)
         spans = []
         for matcher in (self.cased, self.lower):
             for match_id, s, e in matcher(doc):
