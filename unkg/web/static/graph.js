@@ -23,8 +23,7 @@
       { selector: "edge:selected, edge.hover", style: { "label": "data(type)", "font-size": 8, "color": "#5d6b7a", "text-rotation": "autorotate" } },
       { selector: "edge:selected", style: { "line-color": "#ffb000", "target-arrow-color": "#ffb000", "width": 3 } }
     ],
-    layout: { name: "preset" },
-    wheelSensitivity: 0.3
+    layout: { name: "preset" }
   });
   window.unkgGraph.cy = cy;
 
@@ -58,7 +57,8 @@
       citation: e.citation || "", ptext: e.paragraph_text || "", evidence: e.evidence || "" } });
   }
   function relayout(center) {
-    var opts = { name: "cose", animate: false, fit: true, padding: 30, nodeRepulsion: function () { return 9000; }, idealEdgeLength: function () { return 90; } };
+    var opts = { name: "cose", animate: false, fit: true, padding: 30, randomize: false, nodeOverlap: 40,
+      nodeRepulsion: function () { return 16000; }, idealEdgeLength: function () { return 120; } };
     cy.layout(opts).run();
   }
 
