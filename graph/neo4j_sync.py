@@ -128,10 +128,11 @@ class FalkorDialect(Dialect):
     """FalkorDB: exact-match indexes (its unique constraints are only reachable over the Redis protocol)."""
 
     name = "falkordb"
-    # FalkorDB 4.16's Bolt endpoint drops the connection (and can crash) on a
-    # message above about 4 KB, so batches are cut by size and long strings are
+    # FalkorDB 4.16's Bolt endpoint writes the parameters into the query text
+    # (`CYPHER rows=[...] UNWIND ...`) and drops the connection (it can crash) when
+    # that text passes about 4 KB: batches are cut by that size, long strings are
     # sent in pieces.
-    max_message_bytes = 3600
+    max_message_bytes = 3800
     # its Bolt endpoint answers READ-mode sessions from an empty graph; the
     # passthrough relies on `check_read_only` there
     read_sessions = False
@@ -330,14 +331,17 @@ def node_rows(kg: KnowledgeGraph, nodes: Iterable[str]) -> dict[str, list[dict]]
         if n not in g:
             continue
         attrs = g.nodes[n]
-        props = {k: v for k, v in attrs.items() if k != "label"}
-        props["id"] = n
+        props = {k: v for k, v in attrs.items() if k != "label"}  # id is set by the MERGE pattern
         by_label.setdefault(S.check_label(attrs["label"]), []).append({"id": n, "props": props})
     return by_label
 
 
 def edge_rows(kg: KnowledgeGraph, edges: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[dict]]:
-    """Edges grouped by (type, source label, target label), as UNWIND rows {s, t, k, props}."""
+    """Edges grouped by (type, source label, target label), as UNWIND rows {s, t, q, props}.
+
+    The key (`TYPE|s|t|q`, see schema.edge_key) is put together on the server, which
+    keeps rows small (FalkorDB takes messages of about 4 KB).
+    """
     out: dict[tuple[str, str, str], list[dict]] = {}
     g = kg.g
     for u, v, k in edges:
@@ -345,14 +349,37 @@ def edge_rows(kg: KnowledgeGraph, edges: Iterable[tuple[str, str, str]]) -> dict
             continue
         attrs = g.edges[u, v, k]
         props = {a: b for a, b in attrs.items() if a != "type"}
-        props["key"] = k
-        group = (S.check_rel_type(attrs["type"]), S.check_label(g.nodes[u]["label"]), S.check_label(g.nodes[v]["label"]))
-        out.setdefault(group, []).append({"s": u, "t": v, "k": k, "props": props})
+        rel = S.check_rel_type(attrs["type"])
+        head = f"{rel}|{u}|{v}|"
+        if not k.startswith(head):
+            raise GraphError(f"relationship key {k!r} does not follow the id rules")
+        group = (rel, S.check_label(g.nodes[u]["label"]), S.check_label(g.nodes[v]["label"]))
+        out.setdefault(group, []).append({"s": u, "t": v, "q": k[len(head):], "props": props})
     return out
 
 
+def _cypher_size(v: Any) -> int:
+    """Bytes of a value written as a Cypher literal.
+
+    FalkorDB turns Bolt parameters into a `CYPHER name=value` prefix of the query
+    text, and that text must stay under about 4 KB: this is what batches are cut by.
+    """
+    if v is None or isinstance(v, bool):
+        return 5
+    if isinstance(v, (int, float)):
+        return len(repr(v))
+    if isinstance(v, str):
+        b = v.encode("utf-8")
+        return len(b) + 2 + b.count(b"'") + b.count(b'"') + b.count(b"\\")
+    if isinstance(v, (list, tuple)):
+        return 2 + sum(_cypher_size(x) + 2 for x in v)
+    if isinstance(v, dict):
+        return 2 + sum(len(str(k).encode("utf-8")) + 4 + _cypher_size(x) for k, x in v.items())
+    return _cypher_size(str(v))
+
+
 def _row_bytes(row: dict) -> int:
-    return len(json.dumps(row, ensure_ascii=False, default=str).encode("utf-8")) + 8
+    return _cypher_size(row)
 
 
 def batches(rows: list[dict], max_rows: int, max_bytes: Optional[int], base: int = 0) -> Iterator[list[dict]]:
@@ -412,8 +439,10 @@ def node_merge(label: str) -> str:
 
 
 def edge_merge(rel: str, src_label: str, dst_label: str) -> str:
+    rel = S.check_rel_type(rel)
     return (f"UNWIND $rows AS r MATCH (a:{S.check_label(src_label)} {{id: r.s}}) MATCH (b:{S.check_label(dst_label)} {{id: r.t}}) "
-            f"MERGE (a)-[e:{S.check_rel_type(rel)} {{key: r.k}}]->(b) SET e += r.props")
+            f"WITH a, b, r, '{rel}|' + r.s + '|' + r.t + '|' + r.q AS k "
+            f"MERGE (a)-[e:{rel} {{key: k}}]->(b) SET e += r.props")
 
 
 def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: int = 2000, full: bool = False,
@@ -537,7 +566,7 @@ def sync_one_by_one(kg: KnowledgeGraph, client: Client) -> tuple[int, float]:
         q = (f"MATCH (a:{S.check_label(ls)} {{id: $s}}) MATCH (b:{S.check_label(ld)} {{id: $t}}) "
              f"MERGE (a)-[e:{S.check_rel_type(rel)} {{key: $k}}]->(b) SET e += $props")
         for r in rows:
-            client.write(q, r)
+            client.write(q, {"s": r["s"], "t": r["t"], "k": f"{rel}|{r['s']}|{r['t']}|{r['q']}", "props": r["props"]})
             n += 1
     return n, time.perf_counter() - t0
 
