@@ -110,9 +110,14 @@ def annotate(doc: Document) -> Document:
             b.entities.append(Entity(type=typ, text=text[s:e], start=s, end=e, id=eid, name=v.name(eid)))
             if typ == "actor":
                 actors.append(_m.Actor(s, e, eid, v.kinds.get(eid)))
-        gaz = [(e.start, e.end, e.type) for e in b.entities]
-        for f in sd.user_data.get("unkg_orgs", []):
-            if any(f.start < ge and gs < f.end and gt != "country" for gs, ge, gt in gaz):
+        orgs = sd.user_data.get("unkg_orgs", [])
+        if orgs:
+            mask = bytearray(len(text) + 1)
+            for e in b.entities:
+                if e.type != "country":
+                    mask[e.start:e.end] = b"\x01" * (e.end - e.start)
+        for f in orgs:
+            if any(mask[f.start:f.end]):
                 continue
             if not v.names.get(f.id):
                 v.names[f.id] = f.text

@@ -101,12 +101,12 @@ def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
 
 def find(text: str, lang: str = "en") -> list[Found]:
     out: list[Found] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)
 
     def add(s: int, e: int, kind: str, cid: str) -> None:
-        if _overlaps(taken, s, e):
+        if any(taken[s:e]):
             return
-        taken.append((s, e))
+        taken[s:e] = b"\x01" * (e - s)
         out.append(Found(s, e, kind, cid, text[s:e]))
 
     if "/" in text and _GATE_SLASH.search(text):

@@ -31,6 +31,7 @@ Rules (per block, in document order; `extract.annotate` drives them):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Optional
 
@@ -82,6 +83,8 @@ GAP = {
     "zh": r"(?:各|所有)?",
 }
 CONN = r"\s*(?:,|、|，|和|与|及|以及|或|and|et|y|e|и|و|as well as|ainsi que|así como|а также)?\s*(?:,\s*)?(?:and\s+)?"
+_GAP_RE = {lang: re.compile(g + r"$", re.I) for lang, g in GAP.items()}
+_CONN_RE = {lang: re.compile(CONN + g + r"$", re.I) for lang, g in GAP.items()}
 
 PASSIVE_RE = {
     "en": re.compile(r"\b(?:are|is|were|was|be|being)\s+(?:also\s+|further\s+|strongly\s+)?(urged|invited|requested|encouraged|called upon|called on)\s+to\b", re.I),
@@ -216,15 +219,19 @@ def find_deadline(text: str, lang: str, issuer_kind: Optional[str]) -> tuple[Opt
     return None, None
 
 
-def addressees_after(text: str, pos: int, actors: list[Actor], lang: str) -> tuple[list[str], int]:
+def addressees_after(text: str, pos: int, actors: list[Actor], lang: str, starts: Optional[list[int]] = None) -> tuple[list[str], int]:
     """The actors listed right after position `pos` and the end of the list."""
-    gap = re.compile(GAP.get(lang, GAP["en"]) + r"$", re.I)
-    conn = re.compile(CONN + GAP.get(lang, GAP["en"]) + r"$", re.I)
+    gap = _GAP_RE.get(lang, _GAP_RE["en"])
+    conn = _CONN_RE.get(lang, _CONN_RE["en"])
     out: list[str] = []
     end = pos
-    for a in actors:
+    if starts is None:
+        starts = [a.start for a in actors]
+    for a in actors[bisect_left(starts, pos):]:
         if a.start < end:
             continue
+        if a.start - end > 80:
+            break
         between = text[end:a.start]
         if (gap if not out else conn).match(between):
             if a.id not in out:
@@ -278,13 +285,14 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
     out: list[Trigger] = []
     if kind != "operative" and not actors:
         return out  # in running text a mandate needs an addressee
+    starts = [a.start for a in actors]
     if leading is not None:
         s, printed, en = leading
         vend = s + len(printed)
         extra = re.match(r"\s+(?:note|upon|on)\b", text[vend:]) if en in ("take note", "call upon") else None
         if extra:  # "Takes note of", "Calls upon": the verb is two words
             vend += extra.end()
-        ad, aend = addressees_after(text, vend, actors, lang)
+        ad, aend = addressees_after(text, vend, actors, lang, starts)
         out.append(Trigger(s, vend, printed, en, ad, aend))
     rx = VERB_RE.get(lang)
     if rx is not None:
@@ -294,8 +302,8 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
                 continue
             printed = m.group(1)
             en = _verb_en(lang, printed)
-            ad, aend = addressees_after(text, e, actors, lang)
-            before = text[:s]
+            ad, aend = addressees_after(text, e, actors, lang, starts)
+            before = text[max(0, s - 60):s]
             boundary = bool(BOUNDARY_RE[lang].search(before)) if lang in BOUNDARY_RE else False
             if kind == "operative":
                 present = lang != "en" or printed.lower() in _PRESENT_ONLY
@@ -312,7 +320,7 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
         for m in prx.finditer(text):
             word = m.group(1).lower()
             en = _PASSIVE_EN.get(word) if lang == "en" else next((v for k, v in _PASSIVE_FR.items() if word.startswith(k)), "request")
-            sent_start = max([0] + [mm.end() for mm in SENT_SPLIT.finditer(text[:m.start()])])
+            sent_start = max([0] + [mm.end() for mm in SENT_SPLIT.finditer(text[max(0, m.start() - 600):m.start()])]) + max(0, m.start() - 600)
             ad = [a.id for a in actors if sent_start <= a.start and a.end <= m.start()]
             if ad:
                 out.append(Trigger(m.start(1), m.end(1), m.group(1), en, list(dict.fromkeys(ad)), m.end(), passive=True))
@@ -335,9 +343,13 @@ def block_mandates(text: str, lang: str, kind: str, actors: list[Actor], cites: 
                    ctx: Context, actor_kinds: dict[str, str]) -> list[Mandate]:
     triggers = find_triggers(text, lang, kind, actors, cites, leading)
     out: list[Mandate] = []
+    if not triggers:
+        return out
+    sent_starts = [0] + [m.end() for m in SENT_SPLIT.finditer(text)]
+    actor_starts = [a.start for a in actors]
     for i, t in enumerate(triggers):
         clause_end = triggers[i + 1].start if i + 1 < len(triggers) else len(text)
-        sent_start = max([0] + [m.end() for m in SENT_SPLIT.finditer(text[:t.start])])
+        sent_start = sent_starts[bisect_right(sent_starts, t.start) - 1]
         before = text[sent_start:t.start]
         decision = None
         issuer = None
@@ -348,7 +360,7 @@ def block_mandates(text: str, lang: str, kind: str, actors: list[Actor], cites: 
             decision = ctx.last_decision
         elif SAME_RESOLUTION_RE.search(before):
             decision = ctx.last_resolution
-        subj = [a for a in actors if sent_start <= a.start and a.end <= t.start]
+        subj = [a for a in actors[bisect_left(actor_starts, sent_start):bisect_left(actor_starts, t.start)] if a.end <= t.start]
         if t.passive:
             issuer = ctx.issuer
         elif subj:
