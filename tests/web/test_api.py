@@ -224,8 +224,12 @@ def test_graph_nodes_neighbourhood_and_path(client):
     path = client.get("/api/graph/path", params={"source": "actor:korea-forest-service", "target": "actor:unccd-secretariat"}).json()
     assert path["found"] and path["nodes"][0]["id"] == "actor:korea-forest-service" and path["nodes"][-1]["id"] == "actor:unccd-secretariat"
     assert len(path["edges"]) == len(path["nodes"]) - 1 and all(e["paragraph"] for e in path["edges"])
-    assert_error(client.get("/api/graph/neighbourhood", params={"node": "initiative:nothing"}), 404, "not_found")
-    assert_error(client.get("/api/graph/path", params={"source": "x", "target": "y"}), 404, "not_found")
+    # names in any language resolve to their node
+    assert client.get("/api/graph/neighbourhood", params={"node": "昌原倡议", "limit": 1}).json()["center"] == "initiative:changwon-initiative"
+    named = client.get("/api/graph/path", params={"source": "Changwon Initiative", "target": "Korea Forest Service"}).json()
+    assert named["found"] and [n["id"] for n in named["nodes"]] == ["initiative:changwon-initiative", "actor:korea-forest-service"]
+    assert_error(client.get("/api/graph/neighbourhood", params={"node": "initiative:nothing-of-the-kind-xyz"}), 404, "not_found")
+    assert_error(client.get("/api/graph/path", params={"source": "qqqxxx-none", "target": "zzzyyy-none"}), 404, "not_found")
     assert_error(client.get("/api/graph/nodes"), 422, "invalid_request")
 
 
@@ -306,12 +310,15 @@ def hashlib_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def test_graph_sync(client):
+def test_graph_sync(client, monkeypatch):
     r = client.post("/api/graph/sync", headers=KEY)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["graph"]["nodes"] > 100 and "unchanged" in body["graph"]
-    assert body["search"] is not None
+    assert body["search"] is not None and body["neo4j"] is None
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    err = assert_error(client.post("/api/graph/sync", headers=KEY, params={"neo4j": "true"}), 400, "bad_request")
+    assert "NEO4J_URI" in err["message"]
 
 
 def test_rate_limit_answers_429_in_the_error_shape(web_env):

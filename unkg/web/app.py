@@ -108,7 +108,7 @@ def marked(text: str, entities: list, citations: list) -> list[dict]:
     for e in entities:
         spans.append((e.start, e.end, f"ent ent-{e.type}", f"{e.type}: {e.name} ({e.id})"))
     for c in citations:
-        spans.append((c.start, c.end, f"ent cite cite-{c.type}", f"{c.type.replace('_', ' ')}: {c.id}"))
+        spans.append((c.start, c.end, f"ent ent-cite cite-{c.type}", f"{c.type.replace('_', ' ')}: {c.id}"))
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out, pos = [], 0
     for start, end, cls, title in spans:
@@ -517,9 +517,14 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
 
     @app.post("/api/graph/sync", response_model=M.SyncResponse, responses=WRITE_RESPONSES, tags=["write"],
               dependencies=[Depends(require_api_key)])
-    def api_graph_sync():
-        """Bring the graph and the search index up to date with the store (incremental)."""
-        return backend.sync_graph()
+    def api_graph_sync(neo4j: bool = Query(False, description="also send the changes to the graph server named by NEO4J_URI")):
+        """Bring the graph and the search index up to date with the store (incremental); optionally sync Neo4j."""
+        try:
+            return backend.sync_graph(neo4j=neo4j)
+        except GraphError as exc:
+            if neo4j and "NEO4J_URI" in str(exc):
+                raise BadRequest(str(exc)) from None
+            raise
 
     @app.get("/api/health", tags=["meta"])
     def api_health() -> dict:

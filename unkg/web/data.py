@@ -293,17 +293,28 @@ class Backend:
                 self._kg_checked = now
             return self._kg
 
-    def sync_graph(self) -> dict:
+    def sync_graph(self, neo4j: bool = False) -> dict:
+        """Bring the graph and the search index up to date with the store; with `neo4j`, also send the
+        changes to the graph server named by NEO4J_URI (graph.neo4j_sync)."""
         from graph.build import build_graph
 
+        conn = None
+        if neo4j:
+            from graph.neo4j_sync import Connection
+
+            conn = Connection.from_options()  # GraphError naming NEO4J_URI when it is unset
         with self.lock:
             self._kg, rep = build_graph(self.store, kg=self._kg, cache=self.graph_cache())
             self._kg_checked = time.monotonic()
-            out = {"graph": rep.as_dict(), "search": None}
+            out = {"graph": rep.as_dict(), "search": None, "neo4j": None}
             try:
                 out["search"] = self.searcher.ensure_index().as_dict()
             except ImportError:
                 pass
+            if conn is not None:
+                from graph.neo4j_sync import sync_graph as send
+
+                out["neo4j"] = send(self._kg, self.store, conn).as_dict()
         return out
 
     # -- uploads --------------------------------------------------------------------
@@ -358,11 +369,26 @@ def graph_edge_json(g, u: str, v: str, k: str, data: dict) -> dict:
             "evidence": data.get("text") if isinstance(data.get("text"), str) else None}
 
 
+def resolve_node(kg, text: str) -> str:
+    """A node id from an id, a decision number or a name in any language (graph.query.resolve when present)."""
+    if kg.g.has_node(text):
+        return text
+    try:
+        from graph.query import resolve
+    except ImportError:
+        resolve = None
+    if resolve is not None:
+        try:
+            return resolve(kg, text)
+        except GraphError:
+            pass
+    raise NotFound(f"no graph node {text!r}; find one with /api/graph/nodes?q=...")
+
+
 def neighbourhood(kg, node: str, depth: int = 1, limit: int = 80, types: Optional[set[str]] = None) -> dict:
     """The node, its neighbours up to `depth` steps (both directions) and the edges between them."""
     g = kg.g
-    if not g.has_node(node):
-        raise NotFound(f"no graph node {node!r}; find one with /api/graph/nodes?q=...")
+    node = resolve_node(kg, node)
     seen = {node}
     frontier = [node]
     truncated = False
@@ -391,24 +417,40 @@ def neighbourhood(kg, node: str, depth: int = 1, limit: int = 80, types: Optiona
 
 
 def shortest_path(kg, source: str, target: str, max_len: int = 8) -> dict:
+    """The shortest path; graph.query.explain_path (which does not explain by "same document") when present."""
     import networkx as nx
 
     g = kg.g
-    for n in (source, target):
-        if not g.has_node(n):
-            raise NotFound(f"no graph node {n!r}; find one with /api/graph/nodes?q=...")
+    source, target = resolve_node(kg, source), resolve_node(kg, target)
+    none = {"source": source, "target": target, "found": False, "nodes": [], "edges": []}
+    if source == target:
+        return {**none, "found": True, "nodes": [graph_node_json(g, source)]}
     try:
-        nodes = nx.shortest_path(g.to_undirected(as_view=True), source, target)
-    except nx.NetworkXNoPath:
-        return {"source": source, "target": target, "found": False, "nodes": [], "edges": []}
-    if len(nodes) - 1 > max_len:
-        return {"source": source, "target": target, "found": False, "nodes": [], "edges": []}
+        from graph.query import explain_path
+    except ImportError:
+        explain_path = None
     edges = []
-    for a, b in zip(nodes, nodes[1:]):
-        cands = [(a, b, k, d) for k, d in (g.get_edge_data(a, b) or {}).items()]
-        cands += [(b, a, k, d) for k, d in (g.get_edge_data(b, a) or {}).items()]
-        u, v, k, d = sorted(cands, key=lambda e: e[2])[0]
-        edges.append(graph_edge_json(g, u, v, k, d))
+    if explain_path is not None:
+        try:
+            res = explain_path(kg, source, target, max_len=max_len)
+        except GraphError:
+            return none
+        nodes = [source] + [st["to"]["id"] for st in res["steps"]]
+        for st in res["steps"]:
+            u, v = (st["from"]["id"], st["to"]["id"]) if st["direction"] == "forward" else (st["to"]["id"], st["from"]["id"])
+            edges.append(graph_edge_json(g, u, v, st["key"], g.edges[u, v, st["key"]]))
+    else:
+        try:
+            nodes = nx.shortest_path(g.to_undirected(as_view=True), source, target)
+        except nx.NetworkXNoPath:
+            return none
+        if len(nodes) - 1 > max_len:
+            return none
+        for a, b in zip(nodes, nodes[1:]):
+            cands = [(a, b, k, d) for k, d in (g.get_edge_data(a, b) or {}).items()]
+            cands += [(b, a, k, d) for k, d in (g.get_edge_data(b, a) or {}).items()]
+            u, v, k, d = sorted(cands, key=lambda e: e[2])[0]
+            edges.append(graph_edge_json(g, u, v, k, d))
     return {"source": source, "target": target, "found": True, "nodes": [graph_node_json(g, n) for n in nodes],
             "edges": edges}
 

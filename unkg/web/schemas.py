@@ -244,5 +244,6 @@ class IngestResponse(BaseModel):
 
 
 class SyncResponse(BaseModel):
-    graph: dict[str, Any]
-    search: Optional[dict[str, Any]] = None
+    graph: dict[str, Any] = Field(description="the in-process graph's build report and counts")
+    search: Optional[dict[str, Any]] = Field(None, description="the search index's report")
+    neo4j: Optional[dict[str, Any]] = Field(None, description="the graph server sync report (with neo4j=true)")
