@@ -161,3 +161,11 @@ def test_markup_in_document_text_shows_as_text(page, web_env):
     page.goto(page.base + "/?q=pwned+script+alert")
     assert '<script>alert("pwned")</script>' in page.locator("#hits").inner_text()
     page.screenshot(path=str(ARTIFACTS / "web-escaping.png"), full_page=True)
+
+
+def test_openapi_page_renders_from_local_assets(page):
+    page.goto(page.base + "/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "unkg" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock-summary-path[data-path='/api/search']").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "web-openapi.png"))

@@ -230,7 +230,8 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         """The OpenAPI page, with swagger-ui served by this app."""
         return get_swagger_ui_html(openapi_url="/openapi.json", title="unkg API",
                                    swagger_js_url="/static/vendor/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/vendor/swagger-ui.css", swagger_favicon_url="/static/favicon.svg")
+                                   swagger_css_url="/static/vendor/swagger-ui.css", swagger_favicon_url="/static/favicon.svg",
+                                   swagger_ui_parameters={"validatorUrl": None})  # no call to validator.swagger.io
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
