@@ -4,7 +4,6 @@ pipeline, plus a hand-annotated bilingual (English/Arabic) decision and a docume
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -74,31 +73,54 @@ def hand_annotated_document():
                     body="UNCCD Conference of the Parties", session="14", doc_type="decision", blocks=blocks)
 
 
+class WebEnv:
+    """settings, backend (unpack as a pair), the app, and the answer to the upload that loaded the corpus."""
+
+    def __init__(self, settings, backend, app, upload: dict, sent: dict[str, bytes]) -> None:
+        self.settings, self.backend, self.app, self.upload, self.sent = settings, backend, app, upload, sent
+
+    def __iter__(self):
+        return iter((self.settings, self.backend))
+
+
+#: client file names given to the uploads: the corpus goes in the way a user loads it, through POST /api/ingest
+EVIL_NAME = "../../../etc/evil name.txt"
+ODD_NAME = "x.exe"
+ODD_BYTES = b"Plain words about land restoration here."
+
+
 @pytest.fixture(scope="session")
 def web_env(tmp_path_factory):
-    """Settings and a Backend on a store holding the test corpus, the graph and search index built."""
+    """A store holding the test corpus, uploaded through the API in one request, with the graph and search index built."""
+    from fastapi.testclient import TestClient
+
     from corpus.store import Store
-    from ingest.batch import ingest_paths
     from unkg.settings import Settings, get_settings
+    from unkg.web.app import create_app
     from unkg.web.data import Backend
 
     root = tmp_path_factory.mktemp("web")
     home = root / "home"
-    inputs = root / "inputs"
-    shutil.copytree(SAMPLES, inputs)
-    (inputs / "decision-5-cop16.txt").write_text(DECISION, encoding="utf-8")
-    (inputs / "hostile-notes.txt").write_text(HOSTILE, encoding="utf-8")
     old = os.environ.get("UNKG_HOME")
     os.environ["UNKG_HOME"] = str(home)
     get_settings.cache_clear()
     settings = Settings.from_env().model_copy(update={"api_key": API_KEY, "rate_limit": 0.0})
     store = Store(settings.db_path)
-    reports = ingest_paths([str(inputs)], store, settings=settings)
-    assert all(r.status in ("ok", "partial") for r in reports), [r.as_dict() for r in reports]
     store.put_document(hand_annotated_document())
     backend = Backend(settings, store=store)
+    app = create_app(settings, backend=backend)
+    sent = {p.name: p.read_bytes() for p in sorted(SAMPLES.iterdir()) if p.is_file()}
+    sent["decision-5-cop16.txt"] = DECISION.encode()
+    sent[EVIL_NAME] = HOSTILE.encode()
+    sent[ODD_NAME] = ODD_BYTES
+    with TestClient(app) as c:
+        r = c.post("/api/ingest", headers={"X-API-Key": API_KEY},
+                   files=[("files", (name, data, "application/octet-stream")) for name, data in sent.items()])
+    assert r.status_code == 200, r.text
+    upload = r.json()
+    assert all(f["status"] in ("ok", "partial") for f in upload["files"]), upload
     backend.sync_graph()
-    yield settings, backend
+    yield WebEnv(settings, backend, app, upload, sent)
     backend.close()
     if old is None:
         os.environ.pop("UNKG_HOME", None)
@@ -109,10 +131,7 @@ def web_env(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(web_env):
-    from unkg.web.app import create_app
-
-    settings, backend = web_env
-    return create_app(settings, backend=backend)
+    return web_env.app
 
 
 @pytest.fixture

@@ -257,31 +257,34 @@ def test_openapi_page_is_served_locally(client):
     assert client.get("/static/vendor/swagger-ui-bundle.js").status_code == 200
 
 
-def test_ingest_stores_upload_under_its_content_hash(client, web_env):
+def test_ingest_stores_uploads_under_their_content_hash(client, web_env):
+    """The corpus of these tests was uploaded in one request (conftest); here is what that request answered."""
     import hashlib
 
-    settings, _ = web_env
-    data = "Decision 9/COP.16\n\nThe Conference of the Parties,\n\n1. Requests the secretariat to publish uploads safely;\n".encode()
-    odd_data = b"Plain words about land restoration here."
-    # one request, two files (ingesting starts parse workers: one batch keeps the test quick)
-    r = client.post("/api/ingest", headers=KEY, files=[("files", ("../../../etc/evil name.txt", data, "text/plain")),
-                                                       ("files", ("x.exe", odd_data, "application/octet-stream"))])
-    assert r.status_code == 200, r.text
-    body = r.json()
-    assert body["count"] == 2
-    f, odd = body["files"]
-    sha = hashlib.sha256(data).hexdigest()
-    assert f["stored_as"] == f"{sha}.txt" and f["status"] == "ok" and f["file"] == "../../../etc/evil name.txt"
-    # the client's name lends only a known extension
-    assert odd["stored_as"] == hashlib.sha256(odd_data).hexdigest() and odd["file"] == "x.exe"
+    from .conftest import EVIL_NAME, ODD_NAME
+
+    settings = web_env.settings
+    files = {f["file"]: f for f in web_env.upload["files"]}
+    assert web_env.upload["count"] == len(web_env.sent) == len(files)
+    for name, data in web_env.sent.items():
+        sha = hashlib.sha256(data).hexdigest()
+        assert files[name]["stored_as"] in (sha, f"{sha}.txt"), files[name]
+        assert files[name]["size"] == len(data) and files[name]["status"] in ("ok", "partial")
+    evil = files[EVIL_NAME]
+    assert evil["stored_as"].endswith(".txt")  # the client's name lends only a known extension ...
+    assert files[ODD_NAME]["stored_as"] == hashlib.sha256(web_env.sent[ODD_NAME]).hexdigest()  # ... or none
     stored = sorted(p.name for p in (settings.home / "uploads").iterdir())
-    assert f"{sha}.txt" in stored and all(re.fullmatch(r"[0-9a-f]{64}(\.[a-z0-9]+)?", n) for n in stored)
-    assert not (settings.home.parent / "etc").exists()
-    assert str(settings.home) not in r.text
-    docs = client.get("/api/documents").json()["documents"]
-    assert f["doc_id"] in {d["id"] for d in docs}
-    again = client.post("/api/ingest", headers=KEY, files={"files": ("other.txt", data, "text/plain")}).json()["files"][0]
-    assert again["stored_as"] == f["stored_as"] and again["status"] == "skipped"
+    assert {f["stored_as"] for f in files.values()} <= set(stored)
+    assert all(re.fullmatch(r"[0-9a-f]{64}(\.[a-z0-9]+)?", n) for n in stored), stored
+    assert not (settings.home.parent / "etc").exists() and not list(settings.home.parent.rglob("evil*"))
+    assert str(settings.home) not in str(web_env.upload)
+    docs = {d["id"] for d in client.get("/api/documents").json()["documents"]}
+    assert {f["doc_id"] for f in files.values()} <= docs
+    # the same bytes again, under another name: the same file, nothing parsed again
+    again = client.post("/api/ingest", headers=KEY, files={"files": ("other.txt", web_env.sent[EVIL_NAME], "text/plain")})
+    assert again.status_code == 200, again.text
+    f = again.json()["files"][0]
+    assert f["stored_as"] == evil["stored_as"] and f["status"] == "skipped" and f["file"] == "other.txt"
     assert_error(client.post("/api/ingest", headers=KEY, files={"other": ("a.txt", b"x", "text/plain")}), 400, "no_files")
     assert_error(client.post("/api/ingest", headers=KEY, content=b"{}", ), 415)
 
