@@ -1,0 +1,253 @@
+"""Search benchmark (on demand, not CI): latency, indexing throughput, memory.
+
+    python bench/bench_search.py --quick      # 10k and 100k full hybrid, ANN at 1M synthetic (reduced query count)
+    python bench/bench_search.py              # the same with more queries
+
+Figures:
+- encoder raw throughput (sentences/s) on real UN sentences, and indexing
+  throughput (paragraphs/s: FTS + embeddings + store writes) on the same text;
+- hybrid query latency p50/p95 at 10k and 100k paragraphs: a real store, FTS5 over
+  real UN sentences, query encoding with the real encoder; the paragraph vectors
+  are synthetic (random unit vectors) so that the store can be built without
+  embedding 100k texts first;
+- dense ANN latency p50/p95 at 1M synthetic vectors (usearch HNSW, float16), and
+  exact numpy at the same size for comparison;
+- memory per 100k paragraphs: vectors in RAM (exact: float32), ANN index, store bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from corpus.store import Store  # noqa: E402
+from search.encoders import get_encoder  # noqa: E402
+from search.engine import Searcher  # noqa: E402
+from search.text import text_hash  # noqa: E402
+from search.vectors import VectorIndex  # noqa: E402
+from unkg.model import Block, Document  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+if not SHARED.exists():
+    SHARED = Path("/work/shared")
+
+
+def sentences() -> list[str]:
+    out = []
+    for f in ("corpus-dev/unpc-dev-en-zh/UNv1.0.devset.en-og", "corpus-dev/unpc-dev-en-zh/UNv1.0.devset.zh-og",
+              "corpus-dev/prais4-pairs/en-fr.fr", "corpus-dev/prais4-pairs/en-es.es", "corpus-dev/prais4-pairs/en-ru.ru"):
+        p = SHARED / f
+        if p.exists():
+            out += [ln.strip().replace(" ", "") if f.endswith("zh-og") else ln.strip() for ln in p.read_text(encoding="utf-8").splitlines() if len(ln.strip()) > 20]
+    return out
+
+
+def pct(xs: list[float], q: float) -> float:
+    return float(np.percentile(np.array(xs) * 1000, q))
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def bench_encoder_and_indexing(sents: list[str], n: int) -> dict:
+    enc = get_encoder("use-multilingual")
+    enc.encode(["warm up"])
+    sample = sents[:n]
+    t0 = time.perf_counter()
+    enc.encode(sample)
+    raw = n / (time.perf_counter() - t0)
+    with tempfile.TemporaryDirectory() as home:
+        store = Store(Path(home) / "unkg.sqlite")
+        docs = [sample[i : i + 100] for i in range(0, n, 100)]
+        for k, chunk in enumerate(docs):
+            blocks = [Block(id=f"d{k}#{i}", ord=i, kind="text", text=t, language=None) for i, t in enumerate(chunk)]
+            store.put_document(Document(id=f"d{k}", source=f"d{k}", sha256=hashlib.sha256(str(k).encode()).hexdigest(), format="text", blocks=blocks))
+        s = Searcher(store, encoder=enc)
+        t0 = time.perf_counter()
+        rep = s.ensure_index()
+        dt = time.perf_counter() - t0
+        # the same texts again under other ids: nothing new to embed
+        for k, chunk in enumerate(docs):
+            blocks = [Block(id=f"e{k}#{i}", ord=i, kind="text", text=t) for i, t in enumerate(chunk)]
+            store.put_document(Document(id=f"e{k}", source=f"e{k}", sha256=hashlib.sha256(b"e" + str(k).encode()).hexdigest(), format="text", blocks=blocks))
+        t0 = time.perf_counter()
+        rep2 = s.ensure_index()
+        dt2 = time.perf_counter() - t0
+        store.close()
+    return {
+        "paragraphs": n,
+        "encoder_raw_sentences_per_s": round(raw, 1),
+        "indexing_paragraphs_per_s": round(n / dt, 1),
+        "of_which_lexical_s": round(rep.lexical_s, 2),
+        "of_which_embedding_s": round(rep.embed_s, 2),
+        "reindex_same_texts_paragraphs_per_s": round(n / dt2, 1),
+        "reindex_texts_embedded": rep2.texts_embedded,
+    }
+
+
+def build_store(home: Path, n: int, sents: list[str], dim: int, model: str, rng: np.random.Generator) -> Store:
+    """n paragraphs of real sentences (with a serial so texts differ), synthetic unit vectors stored for them."""
+    store = Store(home / "unkg.sqlite")
+    per_doc = 1000
+    langs = ["en", "zh", "fr", "es", "ru"]
+    for k in range(0, n, per_doc):
+        blocks = []
+        for i in range(min(per_doc, n - k)):
+            t = f"{sents[(k + i) % len(sents)]} ({k + i})"
+            blocks.append(Block(id=f"D{k}#{i}", ord=i, kind=random.choice(["text", "operative", "preambular"]), label=f"{i + 1}.", text=t, language=langs[(k + i) % 5]))
+        store.put_document(Document(id=f"D{k}", source=f"D{k}", sha256=hashlib.sha256(str(k).encode()).hexdigest(), format="text",
+                                    symbol=f"ICCD/COP({k // per_doc % 17})/{k // per_doc}", language="en", blocks=blocks))
+    # synthetic vectors, written where the indexer would write them
+    rows = store.db.execute("SELECT text FROM blocks").fetchall()
+    with store.transaction() as db:
+        for i in range(0, len(rows), 10000):
+            chunk = rows[i : i + 10000]
+            v = rng.standard_normal((len(chunk), dim)).astype(np.float32)
+            v /= np.linalg.norm(v, axis=1, keepdims=True)
+            v = v.astype(np.float16)
+            db.executemany("INSERT OR REPLACE INTO search_embeddings(model, text_hash, dim, vec) VALUES (?, ?, ?, ?)",
+                           [(model, text_hash(r[0]), dim, v[j].tobytes()) for j, r in enumerate(chunk)])
+    return store
+
+
+def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int) -> dict:
+    enc = get_encoder("use-multilingual")
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory() as home:
+        home = Path(home)
+        s0 = Store(home / "unkg.sqlite")
+        Searcher(s0, encoder=enc, auto_index=False)  # creates the search tables
+        s0.close()
+        t0 = time.perf_counter()
+        store = build_store(home, n, sents, enc.dim, enc.name, rng)
+        build_s = time.perf_counter() - t0
+        s = Searcher(store, encoder=enc)
+        t0 = time.perf_counter()
+        rep = s.index.sync_lexical()
+        lex_s = time.perf_counter() - t0
+        assert s.index.missing_embeddings(enc.name) == 0
+        rss0 = rss_mb()
+        t0 = time.perf_counter()
+        vi = s.vector_index()
+        load_s = time.perf_counter() - t0
+        s._checked_at = time.monotonic() + 1e9  # measured queries: no index check
+        lat = {"hybrid": [], "dense": [], "lexical": []}
+        for mode in lat:
+            for q in queries[:nq]:
+                t0 = time.perf_counter()
+                s.search(q, top_k=10, mode=mode)
+                lat[mode].append(time.perf_counter() - t0)
+        enc_lat = []
+        for q in queries[:nq]:
+            t0 = time.perf_counter()
+            enc.encode([q])
+            enc_lat.append(time.perf_counter() - t0)
+        db_bytes = sum(f.stat().st_size for f in home.iterdir() if f.is_file())
+        out = {
+            "paragraphs": n, "mode": vi.mode,
+            "store_build_s": round(build_s, 1), "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1),
+            "vector_load_s": round(load_s, 2),
+            "query_encode_ms_p50": round(pct(enc_lat, 50), 2),
+            "vectors_ram_mb": round(vi.memory_bytes() / 2**20, 1), "rss_growth_on_load_mb": round(rss_mb() - rss0, 1),
+            "store_mb": round(db_bytes / 2**20, 1),
+        }
+        for mode, xs in lat.items():
+            out[f"{mode}_ms_p50"] = round(pct(xs, 50), 2)
+            out[f"{mode}_ms_p95"] = round(pct(xs, 95), 2)
+        store.close()
+    return out
+
+
+def bench_ann(n: int, dim: int, nq: int, tmp: Path) -> dict:
+    rng = np.random.default_rng(1)
+    vecs = np.empty((n, dim), dtype=np.float16)
+    for i in range(0, n, 100_000):
+        v = rng.standard_normal((min(100_000, n - i), dim)).astype(np.float32)
+        v /= np.linalg.norm(v, axis=1, keepdims=True)
+        vecs[i : i + len(v)] = v
+    ids = np.arange(n, dtype=np.int64)
+    t0 = time.perf_counter()
+    vi = VectorIndex(ids, vecs, exact_limit=200_000, ann_path=tmp / f"ann-{n}.usearch")
+    build = time.perf_counter() - t0
+    q = vecs[rng.integers(0, n, nq)].astype(np.float32) + rng.standard_normal((nq, dim)).astype(np.float32) * 0.01
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    lat = []
+    hits = 0
+    truth = None
+    for i in range(nq):
+        t0 = time.perf_counter()
+        (got, _), = vi.search(q[i], 10)
+        lat.append(time.perf_counter() - t0)
+    # recall@10 against exact search on a few queries
+    m = min(nq, 20)
+    exact_lat = []
+    for i in range(m):
+        t0 = time.perf_counter()
+        s = vecs @ q[i].astype(np.float16)
+        top = np.argpartition(-s.astype(np.float32), 10)[:10]
+        exact_lat.append(time.perf_counter() - t0)
+        (got, _), = vi.search(q[i], 10)
+        hits += len(set(top.tolist()) & set(got.tolist()))
+    t0 = time.perf_counter()
+    VectorIndex(ids, vecs, exact_limit=200_000, ann_path=tmp / f"ann-{n}.usearch")
+    reload = time.perf_counter() - t0
+    return {
+        "vectors": n, "dim": dim, "mode": vi.mode, "ann_build_s": round(build, 1), "ann_reload_s": round(reload, 2),
+        "ann_ms_p50": round(pct(lat, 50), 3), "ann_ms_p95": round(pct(lat, 95), 3),
+        "ann_recall_at_10": round(hits / (10 * m), 3),
+        "exact_f16_numpy_ms_p50": round(pct(exact_lat, 50), 1),
+        "ann_index_mb": round(vi.memory_bytes() / 2**20, 1),
+        "ann_file_mb": round((tmp / f"ann-{n}.usearch").stat().st_size / 2**20, 1) if (tmp / f"ann-{n}.usearch").exists() else 0,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer queries and paragraphs for the throughput figure")
+    ap.add_argument("--sizes", default="10000,100000", help="store sizes for the hybrid latency")
+    ap.add_argument("--ann-size", type=int, default=1_000_000)
+    ap.add_argument("--out", default=None, help="also write the JSON here")
+    a = ap.parse_args()
+    nq = 50 if a.quick else 300
+    sents = sentences()
+    random.seed(0)
+    queries = random.sample(sents, min(len(sents), nq))
+    report: dict = {"quick": a.quick, "cpus": os.cpu_count()}
+    report["indexing"] = bench_encoder_and_indexing(sents, 1000 if a.quick else 4000)
+    print(json.dumps(report["indexing"]), flush=True)
+    report["hybrid"] = []
+    for n in [int(x) for x in a.sizes.split(",") if x]:
+        r = bench_hybrid(n, sents, queries, nq)
+        print(json.dumps(r), flush=True)
+        report["hybrid"].append(r)
+    with tempfile.TemporaryDirectory() as tmp:
+        r = bench_ann(a.ann_size, 512, nq, Path(tmp))
+        print(json.dumps(r), flush=True)
+        report["ann"] = r
+    h100 = next((r for r in report["hybrid"] if r["paragraphs"] == 100_000), None)
+    if h100:
+        report["memory_per_100k"] = {"vectors_ram_mb_exact_f32": h100["vectors_ram_mb"], "store_mb": h100["store_mb"],
+                                     "ann_index_mb": round(report["ann"]["ann_index_mb"] * 100_000 / a.ann_size, 1)}
+    print(json.dumps(report, indent=1))
+    if a.out:
+        Path(a.out).write_text(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""`unkg search`, `unkg index` and `unkg precedents`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from unkg.errors import UnkgError
+
+console = Console(stderr=True)
+out = Console()
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    console.print(f"[red]error:[/red] {msg}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _progress_cb(enabled: bool):
+    if not enabled:
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console)
+    tasks: dict[str, int] = {}
+
+    def cb(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(f"indexing ({stage})", total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    return progress, cb
+
+
+def _searcher(encoder: Optional[str], as_json: bool):
+    from search.engine import Searcher
+
+    s = Searcher(encoder=encoder)
+    if not s.index.is_current(None) or s.index.missing_embeddings(s.encoder.name):
+        progress, cb = _progress_cb(console.is_terminal and not as_json)
+        if progress is not None:
+            with progress:
+                s.ensure_index(on_progress=cb)
+        else:
+            s.ensure_index()
+    return s
+
+
+def _print_hits(query: str, hits: list, show_translations: bool = True) -> None:
+    out.print(f"[bold]{query}[/bold]  ({len(hits)} hits)", highlight=False)
+    for i, h in enumerate(hits, 1):
+        mark = " [green]exact[/green]" if h.exact else ""
+        out.print(f"{i:>3}. [cyan]{h.citation}[/cyan] [dim]{h.language or '-'} {h.paragraph_id} score={h.score:.4f}[/dim]{mark}", highlight=False)
+        out.print(f"     {h.text[:300]}", markup=False, highlight=False)
+        if show_translations:
+            for t in h.translations:
+                out.print(f"     [dim]{t.language}:[/dim] {t.text[:200]}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def search(
+        query: Optional[str] = typer.Argument(None, help='The query. Words, and "exact phrases" in double quotes.'),
+        queries: Optional[Path] = typer.Option(None, "--queries", help="Batch mode: a file with one query per line."),
+        lang: Optional[list[str]] = typer.Option(None, "--lang", help="Only paragraphs in this language (en fr es ru zh ar); repeatable."),
+        kind: Optional[list[str]] = typer.Option(None, "--kind", help="Only this paragraph kind (operative, preambular, text, heading...); repeatable."),
+        actor: Optional[str] = typer.Option(None, "--actor", help="Only paragraphs naming or addressing this actor (id or name, substring)."),
+        verb: Optional[str] = typer.Option(None, "--verb", help="Only paragraphs with this action verb (as printed or its English form)."),
+        body: Optional[str] = typer.Option(None, "--body", help="Only documents of this body (substring, e.g. COP, UN-Habitat)."),
+        session: Optional[str] = typer.Option(None, "--session", help="Only documents of this session."),
+        doc_type: Optional[str] = typer.Option(None, "--doc-type", help="Only documents of this type (decision, resolution, report...)."),
+        top_k: int = typer.Option(10, "--top-k", "-k", min=1, max=1000, help="Hits per query."),
+        mode: str = typer.Option("hybrid", "--mode", help="hybrid (default), dense or lexical."),
+        encoder: Optional[str] = typer.Option(None, "--encoder", help="use-multilingual (default) or st:<model name or path>; default from UNKG_ENCODER."),
+        no_translations: bool = typer.Option(False, "--no-translations", help="Leave out the other-language versions."),
+        as_json: bool = typer.Option(False, "--json", help='One JSON object per query per line: {"query", "hits": [...]}.'),
+    ) -> None:
+        """Search paragraphs in every language (hybrid BM25 + multilingual embeddings); indexes new documents first."""
+        from search.engine import Filters
+
+        if (query is None) == (queries is None):
+            _fail('give a QUERY or --queries FILE (one query per line), e.g. unkg search "land degradation neutrality"')
+        if queries is not None:
+            try:
+                qs = queries.read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                _fail(f"cannot read {queries}: {exc.strerror}")
+                return
+        else:
+            qs = [query or ""]
+        filters = Filters(language=lang or None, kind=kind or None, actor=actor, verb=verb, body=body, session=session, doc_type=doc_type)
+        try:
+            s = _searcher(encoder, as_json)
+            results = s.search_many(qs, filters=filters, top_k=top_k, mode=mode, with_translations=not no_translations)
+        except UnkgError as exc:
+            _fail(str(exc))
+            return
+        for q, hits in zip(qs, results):
+            if as_json:
+                sys.stdout.write(json.dumps({"query": q, "hits": [h.as_dict() for h in hits]}, ensure_ascii=False) + "\n")
+            else:
+                _print_hits(q, hits, not no_translations)
+        sys.stdout.flush()
+        s.close()
+
+    @app.command()
+    def index(
+        encoder: Optional[str] = typer.Option(None, "--encoder", help="use-multilingual (default) or st:<model name or path>."),
+        as_json: bool = typer.Option(False, "--json", help="Print the indexing report as JSON."),
+    ) -> None:
+        """Index stored paragraphs for search (lexical and dense); only what changed since the last run."""
+        from search.engine import Searcher
+
+        try:
+            s = Searcher(encoder=encoder)
+            progress, cb = _progress_cb(console.is_terminal and not as_json)
+            if progress is not None:
+                with progress:
+                    rep = s.ensure_index(on_progress=cb)
+            else:
+                rep = s.ensure_index()
+            stats = s.index.stats()
+        except UnkgError as exc:
+            _fail(str(exc))
+            return
+        if as_json:
+            sys.stdout.write(json.dumps({"report": rep.as_dict(), "index": stats, "encoder": s.encoder.name}) + "\n")
+        else:
+            console.print(
+                f"indexed {rep.documents_indexed} documents ({rep.paragraphs_indexed} paragraphs), dropped {rep.documents_dropped}, "
+                f"embedded {rep.texts_embedded} new texts with {s.encoder.name}; index holds {stats['paragraphs']} paragraphs",
+                highlight=False,
+            )
+        s.close()
+
+    @app.command()
+    def precedents(
+        paragraph: Optional[str] = typer.Argument(None, help="A paragraph id (as shown by `unkg search`)."),
+        text: Optional[str] = typer.Option(None, "--text", help="Pasted text instead of a paragraph id."),
+        min_similarity: float = typer.Option(0.6, "--min-similarity", min=0.0, max=1.0, help="Word-level similarity to keep (1.0 = identical)."),
+        limit: int = typer.Option(20, "--limit", min=1),
+        any_language: bool = typer.Option(False, "--any-language", help="Also paragraphs in other languages (dense matches)."),
+        encoder: Optional[str] = typer.Option(None, "--encoder"),
+        as_json: bool = typer.Option(False, "--json", help="One JSON array of precedents."),
+    ) -> None:
+        """Earlier paragraphs with the same or nearly the same wording, oldest first, with a word-level diff."""
+        from search.precedents import find_precedents
+
+        if (paragraph is None) == (text is None):
+            _fail("give a paragraph id or --text TEXT")
+        try:
+            s = _searcher(encoder, as_json)
+            found = find_precedents(s, paragraph_id=paragraph, text=text, min_similarity=min_similarity, limit=limit,
+                                    same_language=not any_language)
+        except UnkgError as exc:
+            _fail(str(exc), 1)
+            return
+        if as_json:
+            sys.stdout.write(json.dumps([p.as_dict() for p in found], ensure_ascii=False) + "\n")
+        else:
+            if not found:
+                console.print("no precedents found")
+            for p in found:
+                tag = "identical" if p.identical else f"similarity {p.similarity:.2f}"
+                out.print(f"[cyan]{p.citation}[/cyan] [dim]{p.date or '-'} {p.language or '-'} {p.paragraph_id}[/dim] {tag}", highlight=False)
+                out.print(f"    {p.diff[:500]}", markup=False, highlight=False)
+        s.close()

