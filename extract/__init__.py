@@ -163,14 +163,14 @@ def annotate(doc: Document) -> Document:
                 ctx.last_decision = c.id
             elif c.type == "resolution":
                 ctx.last_resolution = c.id
-    _inherit_chapeaux(blocks, v.kinds)
+    _inherit_chapeaux(blocks, v.kinds, org)
     return doc
 
 
 _CHAPEAU_END = (":", "：", ":")
 
 
-def _inherit_chapeaux(blocks: list[Block], kinds: dict[str, str]) -> None:
+def _inherit_chapeaux(blocks: list[Block], kinds: dict[str, str], org: Optional[str] = None) -> None:
     children: dict[str, list[Block]] = {}
     for b in blocks:
         if b.parent:
@@ -186,7 +186,7 @@ def _inherit_chapeaux(blocks: list[Block], kinds: dict[str, str]) -> None:
             own = [m for m in k.mandates if (m.start or 0) > 0]
             lang = k.language or "en"
             action = _m._clean_action(k.text, lang)
-            deadline, deadline_text = _m.find_deadline(k.text, lang, kinds.get(head.issuer or ""))
+            deadline, deadline_text = _m.find_deadline(k.text, lang, kinds.get(head.issuer or "") or ("cop" if org == "unccd" else None))
             inherited = head.model_copy(update={
                 "action": action, "start": 0, "end": len(k.text), "chapeau": b.id,
                 "deadline": deadline or head.deadline, "deadline_text": deadline_text or head.deadline_text,

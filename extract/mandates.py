@@ -179,9 +179,10 @@ class Cite:
 
 
 def _session(body: Optional[str], num: int, issuer_kind: Optional[str]) -> str:
+    """`COP.16`, `GA.63`, `EB.3`, `HA.2`; `session.N` when the body is unknown."""
     b = _BODY_WORDS.get(body or "", None) if body else None
     if not b:
-        b = {"cop": "COP", "executive-board": "EB", "assembly": "HA", "ga": "GA"}.get(issuer_kind or "", "COP" if issuer_kind is None else "session")
+        b = {"cop": "COP", "executive-board": "EB", "assembly": "HA", "ga": "GA"}.get(issuer_kind or "", "session")
     return f"{b}.{num}"
 
 
@@ -346,6 +347,7 @@ def block_mandates(text: str, lang: str, kind: str, actors: list[Actor], cites: 
     if not triggers:
         return out
     sent_starts = [0] + [m.end() for m in SENT_SPLIT.finditer(text)]
+    used: list[Trigger] = []
     actor_starts = [a.start for a in actors]
     for i, t in enumerate(triggers):
         clause_end = triggers[i + 1].start if i + 1 < len(triggers) else len(text)
@@ -387,9 +389,17 @@ def block_mandates(text: str, lang: str, kind: str, actors: list[Actor], cites: 
         raw_action = text[t.aend:body_end]
         action = _clean_action(raw_action, lang)
         scope = text[t.aend:clause_end]
-        ikind = actor_kinds.get(issuer or "", None)
+        ikind = actor_kinds.get(issuer or "", None) or ("cop" if ctx.org == "unccd" else None)
         deadline, deadline_text = find_deadline(scope, lang, ikind) if t.en in REQUEST_CLASS else (None, None)
+        used.append(t)
         out.append(Mandate(verb=t.printed, verb_en=t.en, force=FORCE.get(t.en, "other"), addressees=t.addressees, action=action,
                            deadline=deadline, deadline_text=deadline_text, decision=decision, issuer=issuer,
                            condition=condition_of(raw_action), start=t.start, end=body_end))
+    # "Welcomes and takes note of the report", "encourages and urges all businesses to ...": verbs sharing one object
+    for i in range(len(out) - 2, -1, -1):
+        m, nxt = out[i], out[i + 1]
+        if not m.action and re.fullmatch(r"\s*(?:and|et|y|e|и|和|并|及|و)?\s*", text[used[i].aend:used[i + 1].start]):
+            m.action = nxt.action
+            m.addressees = m.addressees or list(nxt.addressees)
+            m.deadline, m.deadline_text = m.deadline or nxt.deadline, m.deadline_text or nxt.deadline_text
     return out
