@@ -75,7 +75,9 @@ def _timed_baseline(kg, client, seconds: float) -> tuple[int, float]:
     for (rel, ls, ld), rows in edge_rows(kg, kg.g.edges(keys=True)).items():
         q = (f"MATCH (a:{ls} {{id: $s}}) MATCH (b:{ld} {{id: $t}}) MERGE (a)-[e:{rel} {{key: $k}}]->(b) SET e += $props")
         for r in rows:
-            client.write(q, {"s": r["s"], "t": r["t"], "k": f"{rel}|{r['s']}|{r['t']}|{r['q']}", "props": r["props"]})
+            full = {**r["props"], "paragraph": r["props"].get("paragraph", r["q"]),
+                    "doc": r["props"].get("doc", kg.g.nodes[r["s"]].get("doc"))}
+            client.write(q, {"s": r["s"], "t": r["t"], "k": f"{rel}|{r['s']}|{r['t']}|{r['q']}", "props": full})
             n += 1
             if time.perf_counter() - t_nodes > seconds / 2:
                 return n, time.perf_counter() - t0

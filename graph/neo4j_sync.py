@@ -353,8 +353,15 @@ def edge_rows(kg: KnowledgeGraph, edges: Iterable[tuple[str, str, str]]) -> dict
         head = f"{rel}|{u}|{v}|"
         if not k.startswith(head):
             raise GraphError(f"relationship key {k!r} does not follow the id rules")
+        q = k[len(head):]
+        # what the server can fill in itself is left out: the paragraph is the key's
+        # last part, the document is the source node's (see edge_merge)
+        if q and props.get("paragraph") == q:
+            del props["paragraph"]
+        if props.get("doc") is not None and props["doc"] == g.nodes[u].get("doc"):
+            del props["doc"]
         group = (rel, S.check_label(g.nodes[u]["label"]), S.check_label(g.nodes[v]["label"]))
-        out.setdefault(group, []).append({"s": u, "t": v, "q": k[len(head):], "props": props})
+        out.setdefault(group, []).append({"s": u, "t": v, "q": q, "props": props})
     return out
 
 
@@ -442,7 +449,8 @@ def edge_merge(rel: str, src_label: str, dst_label: str) -> str:
     rel = S.check_rel_type(rel)
     return (f"UNWIND $rows AS r MATCH (a:{S.check_label(src_label)} {{id: r.s}}) MATCH (b:{S.check_label(dst_label)} {{id: r.t}}) "
             f"WITH a, b, r, '{rel}|' + r.s + '|' + r.t + '|' + r.q AS k "
-            f"MERGE (a)-[e:{rel} {{key: k}}]->(b) SET e += r.props")
+            f"MERGE (a)-[e:{rel} {{key: k}}]->(b) "
+            f"SET e += r.props, e.paragraph = coalesce(r.props.paragraph, r.q), e.doc = coalesce(r.props.doc, a.doc)")
 
 
 def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: int = 2000, full: bool = False,
@@ -566,7 +574,9 @@ def sync_one_by_one(kg: KnowledgeGraph, client: Client) -> tuple[int, float]:
         q = (f"MATCH (a:{S.check_label(ls)} {{id: $s}}) MATCH (b:{S.check_label(ld)} {{id: $t}}) "
              f"MERGE (a)-[e:{S.check_rel_type(rel)} {{key: $k}}]->(b) SET e += $props")
         for r in rows:
-            client.write(q, {"s": r["s"], "t": r["t"], "k": f"{rel}|{r['s']}|{r['t']}|{r['q']}", "props": r["props"]})
+            full = {**r["props"], "paragraph": r["props"].get("paragraph", r["q"]),
+                    "doc": r["props"].get("doc", kg.g.nodes[r["s"]].get("doc"))}
+            client.write(q, {"s": r["s"], "t": r["t"], "k": f"{rel}|{r['s']}|{r['t']}|{r['q']}", "props": full})
             n += 1
     return n, time.perf_counter() - t0
 

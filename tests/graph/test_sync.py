@@ -51,6 +51,11 @@ def test_sync_counts_equal_and_a_second_sync_changes_nothing(seed_store, bolt, t
     rows = read_query(bolt, "MATCH (i:Initiative {id: $id})-[r:LAUNCHED_BY]->(a) RETURN a.id AS actor, r.paragraph AS p",
                       {"id": "initiative:changwon-initiative"})
     assert {"actor": "actor:korea-forest-service", "p": "sha:799f4ecc30d49fe5#11"} in rows
+    # every relationship on the server carries the key, paragraph and document networkx has
+    server = {r["k"]: (r["p"], r["d"]) for r in read_query(
+        bolt, "MATCH ()-[e]->() RETURN e.key AS k, e.paragraph AS p, e.doc AS d", limit=100000)}
+    local = {k: (a.get("paragraph"), a.get("doc")) for _, _, k, a in kg.g.edges(keys=True, data=True)}
+    assert server == local
 
 
 def test_incremental_sync_sends_only_changed_documents(seed_store, bolt, tmp_path):
