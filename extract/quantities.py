@@ -15,7 +15,7 @@ from typing import Optional
 
 from .citations import Found
 
-_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten)(?=\s+(?:thousand|million|billion)))"
+_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten)(?=\s+(?:thousand|million|billion)))"
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _NUM2 = r"(?:\s*[-–]\s*(?P<num2>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?))?"
 _SCALE = {
@@ -27,13 +27,13 @@ _SCALE = {
 }
 _SCALE_RE = r"(?:\s*(?P<scale>mil millones|thousand|millions?|billions?|trillion|milliards?|millones|millón|тыс\.?|млн|млрд|миллиард(?:а|ов)?|миллион(?:а|ов)?|مليون|مليار))?"
 UNITS = {
-    "ha": r"hectares?|ha\b|公顷|hectáreas?|гектар(?:а|ов)?|هكتار",
+    "ha": r"hectares?|ha\b|公顷|hectáreas?|гектар(?:а|ов)?|га\b|هكتار",
     "km2": r"s\w*are kilomet(?:er|re)s|km2|km²|平方公里|kilomètres carrés|kilómetros cuadrados|квадратных километров|кв\.\s?км",
     "km": r"kilomet(?:er|re)s?\b|km\b|公里|kilomètres|kilómetros|километр(?:а|ов)?",
     "USD": r"美元|US dollars|dollars|dólares|долл(?:\.|аров)\s*США|دولار",
     "RMB": r"元人民币|人民币|元",
     "percent": r"%|per ?cent\b|pour cent|por ciento|процент(?:а|ов)?|في المائة",
-    "country": r"(?:个)?(?:国家(?!和地方|政府|一级|层面)|参与国)|countries|pays|países|стран(?:ы)?|بلد(?:ا|ان)?",
+    "country": r"(?:个)?(?:国家(?!和地方|政府|一级|层面)|参与国)|countries|pays|países|стран(?:ы|ах|ам)?|بلدان|بلدا|بلد",
     "participant": r"(?:名)?参与者|participants|delegates|participantes|участник(?:а|ов)",
     "person": r"(?:万)?人(?![民口居士员工])|(?:impoverished\s+|poor\s+)?people|persons|individuals|farmers|personnes|personas|человек",
     "tree": r"(?:棵)?树|trees|arbres|árboles|деревьев",
@@ -47,7 +47,7 @@ _CURRENCY_BEFORE = r"(?P<cur>USD|US\$|\$|RMB|€|EUR)\s?"
 QTY_RE = re.compile(
     r"(?<![0-9A-Za-z.,])" + _QUAL + r"(?:" + _CURRENCY_BEFORE + r")?" + _NUM + _NUM2 + _SCALE_RE
     + r"(?P<zscale>\s*(?:万亿|千万|百万|万|亿))?(?P<more>\s*(?:多|余))?"
-    + r"(?:\s*(?:(?P<adj>local|leading|new|member|participating|additional)\s+)?(?P<unit>" + _UNIT_RE + r"))?",
+    + r"(?:\s*(?:d['’]|de\s+)?(?:(?P<adj>local|leading|new|member|participating|additional)\s+)?(?P<unit>" + _UNIT_RE + r"))?",
     re.I,
 )
 _NUMBER_RE = re.compile(r"\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:thousand|million|billion)")
@@ -59,6 +59,9 @@ def _num(s: Optional[str]) -> Optional[float]:
         return None
     if s.lower() in _WORDNUM:
         return float(_WORDNUM[s.lower()])
+    s = re.sub(r"[ \u00a0\u202f]", "", s)
+    if re.fullmatch(r"\d+,\d{1,2}", s):  # decimal comma (fr, es, ru): "4,5 millions"
+        return float(s.replace(",", "."))
     return float(s.replace(",", ""))
 
 
@@ -132,7 +135,7 @@ _MONTHS = {
 _MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
 DATE_RES = [
     re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?:(?P<m>1[0-2]|[1-9])\s*月\s*(?:(?P<d>3[01]|[12]\d|[1-9])\s*日)?)?"),
-    re.compile(r"(?<!\d)(?P<d>3[01]|[12]\d|0?[1-9])(?:er)?(?:\s*(?:[-–]|to|au|al|a|по)\s*\d{1,2})?\s+(?:de\s+)?(?P<mon>" + _MON + r")\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)", re.I),
+    re.compile(r"(?<!\d)(?P<d>3[01]|[12]\d|0?[1-9])(?:er)?(?:\s*(?:[-–]|to|au|al|a|по)\s*\d{1,2})?\s+(?:de\s+)?(?:[\u0600-\u06ff]+(?:\s[\u0600-\u06ff]+)?/)?(?P<mon>" + _MON + r")\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)", re.I),
     re.compile(r"(?P<mon>" + _MON + r")\s+(?P<d>3[01]|[12]\d|[1-9])(?:\s*[-–]\s*\d{1,2})?,\s*(?P<y>(?:19|20)\d\d)", re.I),
     re.compile(r"(?P<mon>" + _MON + r")\s+(?:de\s+|of\s+)?(?P<y>(?:19|20)\d\d)", re.I),
     re.compile(r"\b(?:in|by|since|from|until|before|after|en|d'ici|hasta|para|к|в|до|с)\s+(?P<y>(?:19|20)\d\d)\b(?![-–/]\d)"),
