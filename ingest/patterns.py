@@ -75,11 +75,13 @@ def is_cjk(ch: str) -> bool:
     return bool(CJK_RE.match(ch))
 
 
-def cjk_ratio(text: str) -> float:
-    letters = [c for c in text if not c.isspace()]
-    if not letters:
+def cjk_ratio(text: str, sample: int = 400) -> float:
+    """Share of Han characters among the non-space characters of the first `sample` characters."""
+    head = text[:sample]
+    letters = len(head) - sum(head.count(c) for c in " \t\n\u3000")
+    if letters <= 0:
         return 0.0
-    return sum(1 for c in letters if is_cjk(c)) / len(letters)
+    return len(CJK_RE.findall(head)) / letters
 
 
 def join_lines(a: str, b: str) -> str:
@@ -92,7 +94,7 @@ def join_lines(a: str, b: str) -> str:
         return a
     if a.endswith("\u00ad"):
         return a[:-1] + b
-    if is_cjk(a[-1]) or is_cjk(b[0]) or a[-1] in "，。、；：“”（）《》" or b[0] in "，。、；：“”（）《》":
+    if is_cjk(a[-1]) or is_cjk(b[0]) or a[-1] in "，。、；：（）《》" or b[0] in "，。、；：（）《》":  # “ ” are English quotes too
         return a + b
     if a.endswith("-") and len(a) > 1 and a[-2].isalpha() and b[:1].isalpha():
         return a + b  # keep the hyphen: UN text hyphenates compounds, not syllables

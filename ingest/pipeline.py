@@ -64,12 +64,12 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
     sha = hashlib.sha256(data).hexdigest()
     lines, gaps, _furniture = drop_page_furniture(raw.lines)
     paras = assemble(lines, gaps)
-    plain = [p.text for p in paras]
+    plain = [p.text[:500] for p in paras]  # metadata lives in the first words of a line
     symbol = find_symbol([ln.text.strip() for ln in raw.lines[:60]], raw.meta)
     blocks = classify(paras, "tmp")
     sized = []
     for b in blocks:
-        letters = sum(1 for c in b.text if c.isalpha())
+        letters = sum(1 for c in b.text[:200] if c.isalpha())
         lang = detect_language(b.text) if letters >= 12 or cjk_ratio(b.text) > 0.5 else None
         b.language = lang
         sized.append((lang, len(b.text) * (3 if lang == "zh" else 1)))

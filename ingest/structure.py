@@ -42,21 +42,59 @@ _DIGITS = re.compile(r"\d+")
 SUPERSCRIPT_NOTE_RE = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3}|[\u2020\u2021])\s*\S")
 
 
-@dataclass
 class Para:
-    """A paragraph being assembled from lines."""
+    """A paragraph being assembled from lines.
 
-    lines: list[str]
-    page: Optional[int]
-    role: str = "body"
-    heading_level: Optional[int] = None
-    whole: bool = False
-    after_gap: bool = False
-    text: str = ""
+    Lines are kept as parts and joined on demand, so a paragraph of many
+    thousand lines costs linear time; `tail` and `length` answer the
+    questions the joining rules ask without building the whole text.
+    """
+
+    def __init__(self, lines: list[str], page: Optional[int], role: str = "body", heading_level: Optional[int] = None,
+                 whole: bool = False, after_gap: bool = False, text: str = "") -> None:
+        self.lines = lines
+        self.page = page
+        self.role = role
+        self.heading_level = heading_level
+        self.whole = whole
+        self.after_gap = after_gap
+        self.text = text
+
+    @property
+    def text(self) -> str:
+        if self._cache is None:
+            self._cache = "".join(self._parts)
+        return self._cache
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._parts = [value] if value else []
+        self._cache = value
+        self.length = len(value)
+
+    @property
+    def tail(self) -> str:
+        """The last line as joined (enough for end-of-sentence tests)."""
+        return self._parts[-1] if self._parts else ""
+
+    @property
+    def head(self) -> str:
+        return self._parts[0] if self._parts else ""
 
     def add(self, line: str) -> None:
         self.lines.append(line)
-        self.text = join_lines(self.text, line)
+        if not self._parts:
+            self.text = line.strip()
+            return
+        last = self._parts[-1]
+        joined = join_lines(last, line)
+        keep = len(last.rstrip())
+        if last.rstrip().endswith("\u00ad"):
+            keep -= 1
+        self._parts[-1] = joined[:keep]
+        self._parts.append(joined[keep:])
+        self.length += len(joined) - len(last)
+        self._cache = None
 
 
 @dataclass
@@ -172,23 +210,23 @@ def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool) -> bool:
     text = line.text.strip()
     if _starts_structure(text) or FOOTNOTE_RE.match(text) and gap:
         return False
-    cur_t = cur.text.rstrip()
+    cur_t = cur.tail.rstrip()  # the end of the paragraph decides; its length comes from cur.length
     if not cur_t:
         return False
     first = text[:1]
-    if first.islower() and cur_t[-1] not in SENT_END and not CHAPEAU_RE.match(cur_t) and (line_mode or cur_t[-1] not in ",;،"):
-        return True  # (Russian and French preambular paragraphs start in lower case after a comma)
+    if first.islower() and cur_t[-1] not in SENT_END and not (cur.length < 300 and CHAPEAU_RE.match(cur.text.rstrip())) and (line_mode or cur_t[-1] not in ",;،" or not line.break_before):
+        return True  # (Russian and French preambular paragraphs start in lower case after a comma; not line.break_before: the PDF layout says it runs on)
     if not _ends_open(cur_t):
         return False
     cjk = cjk_ratio(cur_t) > 0.5
     min_len = 20 if cjk else 40
-    if gap and len(cur_t) >= min_len:
+    if gap and cur.length >= min_len:
         return True
-    if not cjk and len(cur_t) >= 150 and _NUM_LABEL_RE.match(cur_t) and cur_t[-1].isalpha():
+    if not cjk and cur.length >= 150 and _NUM_LABEL_RE.match(cur.head) and cur_t[-1].isalpha():
         return True  # a numbered paragraph never ends mid-sentence: a page break in text converted from PDF
-    if cjk and len(cur_t) >= 40 and "，" in cur_t and (is_cjk(first) or first.isdigit()):
+    if cjk and cur.length >= 40 and "，" in cur.text[-3000:] and (is_cjk(first) or first.isdigit()):
         return True  # a Chinese sentence does not end without 。；：
-    return line_mode and not cjk and (len(cur_t) >= 100 or len(cur.lines[-1]) >= 45 or len(cur.lines[-1]) <= 4 or len(text) <= 4)
+    return line_mode and not cjk and (cur.length >= 100 or len(cur.lines[-1]) >= 45 or len(cur.lines[-1]) <= 4 or len(text) <= 4)
 
 
 def _one_line_per_paragraph(lines: list[RawLine]) -> bool:
@@ -219,6 +257,7 @@ def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
         if cur is not None and _is_note(cur) and last_body is not None and (line.break_before or gap) and line.role == "body" \
                 and not _is_note_line(line) and _continues(last_body, line, True, line_mode):
             last_body.add(text)  # the sentence goes on after the footnote
+            cur = last_body  # and its next lines too
             continue
         new = cur is None
         if not new:
@@ -226,8 +265,8 @@ def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
             if line.break_before or gap:
                 new = not _continues(cur, line, gap, line_mode)
             else:
-                new = cur.whole or line.whole or line.role != cur.role or _script_changes(cur.text, text) or bool(LABEL_RE.match(text)) and cur.role == "body" and (
-                    _label_kind(LABEL_RE.match(text)) != "num" or cur.text.rstrip()[-1:] in TERMINAL + ","
+                new = cur.whole or line.whole or line.role != cur.role or _script_changes(cur.tail, text) or bool(LABEL_RE.match(text)) and cur.role == "body" and (
+                    _label_kind(LABEL_RE.match(text)) != "num" or cur.tail.rstrip()[-1:] in TERMINAL + ","
                 )
         if new:
             cur = Para(lines=[], page=line.page, role=line.role, heading_level=line.heading_level, whole=line.whole, after_gap=gap)
@@ -302,7 +341,7 @@ def _is_note_line(line: RawLine) -> bool:
 
 
 def _is_note(p: Para) -> bool:
-    return p.role == "footnote" or (bool(SUPERSCRIPT_NOTE_RE.match(p.text)) and len(p.text) < 400)
+    return p.role == "footnote" or (p.length < 400 and bool(SUPERSCRIPT_NOTE_RE.match(p.head)))
 
 
 def _label_kind(m: Optional[re.Match]) -> Optional[str]:
