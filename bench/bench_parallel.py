@@ -1,0 +1,110 @@
+"""Parallel ingest: end-to-end `unkg ingest` with 1 and 2 worker processes, and store size per 1,000 pages.
+
+Usage: python bench/bench_parallel.py [--docs N] [--quick] [--json]
+
+The corpus is real documents repeated with new symbols (each copy is its own
+document): the labelled General Assembly resolutions as text and their PDF
+renderings. Both runs happen in this process's session, on the same files,
+each into a fresh store; the figure that matters is the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def make_corpus(folder: Path, n_docs: int) -> int:
+    """Copies of real resolutions (text and PDF) under new symbols; returns the PDF page count."""
+    import pypdfium2
+
+    texts = sorted((SHARED / "corpus-dev" / "un-resolutions").glob("*.txt"))
+    pdfs = sorted((SHARED / "corpus-dev" / "rendered-pdf").glob("*.pdf"))
+    folder.mkdir(parents=True)
+    pages = 0
+    for i in range(n_docs):
+        if i % 2 == 0:
+            src = texts[(i // 2) % len(texts)]
+            (folder / f"res{i:05d}.txt").write_text(f"A/RES/990/{i}\n\n" + src.read_text(encoding="utf-8"), encoding="utf-8")
+        else:
+            src = pdfs[(i // 2) % len(pdfs)]
+            shutil.copy(src, folder / f"res{i:05d}-{src.name}")
+            pages += len(pypdfium2.PdfDocument(str(src)))
+    return pages
+
+
+def run_ingest(corpus: Path, home: Path, workers: int) -> tuple[float, dict]:
+    env = dict(os.environ, UNKG_HOME=str(home), UNKG_WORKERS=str(workers))
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-m", "unkg.cli", "ingest", str(corpus), "--json"], env=env, cwd=str(REPO),
+                       capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise SystemExit(p.stderr[-2000:])
+    db = sqlite3.connect(home / "unkg.sqlite")
+    counts = {"documents": db.execute("SELECT count(*) FROM documents").fetchone()[0],
+              "paragraphs": db.execute("SELECT count(*) FROM blocks").fetchone()[0]}
+    db.close()
+    db_bytes = sum(f.stat().st_size for f in home.glob("unkg.sqlite*"))
+    counts["store_bytes"] = db_bytes
+    return elapsed, counts
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=200)
+    ap.add_argument("--quick", action="store_true", help="60 documents")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    n = 60 if a.quick else a.docs
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        pdf_pages = make_corpus(corpus, n)
+        results = {}
+        for workers in (1, 2):
+            elapsed, counts = run_ingest(corpus, Path(tmp) / f"home{workers}", workers)
+            results[workers] = {"seconds": elapsed, **counts, "docs_per_s": counts["documents"] / elapsed,
+                                "paragraphs_per_s": counts["paragraphs"] / elapsed}
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        # store size per 1,000 pages: PDFs only, in a store of their own
+        pdf_only = Path(tmp) / "pdf-only"
+        pdf_only.mkdir()
+        for f in corpus.glob("*.pdf"):
+            shutil.copy(f, pdf_only / f.name)
+        _, pdf_counts = run_ingest(pdf_only, Path(tmp) / "home-pdf", 2)
+    out = {
+        "documents": n,
+        "workers_1": results[1],
+        "workers_2": results[2],
+        "ratio_2_to_1": results[1]["seconds"] / results[2]["seconds"],
+        "peak_rss_mb_child": peak_mb,
+        "store_mb_per_1000_pdf_pages": pdf_counts["store_bytes"] / 1e6 / max(pdf_pages, 1) * 1000,
+    }
+    if a.json:
+        print(json.dumps(out))
+        return 0
+    print(f"parallel ingest, {n} documents (half text, half PDF), end to end through `unkg ingest`")
+    print(f"{'workers':>8} {'seconds':>9} {'docs/s':>8} {'paras/s':>9} {'paragraphs':>11}")
+    for w in (1, 2):
+        r = results[w]
+        print(f"{w:>8} {r['seconds']:>9.2f} {r['docs_per_s']:>8.1f} {r['paragraphs_per_s']:>9.0f} {r['paragraphs']:>11}")
+    print(f"ratio 2 workers / 1 worker: {out['ratio_2_to_1']:.2f}x")
+    print(f"peak RSS of one child process: {peak_mb:.0f} MB")
+    print(f"store size: {out['store_mb_per_1000_pdf_pages']:.1f} MB per 1,000 PDF pages")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
