@@ -48,14 +48,16 @@ def _open_plumber(path: Path, data: bytes):
         pdf = pdfplumber.open(io.BytesIO(data))
         _ = pdf.pages  # forces the page tree to load
         return pdf
-    except PDFPasswordIncorrect:
-        raise EncryptedFile(str(path), "the PDF is encrypted with a password; supply an unencrypted copy") from None
-    except PDFEncryptionError as exc:
-        raise EncryptedFile(str(path), f"the PDF uses unsupported encryption ({exc})") from None
-    except PSException as exc:
-        raise IngestError(str(path), f"damaged PDF ({type(exc).__name__}: {exc})", "invalid") from None
-    except Exception as exc:  # pdfminer raises plain exceptions for many broken files
-        name = type(exc).__name__
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException: look at the cause
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else (exc.__cause__ or exc.__context__ or exc)
+        if isinstance(inner, PDFPasswordIncorrect) or isinstance(exc, PDFPasswordIncorrect):
+            raise EncryptedFile(str(path), "the PDF is encrypted with a password; supply an unencrypted copy") from None
+        if isinstance(inner, PDFEncryptionError) or isinstance(exc, PDFEncryptionError):
+            raise EncryptedFile(str(path), f"the PDF uses unsupported encryption ({inner})") from None
+        if isinstance(inner, PSException):
+            raise IngestError(str(path), f"damaged PDF ({type(inner).__name__}: {inner})", "invalid") from None
+        name = type(inner).__name__
+        exc = inner
         if "Password" in name or "Encrypt" in name:
             raise EncryptedFile(str(path)) from None
         raise IngestError(str(path), f"damaged or truncated PDF ({name}: {exc})", "invalid") from None
@@ -70,15 +72,13 @@ def _sideways(char: dict) -> bool:
 def _read_plumber(path: Path, data: bytes) -> RawDoc:
     pdf = _open_plumber(path, data)
     warnings: list[str] = []
-    lines: list[RawLine] = []
+    pages: list[tuple[int, float, list[dict]]] = []
     max_pages = get_settings().max_pages
     try:
-        pages = pdf.pages
-        total = len(pages)
+        total = len(pdf.pages)
         if total > max_pages:
             warnings.append(f"only the first {max_pages} of {total} pages were read (UNKG_MAX_PAGES)")
-            pages = pages[:max_pages]
-        for pno, page in enumerate(pages, start=1):
+        for pno, page in enumerate(pdf.pages[:max_pages], start=1):
             try:
                 # sideways text (running heads printed up the margin of landscape pages) is furniture:
                 # left out here, or pdfminer mixes its letters into the lines next to it
@@ -100,10 +100,11 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
             except Exception as exc:  # one broken page must not lose the document
                 warnings.append(f"page {pno}: could not be read ({type(exc).__name__}: {exc})")
                 continue
-            lines.extend(_page_lines(recs, pno, float(page.height)))
+            pages.append((pno, float(page.height), recs))
             page.flush_cache()
     finally:
         pdf.close()
+    lines = _doc_lines(pages)
     if any(_CID_RE.search(ln.text) for ln in lines):
         warnings.append("some characters came out as (cid:NN): the font has no Unicode map for pdfminer; try UNKG_PDF_ENGINE=pdfium")
     _check_pages(lines, min(total, max_pages), warnings)
@@ -214,7 +215,7 @@ def _read_pdfium(path: Path, data: bytes) -> RawDoc:
 
     pdf = _open_pdfium(path, data)
     warnings: list[str] = []
-    lines: list[RawLine] = []
+    pages: list[tuple[int, float, list[dict]]] = []
     max_pages = get_settings().max_pages
     try:
         total = len(pdf)
@@ -235,9 +236,10 @@ def _read_pdfium(path: Path, data: bytes) -> RawDoc:
                     textpage.close()
                 if page is not None:
                     page.close()
-            lines.extend(_page_lines(recs, pno, height))
+            pages.append((pno, height, recs))
     finally:
         pdf.close()
+    lines = _doc_lines(pages)
     if any("\ufffd" in ln.text for ln in lines):
         warnings.append("some characters could not be mapped to Unicode (a font without a Unicode map); they are shown as \ufffd")
     _check_pages(lines, min(total, max_pages), warnings)
@@ -273,12 +275,42 @@ def _numeric_cells(text: str) -> int:
     return n
 
 
+def _norm_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split())).lower()
+
+
+def _doc_lines(pages: list[tuple[int, float, list[dict]]]) -> list[RawLine]:
+    """Mark running heads and feet, then turn each page's records into RawLines.
+
+    A line in the top or bottom tenth of the page is furniture when the same text
+    (digits aside) sits at a page edge on at least two pages and on a third of
+    them, or when it is a page number or job number.
+    """
+    def edge(rec: dict, height: float) -> bool:
+        return rec["top"] < height * 0.1 or rec["bottom"] > height * 0.92
+
+    counts: dict[str, int] = {}
+    for _, height, recs in pages:
+        for key in {_norm_key(r["text"]) for r in recs if edge(r, height)}:
+            counts[key] = counts.get(key, 0) + 1
+    need = max(2, int(0.3 * len(pages) + 0.999))
+    for _, height, recs in pages:
+        for r in recs:
+            if edge(r, height) and len(r["text"]) < 150 and (counts.get(_norm_key(r["text"]), 0) >= need or _NOISE_RE.match(r["text"])):
+                r["furniture"] = True
+    lines: list[RawLine] = []
+    for pno, height, recs in pages:
+        lines.extend(_page_lines(recs, pno, height))
+    return lines
+
+
 def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
     """Layout cues -> RawLines.
 
     - a vertical gap larger than the page's usual line gap, or a first-line
       indent, starts a paragraph (`break_before`);
-    - sideways (rotated) text is margin furniture: role "header";
+    - sideways (rotated) text is margin furniture, and so are running heads and
+      page numbers found by `_doc_lines`: role "header";
     - small type in the lower part of the page is a footnote, and so is what
       follows a small footnote mark at the left margin ("a", "1", "*") there;
     - rows ending in six or more number/dash cells are table rows, with the
@@ -286,14 +318,17 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
     """
     if not plines:
         return []
-    body = [ln for ln in plines if not ln.get("rotated")]
-    out: list[RawLine] = [RawLine(ln["text"], page=pno, break_before=True, whole=True, role="header", size=round(ln["size"], 2)) for ln in plines if ln.get("rotated")]
+    body = [ln for ln in plines if not ln.get("rotated") and not ln.get("furniture")]
+    out: list[RawLine] = [RawLine(ln["text"], page=pno, break_before=True, whole=True, role="header", size=round(ln["size"], 2)) for ln in plines if ln.get("rotated") or ln.get("furniture")]
     if not body:
         return out
     sizes = [ln["size"] for ln in body]
     body_size = statistics.median(sizes) if sizes else 0
     gaps = [body[i]["top"] - body[i - 1]["bottom"] for i in range(1, len(body))]
-    normal_gap = statistics.median(gaps) if gaps else 0
+    # the usual gap between wrapped lines: a low quantile, since a page of short paragraphs has more
+    # paragraph gaps than line gaps (ignore overlaps and pieces on the same line)
+    line_gaps = sorted(g for g in gaps if g > -1.0)
+    normal_gap = (line_gaps[len(line_gaps) // 4] if len(line_gaps) >= 8 else line_gaps[0]) if line_gaps else 0
     lefts = sorted(ln["x0"] for ln in body)
     margin = lefts[len(lefts) // 10] if lefts else 0
     n = len(body)
@@ -326,7 +361,8 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
     for i, ln in enumerate(body):
         text = ln["text"]
         size = ln["size"]
-        brk = i == 0
+        # the first line of a page starts a paragraph unless it plainly runs on (lower case, not indented)
+        brk = i == 0 and not (pno > 1 and text[:1].islower() and ln["x0"] <= margin + 2)
         if i > 0:
             gap = ln["top"] - body[i - 1]["bottom"]
             if gap > max(normal_gap * 1.6, normal_gap + 2.5):
