@@ -121,8 +121,9 @@ def annotate(doc: Document) -> Document:
                 continue
             if not v.names.get(f.id):
                 v.names[f.id] = f.text
-            b.entities.append(Entity(type="actor", text=f.text, start=f.start, end=f.end, id=f.id, name=v.name(f.id)))
-            actors.append(_m.Actor(f.start, f.end, f.id, None))
+            b.entities.append(Entity(type=f.kind, text=f.text, start=f.start, end=f.end, id=f.id, name=v.name(f.id)))
+            if f.kind == "actor":
+                actors.append(_m.Actor(f.start, f.end, f.id, None))
         actors.sort(key=lambda a: a.start)
         cites: list[_m.Cite] = []
         for f in sd.user_data.get("unkg_citations", []):

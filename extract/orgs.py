@@ -1,10 +1,11 @@
-"""Named organisations not in the vocabulary, found by the shape of their names (English).
+"""Named organisations and initiatives not in the vocabulary, found by the shape of their names (English).
 
 A run of capitalised words whose head is an organisation word ("... University",
 "Institute of ...", "Ministry of ...", "... Foundation", "Government of ..."), with up to
 three "of/for/in/on (the) ..." complements: "Desert Research Center of the Ministry of
 Agriculture of Egypt", "Federal University of Ceará", "Kubuqi Global Desert Institute".
-Ids are `actor:<slug of the name>`.  The gazetteer wins where both match.
+Ids are `actor:<slug of the name>`; names ending in Initiative, Alliance, Challenge or
+Partnership are initiatives (`initiative:<slug>`).  The gazetteer wins where both match.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import re
 from .citations import Found
 from .vocab import slug
 
-HEADS = (r"University|Institute|Center|Centre|Academy|Ministry|Administration|Foundation|Group|Bank|Fund|Agency|Organi[sz]ation"
+INITIATIVE_HEADS = {"Initiative", "Alliance", "Challenge", "Partnership"}
+HEADS = (r"Initiative|Alliance|Challenge|Partnership|University|Institute|Center|Centre|Academy|Ministry|Administration|Foundation|Group|Bank|Fund|Agency|Organi[sz]ation"
          r"|Council|Commission|Coalition|Association|Society|Secretariat|Government|Department|College|Federation|Alliance")
 _HEAD_END = r"University|Institute|Center|Centre|Academy|Foundation|Group|Bank|Fund|Agency|Council|Commission|Coalition|Association|Society|Secretariat|Department|College|Federation|Alliance"
 _CAP = r"(?:[A-Z][\w’'\-]*|CICA|ADIZA)"
@@ -60,6 +62,13 @@ def find_orgs(text: str) -> list[Found]:
         parts.append((s + last, name[last:]))
         for ps, piece in parts:
             if len(piece.split()) < 2 or piece in _GENERIC or piece.split()[0].islower():
+                continue
+            head = next((w for w in piece.split() if w in INITIATIVE_HEADS), None)
+            if head and piece.split()[-1] == head:
+                # "Great Green Wall Initiative", "Global Soil Partnership": an initiative, not an organisation
+                if text[max(0, ps - 4):ps].lower().strip() in ("on", "of", "for") or len(piece.split()) < 3 and piece.split()[0] in ("Global", "New", "The"):
+                    continue
+                out.append(Found(ps, ps + len(piece), "initiative", "initiative:" + slug(piece), piece))
                 continue
             out.append(Found(ps, ps + len(piece), "actor", "actor:" + slug(piece), piece))
     return out
