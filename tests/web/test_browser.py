@@ -129,7 +129,7 @@ def test_clicking_the_changwon_initiative_node_expands_its_neighbours(page):
     assert "neighbours added" in page.locator("#gstatus").inner_text()
     # an edge shows the paragraph it came from
     edge = page.evaluate("() => unkgGraph.cy.edges().filter(e => e.target().id() === 'actor:korea-forest-service')[0].id()")
-    page.evaluate(f"() => unkgGraph.cy.getElementById({edge!r}).emit('tap')")
+    page.evaluate(f"() => {{ unkgGraph.cy.getElementById({edge!r}).emit('tap'); }}")  # returns nothing to serialise
     page.wait_for_selector("#edge-citation")
     page.wait_for_function("() => document.getElementById('edge-paragraph').textContent.includes('Changwon')")
     assert "Empowering land negotiators" in page.locator("#edge-citation").inner_text()

@@ -261,7 +261,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         verb=Query(None, description="operative verb (as printed or its English form)", max_length=50),
     )
 
-    @app.get("/api/search", response_model=M.SearchResponse, responses=ERROR_RESPONSES, tags=["search"])
+    @app.get("/api/search", summary="Search paragraphs in any language", response_model=M.SearchResponse, responses=ERROR_RESPONSES, tags=["search"])
     def api_search(q: str = Query(..., max_length=800, description="the query, in any UN language; \"quoted phrases\" are exact"),
                    language: Optional[str] = search_params["language"], body: Optional[str] = search_params["body"],
                    session: Optional[str] = search_params["session"], kind: Optional[str] = search_params["kind"],
@@ -291,7 +291,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         docs = backend.documents()
         return M.DocumentList(count=len(docs), documents=[M.DocumentSummary(**d) for d in docs])
 
-    @app.get("/api/documents", response_model=M.DocumentList, responses=ERROR_RESPONSES, tags=["documents"])
+    @app.get("/api/documents", summary="List documents", response_model=M.DocumentList, responses=ERROR_RESPONSES, tags=["documents"])
     def api_documents():
         """Every stored document with its paragraph and mandate counts."""
         return list_documents()
@@ -303,11 +303,14 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
             return JSONResponse(res.model_dump())
         return page(request, "documents.html", res=res)
 
-    def paragraph_out(doc, b, by_id) -> M.ParagraphOut:
+    def doc_names(doc) -> dict[str, str]:
         names = dict(backend.entity_names())
         for blk in doc.blocks:
             for e in blk.entities:
                 names.setdefault(e.id, e.name)
+        return names
+
+    def paragraph_out(doc, b, by_id, names: dict[str, str]) -> M.ParagraphOut:
         from .data import actor_name
 
         mandates = [M.MandateOut(**m.model_dump(), addressee_names=[actor_name(a, names) for a in m.addressees]) for m in b.mandates]
@@ -323,6 +326,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
     def view_document(doc_id: str) -> M.DocumentView:
         doc = backend.document(doc_id)
         by_id = {b.id: b for b in doc.blocks}
+        names = doc_names(doc)
         actors: dict[str, dict] = {}
         initiatives: dict[str, dict] = {}
         for b in doc.blocks:
@@ -337,10 +341,10 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
             dir=text_dir(doc.language),
             actors=sorted(actors.values(), key=lambda a: (-a["mentions"], a["name"])),
             initiatives=sorted(initiatives.values(), key=lambda a: (-a["mentions"], a["name"])),
-            paragraphs=[paragraph_out(doc, b, by_id) for b in doc.blocks],
+            paragraphs=[paragraph_out(doc, b, by_id, names) for b in doc.blocks],
         )
 
-    @app.get("/api/documents/{doc_id:path}", response_model=M.DocumentView, responses=ERROR_RESPONSES, tags=["documents"])
+    @app.get("/api/documents/{doc_id:path}", summary="One document with its paragraphs and annotations", response_model=M.DocumentView, responses=ERROR_RESPONSES, tags=["documents"])
     def api_document(doc_id: str):
         """One document: metadata, paragraphs (with anchors), and the mandates, actors, initiatives and citations extracted."""
         return view_document(doc_id)
@@ -357,10 +361,10 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         doc, b = backend.paragraph(pid)
         by_id = {x.id: x for x in doc.blocks}
         summary = next(d for d in backend.documents() if d["id"] == doc.id)
-        return M.ParagraphView(document=M.DocumentSummary(**summary), paragraph=paragraph_out(doc, b, by_id),
+        return M.ParagraphView(document=M.DocumentSummary(**summary), paragraph=paragraph_out(doc, b, by_id, doc_names(doc)),
                                url=f"/documents/{qpath(doc.id)}#p-{b.ord}")
 
-    @app.get("/api/paragraphs/{pid:path}", response_model=M.ParagraphView, responses=ERROR_RESPONSES, tags=["documents"])
+    @app.get("/api/paragraphs/{pid:path}", summary="One paragraph with its citation", response_model=M.ParagraphView, responses=ERROR_RESPONSES, tags=["documents"])
     def api_paragraph(pid: str):
         """One paragraph with its citation, annotations and a link to it in its document."""
         return view_paragraph(pid)
@@ -392,14 +396,14 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
                    "document": document}
         return M.MandateList(filters=filters, count=len(rows), mandates=[M.MandateRow(**r) for r in rows], addressees=names)
 
-    @app.get("/api/mandates", response_model=M.MandateList, responses=ERROR_RESPONSES, tags=["mandates"])
+    @app.get("/api/mandates", summary="Mandates, filtered", response_model=M.MandateList, responses=ERROR_RESPONSES, tags=["mandates"])
     def api_mandates(addressee: Optional[str] = mandate_params["addressee"], decision: Optional[str] = mandate_params["decision"],
                      session: Optional[str] = mandate_params["session"], verb: Optional[str] = mandate_params["verb"],
                      language: Optional[str] = mandate_params["language"], document: Optional[str] = mandate_params["document"]):
         """Mandates from the store's paragraph annotations: who is asked to do what, in which decision and paragraph."""
         return list_mandates(addressee, decision, session, verb, language, document)
 
-    @app.get("/api/mandates.csv", response_class=PlainTextResponse, responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}}}},
+    @app.get("/api/mandates.csv", summary="Mandates as CSV", response_class=PlainTextResponse, responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}}}},
              tags=["mandates"])
     def api_mandates_csv(addressee: Optional[str] = mandate_params["addressee"], decision: Optional[str] = mandate_params["decision"],
                          session: Optional[str] = mandate_params["session"], verb: Optional[str] = mandate_params["verb"],
@@ -425,7 +429,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
 
     # -- graph ---------------------------------------------------------------------------
 
-    @app.get("/api/graph/nodes", response_model=M.NodeList, responses=ERROR_RESPONSES, tags=["graph"])
+    @app.get("/api/graph/nodes", summary="Find graph nodes by name", response_model=M.NodeList, responses=ERROR_RESPONSES, tags=["graph"])
     def api_graph_nodes(q: str = Query(..., min_length=1, max_length=200, description="part of a node's name, alias or id"),
                         label: Optional[str] = Query(None, max_length=30, description="Initiative, Actor, Decision, Document ..."),
                         limit: int = Query(20, ge=1, le=200)):
@@ -433,7 +437,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         nodes = find_nodes(backend.graph(), q, label, limit)
         return M.NodeList(query=q, count=len(nodes), nodes=[M.GraphNode(**n) for n in nodes])
 
-    @app.get("/api/graph/neighbourhood", response_model=M.Neighbourhood, responses=ERROR_RESPONSES, tags=["graph"])
+    @app.get("/api/graph/neighbourhood", summary="A node and its neighbours", response_model=M.Neighbourhood, responses=ERROR_RESPONSES, tags=["graph"])
     def api_graph_neighbourhood(node: str = Query(..., max_length=400, description="node id, e.g. initiative:changwon-initiative"),
                                 depth: int = Query(1, ge=1, le=3), limit: int = Query(60, ge=1, le=500),
                                 types: Optional[str] = Query(None, max_length=300, description="comma-separated relationship types")):
@@ -441,7 +445,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         t = {x.strip().upper() for x in types.split(",") if x.strip()} if types else None
         return neighbourhood(backend.graph(), node, depth, limit, t)
 
-    @app.get("/api/graph/path", response_model=M.GraphPath, responses=ERROR_RESPONSES, tags=["graph"])
+    @app.get("/api/graph/path", summary="Shortest explained path between two nodes", response_model=M.GraphPath, responses=ERROR_RESPONSES, tags=["graph"])
     def api_graph_path(source: str = Query(..., max_length=400), target: str = Query(..., max_length=400),
                        max_len: int = Query(8, ge=1, le=20)):
         """The shortest path between two nodes (edges followed in either direction), with each edge's paragraph."""
@@ -464,7 +468,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
 
     # -- writes --------------------------------------------------------------------------
 
-    @app.post("/api/ingest", response_model=M.IngestResponse, responses=WRITE_RESPONSES, tags=["write"],
+    @app.post("/api/ingest", summary="Upload and ingest files (API key)", response_model=M.IngestResponse, responses=WRITE_RESPONSES, tags=["write"],
               dependencies=[Depends(require_api_key)],
               openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                   "type": "object", "required": ["files"],
@@ -516,7 +520,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
                                        language=r.get("language"), paragraphs=r.get("paragraphs") or 0))
         return M.IngestResponse(count=len(files), files=files)
 
-    @app.post("/api/graph/sync", response_model=M.SyncResponse, responses=WRITE_RESPONSES, tags=["write"],
+    @app.post("/api/graph/sync", summary="Update graph and search index, optionally Neo4j (API key)", response_model=M.SyncResponse, responses=WRITE_RESPONSES, tags=["write"],
               dependencies=[Depends(require_api_key)])
     def api_graph_sync(neo4j: bool = Query(False, description="also send the changes to the graph server named by NEO4J_URI")):
         """Bring the graph and the search index up to date with the store (incremental); optionally sync Neo4j."""
@@ -527,7 +531,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
                 raise BadRequest(str(exc)) from None
             raise
 
-    @app.get("/api/health", tags=["meta"])
+    @app.get("/api/health", summary="Server status and store counts", tags=["meta"])
     def api_health() -> dict:
         """Store counts; the server is up."""
         return {"ok": True, **backend.counts(), "writes_enabled": bool(settings.api_key)}
