@@ -65,7 +65,7 @@ def _lang(b: Block, doc: Document) -> str:
 
 def annotate(doc: Document) -> Document:
     """Fill each block's annotations in place and return the document."""
-    from .pipeline import SPANS_CIT, SPANS_DATE, SPANS_GAZ, SPANS_QTY, get_nlp
+    from .pipeline import SPANS_GAZ, get_nlp
     from .vocab import load
 
     v = load()

@@ -95,10 +95,6 @@ def _res_id(s: str, n: str, text: str, pos: int) -> str:
     return f"resolution:{int(s)}/{int(n)}"
 
 
-def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
-    return any(s < b and a < e for a, b in spans)
-
-
 def find(text: str, lang: str = "en") -> list[Found]:
     out: list[Found] = []
     taken = bytearray(len(text) + 1)

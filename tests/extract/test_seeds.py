@@ -112,7 +112,7 @@ GOLD["003"] = (
            "industrial-technology-innovation-coalition")
     | countries("NAM", "CHN", "TUR", "BRA", "PER", "CHL", "EGY", "TUN", "ISR")
     | ents("initiative", "kubuqi-action-plan", "kubuqi-international-desert-forum", "kubuqi-action", "un-decade-deserts", "belt-and-road",
-           "three-north-shelter-forest-program", "grain-for-green", "greening-silk-road")
+           "three-north-shelter-forest-program", "grain-for-green", "greening-silk-road", "ecological-civilization-construction")
     | ents("target", "target:ldn")
     | {
         ("qty", 300.0, "participant"), ("qty", 40.0, "country"), ("qty", 36e6, "km2"), ("qty", 167.0, "country"), ("qty", 40e9, "USD"),
@@ -144,7 +144,7 @@ GOLD["004"] = (
     | actors("united-nations", "un-habitat", "un-habitat-executive-board", ED, "un-habitat-assembly", "member-states", "governments",
              "unesco", "undrr", "unwto", "private-sector", "gcf", "microsoft", "unfccc-cop", "unfccc", "iclei", "un-secretary-general",
              "special-adviser-internal-displacement", "ngos", "uclg", "iied", "unhcr", "world-bank", "iom", "european-union",
-             "un-habitat-secretariat", "sids")
+             "un-habitat-secretariat", "sids", "internal-displacement-solutions-fund")
     | countries("ISR", "MEX", "MAR", "TUN", "ESP", "USA", "AUS", "CAN", "CHL", "FRA", "ITA", "ZAF", "GBR", "KEN", "CUB", "SLV", "HND",
                 "GTM", "CRI", "SOM", "SWE", "SAU", "VNM", "COL", "ETH", "IRQ", "MOZ", "SYR", "LBY", "AFG", "UKR", "PSE")
     | ents("initiative", "inclusive-communities-thriving-cities", "surge", "rise-up", "inclusive-cities", "sdg-cities", "champ",
