@@ -341,8 +341,13 @@ class Backend:
     def ingest(self, paths: list[Path]) -> list[dict]:
         from ingest.batch import ingest_paths
 
+        # a connection of its own: parsing takes seconds, and readers go on meanwhile (WAL)
+        store = Store(self.store.path)
+        try:
+            reports = ingest_paths([str(p) for p in paths], store, settings=self.settings)
+        finally:
+            store.close()
         with self.lock:
-            reports = ingest_paths([str(p) for p in paths], self.store, settings=self.settings)
             self._kg_checked = 0.0
         return [r.as_dict() for r in reports]
 
