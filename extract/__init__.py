@@ -182,15 +182,18 @@ def _inherit_chapeaux(blocks: list[Block], kinds: dict[str, str], org: Optional[
         kids = [k for k in children.get(b.id, []) if k.kind in ("operative", "text") and k.level > b.level]
         if not kids:
             continue
-        head = b.mandates.pop()
+        # every clause of the chapeau governs the sub-paragraphs ("encourages X, and invites Y:")
+        heads, b.mandates = b.mandates, []
         for k in kids:
             own = [m for m in k.mandates if (m.start or 0) > 0]
             lang = k.language or "en"
             action = _m._clean_action(k.text, lang)
-            deadline, deadline_text = _m.find_deadline(k.text, lang, kinds.get(head.issuer or "") or ("cop" if org == "unccd" else None))
-            inherited = head.model_copy(update={
-                "action": action, "start": 0, "end": len(k.text), "chapeau": b.id,
-                "deadline": deadline or head.deadline, "deadline_text": deadline_text or head.deadline_text,
-                "condition": head.condition or _m.condition_of(k.text),
-            })
-            k.mandates = [inherited] + own
+            inherited = []
+            for head in heads:
+                deadline, deadline_text = _m.find_deadline(k.text, lang, kinds.get(head.issuer or "") or ("cop" if org == "unccd" else None))
+                inherited.append(head.model_copy(update={
+                    "action": action, "start": 0, "end": len(k.text), "chapeau": b.id,
+                    "deadline": deadline or head.deadline, "deadline_text": deadline_text or head.deadline_text,
+                    "condition": head.condition or _m.condition_of(k.text),
+                }))
+            k.mandates = inherited + own

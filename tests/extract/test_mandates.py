@@ -73,3 +73,36 @@ def test_passive_and_deadline_in_running_text():
     assert (m1.verb_en, m1.addressees, m1.deadline) == ("urge", ["actor:governments"], "2030")
     assert (m2.verb, m2.decision, m2.addressees, m2.deadline, m2.issuer) == (
         "requested", "decision:22/COP.15", ["actor:unccd-secretariat"], "COP.16", "actor:unccd-cop")
+
+
+def test_every_operative_paragraph_of_the_dev_resolutions_gives_a_mandate():
+    """The 24 labelled resolutions: each operative paragraph that opens with an action verb gives a
+    mandate with that verb, the resolution as its source and the adopting organ as issuer (a
+    chapeau ending in ':' passes its mandate to its sub-paragraphs)."""
+    from ingest.pipeline import parse_file
+
+    files = sorted((SHARED / "corpus-dev" / "un-resolutions").glob("*.txt"))
+    assert len(files) >= 20
+    total = 0
+    for f in files:
+        doc = annotate(parse_file(f))
+        ids = {b.id for b in doc.blocks}
+        by_id = {b.id: b for b in doc.blocks}
+        for b in doc.blocks:
+            if b.kind != "operative" or not b.verb:
+                continue
+            total += 1
+            parent = by_id.get(b.parent) if b.parent else None
+            if parent is not None and parent.kind == "operative" and parent.verb and parent.text.rstrip().endswith(":"):
+                # a sub-paragraph ("(a) Prioritizing ...") inherits its chapeau's verb
+                assert any(m.chapeau == parent.id and m.verb == parent.verb for m in b.mandates), (f.name, b.label)
+                continue
+            chapeau = b.text.rstrip().endswith(":") and any(k.parent == b.id for k in doc.blocks)
+            mine = b.mandates if not chapeau else [m for k in doc.blocks if k.parent == b.id for m in k.mandates if m.chapeau == b.id]
+            assert mine, (f.name, b.label, b.text[:80])
+            assert mine[0].verb == b.verb, (f.name, b.label, mine[0].verb, b.verb)
+            if doc.symbol and doc.symbol.startswith("A/RES/"):
+                assert mine[0].decision == "resolution:" + doc.symbol.removeprefix("A/RES/"), (f.name, mine[0].decision)
+                assert mine[0].issuer == "actor:un-general-assembly"
+        assert all(m.chapeau in ids for b in doc.blocks for m in b.mandates if m.chapeau)
+    assert total > 800
