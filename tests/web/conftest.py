@@ -89,7 +89,7 @@ ODD_NAME = "x.exe"
 ODD_BYTES = b"Plain words about land restoration here."
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def web_env(tmp_path_factory):
     """A store holding the test corpus, uploaded through the API in one request, with the graph and search index built."""
     from fastapi.testclient import TestClient
@@ -129,7 +129,7 @@ def web_env(tmp_path_factory):
     get_settings.cache_clear()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def app(web_env):
     return web_env.app
 
@@ -148,7 +148,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(app):
     """The app served by uvicorn in a thread on a free loopback port; stopped after the tests."""
     import httpx
