@@ -69,7 +69,7 @@
     box.appendChild(el("h3", d.name));
     box.appendChild(el("p", d.label + " · " + d.id, "meta"));
     if (d.props && d.props.text) { var t = el("p", d.props.text, "text"); t.setAttribute("lang", d.language || ""); t.setAttribute("dir", dirOf(d.language)); box.appendChild(t); }
-    box.appendChild(el("p", expanded[d.id] ? "neighbours shown" : "click again to expand", "meta"));
+    box.appendChild(el("p", expanded[d.id] ? "neighbours shown; click an edge to read its paragraph" : "click the node to expand its neighbours", "meta"));
   }
 
   function showEdge(edge) {
