@@ -119,9 +119,7 @@ def annotate(doc: Document) -> Document:
         for f in orgs:
             if any(mask[f.start:f.end]):
                 continue
-            if not v.names.get(f.id):
-                v.names[f.id] = f.text
-            b.entities.append(Entity(type=f.kind, text=f.text, start=f.start, end=f.end, id=f.id, name=v.name(f.id)))
+            b.entities.append(Entity(type=f.kind, text=f.text, start=f.start, end=f.end, id=f.id, name=v.names.get(f.id, f.text)))
             if f.kind == "actor":
                 actors.append(_m.Actor(f.start, f.end, f.id, None))
         actors.sort(key=lambda a: a.start)

@@ -145,7 +145,7 @@ def initiative_facts(doc: Document) -> list[Fact]:
                             break
             for e in inits:
                 last_init = e.id
-                last_by_head[_head(v.name(e.id))] = e.id
+                last_by_head[_head(e.name or v.name(e.id))] = e.id
     return facts
 
 
