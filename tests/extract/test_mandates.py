@@ -106,3 +106,20 @@ def test_every_operative_paragraph_of_the_dev_resolutions_gives_a_mandate():
                 assert mine[0].issuer == "actor:un-general-assembly"
         assert all(m.chapeau in ids for b in doc.blocks for m in b.mandates if m.chapeau)
     assert total > 800
+
+
+REPORT_AT_COP16 = {
+    "en": ("The Conference of the Parties,", "Requests the secretariat to report on the implementation of this decision to the Conference of the Parties at its sixteenth session;", "actor:unccd-secretariat"),
+    "fr": ("La Conférence des Parties,", "Prie le secrétariat de lui rendre compte de l'application de la présente décision à sa seizième session ;", "actor:unccd-secretariat"),
+    "es": ("La Conferencia de las Partes,", "Pide a la secretaría que informe sobre la aplicación de la presente decisión a la Conferencia de las Partes en su decimosexto período de sesiones;", "actor:unccd-secretariat"),
+    "ru": ("Конференция Сторон,", "просит секретариат представить Конференции Сторон на ее шестнадцатой сессии доклад об осуществлении настоящего решения;", "actor:unccd-secretariat"),
+    "zh": ("缔约方会议，", "请秘书处向缔约方会议第十六届会议报告本决定的执行情况。", "actor:unccd-secretariat"),
+    "ar": ("إن مؤتمر الأطراف،", "يطلب إلى الأمين التنفيذي أن يقدم تقريرا عن تنفيذ هذا المقرر إلى مؤتمر الأطراف في دورته السادسة عشرة؛", "actor:unccd-executive-secretary"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(REPORT_AT_COP16))
+def test_reporting_session_in_six_languages(lang):
+    chapeau, text, addressee = REPORT_AT_COP16[lang]
+    (m,) = annotate(_doc(lang, [text], chapeau)).blocks[1].mandates
+    assert (m.verb_en, m.addressees, m.deadline, m.issuer) == ("request", [addressee], "COP.16", "actor:unccd-cop")
