@@ -133,7 +133,7 @@ def _open_pdfium(path: Path, data: bytes):
         raise IngestError(str(path), f"damaged or truncated PDF ({_PDFIUM_ERRORS.get(code, str(exc))})", "invalid") from None
 
 
-def _pdfium_page_records(textpage, pdfium_c, height: float) -> list[dict]:
+def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) -> list[dict]:
     """One record per line of pdfium's text page: text, x0, top, bottom, font size.
 
     pdfium inserts generated "\\r\\n" between lines and spaces between words; the
@@ -176,10 +176,11 @@ def _pdfium_page_records(textpage, pdfium_c, height: float) -> list[dict]:
         i0 = s0 + lead
         cnt = len(stripped)
         x0 = y_top = float("inf")
-        y_bot = float("-inf")
+        y_bot = x1 = float("-inf")
         for r in range(count_rects(textpage, i0, cnt)):
             get_rect(textpage, r, ctypes.byref(left), ctypes.byref(top), ctypes.byref(right), ctypes.byref(bottom))
             x0 = min(x0, left.value)
+            x1 = max(x1, right.value)
             y_top = min(y_top, height - top.value)
             y_bot = max(y_bot, height - bottom.value)
         if x0 != float("inf"):
@@ -190,7 +191,7 @@ def _pdfium_page_records(textpage, pdfium_c, height: float) -> list[dict]:
             if m.group() == "\ufffe":  # pdfium joins a line ending in a hyphen to the next: keep both lines and the hyphen
                 line += "-"
             rotated = abs(char_angle(textpage, i0)) > 0.05 if char_angle else False
-            recs.append({"text": line, "x0": x0, "top": y_top, "bottom": y_bot, "size": statistics.median(sizes) if sizes else 0.0, "rotated": rotated, "lead_size": sizes[0] if sizes else 0.0})
+            recs.append({"text": line, "x0": x0, "x1": x1, "top": y_top, "bottom": y_bot, "size": statistics.median(sizes) if sizes else 0.0, "rotated": rotated, "lead_size": sizes[0] if sizes else 0.0})
         if last:
             break
     # pdfium may split one visual line (a superscript, a tab stop) into two records: merge same-baseline pieces
@@ -199,15 +200,27 @@ def _pdfium_page_records(textpage, pdfium_c, height: float) -> list[dict]:
         prev = merged[-1] if merged else None
         if prev and not r["rotated"] and not prev["rotated"] and abs(r["bottom"] - prev["bottom"]) < 2.0 and r["x0"] > prev["x0"] and r["top"] >= prev["top"] - 2.0:
             prev["text"] = prev["text"] + " " + r["text"]
+            prev["x1"] = max(prev["x1"], r["x1"])
             continue
         merged.append(dict(r))
-    merged.sort(key=lambda r: (round(r["top"], 0), r["x0"])) if _out_of_order(merged) else None
+    # pdfium keeps the content stream's order. Page decorations are often drawn first (running head,
+    # footnotes, page number): put a one-column page in reading order by position. A two-column page
+    # keeps the stream's order, column by column (sorting would interleave the columns line by line).
+    if _out_of_order(merged) and not _two_columns(merged, width):
+        merged.sort(key=lambda r: (round(r["top"]), r["x0"]))
     return merged
 
 
 def _out_of_order(recs: list[dict]) -> bool:
-    """Content streams written column by column or footer first: sort by position then."""
     return any(b["top"] < a["top"] - 1.0 and b["bottom"] < a["top"] for a, b in zip(recs, recs[1:]))
+
+
+def _two_columns(recs: list[dict], width: float) -> bool:
+    if not width or len(recs) < 8:
+        return False
+    left = sum(1 for r in recs if r["x1"] < width * 0.55)
+    right = sum(1 for r in recs if r["x0"] > width * 0.45)
+    return left >= 0.25 * len(recs) and right >= 0.25 * len(recs)
 
 
 def _read_pdfium(path: Path, data: bytes) -> RawDoc:
@@ -227,7 +240,7 @@ def _read_pdfium(path: Path, data: bytes) -> RawDoc:
                 page = pdf[pno - 1]
                 height = float(page.get_height())
                 textpage = page.get_textpage()
-                recs = _pdfium_page_records(textpage, pdfium_c, height)
+                recs = _pdfium_page_records(textpage, pdfium_c, height, float(page.get_width()))
             except Exception as exc:  # one broken page must not lose the document
                 warnings.append(f"page {pno}: could not be read ({type(exc).__name__}: {exc})")
                 continue

@@ -150,6 +150,26 @@ def test_engines_agree_on_the_structure(english, monkeypatch):
     assert shapes["pdfium"] == shapes["pdfplumber"]
 
 
+def test_two_column_page_reads_column_by_column(tmp_path):
+    """pdfium keeps the stream's column order; lines of the two columns are not interleaved."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("dv", fname=str(DEJAVU / "DejaVuSans.ttf"))
+    pdf.set_font("dv", size=10)
+    pdf.add_page()
+    pdf.multi_cell(0, 5, "The General Assembly,", new_x="LMARGIN", new_y="NEXT")
+    top = pdf.get_y() + 4
+    for col, paras in enumerate((OPERATIVE[:2], OPERATIVE[2:])):
+        pdf.set_xy(10 + col * 100, top)
+        for i, para in enumerate(paras, start=1 + 2 * col):
+            pdf.set_x(10 + col * 100)
+            pdf.multi_cell(90, 5, f"{i}. {para}", new_x="LEFT", new_y="NEXT")
+            pdf.ln(3)
+    path = tmp_path / "columns.pdf"
+    pdf.output(str(path))
+    doc = parse_file(path)
+    assert [(b.label, b.text) for b in doc.blocks if b.kind == "operative"] == [(f"{i}.", t) for i, t in enumerate(OPERATIVE, start=1)]
+
+
 # ---------------------------------------------------------------- Chinese
 
 ZH_CHAPEAU = "缔约方会议，"
