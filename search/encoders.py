@@ -102,7 +102,8 @@ class SentenceTransformerEncoder:
                 "downloads may be blocked here: pass a local folder (st:/path/to/model) or use the default encoder"
             ) from None
         self.name = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 0)
         self.batch_size = batch_size
         self._lock = threading.Lock()
 

@@ -19,6 +19,7 @@ paragraphs holding every quoted phrase come first.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -38,8 +39,8 @@ from .text import STOPWORDS, ParsedQuery, fts_or, fts_phrases, normalise, number
 from .vectors import VectorIndex
 
 RRF_K = 60
-import os
-_NUMBERS_MODE = os.environ.get("UNKG_SEARCH_NUMBERS", "on")
+# the number-agreement signal across languages (see _fuse_one): off by default, UNKG_SEARCH_NUMBERS=on to use it
+_NUMBERS_MODE = os.environ.get("UNKG_SEARCH_NUMBERS", "off")
 MODES = ("hybrid", "dense", "lexical")
 
 
@@ -277,22 +278,14 @@ class Searcher:
                   top_k: int, depth: int, mode: str, with_translations: bool) -> list[Hit]:
         lex_rank: dict[int, int] = {}
         lex_score: dict[int, float] = {}
-        lex_weight: dict[int, float] = {}
         exact: set[int] = set()
         if mode in ("hybrid", "lexical") and not pq.empty:
             all_words = pq.words + [w for p in pq.phrases for w in p]
             full = self._fts(fts_or(all_words), filters, depth)
-            qterms = {t for w in all_words for t in _WORDSPLIT.split(w) if t and t not in STOPWORDS}
-            same = [(r, s, body) for r, s, lang, body in full if mode == "lexical" or qlang is None or lang is None or lang == qlang]
-            for rank, (r, s, body) in enumerate(same, 1):
+            same = [(r, s) for r, s, lang, _body in full if mode == "lexical" or qlang is None or lang is None or lang == qlang]
+            for rank, (r, s) in enumerate(same, 1):
                 lex_rank.setdefault(r, rank)
                 lex_score.setdefault(r, s)
-                # how much of the query the paragraph holds: a paragraph sharing two common words
-                # with a long query is weak evidence, one holding all of them is strong
-                # (below half the query's words, no weight at all: partial overlap is what every
-                # paragraph in the query's language has, and a translation in another language never has)
-                cover = len(qterms & set(_WORDSPLIT.split(body))) / len(qterms) if qterms else 1.0
-                lex_weight[r] = max(0.0, 2.0 * cover - 1.0) if mode == "hybrid" else 1.0
             if pq.phrases:
                 exact = {r for r, _, _, _ in self._fts(fts_phrases(pq.phrases), filters, max(depth, 1000))}
 
@@ -316,20 +309,18 @@ class Searcher:
                     neutral_rank[r] = 1 + ranked.index(v)
         if mode == "dense":
             scored = {r: s for r, s in dense}
+            order = [r for r, _ in dense]
         elif mode == "lexical":
             scored = dict(lex_score)
+            order = list(lex_score)
         else:
-            scored = {}
-            for r, rank in dense_rank.items():
-                scored[r] = scored.get(r, 0.0) + 1.0 / (RRF_K + rank)
-            for r, rank in lex_rank.items():
-                if lex_weight.get(r, 1.0) > 0:
-                    scored[r] = scored.get(r, 0.0) + lex_weight.get(r, 1.0) / (RRF_K + rank)
-            for r, rank in neutral_rank.items():
-                scored[r] = scored.get(r, 0.0) + neutral_weight[r] / (RRF_K + rank)
-        for r in exact:
-            scored.setdefault(r, 0.0)
-        order = sorted(scored, key=lambda r: (r not in exact, -scored[r], dense_rank.get(r, 1 << 30), r))[:top_k]
+            scored, order = self._rrf(dense_rank, lex_rank, neutral_rank, neutral_weight, qlang)
+        if exact:  # paragraphs holding every quoted phrase first, in their fused order
+            for r in exact:
+                scored.setdefault(r, 0.0)
+            rest = [r for r in order if r not in exact]
+            order = [r for r in order if r in exact] + sorted(exact - set(order), key=lambda r: r) + rest
+        order = order[:top_k]
         rows = self._rows(order)
         hits = []
         for r in order:
@@ -344,6 +335,49 @@ class Searcher:
                 hit.translations = self.translations(row)
             hits.append(hit)
         return hits
+
+    def _rrf(self, dense_rank: dict[int, int], lex_rank: dict[int, int], neutral_rank: dict[int, int],
+             neutral_weight: dict[int, float], qlang: Optional[str]) -> tuple[dict[int, float], list[int]]:
+        """Reciprocal rank fusion, language-fair.
+
+        Every lexical hit is in the query's language (see _fuse_one), and a paragraph in
+        another language can never match the query's words: a plain RRF would lift any
+        same-language paragraph sharing a few words above the right translation. So the
+        dense ranking (the one signal comparable across languages; plus number agreement
+        when enabled) fixes which positions hold query-language paragraphs and which hold
+        others, and RRF (dense + BM25) orders the query-language paragraphs among those
+        positions. In a one-language corpus this is plain RRF.
+        """
+        base: dict[int, float] = {}
+        for r, rank in dense_rank.items():
+            base[r] = 1.0 / (RRF_K + rank)
+        for r, rank in neutral_rank.items():
+            base[r] = base.get(r, 0.0) + neutral_weight[r] / (RRF_K + rank)
+        fused = dict(base)
+        for r, rank in lex_rank.items():
+            fused[r] = fused.get(r, 0.0) + 1.0 / (RRF_K + rank)
+        global_order = sorted(base, key=lambda r: (-base[r], dense_rank.get(r, 1 << 30), r))
+        global_order += sorted((r for r in lex_rank if r not in base), key=lambda r: lex_rank[r])
+        if qlang is None:
+            same = set(global_order)
+        else:
+            langs = self._langs(global_order)
+            same = {r for r in global_order if langs.get(r) in (None, qlang)} | set(lex_rank)
+        ranked_same = iter(sorted(same, key=lambda r: (-fused[r], dense_rank.get(r, 1 << 30), r)))
+        order = [next(ranked_same) if r in same else r for r in global_order]
+        return fused, order
+
+    def _langs(self, rowids: list[int]) -> dict[int, Optional[str]]:
+        out: dict[int, Optional[str]] = {}
+        for i in range(0, len(rowids), 500):
+            chunk = rowids[i : i + 500]
+            for r, lang in self.store.db.execute(
+                f"SELECT sb.rowid, coalesce(sb.lang, b.language) FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id "
+                f"WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                out[r] = lang
+        return out
 
     # -- rows, citations, translations -----------------------------------------
 

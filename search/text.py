@@ -152,7 +152,8 @@ def parse_query(text: str) -> ParsedQuery:
         pos = m.end()
     rest.append(text[pos:])
     # an unbalanced quote is just a character
-    q.words = tokens(" ".join(rest).replace('"', " "))
+    # link targets are not words anyone searches for: "[title](https://...)" keeps its title
+    q.words = tokens(_LINK_TARGET.sub(" ", " ".join(rest)).replace('"', " "))
     q.acronyms = [_fold(m.group()) for m in _ACRONYM.finditer(text)]
     return q
 
@@ -197,6 +198,7 @@ def query_language(text: str) -> str | None:
     return detect_language(text)
 
 
+_LINK_TARGET = re.compile(r"\]\(+[^)]*\)+|<?(?:https?://|www\.)[^\s>)]+>?")
 _URL = re.compile(r"\[[^\]]*\]\(+[^)]*\)+|\(?<?(?:https?://|www\.)\S+")
 
 
