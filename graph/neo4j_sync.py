@@ -474,8 +474,10 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: int = 20
 
         limit = client.dialect.max_message_bytes
 
-        def send(query: str, rows: list[dict], label: Optional[str] = None) -> None:
-            nonlocal sent_batches
+        lock = threading.Lock()
+
+        def plan(query: str, rows: list[dict], label: Optional[str] = None) -> tuple[list, list]:
+            """The statements that send `rows` (cut to the server's message size) and the long texts to append."""
             base = len(query.encode()) + 64
             appends = []
             if limit:
@@ -486,17 +488,31 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: int = 20
                     slim.append(r2)
                     if pieces:
                         if label is None:
-                            raise GraphError(f"relationship {r.get('k')} is too large for this server ({limit} bytes a message)")
-                        appends.append((r["id"], pieces))
+                            raise GraphError(f"relationship {r.get('s')} -> {r.get('t')} is too large for this server ({limit} bytes a message)")
+                        appends.append((label, r["id"], pieces))
                 rows = slim
-            for chunk in batches(rows, batch_size, limit, base):
-                client.write(query, {"rows": chunk})
+            return [(query, {"rows": chunk}) for chunk in batches(rows, batch_size, limit, base)], appends
+
+        def one(stmt: tuple[str, dict]) -> None:
+            nonlocal sent_batches
+            query, params = stmt
+            client.write(query, params)
+            with lock:
                 rep.statements += 1
                 sent_batches += 1
-                if on_batch:
-                    on_batch(sent_batches, len(chunk))
-            for node_id, pieces in appends:
-                rep.statements += write_pieces(client, label, node_id, pieces)
+                n = sent_batches
+            if on_batch:
+                on_batch(n, len(params["rows"]))
+
+        def run(stmts: list) -> None:
+            for st in stmts:
+                one(st)
+
+        def send(query: str, rows: list[dict], label: Optional[str] = None) -> None:
+            stmts, appends = plan(query, rows, label)
+            run(stmts)
+            for lab, node_id, pieces in appends:
+                rep.statements += write_pieces(client, lab, node_id, pieces)
 
         for group in _chunks(work, docs_per_group):
             docs = [d for d, _ in group]
@@ -511,12 +527,20 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: int = 20
                     client.write(f"MATCH ()-[e:{S.check_rel_type(rel)}]->() WHERE e.doc IN $docs DELETE e", {"docs": old})
                     rep.statements += 1
             nodes, edges = kg.doc_items(present)
+            stmts, appends = [], []
             for label, rows in sorted(node_rows(kg, sorted(nodes)).items()):
-                send(node_merge(label), rows, label)
+                st, ap = plan(node_merge(label), rows, label)
+                stmts += st
+                appends += ap
                 rep.nodes += len(rows)
+            run(stmts)  # every node first ...
+            for lab, node_id, pieces in appends:
+                rep.statements += write_pieces(client, lab, node_id, pieces)
+            stmts = []
             for (rel, ls, ld), rows in sorted(edge_rows(kg, sorted(edges)).items()):
-                send(edge_merge(rel, ls, ld), rows)
+                stmts += plan(edge_merge(rel, ls, ld), rows)[0]
                 rep.relationships += len(rows)
+            run(stmts)  # ... then the relationships between them
             _mark(store.db, conn.target, {d: kg.built[d] for d in present}, gone)
             rep.documents += len(present)
             rep.removed += len(gone)
