@@ -98,11 +98,12 @@ def test_search_page_and_its_json_twin(client):
 
 
 def test_search_shows_translations_side_by_side(client):
-    r = client.get("/api/search", params={"q": "report on sand and dust storms", "language": "en", "k": 3}).json()
+    r = client.get("/api/search", params={"q": "report on sand and dust storms", "language": "en", "kind": "operative", "k": 3}).json()
+    assert {h["kind"] for h in r["hits"]} == {"operative"}
     top = r["hits"][0]
     assert top["paragraph_id"] == "TEST/DEC/7@en#2"
     assert [(t["language"], t["dir"]) for t in top["translations"]] == [("ar", "rtl")]
-    html = client.get("/", params={"q": "report on sand and dust storms", "language": "en", "k": 3}).text
+    html = client.get("/", params={"q": "report on sand and dust storms", "language": "en", "kind": "operative", "k": 3}).text
     assert 'class="sbs cols-2"' in html
     assert f'lang="ar" dir="rtl" data-language="ar"' in html and ARABIC_TEXT in html
 
@@ -349,6 +350,8 @@ def test_document_text_is_escaped_everywhere(client):
     for html in pages:
         assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in pages[0]
+    csp = client.get("/documents/" + quote(doc_id, safe="")).headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert "&lt;img src=x onerror=alert(2)&gt;" in pages[0]
 
 

@@ -46,6 +46,7 @@ def page(browser_context, live_server):
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # CSP violations land here
     external: list[str] = []
     pg.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_server) and not r.url.startswith("data:") else None)
     pg.base = live_server
@@ -79,8 +80,9 @@ def test_english_search_returns_chinese_seed_paragraph_with_citation(page):
 
 
 def test_search_shows_translations_side_by_side_with_arabic_right_to_left(page):
-    page.goto(page.base + "/?q=report+on+sand+and+dust+storms&language=en&k=3")
+    page.goto(page.base + "/?q=report+on+sand+and+dust+storms&language=en&kind=operative&k=3")
     first = page.locator("#hits li.hit").first
+    assert first.get_attribute("data-paragraph") == "TEST/DEC/7@en#2"
     assert first.locator("mark").first.inner_text().lower() in {"report", "sand", "dust", "storms"}
     ar = first.locator('blockquote.translation[lang="ar"]')
     assert ar.evaluate("e => getComputedStyle(e).direction") == "rtl"
