@@ -63,6 +63,25 @@ def _open_plumber(path: Path, data: bytes):
         raise IngestError(str(path), f"damaged or truncated PDF ({name}: {exc})", "invalid") from None
 
 
+_RTL_RE = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LTR_RUN_RE = re.compile(r"[A-Za-z0-9\u00c0-\u024f](?:[A-Za-z0-9\u00c0-\u024f./:,%\-]*[A-Za-z0-9\u00c0-\u024f])?")
+_MIRROR = str.maketrans("()[]{}<>«»", ")(][}{><»«")
+
+
+def _logical_order(text: str) -> str:
+    """pdfminer gives Arabic and Hebrew lines in visual order (left to right): turn them back into reading order.
+
+    The line is reversed, then runs of Latin letters and digits inside it are put back left to
+    right and brackets mirrored (the Unicode bidi rules, reduced to what UN text needs).
+    """
+    letters = sum(1 for c in text if c.isalpha())
+    rtl = len(_RTL_RE.findall(text))
+    if not rtl or rtl * 2 < letters:
+        return text
+    rev = text[::-1].translate(_MIRROR)
+    return _LTR_RUN_RE.sub(lambda m: m.group()[::-1], rev)
+
+
 def _sideways(char: dict) -> bool:
     """A char drawn rotated (its text matrix turns it by about 90 degrees)."""
     m = char.get("matrix") or (1, 0, 0, 1)
@@ -87,7 +106,7 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
                 plines = page.extract_text_lines(return_chars=True, strip=True)
                 recs = [
                     {
-                        "text": ln["text"],
+                        "text": _logical_order(ln["text"]),
                         "x0": float(ln["x0"]),
                         "top": float(ln["top"]),
                         "bottom": float(ln["bottom"]),
