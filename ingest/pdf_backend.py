@@ -33,6 +33,7 @@ from .raw import RawDoc, RawLine
 ENGINES = ("pdfium", "pdfplumber")
 _CID_RE = re.compile(r"\(cid:\d+\)")
 _LINE_END_RE = re.compile("\r\n|\r|\n|\ufffe|$")
+_CID_BULLET_RE = re.compile(r"^\(cid:127\)")  # pdfminer's reading of a list bullet drawn as code 127
 _CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -106,7 +107,7 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
                 plines = page.extract_text_lines(return_chars=True, strip=True)
                 recs = [
                     {
-                        "text": _logical_order(ln["text"]),
+                        "text": _logical_order(_CID_BULLET_RE.sub("•", ln["text"])),
                         "x0": float(ln["x0"]),
                         "top": float(ln["top"]),
                         "bottom": float(ln["bottom"]),
