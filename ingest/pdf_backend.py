@@ -8,10 +8,13 @@ compared line for line.
 
 Engines, chosen with the environment variable `UNKG_PDF_ENGINE` (read at
 each call, so a benchmark can switch engines in one process):
-- ``pdfium`` (default): pypdfium2's text page. About 50x faster than pdfminer;
-  logical order for Arabic; real text for CJK fonts that pdfminer shows as
-  ``(cid:NN)``.
-- ``pdfplumber``: pdfminer's layout analysis via ``extract_text_lines``.
+- ``pdfium`` (default): pypdfium2's text page, 10-40x faster than pdfminer
+  here (bench/bench_ingest.py); reading order for Arabic; glyphs pdfminer
+  shows as ``(cid:NN)`` (list bullets) come out as text; a font with no
+  Unicode map gives U+FFFD and a warning, never raw glyph ids.
+- ``pdfplumber``: pdfminer's layout analysis via ``extract_text_lines``;
+  sideways margin text is filtered out, Arabic lines are put back in reading
+  order, a leading ``(cid:127)`` is read as a bullet.
 """
 
 from __future__ import annotations
