@@ -33,6 +33,7 @@ _HABITAT_RE = re.compile(r"UN-Habitat|人居署|ONU-Habitat|ONU-Hábitat|ООН-
 _DECISION_HEAD_RE = re.compile(r"^\s*(?:Decision|Décision|Decisión|Решение|المقرر|第)\s*(\d{1,3})\s*/\s*(COP|CRIC|CST)\s*\.\s*(\d{1,2})")
 _RES_HEAD_RE = re.compile(r"^\s*(\d{1,3})/(\d{1,4})\.\s")
 _SKIP_ZONES = {"toc"}
+MAX_PARAGRAPH_CHARS = 200_000
 
 
 def doc_org(doc: Document) -> Optional[str]:
@@ -80,6 +81,10 @@ def annotate(doc: Document) -> Document:
         b.verb = vb.printed if vb else None
         b.entities, b.citations, b.mandates = [], [], []
         if b.zone in _SKIP_ZONES or not b.text.strip():
+            continue
+        if len(b.text) > MAX_PARAGRAPH_CHARS:
+            # no real paragraph is this long (a file without breaks): keep the text, skip the extraction
+            doc.warnings.append(f"paragraph {b.id} has {len(b.text)} characters; extraction skipped above {MAX_PARAGRAPH_CHARS}")
             continue
         by_lang.setdefault(_lang(b, doc), []).append(i)
     sdocs: dict[int, object] = {}
