@@ -256,6 +256,9 @@ def document_contribution(doc: Document, facts: Optional[Iterable[Any]] = None) 
         if report_like and cited_decisions and any(w in b.text.lower() for w in REPORT_WORDS) and (b.mandates or b.zone == "front" or b.ord <= 30):
             for dec in cited_decisions:
                 bd.edge(did, dec, "RESPONDS_TO", b.id, rule="report requested by the decision")
+            for i, m in enumerate(b.mandates):  # the very request the report answers
+                if any(w in (m.action or "").lower() for w in REPORT_WORDS):
+                    bd.edge(did, S.mandate_node_id(b.id, i), "RESPONDS_TO", b.id, rule="report requested by the mandate")
 
     # a decision document follows up the earlier decisions it cites
     own = S.normalize_decision(doc.symbol) if doc.symbol and (doc.doc_type or "").lower() == "decision" else None

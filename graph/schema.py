@@ -15,7 +15,7 @@ from typing import Optional
 from unkg.errors import GraphError
 
 #: bump when the build rules change: every document is rebuilt and re-synced
-GRAPH_VERSION = "1"
+GRAPH_VERSION = "2"
 
 #: node labels, each with the prefix its ids carry
 LABELS: dict[str, str] = {

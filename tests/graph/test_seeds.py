@@ -94,4 +94,8 @@ def test_the_decision_is_adopted_at_cop_15_and_answered_by_the_cop_16_report(see
     g = seed_graph.g
     assert ("ADOPTED_AT", "session:COP.15") in _facts(seed_graph, "decision:22/COP.15")
     assert ("RESPONDS_TO<-", "document:ICCD/COP(16)/18@zh") in _facts(seed_graph, "decision:22/COP.15")
+    # the report answers the request "to submit a report on progress" of decision 22/COP.15
+    answered = [v for _, v, d in g.out_edges("document:ICCD/COP(16)/18@zh", data=True)
+                if d["type"] == "RESPONDS_TO" and g.nodes[v]["label"] == "Mandate"]
+    assert answered and all(g.nodes[m]["decision"] == "decision:22/COP.15" for m in answered)
     assert ("FOR_SESSION", "session:COP.16") in _facts(seed_graph, "document:ICCD/COP(16)/18@zh")
