@@ -93,7 +93,6 @@ def main() -> int:
     args = ap.parse_args()
 
     from corpus.store import Store
-    from graph import schema as S
     from graph.build import KnowledgeGraph, build_graph
     from graph.falkor import FalkorServer
     from graph.neo4j_sync import Client, Connection, reset_target, sync_graph

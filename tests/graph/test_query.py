@@ -7,7 +7,7 @@ import json
 import pytest
 
 from graph.build import build_graph
-from graph.query import explain_path, mandates, neighbours, precedents, resolve
+from graph.query import mandates, neighbours, precedents, resolve
 from unkg.errors import GraphError
 
 from tests.conftest import run_cli
