@@ -111,6 +111,13 @@ class FalkorServer:
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use: python -m graph.falkor
+    import signal
+
+    def _stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     with FalkorServer() as srv:
         print(srv.uri, flush=True)
         try:

@@ -111,6 +111,8 @@ class Dialect:
     max_message_bytes: Optional[int] = None
     #: open read-only passthrough sessions in READ access mode (the server then refuses writes too)
     read_sessions = True
+    #: send the time limit as the transaction timeout (the server stops the query itself)
+    tx_timeout = True
 
     def schema_statements(self, run_read: Callable[[str], list[dict]]) -> list[str]:
         out = []
@@ -135,6 +137,9 @@ class FalkorDialect(Dialect):
     # its Bolt endpoint answers READ-mode sessions from an empty graph; the
     # passthrough relies on `check_read_only` there
     read_sessions = False
+    # a transaction timeout in the RUN message makes it pick another graph than
+    # the database names: the time limit is only the client's watchdog there
+    tx_timeout = False
 
     def schema_statements(self, run_read: Callable[[str], list[dict]]) -> list[str]:
         have = set()
@@ -217,7 +222,7 @@ class Client:
         return self.driver.session(**kw)
 
     def run(self, query: str, params: Optional[dict] = None, read: bool = False, timeout: Optional[float] = None) -> list[dict]:
-        q = self._neo4j.Query(query, timeout=timeout) if timeout else query
+        q = self._neo4j.Query(query, timeout=timeout) if timeout and self.dialect.tx_timeout else query
         try:
             with self.session(read=read) as s:
                 result = s.run(q, params or {})
@@ -669,7 +674,8 @@ def read_query(conn: Connection, query: str, params: Optional[dict] = None, time
             import neo4j
 
             with client.session(read=True) as s:
-                result = s.run(neo4j.Query(query, timeout=timeout), params or {})
+                q = neo4j.Query(query, timeout=timeout) if client.dialect.tx_timeout else query
+                result = s.run(q, params or {})
                 rows = []
                 for rec in result:
                     rows.append({k: _jsonable(v) for k, v in rec.items()})

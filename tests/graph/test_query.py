@@ -106,3 +106,13 @@ def test_sync_and_cypher_cli(seed_home, bolt):
     assert res.returncode == 2 and "cannot reach the graph server" in res.stderr
     res = run_cli("graph", "sync", "--password", "x")
     assert res.returncode != 0  # the password comes from NEO4J_PASSWORD only
+
+
+def test_cli_without_a_database_name_reads_what_it_synced(seed_home, falkor_private):
+    env = {"NEO4J_URI": falkor_private.uri, "NEO4J_DATABASE": ""}
+    res = run_cli("graph", "sync", "--json", env=env)
+    assert res.returncode == 0, res.stderr
+    initiatives = json.loads(res.stdout)["server"]["labels"]["Initiative"]
+    res = run_cli("graph", "cypher", "MATCH (i:Initiative) RETURN count(i) AS n", "--json", env=env)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout) == [{"n": initiatives}]
