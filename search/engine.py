@@ -281,7 +281,7 @@ class Searcher:
         exact: set[int] = set()
         if mode in ("hybrid", "lexical") and not pq.empty:
             all_words = pq.words + [w for p in pq.phrases for w in p]
-            full = self._fts(fts_or(all_words), filters, depth)
+            full = self._fts(fts_or(all_words, stopwords_alone=mode == "lexical"), filters, depth)
             same = [(r, s) for r, s, lang, _body in full if mode == "lexical" or qlang is None or lang is None or lang == qlang]
             for rank, (r, s) in enumerate(same, 1):
                 lex_rank.setdefault(r, rank)

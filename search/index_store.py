@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS search_blocks (
 CREATE INDEX IF NOT EXISTS search_blocks_doc ON search_blocks(doc_id);
 CREATE INDEX IF NOT EXISTS search_blocks_hash ON search_blocks(text_hash);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(body, extra, tokenize = 'unicode61 remove_diacritics 2');
+-- translations are looked up by `translation_of` for every hit; the corpus schema has no index on it
+CREATE INDEX IF NOT EXISTS search_blocks_translation_of ON blocks(translation_of);
 CREATE TABLE IF NOT EXISTS search_embeddings (
     model TEXT NOT NULL,
     text_hash TEXT NOT NULL,

@@ -163,11 +163,16 @@ def _lit(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def fts_or(terms: list[str], drop_stopwords: bool = True) -> str | None:
-    """Any of the terms (BM25 ranks documents holding more, rarer ones first)."""
+def fts_or(terms: list[str], drop_stopwords: bool = True, stopwords_alone: bool = True) -> str | None:
+    """Any of the terms (BM25 ranks documents holding more, rarer ones first).
+
+    Function words are left out; a query of function words only is searched as is
+    when `stopwords_alone` (lexical search), else gives no lexical evidence at all.
+    """
+    content = [t for t in terms if t not in STOPWORDS]
     seen: list[str] = []
     for t in terms:
-        if drop_stopwords and t in STOPWORDS and len(terms) > 1:
+        if drop_stopwords and t in STOPWORDS and (content or not stopwords_alone):
             continue
         if t not in seen:
             seen.append(t)
