@@ -118,6 +118,9 @@ def export(
     except UnkgError as exc:
         _fail(str(exc))
         return
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc}")
+        return
     if as_json:
         _emit(res)
     else:

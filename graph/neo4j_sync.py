@@ -122,6 +122,7 @@ class Dialect:
             out.append(f"CREATE INDEX unkg_{label.lower()}_doc IF NOT EXISTS FOR (n:{S.check_label(label)}) ON (n.doc)")
         for rel in S.REL_TYPES:
             out.append(f"CREATE INDEX unkg_rel_{rel.lower()}_key IF NOT EXISTS FOR ()-[r:{S.check_rel_type(rel)}]-() ON (r.key)")
+            out.append(f"CREATE INDEX unkg_rel_{rel.lower()}_doc IF NOT EXISTS FOR ()-[r:{S.check_rel_type(rel)}]-() ON (r.doc)")
         return out
 
 

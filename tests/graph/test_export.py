@@ -102,3 +102,7 @@ def test_export_cli_writes_every_format(seed_home, tmp_path):
         assert out.exists()
     res = run_cli("graph", "export", "--format", "xml", "-o", str(tmp_path / "x"))
     assert res.returncode == 2 and "unknown export format" in res.stderr
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    res = run_cli("graph", "export", "--format", "csv", "-o", str(blocker / "csv"))
+    assert res.returncode == 2 and "cannot write" in res.stderr
