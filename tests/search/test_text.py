@@ -36,11 +36,10 @@ def test_segment_joins_tokens_with_spaces():
 def test_chinese_word_matches_inside_a_differently_cut_run(tmp_path):
     import sqlite3
 
-    from search.index_store import SEARCH_SCHEMA
     from search.text import subwords
 
     db = sqlite3.connect(tmp_path / "x.sqlite")
-    db.executescript(SEARCH_SCHEMA)
+    db.execute("CREATE VIRTUAL TABLE search_fts USING fts5(body, extra, tokenize = 'unicode61 remove_diacritics 2')")
     text = "在昌原倡议的推动下"  # jieba cuts 在昌原 as one word here
     db.execute("INSERT INTO search_fts(rowid, body, extra) VALUES (1, ?, ?)", (segment(text), " ".join(subwords(text))))
     assert db.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (fts_or(["昌原"]),)).fetchall() == [(1,)]
