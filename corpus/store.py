@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS blocks (
     id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     ord INTEGER NOT NULL,
-    kind TEXT NOT NULL, zone TEXT NOT NULL, label TEXT, level INTEGER NOT NULL,
+    kind TEXT NOT NULL, zone TEXT NOT NULL, label TEXT, label_sep TEXT, level INTEGER NOT NULL,
     parent TEXT, page INTEGER, language TEXT, text TEXT NOT NULL, verb TEXT,
     translation_of TEXT,
     annotations TEXT NOT NULL DEFAULT '{}'
@@ -61,7 +61,14 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self._migrate()
         self.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _migrate(self) -> None:
+        """Columns added after a store was created (additive, so older stores keep working)."""
+        cols = {r[1] for r in self.db.execute("PRAGMA table_info(blocks)")}
+        if "label_sep" not in cols:
+            self.db.execute("ALTER TABLE blocks ADD COLUMN label_sep TEXT")
 
     @classmethod
     def open_default(cls) -> "Store":
@@ -154,10 +161,10 @@ class Store:
                  json.dumps(doc.warnings, ensure_ascii=False)),
             )
             db.executemany(
-                "INSERT INTO blocks(id, doc_id, ord, kind, zone, label, level, parent, page, language, text, verb,"
-                " translation_of, annotations) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO blocks(id, doc_id, ord, kind, zone, label, label_sep, level, parent, page, language, text, verb,"
+                " translation_of, annotations) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (b.id, doc.id, b.ord, b.kind, b.zone, b.label, b.level, b.parent, b.page, b.language, b.text, b.verb,
+                    (b.id, doc.id, b.ord, b.kind, b.zone, b.label, b.label_sep, b.level, b.parent, b.page, b.language, b.text, b.verb,
                      b.translation_of, _annotations_json(b))
                     for b in doc.blocks
                 ],

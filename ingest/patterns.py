@@ -62,7 +62,7 @@ PAGE_NOISE_RE = re.compile(
     re.X,
 )
 
-FOOTNOTE_RE = re.compile(r"^\s*(?:[*\u2020\u2021]{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?=\s+[A-Z\u4e00-\u9fff])|\[\d{1,3}\])\s*\S")
+FOOTNOTE_RE = re.compile(r"^\s*(?:[*\u2020\u2021]{1,3}(?=\s)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?=\s+[A-Z\u4e00-\u9fff])|\[\d{1,3}\])\s*\S")
 TERMINAL = ".;:!?。；：！？…"
 SENT_END = ".!?。！？"
 

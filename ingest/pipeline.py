@@ -63,7 +63,7 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
     """Turn a backend's RawDoc into a Document with structure, metadata and languages."""
     sha = hashlib.sha256(data).hexdigest()
     lines, gaps, _furniture = drop_page_furniture(raw.lines)
-    paras = assemble(lines, gaps)
+    paras = assemble(lines, gaps, trust_blank_lines=fmt == "text")
     plain = [p.text[:500] for p in paras]  # metadata lives in the first words of a line
     symbol = find_symbol([ln.text.strip() for ln in raw.lines[:60]], raw.meta)
     blocks = classify(paras, "tmp")

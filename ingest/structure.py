@@ -39,7 +39,7 @@ BACKMATTER_RE = re.compile(
     re.I,
 )
 _DIGITS = re.compile(r"\d+")
-SUPERSCRIPT_NOTE_RE = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3}|[\u2020\u2021])\s*\S")
+SUPERSCRIPT_NOTE_RE = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3}(?=\s)|[\u2020\u2021])\s*\S")  # "*word*" is emphasis, "* A/80/50." a note
 
 
 class Para:
@@ -141,7 +141,9 @@ def drop_page_furniture(lines: list[RawLine]) -> tuple[list[RawLine], list[bool]
             if len(t) < 200 and (edge_counts[_norm_key(t)] >= threshold or PAGE_NOISE_RE.match(t)):
                 drop[i] = True
     # repeated standalone short lines (running heads in text converted from PDF)
-    counts: Counter[str] = Counter(_norm_key(ln.text) for i, ln in enumerate(lines) if standalone[i])
+    # paged files: digits vary on running heads ("2/5"); plain text: only exact repeats that cut a sentence count
+    keyer = _norm_key if paged else (lambda t: " ".join(t.split()).lower())
+    counts: Counter[str] = Counter(keyer(ln.text) for i, ln in enumerate(lines) if standalone[i])
     title_tail: set[str] = set()
     for ln in lines[:40]:
         m = RESOLUTION_TITLE_RE.match(ln.text)
@@ -152,12 +154,12 @@ def drop_page_furniture(lines: list[RawLine]) -> tuple[list[RawLine], list[bool]
         if drop[i] or not standalone[i] or ln.role != "body":
             continue
         t = ln.text.strip()
-        key = _norm_key(t)
+        key = keyer(t)
         if PAGE_NOISE_RE.match(t) and i > 0:
             drop[i] = True
-        elif key in title_tail:
+        elif _norm_key(t) in title_tail:
             drop[i] = True
-        elif counts[key] >= 2 and len(t) < 150 and t[-1:] not in TERMINAL + ",":
+        elif counts[key] >= 2 and len(t) < 150 and t[-1:] not in TERMINAL + "," and (paged or (i > 0 and _ends_open(lines[i - 1].text))):
             if key in seen_first or i > 30:
                 drop[i] = True
             seen_first.add(key)
@@ -200,12 +202,18 @@ def _line_mode(lines: list[RawLine]) -> bool:
     if len(chunks) < 8:
         return False
     open_long = sum(1 for ln in chunks if len(ln.text) >= 50 and _ends_open(ln.text))
-    return open_long / len(chunks) > 0.3
+    return open_long / len(chunks) > 0.5
 
 
-def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool) -> bool:
-    """May `line`, which follows a break, continue paragraph `cur`?"""
+def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool, trust_blank_lines: bool = False) -> bool:
+    """May `line`, which follows a break, continue paragraph `cur`?
+
+    `trust_blank_lines`: in plain text a blank line ends a paragraph, unless
+    page furniture was removed there (gap) or every line is followed by one (line mode).
+    """
     if cur.whole or line.whole or cur.role != "body" or line.role != "body":
+        return False
+    if trust_blank_lines and line.break_before and not gap and not line_mode:
         return False
     text = line.text.strip()
     if _starts_structure(text) or FOOTNOTE_RE.match(text) and gap:
@@ -214,7 +222,7 @@ def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool) -> bool:
     if not cur_t:
         return False
     first = text[:1]
-    if first.islower() and cur_t[-1] not in SENT_END and not (cur.length < 300 and CHAPEAU_RE.match(cur.text.rstrip())) and (line_mode or cur_t[-1] not in ",;،" or not line.break_before):
+    if first.islower() and cur_t[-1] not in SENT_END and not (cur.length < 300 and CHAPEAU_RE.match(cur.text.rstrip())) and (line_mode or cur_t[-1] not in ",;،:：" or not line.break_before):
         return True  # (Russian and French preambular paragraphs start in lower case after a comma; not line.break_before: the PDF layout says it runs on)
     if not _ends_open(cur_t):
         return False
@@ -242,8 +250,8 @@ def _script_changes(a: str, b: str) -> bool:
     return (cjk_ratio(a) > 0.5) != (cjk_ratio(b) > 0.5)
 
 
-def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
-    """Join wrapped lines into paragraphs."""
+def assemble(lines: list[RawLine], gaps: list[bool], trust_blank_lines: bool = False) -> list[Para]:
+    """Join wrapped lines into paragraphs (see `_continues` for `trust_blank_lines`)."""
     paras: list[Para] = []
     line_mode = _line_mode(lines)
     if _one_line_per_paragraph(lines):
@@ -255,7 +263,7 @@ def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
         if not text:
             continue
         if cur is not None and _is_note(cur) and last_body is not None and (line.break_before or gap) and line.role == "body" \
-                and not _is_note_line(line) and _continues(last_body, line, True, line_mode):
+                and not _is_note_line(line) and _continues(last_body, line, True, line_mode, trust_blank_lines):
             last_body.add(text)  # the sentence goes on after the footnote
             cur = last_body  # and its next lines too
             continue
@@ -263,7 +271,7 @@ def assemble(lines: list[RawLine], gaps: list[bool]) -> list[Para]:
         if not new:
             assert cur is not None
             if line.break_before or gap:
-                new = not _continues(cur, line, gap, line_mode)
+                new = not _continues(cur, line, gap, line_mode, trust_blank_lines)
             else:
                 new = cur.whole or line.whole or line.role != cur.role or _script_changes(cur.tail, text) or bool(LABEL_RE.match(text)) and cur.role == "body" and (
                     _label_kind(LABEL_RE.match(text)) != "num" or cur.tail.rstrip()[-1:] in TERMINAL + ","
@@ -390,6 +398,7 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
         text = p.text.replace("\u00ad", "").strip()
         if not text:
             continue
+        orig = text
         bid = f"{doc_id}#{len(blocks) + 1}"
         label: Optional[str] = None
         level = 0
@@ -486,7 +495,8 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
             parent = st.last_level1 or st.last_heading
         else:
             parent = st.last_heading
-        block = Block(id=bid, ord=len(blocks), kind=kind, zone=zone, label=label, level=level, parent=parent, page=p.page, text=text)  # type: ignore[arg-type]
+        block = Block(id=bid, ord=len(blocks), kind=kind, zone=zone, label=label, label_sep=_label_sep(orig, label, text) if label else None,
+                      level=level, parent=parent, page=p.page, text=text)  # type: ignore[arg-type]
         blocks.append(block)
         if kind == "heading":
             st.last_heading = bid
@@ -496,6 +506,15 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
         elif level == 2:
             st.last_level2 = bid
     return blocks
+
+
+def _label_sep(orig: str, label: str, text: str) -> str:
+    """The characters printed between a label and its text."""
+    i = orig.find(label)
+    j = orig.find(text, i + len(label)) if i != -1 and text else -1
+    if j == -1:
+        return " "
+    return orig[i + len(label):j]
 
 
 def _next_is_body(paras: list[Para], i: int) -> bool:

@@ -152,7 +152,7 @@ _DECISION = re.compile(
 )
 _RES_SYMBOL = re.compile(r"^A/RES/(\d+)/(\d+)")
 _BLOCK_COLS = (
-    "sb.rowid AS rowid, b.id AS id, b.doc_id AS doc_id, b.ord AS ord, b.kind AS kind, b.label AS label, "
+    "sb.rowid AS rowid, b.id AS id, b.doc_id AS doc_id, b.ord AS ord, b.kind AS kind, b.label AS label, b.label_sep AS label_sep, "
     "b.language AS language, b.text AS text, b.parent AS parent, b.translation_of AS translation_of, "
     "b.annotations AS annotations, d.symbol AS symbol, d.title AS title, d.date AS date, d.body AS body, "
     "d.session AS session, d.doc_type AS doc_type"
@@ -418,7 +418,7 @@ class Searcher:
     def _hit(self, row: sqlite3.Row, score: float) -> Hit:
         return Hit(
             paragraph_id=row["id"], symbol=row["symbol"], citation=self.citation(row), language=row["language"],
-            text=row["text"], score=round(float(score), 6), document_id=row["doc_id"], title=row["title"],
+            text=printed_text(row), score=round(float(score), 6), document_id=row["doc_id"], title=row["title"],
             kind=row["kind"], label=row["label"], date=row["date"], body=row["body"], session=row["session"],
             doc_type=row["doc_type"],
         )
@@ -497,6 +497,15 @@ def _para(label: Optional[str]) -> str:
     if not label:
         return ""
     return label.strip().rstrip(".").strip()
+
+
+def printed_text(row: sqlite3.Row) -> str:
+    """The paragraph as printed, label included (what a negotiator quotes and the scorers compare)."""
+    label, text = row["label"], row["text"]
+    if not label:
+        return text
+    sep = row["label_sep"]
+    return f"{label}{' ' if sep is None else sep.replace(chr(9), ' ')}{text}"
 
 
 def hits_json(hits: list[Hit]) -> list[dict]:

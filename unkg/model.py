@@ -71,6 +71,7 @@ class Block(BaseModel):
     kind: BlockKind
     zone: Zone = "body"
     label: Optional[str] = None
+    label_sep: Optional[str] = None  # what was printed between label and text ("" in "D.审议", "\t" in "1.\tDecides")
     level: int = 0
     parent: Optional[str] = None
     page: Optional[int] = None
@@ -81,6 +82,13 @@ class Block(BaseModel):
     entities: list[Entity] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     mandates: list[Mandate] = Field(default_factory=list)
+
+    def printed(self) -> str:
+        """The paragraph as printed, label included: the exact wording a negotiator quotes."""
+        if not self.label:
+            return self.text
+        sep = " " if self.label_sep is None else self.label_sep.replace("\t", " ")
+        return f"{self.label}{sep}{self.text}"
 
 
 class Document(BaseModel):
