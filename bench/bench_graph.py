@@ -52,38 +52,6 @@ def _copies(docs, wanted: int):
         i += 1
 
 
-def _timed_baseline(kg, client, seconds: float) -> tuple[int, float]:
-    """One statement per node and relationship, stopped after `seconds`."""
-    from graph import schema as S
-    from graph.neo4j_sync import edge_rows, node_rows, split_oversize, write_pieces
-
-    t0 = time.perf_counter()
-    n = 0
-    limit = client.dialect.max_message_bytes
-    for label, rows in node_rows(kg, kg.g.nodes).items():
-        q = f"MERGE (n:{S.check_label(label)} {{id: $id}}) SET n += $props"
-        for r in rows:
-            pieces = []
-            if limit:
-                r, pieces = split_oversize(r, limit - len(q) - 64)
-            client.write(q, r)
-            write_pieces(client, label, r["id"], pieces)
-            n += 1
-            if time.perf_counter() - t0 > seconds / 2:
-                break
-    t_nodes = time.perf_counter()
-    for (rel, ls, ld), rows in edge_rows(kg, kg.g.edges(keys=True)).items():
-        q = (f"MATCH (a:{ls} {{id: $s}}) MATCH (b:{ld} {{id: $t}}) MERGE (a)-[e:{rel} {{key: $k}}]->(b) SET e += $props")
-        for r in rows:
-            full = {**r["props"], "paragraph": r["props"].get("paragraph", r["q"]),
-                    "doc": r["props"].get("doc", kg.g.nodes[r["s"]].get("doc"))}
-            client.write(q, {"s": r["s"], "t": r["t"], "k": f"{rel}|{r['s']}|{r['t']}|{r['q']}", "props": full})
-            n += 1
-            if time.perf_counter() - t_nodes > seconds / 2:
-                return n, time.perf_counter() - t0
-    return n, time.perf_counter() - t0
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
@@ -95,7 +63,7 @@ def main() -> int:
     from corpus.store import Store
     from graph.build import KnowledgeGraph, build_graph
     from graph.falkor import FalkorServer
-    from graph.neo4j_sync import Client, Connection, reset_target, sync_graph
+    from graph.neo4j_sync import Client, Connection, reset_target, sync_graph, sync_one_by_one
     from ingest.worker import parse_and_annotate
 
     seeds = [parse_and_annotate(str(p)) for p in sorted((REPO / "samples").glob("*.txt"))]
@@ -125,7 +93,7 @@ def main() -> int:
                 again = sync_graph(kg, store, conn, client=client)
                 reset_target(store, conn, client)
                 client.ensure_schema()
-                b_items, b_secs = _timed_baseline(kg, client, args.baseline_seconds)
+                b_items, b_secs = sync_one_by_one(kg, client, args.baseline_seconds)
                 reset_target(store, conn, client)
                 client.close()
                 store.close()
