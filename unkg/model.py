@@ -91,11 +91,10 @@ class Block(BaseModel):
         return f"{self.label}{sep}{self.text}"
 
 
-class Document(BaseModel):
-    """A parsed UN document: metadata plus blocks."""
+class DocumentMeta(BaseModel):
+    """What is known of a document besides its text: shared by the model and the web API's views."""
 
     id: str
-    source: str
     sha256: str
     format: str
     symbol: Optional[str] = None
@@ -109,6 +108,12 @@ class Document(BaseModel):
     doc_type: Optional[str] = None
     pages: Optional[int] = None
     warnings: list[str] = Field(default_factory=list)
+
+
+class Document(DocumentMeta):
+    """A parsed UN document: metadata, the path it came from, and its blocks."""
+
+    source: str
     blocks: list[Block] = Field(default_factory=list)
 
     def operative(self) -> list[Block]:

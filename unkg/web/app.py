@@ -28,6 +28,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unkg.errors import GraphError, SearchError, UnkgError
+from unkg.model import DocumentMeta
 from unkg.settings import Settings
 
 from . import schemas as M
@@ -344,8 +345,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
                     item = bucket.setdefault(e.id, {"id": e.id, "name": e.name, "type": e.type, "mentions": 0, "first": f"p-{b.ord}"})
                     item["mentions"] += 1
         return M.DocumentView(
-            **doc.model_dump(include={"id", "symbol", "title", "date", "language", "languages", "body", "session",
-                                      "agenda_item", "doc_type", "format", "pages", "sha256", "warnings"}),
+            **doc.model_dump(include=set(DocumentMeta.model_fields)),
             dir=text_dir(doc.language),
             actors=sorted(actors.values(), key=lambda a: (-a["mentions"], a["name"])),
             initiatives=sorted(initiatives.values(), key=lambda a: (-a["mentions"], a["name"])),

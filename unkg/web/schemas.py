@@ -6,6 +6,8 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, Field
 
+from unkg.model import DocumentMeta
+
 
 class ErrorDetail(BaseModel):
     status: int = Field(description="HTTP status code")
@@ -128,21 +130,9 @@ class ParagraphOut(BaseModel):
     mandates: list[MandateOut] = Field(default_factory=list)
 
 
-class DocumentView(BaseModel):
-    id: str
-    symbol: Optional[str] = None
-    title: Optional[str] = None
-    date: Optional[str] = None
-    language: Optional[str] = None
-    languages: list[str] = Field(default_factory=list)
-    body: Optional[str] = None
-    session: Optional[str] = None
-    agenda_item: Optional[str] = None
-    doc_type: Optional[str] = None
-    format: str
-    pages: Optional[int] = None
-    sha256: str
-    warnings: list[str] = Field(default_factory=list)
+class DocumentView(DocumentMeta):
+    """A document page's data: its metadata (never the server-side source path), marks and paragraphs."""
+
     dir: str = "ltr"
     actors: list[dict[str, Any]] = Field(default_factory=list, description="actors named in the document, with mention counts")
     initiatives: list[dict[str, Any]] = Field(default_factory=list, description="initiatives named in the document")
