@@ -26,7 +26,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
@@ -367,31 +367,30 @@ class Searcher:
         order = [next(ranked_same) if r in same else r for r in global_order]
         return fused, order
 
-    def _langs(self, rowids: list[int]) -> dict[int, Optional[str]]:
-        out: dict[int, Optional[str]] = {}
+    # the per-rowid columns the ranking reads (constant SQL expressions, never user text)
+    _ROW_COLUMNS = {"lang": "coalesce(sb.lang, b.language)", "text": "b.text"}
+
+    def _column(self, rowids: list[int], column: str) -> dict[int, Any]:
+        """One column for many search rowids, 500 at a time (SQLite's parameter limit)."""
+        expr = self._ROW_COLUMNS[column]
+        out: dict[int, Any] = {}
         for i in range(0, len(rowids), 500):
             chunk = rowids[i : i + 500]
-            for r, lang in self.store.db.execute(
-                f"SELECT sb.rowid, coalesce(sb.lang, b.language) FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id "
+            for r, v in self.store.db.execute(
+                f"SELECT sb.rowid, {expr} FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id "
                 f"WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):
-                out[r] = lang
+                out[r] = v
         return out
+
+    def _langs(self, rowids: list[int]) -> dict[int, Optional[str]]:
+        return self._column(rowids, "lang")
 
     # -- rows, citations, translations -----------------------------------------
 
     def _texts(self, rowids: list[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for i in range(0, len(rowids), 500):
-            chunk = rowids[i : i + 500]
-            for r, t in self.store.db.execute(
-                f"SELECT sb.rowid, b.text FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id "
-                f"WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ):
-                out[r] = t
-        return out
+        return self._column(rowids, "text")
 
     def _rows(self, rowids: Iterable[int]) -> dict[int, sqlite3.Row]:
         rowids = list(rowids)
