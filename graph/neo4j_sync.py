@@ -114,6 +114,10 @@ class Dialect:
     #: send the time limit as the transaction timeout (the server stops the query itself)
     tx_timeout = True
 
+    def params(self, params: dict) -> dict:
+        """Parameters as this server must receive them (Neo4j: as they are)."""
+        return params
+
     def schema_statements(self, run_read: Callable[[str], list[dict]]) -> list[str]:
         out = []
         for label in S.LABELS:
@@ -141,6 +145,25 @@ class FalkorDialect(Dialect):
     # a transaction timeout in the RUN message makes it pick another graph than
     # the database names: the time limit is only the client's watchdog there
     tx_timeout = False
+    # FalkorDB 4.16's Bolt endpoint pastes string parameters between single quotes
+    # without escaping them, and map keys and parameter names bare: an apostrophe
+    # ("Children's Fund") fails the statement, a backslash is read as an escape,
+    # and a crafted value or name runs as Cypher. Strings are escaped here and
+    # names must be plain identifiers; the client turns this off if a probe shows
+    # the server quotes parameters itself.
+    escape_strings = True
+
+    def params(self, params: dict) -> dict:
+        return {_param_name(k): self._value(v) for k, v in params.items()}
+
+    def _value(self, v: Any) -> Any:
+        if isinstance(v, str):
+            return v.replace("\\", "\\\\").replace("'", "\\'") if self.escape_strings else v
+        if isinstance(v, (list, tuple)):
+            return [self._value(x) for x in v]
+        if isinstance(v, dict):
+            return {_param_name(k): self._value(x) for k, x in v.items()}
+        return v
 
     def schema_statements(self, run_read: Callable[[str], list[dict]]) -> list[str]:
         have = set()
@@ -158,6 +181,13 @@ class FalkorDialect(Dialect):
             if ("RELATIONSHIP", rel, "key") not in have:
                 out.append(f"CREATE INDEX FOR ()-[r:{S.check_rel_type(rel)}]-() ON (r.key)")
         return out
+
+
+def _param_name(name: Any) -> str:
+    if not isinstance(name, str) or not _PROP.match(name):
+        raise GraphError(f"parameter or map key {str(name)[:60]!r} is not a plain name (letters, digits, _); "
+                         "this server would read it as Cypher")
+    return name
 
 
 def choose_dialect(agent: str, probe: Optional[Callable[[], bool]] = None) -> Dialect:
@@ -208,6 +238,9 @@ class Client:
             _NO_GOODBYE.add(self.address)
             for addr in (conn.uri.split("://", 1)[-1],):
                 _NO_GOODBYE.add(addr)
+            # does the server read `\'` in a string parameter as an escape (it pastes parameters unquoted)?
+            self.dialect.escape_strings = False
+            self.dialect.escape_strings = self.run("RETURN $v AS v", {"v": "\\'"}) == [{"v": "'"}]
 
     def _probe_neo4j(self) -> bool:
         try:
@@ -225,8 +258,9 @@ class Client:
     def run(self, query: str, params: Optional[dict] = None, read: bool = False, timeout: Optional[float] = None) -> list[dict]:
         q = self._neo4j.Query(query, timeout=timeout) if timeout and self.dialect.tx_timeout else query
         try:
+            params = self.dialect.params(params or {})
             with self.session(read=read) as s:
-                result = s.run(q, params or {})
+                result = s.run(q, params)
                 rows = [r.data() for r in result]
                 result.consume()
                 return rows
@@ -238,6 +272,7 @@ class Client:
     def write(self, query: str, params: dict) -> Any:
         """One auto-commit write; returns the summary counters once the server confirmed it."""
         try:
+            params = self.dialect.params(params)
             with self.session() as s:
                 return s.run(query, params).consume().counters
         except self._neo4j.exceptions.Neo4jError as exc:
@@ -678,6 +713,12 @@ def read_query(conn: Connection, query: str, params: Optional[dict] = None, time
     own = client is None
     client = client or Client(conn)
     box: dict[str, Any] = {}
+    try:
+        sent_params = client.dialect.params(params or {})
+    except GraphError:
+        if own:
+            client.close()
+        raise
 
     def work() -> None:
         try:
@@ -685,7 +726,7 @@ def read_query(conn: Connection, query: str, params: Optional[dict] = None, time
 
             with client.session(read=True) as s:
                 q = neo4j.Query(query, timeout=timeout) if client.dialect.tx_timeout else query
-                result = s.run(q, params or {})
+                result = s.run(q, sent_params)
                 rows = []
                 for rec in result:
                     rows.append({k: _jsonable(v) for k, v in rec.items()})
