@@ -16,6 +16,7 @@ target in DESIGN.md is >= 2,000 paragraphs/s.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("paths", nargs="*")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--json-out", help="also write the figures as JSON to this file (bench/run_all.py reads it)")
     args = ap.parse_args(argv)
     files = collect(args.paths) if args.paths else default_files()
 
@@ -104,6 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"extract CPU time: {best_cpu:.2f} s  {paras / best_cpu:,.0f} paragraphs/s per core (robust when the machine is busy; load {os.getloadavg()[0]:.1f})")
     print(f"extraction share of ingest time (parse + extract): {share:.1%} wall, {best_cpu / (t_parse_cpu + best_cpu):.1%} CPU")
     print(f"found: {n_mandates} mandates, {n_entities} entities, {n_cites} citations")
+    figures = {
+        "files": len(docs), "paragraphs": paras, "languages": langs, "rounds": args.rounds, "pipeline_load_s": round(t_load, 2),
+        "parse_paragraphs_per_s": round(paras / t_parse, 1), "extract_s": round(best, 3), "extract_paragraphs_per_s": round(rate, 1),
+        "extract_cpu_paragraphs_per_s": round(paras / best_cpu, 1), "extract_share_wall": round(share, 3),
+        "mandates": n_mandates, "entities": n_entities, "citations": n_cites,
+        "per_language_paragraphs_per_s": {lang: round(per_lang_paras[lang] / per_lang_time[lang], 1) for lang in sorted(per_lang_paras)},
+    }
     for lang in sorted(per_lang_paras):
         print(f"  {lang}: {per_lang_paras[lang] // args.rounds:>6} paragraphs  {per_lang_paras[lang] / per_lang_time[lang]:>8,.0f} paragraphs/s")
     pairs = SHARED / "corpus-dev" / "prais4-pairs"
@@ -121,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
             annotate(doc)
             dt = time.process_time() - c0
             print(f"  {lang}: {len(lines):>6} sentences  {len(lines) / dt:>8,.0f} sentences/s")
+            figures.setdefault("prais4_sentences_per_s_cpu", {})[lang] = round(len(lines) / dt, 1)
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(figures, indent=1, ensure_ascii=False))
     return 0
 
 

@@ -58,6 +58,7 @@ def main() -> int:
     ap.add_argument("--baseline-seconds", type=float, default=30.0)
     ap.add_argument("--batch-size", type=int, default=2000)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--json-out", help="also write the rows as JSON to this file (bench/run_all.py reads it)")
     args = ap.parse_args()
 
     from corpus.store import Store
@@ -118,6 +119,8 @@ def main() -> int:
             server.cleanup()
     if args.json:
         print(json.dumps(results, indent=1))
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(results, indent=1))
     return 0
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import glob
 import io
+import json
 import os
 import sys
 import time
@@ -102,6 +103,7 @@ def main() -> int:
     ap.add_argument("paths", nargs="*", help="PDF files or folders (default: rendered-pdf + real-files PDFs)")
     ap.add_argument("--quick", action="store_true", help="6 PDFs, one round")
     ap.add_argument("--rounds", type=int, default=3, help="rounds per fast measurement; the best is kept (default 3)")
+    ap.add_argument("--json-out", help="also write the figures as JSON to this file (bench/run_all.py reads it)")
     a = ap.parse_args()
     pdfs = collect(a.paths) if a.paths else default_pdfs()
     if not pdfs:
@@ -138,6 +140,15 @@ def main() -> int:
     print(f"{'pdfplumber extract_text':<26}{base_pages:>6}{'-':>7}{base_s:>9.2f}{base_rate:>9.1f}{'-':>9}{'-':>16}{'-':>13}{1.0:>21.1f}")
     print("pages/s, paras/s: end to end (parse + structure + language + extraction); parse-only: without extraction;")
     print("backend: the PDF engine's lines and layout cues alone; x bare extract_text: end-to-end pages/s over pdfplumber's page.extract_text()")
+    if a.json_out:
+        engines = {engine: {"pages": pages, "paragraphs": paras, "seconds": round(secs, 3), "pages_per_s": round(prate, 1),
+                            "paragraphs_per_s": round(arate, 1), "parse_only_pages_per_s": round(parse_rate, 1),
+                            "backend_pages_per_s": round(backend_rate, 1), "x_bare_extract_text": round(ratio, 2)}
+                   for engine, pages, paras, secs, prate, arate, parse_rate, backend_rate, ratio in rows}
+        Path(a.json_out).write_text(json.dumps({
+            "pdfs": len(pdfs), "pages": base_pages, "rounds": rounds, "engines": engines,
+            "bare_extract_text": {"pages": base_pages, "seconds": round(base_s, 3), "pages_per_s": round(base_rate, 1)},
+        }, indent=1))
     return 0
 
 

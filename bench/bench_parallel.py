@@ -67,6 +67,7 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=200)
     ap.add_argument("--quick", action="store_true", help="60 documents")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--json-out", help="also write the figures as JSON to this file (bench/run_all.py reads it)")
     a = ap.parse_args()
     n = 60 if a.quick else a.docs
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +92,10 @@ def main() -> int:
         "ratio_2_to_1": results[1]["seconds"] / results[2]["seconds"],
         "peak_rss_mb_child": peak_mb,
         "store_mb_per_1000_pdf_pages": pdf_counts["store_bytes"] / 1e6 / max(pdf_pages, 1) * 1000,
+        "pdf_pages": pdf_pages,
     }
+    if a.json_out:
+        Path(a.json_out).write_text(json.dumps(out, indent=1))
     if a.json:
         print(json.dumps(out))
         return 0
