@@ -37,10 +37,15 @@ def _progress_cb(enabled: bool):
     return progress, cb
 
 
-def _searcher(encoder: Optional[str], as_json: bool):
+def _searcher(encoder: Optional[str], as_json: bool, backend: str = "local", conn=None):
     from search.engine import Searcher
 
-    s = Searcher(encoder=encoder)
+    if backend == "bolt":  # dense and lexical candidates from the Bolt server's indexes (`unkg search-sync` pushes them)
+        from search.bolt_backend import BoltSearcher
+
+        s = BoltSearcher(conn, encoder=encoder)
+    else:
+        s = Searcher(encoder=encoder)
     if not s.index.is_current(None) or s.index.missing_embeddings(s.encoder.name):
         progress, cb = _progress_cb(console.is_terminal and not as_json)
         if progress is not None:
@@ -79,10 +84,16 @@ def register(app: typer.Typer) -> None:
         encoder: Optional[str] = typer.Option(None, "--encoder", help="use-multilingual (default) or st:<model name or path>; default from UNKG_ENCODER."),
         no_translations: bool = typer.Option(False, "--no-translations", help="Leave out the other-language versions."),
         as_json: bool = typer.Option(False, "--json", help='One JSON object per query per line: {"query", "hits": [...]}.'),
+        backend: str = typer.Option("local", "--backend", help="local (default: this machine's indexes) or bolt (the Neo4j/FalkorDB server's full-text and vector indexes; see `unkg search-sync`)."),
+        uri: Optional[str] = typer.Option(None, "--uri", help="With --backend bolt: Bolt URI (default: NEO4J_URI)."),
+        user: Optional[str] = typer.Option(None, "--user", help="With --backend bolt: user (default: NEO4J_USER); password from NEO4J_PASSWORD."),
+        database: Optional[str] = typer.Option(None, "--database", help="With --backend bolt: database (default: NEO4J_DATABASE)."),
     ) -> None:
         """Search paragraphs in every language (hybrid BM25 + multilingual embeddings); indexes new documents first."""
         from search.engine import Filters
 
+        if backend not in ("local", "bolt"):
+            _fail(f"unknown --backend {backend!r}: use local or bolt")
         if (query is None) == (queries is None):
             _fail('give a QUERY or --queries FILE (one query per line), e.g. unkg search "land degradation neutrality"')
         if queries is not None:
@@ -95,7 +106,12 @@ def register(app: typer.Typer) -> None:
             qs = [query or ""]
         filters = Filters(language=lang or None, kind=kind or None, actor=actor, verb=verb, body=body, session=session, doc_type=doc_type)
         try:
-            s = _searcher(encoder, as_json)
+            conn = None
+            if backend == "bolt":
+                from graph.neo4j_sync import Connection
+
+                conn = Connection.from_options(uri, user, database)
+            s = _searcher(encoder, as_json, backend, conn)
             results = s.search_many(qs, filters=filters, top_k=top_k, mode=mode, with_translations=not no_translations)
         except UnkgError as exc:
             _fail(str(exc))
@@ -137,6 +153,40 @@ def register(app: typer.Typer) -> None:
                 highlight=False,
             )
         s.close()
+
+    @app.command("search-sync")
+    def search_sync(
+        uri: Optional[str] = typer.Option(None, help="Bolt URI (default: NEO4J_URI)."),
+        user: Optional[str] = typer.Option(None, help="User name (default: NEO4J_USER / NEO4J_USERNAME). The password is read from NEO4J_PASSWORD only."),
+        database: Optional[str] = typer.Option(None, help="Database (default: NEO4J_DATABASE, else the server's default)."),
+        encoder: Optional[str] = typer.Option(None, "--encoder", help="use-multilingual (default) or st:<model name or path>."),
+        full: bool = typer.Option(False, "--full", help="Send every paragraph again, not only the changed ones."),
+        reset: bool = typer.Option(False, "--reset", help="First drop the server's search indexes and properties (e.g. after changing the encoder)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the push report as JSON."),
+    ) -> None:
+        """Push paragraph text, language and vectors to Neo4j (or FalkorDB) with full-text and vector indexes; incremental."""
+        from graph.neo4j_sync import Client, Connection
+        from search.bolt_backend import push_search_index, reset_search
+
+        try:
+            conn = Connection.from_options(uri, user, database)
+            s = _searcher(encoder, as_json)
+            try:
+                with Client(conn) as client:
+                    if reset:
+                        reset_search(s.store, conn, client)
+                    rep = push_search_index(s, conn, full=full or reset, client=client)
+            finally:
+                s.close()
+        except UnkgError as exc:
+            _fail(str(exc))
+            return
+        if as_json:
+            sys.stdout.write(json.dumps(rep.as_dict(), ensure_ascii=False) + "\n")
+        else:
+            console.print(f"{conn.uri} ({rep.dialect}): {rep.paragraphs} paragraphs sent, {rep.removed} removed, "
+                          f"{rep.statements} statements, {rep.seconds:.2f} s; the server holds {rep.server_paragraphs} "
+                          f"searchable paragraphs ({rep.model}, {rep.dim} dimensions)", highlight=False)
 
     @app.command()
     def precedents(
