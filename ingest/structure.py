@@ -291,6 +291,16 @@ _REF_WORDS = {
     "article", "articles", "paragraph", "paragraphs", "para", "paras", "resolution", "resolutions", "decision", "decisions",
     "chapter", "section", "annex", "no", "goal", "goals", "target", "targets", "principle", "principles", "page", "pages",
     "rule", "rules", "item", "items", "part", "recommendation", "recommendations", "table", "figure", "box", "step", "vol", "volume", "cap", "regulation",
+    # French, Spanish, Russian ("à l'étape 2. Idéalement" is a reference, not paragraph 2)
+    "paragraphe", "paragraphes", "résolution", "résolutions", "décision", "décisions", "chapitre", "annexe", "objectif",
+    "objectifs", "cible", "cibles", "principe", "principes", "règle", "règles", "point", "points", "partie", "tableau",
+    "encadré", "étape", "étapes", "règlement", "recommandation", "recommandations",
+    "artículo", "artículos", "párrafo", "párrafos", "resolución", "resoluciones", "decisión", "decisiones", "capítulo",
+    "sección", "anexo", "objetivo", "objetivos", "meta", "metas", "principio", "principios", "regla", "reglas", "tema",
+    "temas", "parte", "cuadro", "figura", "recuadro", "paso", "pasos", "etapa", "etapas", "reglamento", "recomendación",
+    "статья", "статьи", "статье", "пункт", "пункта", "пункте", "пунктах", "резолюция", "резолюции", "решение", "решения",
+    "глава", "главы", "раздел", "раздела", "приложение", "приложения", "цель", "цели", "задача", "задачи", "правило",
+    "правила", "часть", "таблица", "таблице", "рисунок", "вставка", "шаг", "шага", "этап", "этапа", "этапе", "рекомендация",
 }
 _UNNUMBERED_OP_RE = re.compile(r"^(?:(?:Also|Further|Furthermore|Again|Once\s+again|Strongly|Urgently|Hereby)\s+)?[A-Z][a-z]{2,}(?:es|s)\s+(?:its|the|that|to|all|with|on|upon|further|also|a|an|Member|States|Governments)\b")
 _NUM_LABEL_RE = re.compile(r"^\s*(\d{1,3})[.)]\s")

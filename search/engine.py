@@ -32,6 +32,7 @@ import numpy as np
 
 from corpus.store import Store
 from unkg.errors import SearchError
+from unkg.model import printed_text as model_printed_text
 
 from .encoders import Encoder, get_encoder
 from .index_store import IndexReport, SearchIndex
@@ -368,7 +369,7 @@ class Searcher:
         return fused, order
 
     # the per-rowid columns the ranking reads (constant SQL expressions, never user text)
-    _ROW_COLUMNS = {"lang": "coalesce(sb.lang, b.language)", "text": "b.text"}
+    _ROW_COLUMNS = {"lang": "coalesce(sb.lang, b.language)", "text": "unkg_printed(b.label, b.label_sep, b.text)"}
 
     def _column(self, rowids: list[int], column: str) -> dict[int, Any]:
         """One column for many search rowids, 500 at a time (SQLite's parameter limit)."""
@@ -500,11 +501,7 @@ def _para(label: Optional[str]) -> str:
 
 def printed_text(row: sqlite3.Row) -> str:
     """The paragraph as printed, label included (what a negotiator quotes and the scorers compare)."""
-    label, text = row["label"], row["text"]
-    if not label:
-        return text
-    sep = row["label_sep"]
-    return f"{label}{' ' if sep is None else sep.replace(chr(9), ' ')}{text}"
+    return model_printed_text(row["label"], row["label_sep"], row["text"])
 
 
 def hits_json(hits: list[Hit]) -> list[dict]:

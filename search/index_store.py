@@ -26,6 +26,8 @@ import numpy as np
 
 from corpus.store import Store
 
+from unkg.model import printed_text
+
 from .encoders import Encoder
 from .text import content_language, normalise, segment, subwords, text_hash
 
@@ -54,6 +56,11 @@ CREATE TABLE IF NOT EXISTS search_embeddings (
 """
 
 
+# what a paragraph is indexed by: its printed form, label included ("1.1.3. Reporting process"), so that
+# headings that differ only by their number stay apart and a quoted label matches
+INDEXED_TEXT = "printed-v1"
+
+
 @dataclass
 class IndexReport:
     documents_indexed: int = 0
@@ -74,6 +81,20 @@ class SearchIndex:
         self.store = store
         self.db: sqlite3.Connection = store.db
         self.db.executescript(SEARCH_SCHEMA)
+        # SQL reads a paragraph as printed through the model's own function
+        self.db.create_function("unkg_printed", 3, printed_text, deterministic=True)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """An index made by an older version (other indexed text) is redone: documents re-indexed, texts re-embedded as needed."""
+        row = self.db.execute("SELECT value FROM search_meta WHERE key = 'indexed_text'").fetchone()
+        if row and row[0] == INDEXED_TEXT:
+            return
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM search_docs")
+            db.execute("INSERT INTO search_meta(key, value) VALUES ('indexed_text', ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (INDEXED_TEXT,))
+            self._bump(db)
 
     # -- bookkeeping ----------------------------------------------------------
 
@@ -127,11 +148,12 @@ class SearchIndex:
                 row = db.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
                 if row is None:  # removed meanwhile
                     continue
-                blocks = db.execute("SELECT id, text, language FROM blocks WHERE doc_id = ? ORDER BY ord", (doc_id,)).fetchall()
+                blocks = db.execute("SELECT id, text, unkg_printed(label, label_sep, coalesce(text, '')) AS printed, language "
+                                    "FROM blocks WHERE doc_id = ? ORDER BY ord", (doc_id,)).fetchall()
                 for b in blocks:
-                    text = b["text"] or ""
-                    if not text.strip():
+                    if not (b["text"] or "").strip():
                         continue
+                    text = b["printed"]
                     cur = db.execute(
                         "INSERT INTO search_blocks(block_id, doc_id, text_hash, lang) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT(block_id) DO UPDATE SET doc_id = excluded.doc_id, text_hash = excluded.text_hash, "
@@ -169,7 +191,8 @@ class SearchIndex:
             chunk = rows[i : i + batch]
             texts = []
             for h, block_id in chunk:
-                r = self.db.execute("SELECT text FROM blocks WHERE id = ?", (block_id,)).fetchone()
+                r = self.db.execute("SELECT unkg_printed(label, label_sep, coalesce(text, '')) FROM blocks WHERE id = ?",
+                                    (block_id,)).fetchone()
                 texts.append(normalise(r[0]) if r else "")
             vecs = encoder.encode(texts).astype(np.float16)
             with self.store.transaction() as db:

@@ -63,6 +63,14 @@ class Mandate(BaseModel):
     chapeau: Optional[str] = None
 
 
+def printed_text(label: Optional[str], label_sep: Optional[str], text: str) -> str:
+    """A paragraph as printed: its label, the separator the source used (a tab prints as a space), its text."""
+    if not label:
+        return text
+    sep = " " if label_sep is None else label_sep.replace("\t", " ")
+    return f"{label}{sep}{text}"
+
+
 class Block(BaseModel):
     """One paragraph-like unit with its place in the document."""
 
@@ -85,10 +93,7 @@ class Block(BaseModel):
 
     def printed(self) -> str:
         """The paragraph as printed, label included: the exact wording a negotiator quotes."""
-        if not self.label:
-            return self.text
-        sep = " " if self.label_sep is None else self.label_sep.replace("\t", " ")
-        return f"{self.label}{sep}{self.text}"
+        return printed_text(self.label, self.label_sep, self.text)
 
 
 class DocumentMeta(BaseModel):
