@@ -1,7 +1,7 @@
 """Hostile files in one batch: each ends as a typed error or a correct partial result, in time,
 with the worker's memory capped, no local file content in any output, and the rest ingested.
 
-The test writes docs/hostile-inputs.md: the table of every input tried and its outcome.
+The test writes its section of docs/hostile-inputs.md: the table of every input tried and its outcome.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, json_lines, run_cli
+from tests.conftest import json_lines, run_cli
 from tests.hostile.generators import SECRET, generators
+from tests.hostile.report import write_section
 
 TIME_LIMIT_S = 60
 MEMORY_MB = 1536
@@ -64,9 +65,9 @@ def test_hostile_batch(unkg_home, tmp_path):
 
 def _write_table(rows, elapsed: float) -> None:
     lines = [
-        "# Hostile inputs and their outcomes",
+        "## Hostile files",
         "",
-        "Written by `tests/hostile/test_hostile_files.py` on every run (not by hand).",
+        "Written by `tests/hostile/test_hostile_files.py`.",
         f"One `unkg ingest` batch, 2 workers, {MEMORY_MB} MB address-space cap and {TIME_LIMIT_S} s per file; "
         f"whole batch {elapsed:.1f} s.",
         "",
@@ -75,5 +76,4 @@ def _write_table(rows, elapsed: float) -> None:
     ]
     for name, size, status, code, reason, fine in rows:
         lines.append(f"| {name} | {size} | {status} | {code} | {reason.replace('|', '/')} | {'yes' if fine else 'NO'} |")
-    (REPO / "docs").mkdir(exist_ok=True)
-    (REPO / "docs" / "hostile-inputs.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_section("files", lines)
