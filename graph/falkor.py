@@ -44,8 +44,10 @@ def falkordb_binaries() -> tuple[str, str]:
 class FalkorServer:
     """`with FalkorServer() as srv: srv.uri` -> bolt://127.0.0.1:PORT"""
 
-    def __init__(self, workdir: Optional[Path] = None, module_args: tuple[str, ...] = ()) -> None:
+    def __init__(self, workdir: Optional[Path] = None, module_args: tuple[str, ...] = (), persist: bool = False) -> None:
+        """`persist`: save the data (an RDB file in the working folder) when stopped, load it when started again."""
         self.module_args = tuple(module_args)
+        self.persist = persist
         self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="unkg-falkor-")
         self.workdir = Path(workdir or self._tmp.name)
         self.proc: Optional[subprocess.Popen] = None
@@ -57,27 +59,46 @@ class FalkorServer:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
     def start(self, timeout: float = 20.0) -> "FalkorServer":
-        server, module = falkordb_binaries()
         for _attempt in range(3):
             self.redis_port, self.bolt_port = free_port(), free_port()
             if self.redis_port == self.bolt_port:
                 continue
-            log = open(self.workdir / f"redis-{self.redis_port}.log", "wb")
-            self.proc = subprocess.Popen(
-                [server, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", str(self.workdir), "--loadmodule", module, "BOLT_PORT", str(self.bolt_port), *self.module_args],
-                stdout=log, stderr=subprocess.STDOUT, cwd=str(self.workdir), start_new_session=True,
-            )
-            log.close()
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    break
-                if self._bolt_ready():
-                    return self
-                time.sleep(0.05)
-            self.stop()
+            if self._launch(timeout):
+                return self
         raise GraphError(f"the FalkorDB test server did not start; see {self.workdir}")
+
+    def restart(self, timeout: float = 20.0) -> "FalkorServer":
+        """Stop (if running) and start again on the same ports and working folder: the same URI.
+
+        Without `persist` the server comes back empty, as a server that lost its data.
+        """
+        self.stop()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:  # the ports may still be held for a moment
+            if self._launch(min(timeout, max(1.0, deadline - time.monotonic()))):
+                return self
+            time.sleep(0.2)
+        raise GraphError(f"the FalkorDB test server did not start again on ports {self.redis_port}/{self.bolt_port}; see {self.workdir}")
+
+    def _launch(self, timeout: float) -> bool:
+        server, module = falkordb_binaries()
+        log = open(self.workdir / f"redis-{self.redis_port}.log", "ab")
+        save = ["--save", "3600 1", "--dbfilename", "falkor.rdb"] if self.persist else ["--save", ""]
+        self.proc = subprocess.Popen(
+            [server, "--port", str(self.redis_port), "--bind", "127.0.0.1", *save, "--appendonly", "no",
+             "--dir", str(self.workdir), "--loadmodule", module, "BOLT_PORT", str(self.bolt_port), *self.module_args],
+            stdout=log, stderr=subprocess.STDOUT, cwd=str(self.workdir), start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            if self._bolt_ready():
+                return True
+            time.sleep(0.05)
+        self.stop()
+        return False
 
     def _bolt_ready(self) -> bool:
         try:
@@ -88,7 +109,15 @@ class FalkorServer:
         except OSError:
             return False
 
+    def crash(self) -> None:
+        """SIGKILL: what was not saved is lost."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
     def stop(self) -> None:
+        """SIGTERM (with `persist`, the server saves its data first) and wait."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:

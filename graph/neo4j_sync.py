@@ -12,7 +12,9 @@
   and database, the fingerprint of each document last confirmed there. Only
   changed documents are re-sent; a group of documents is marked synced only
   after the server confirmed all of its batches. If the server goes away, the
-  sync stops with a GraphError and nothing unconfirmed is marked.
+  sync stops with a GraphError and nothing unconfirmed is marked. A server that
+  lost documents (restarted without its data) gets them again: before anything is
+  re-sent their fingerprints are blanked, so a resend cut short is resumed.
 """
 
 from __future__ import annotations
@@ -358,6 +360,23 @@ def _mark(db, target: str, done: dict[str, str], removed: Iterable[str]) -> None
     db.execute("COMMIT")
 
 
+def _unmark(db, target: str, docs: Optional[Iterable[str]]) -> None:
+    """Keep the rows of `docs` (None: all of the target) but make their fingerprints match nothing."""
+    docs = None if docs is None else sorted(docs)
+    if docs == []:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if docs is None:
+            db.execute("UPDATE graph_sync SET fingerprint = '' WHERE target = ?", (target,))
+        else:
+            db.executemany("UPDATE graph_sync SET fingerprint = '' WHERE target = ? AND doc_id = ?", [(target, d) for d in docs])
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
 def _chunks(items: list, n: int) -> Iterator[list]:
     for i in range(0, len(items), n):
         yield items[i:i + n]
@@ -504,11 +523,18 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: int = 20
     try:
         rep.schema = client.ensure_schema()
         state = sync_state(store.db, conn.target)
-        if state and not full and client.run("MATCH (n:Document) RETURN count(n) AS c")[0]["c"] == 0:
+        # documents the state claims whose node the server no longer has (it lost its data, or part of it)
+        on_server = {r["d"] for r in client.run("MATCH (n:Document) RETURN n.doc AS d")} if state else set()
+        lost = {d for d in state if d not in on_server}
+        if state and not full and not on_server:
             full = True  # the database was emptied behind our back: send everything again
         rep.full = full
+        # what is sent again stops counting as synced before the first write, so an
+        # interrupted resend cannot leave the old claim standing over a partial graph
+        if state:
+            _unmark(store.db, conn.target, None if full else lost)
         removed = sorted(d for d in state if d not in kg.built)
-        changed = sorted(d for d, fp in kg.built.items() if full or state.get(d) != fp)
+        changed = sorted(d for d, fp in kg.built.items() if full or state.get(d) != fp or d in lost)
         work = [(d, True) for d in removed] + [(d, False) for d in changed]
         sent_batches = 0
 

