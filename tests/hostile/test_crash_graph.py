@@ -308,6 +308,7 @@ def test_sigkill_during_graph_sync(corpus, servers, tmp_path):
     db_path = home / "unkg.sqlite"
     log = open(tmp_path / "driver.err", "w")
     t_start = time.monotonic()
+    proc = None
     try:
         # the clean run, on a fresh server
         clean_srv = servers()
@@ -362,6 +363,9 @@ def test_sigkill_during_graph_sync(corpus, servers, tmp_path):
         with Client(conn) as client:
             nodes, rels, dup_nodes, dup_rels = server_graph(client)
     finally:
+        if proc is not None and proc.poll() is None:  # a failure part-way: leave nothing running
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
         log.close()
     seconds = time.monotonic() - t_start
     equal_clean = nodes == clean_nodes and rels == clean_rels
