@@ -62,7 +62,6 @@ from graph.neo4j_sync import Client, Connection, batches, node_merge, split_over
 from unkg.errors import GraphError, SearchError
 
 from .engine import Filters, Searcher
-from .text import subwords, tokens
 
 #: bump when what is pushed changes (properties, tokenisation): every paragraph is sent again
 SEARCH_FORMAT = "1"
@@ -128,6 +127,16 @@ class SearchDialect:
             f"CREATE VECTOR INDEX {self.vector_name} IF NOT EXISTS FOR (n:{LABEL}) ON (n.{EMBEDDING}) "
             f"OPTIONS {{indexConfig: {{`vector.dimensions`: {dim}, `vector.similarity_function`: 'cosine'}}}}",
         ]
+
+    def create_indexes(self, client: Client, dim: int) -> list[str]:
+        """Create what is missing; returns the statements run."""
+        done = []
+        for stmt in self.index_statements(client, dim):
+            client.write(stmt, {})
+            done.append(stmt)
+        if done:
+            self.await_indexes(client)
+        return done
 
     def await_indexes(self, client: Client) -> None:
         client.run("CALL db.awaitIndexes(300)")
@@ -205,10 +214,26 @@ class FalkorSearchDialect(SearchDialect):
             fields.append(f"{{field: '{EXTRA}', nostem: true, weight: {EXTRA_WEIGHT}}}")
         if fields:
             out.append(f"CALL db.idx.fulltext.createNodeIndex({{label: '{LABEL}', stopwords: []}}, {', '.join(fields)})")
+            self._plain_fulltext = f"CALL db.idx.fulltext.createNodeIndex('{LABEL}', {', '.join(fields)})"
         if f"VECTOR:{EMBEDDING}" not in have:
             out.append(f"CREATE VECTOR INDEX FOR (n:{LABEL}) ON (n.{EMBEDDING}) "
                        f"OPTIONS {{dimension: {dim}, similarityFunction: 'cosine', efRuntime: {int(self.ef_runtime)}}}")
         return out
+
+    def create_indexes(self, client: Client, dim: int) -> list[str]:
+        done = []
+        for stmt in self.index_statements(client, dim):
+            try:
+                client.write(stmt, {})
+            except GraphError:
+                # FalkorDB 4.16 takes the label options (stopwords) only the first time a label gets a
+                # full-text index; after `db.idx.fulltext.drop` the label keeps them and refuses them again
+                if not stmt.startswith("CALL db.idx.fulltext.createNodeIndex({"):
+                    raise
+                stmt = self._plain_fulltext
+                client.write(stmt, {})
+            done.append(stmt)
+        return done
 
     def await_indexes(self, client: Client) -> None:
         return None  # FalkorDB indexes what is there while it creates the index; later writes are indexed at once
@@ -366,9 +391,11 @@ def paragraph_rows(db, model: str, block_ids: Sequence[str]) -> list[dict]:
     out = []
     for i in range(0, len(block_ids), 500):
         chunk = list(block_ids[i : i + 500])
-        for b, d, h, lang, text, vec in db.execute(
-            "SELECT sb.block_id, sb.doc_id, sb.text_hash, coalesce(sb.lang, b.language), b.text, e.vec FROM search_blocks sb "
-            "JOIN blocks b ON b.id = sb.block_id JOIN search_embeddings e ON e.model = ? AND e.text_hash = sb.text_hash "
+        # the words are the local FTS5 row's (whatever text the local index reads), so both sides hold the same
+        for b, d, h, lang, text, body, extra, vec in db.execute(
+            "SELECT sb.block_id, sb.doc_id, sb.text_hash, coalesce(sb.lang, b.language), b.text, f.body, f.extra, e.vec "
+            "FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id JOIN search_fts f ON f.rowid = sb.rowid "
+            "JOIN search_embeddings e ON e.model = ? AND e.text_hash = sb.text_hash "
             f"WHERE sb.block_id IN ({','.join('?' * len(chunk))})",
             [model, *chunk],
         ):
@@ -376,8 +403,8 @@ def paragraph_rows(db, model: str, block_ids: Sequence[str]) -> list[dict]:
                 "id": S.paragraph_node_id(b),
                 "key": paragraph_key(model, h, lang, d),
                 "vec": np.frombuffer(vec, dtype=np.float16).astype(np.float32),
-                "props": {"doc": d, "text": text or "", TEXT: words_text(tokens(text or "")),
-                          EXTRA: words_text(subwords(text or "")), LANG: lang},
+                "props": {"doc": d, "text": text or "", TEXT: words_text((body or "").split()),
+                          EXTRA: words_text((extra or "").split()), LANG: lang},
             })
     return out
 
@@ -434,17 +461,13 @@ def server_count(client: Client) -> int:
 
 
 def ensure_indexes(client: Client, sd: SearchDialect, dim: int) -> list[str]:
+    """The graph's constraints / id indexes (MERGE on `id` needs them), then the full-text and vector indexes."""
+    done = client.ensure_schema()
     have = sd.vector_dimension(client)
     if have is not None and have != dim:
         raise GraphError(f"the server's vector index holds {have}-dimensional vectors, the encoder gives {dim}: "
                          "run `unkg search-sync --reset` to drop the search indexes and push again")
-    done = []
-    for stmt in sd.index_statements(client, dim):
-        client.write(stmt, {})
-        done.append(stmt)
-    if done:
-        sd.await_indexes(client)
-    return done
+    return done + sd.create_indexes(client, dim)
 
 
 def reset_search(store, conn: Connection, client: Optional[Client] = None) -> None:

