@@ -95,15 +95,7 @@ class _Builder:
         for b in doc.blocks:
             for e in b.entities:
                 if e.id and e.name:
-                    self.names.setdefault(self._entity_id(e.type, e.id), e.name)
-
-    @staticmethod
-    def _entity_id(etype: str, eid: str) -> str:
-        if S.label_for_id(eid):
-            return eid
-        prefix = {"actor": "actor:", "country": "country:", "initiative": "initiative:", "target": "target:",
-                  "document": "document:"}.get(etype, f"{etype}:")
-        return prefix + S.slug(eid)
+                    self.names.setdefault(S.entity_node(e.type, e.id)[0], e.name)
 
     def node(self, node_id: str, label: str, paragraph: Optional[str] = None, /, **props: Any) -> str:
         S.check_label(label)
@@ -197,10 +189,7 @@ def document_contribution(doc: Document, facts: Optional[Iterable[Any]] = None) 
                               value=e.value, unit=e.unit, text=e.text)
                 bd.edge(pid, qid, "MENTIONS", b.id, text=e.text, start=e.start, end=e.end)
                 continue
-            eid = _Builder._entity_id(e.type, e.id)
-            label = S.ENTITY_LABELS.get(e.type) if e.type != "target" else "Target"
-            if label is None or S.label_for_id(eid) not in (label, None):
-                label = S.label_for_id(eid) or label
+            eid, label = S.entity_node(e.type, e.id)
             if label is None:
                 bd.c.skipped.append(f"entity {e.id} of type {e.type} has no label")
                 continue

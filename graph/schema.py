@@ -195,6 +195,20 @@ def document_node_id(doc_id: str) -> str:
     return f"document:{doc_id}"
 
 
+def entity_node(etype: str, eid: str) -> tuple[str, Optional[str]]:
+    """The graph node (id, label) an extracted entity of this type and id becomes (label None: not a node)."""
+    if label_for_id(eid):
+        node_id = eid
+    else:
+        prefix = {"actor": "actor:", "country": "country:", "initiative": "initiative:", "target": "target:",
+                  "document": "document:"}.get(etype, f"{etype}:")
+        node_id = prefix + slug(eid)
+    label = ENTITY_LABELS.get(etype) if etype != "target" else "Target"
+    if label is None or label_for_id(node_id) not in (label, None):
+        label = label_for_id(node_id) or label
+    return node_id, label
+
+
 def paragraph_node_id(block_id: str) -> str:
     return f"para:{block_id}"
 

@@ -99,3 +99,26 @@ def test_hybrid_is_no_worse_than_dense_on_the_seeds(searcher):
         scores[mode] = sum(1 for r, hits in zip(rows, res) if hits and hits[0].text == r["zh"]) / len(rows)
     assert scores["dense"] >= 0.8
     assert scores["hybrid"] >= scores["dense"]
+
+
+def test_hits_carry_their_graph_context_and_it_matches_the_built_graph(searcher, sample_store, tmp_path):
+    """Each hit names its paragraph node and the nodes it links to; every one is in the graph built from the store."""
+    from graph.build import build_graph
+
+    kg, _ = build_graph(sample_store, cache=tmp_path / "g.pickle", save=False)
+    hits = searcher.search("The Changwon Initiative supported negotiation training for national focal points", top_k=10)
+    changwon = [h for h in hits if "Changwon" in h.text or "昌原倡议" in h.text]
+    assert changwon
+    assert any(link["id"] == "initiative:changwon-initiative" and link["label"] == "Initiative"
+               for h in changwon for link in h.context["links"]), [h.context for h in changwon]
+    for h in hits:
+        ctx = h.context
+        assert ctx["paragraph"] in kg.g and ctx["document"] in kg.g
+        assert kg.g.has_edge(ctx["document"], ctx["paragraph"])
+        for link in ctx["links"]:
+            assert kg.g.nodes[link["id"]]["label"] == link["label"], link
+            assert any(d["type"] == link["relationship"] for d in kg.g.get_edge_data(ctx["paragraph"], link["id"]).values())
+    # a mandate's addressee and verb come with the hit that carries it
+    h = searcher.search("请缔约方提交支持请求", filters=Filters(language="zh"), top_k=10)
+    with_mandates = [x for x in h if x.context["mandates"]]
+    assert with_mandates and all(m["verb"] and m["addressees"] for x in with_mandates for m in x.context["mandates"])
