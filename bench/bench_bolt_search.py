@@ -20,6 +20,11 @@ hard case for HNSW). At each size it reports
   hybrid query asks for), the full-text index (2-3 seed words ORed, top 100), and,
   for comparison, the local exact numpy search over the same vectors;
 * the extrapolation to 1M paragraphs of memory and push time.
+
+With `--end-to-end`, also the real path on the five seed documents: ingest, local
+index, `push_search_index` (paragraphs/s), then hybrid queries (seed paragraphs as
+queries, top 10 with citations and translations) through the local `Searcher` and
+through `BoltSearcher`, p50/p95 each.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from graph.falkor import FalkorServer  # noqa: E402
 from graph.neo4j_sync import Client, Connection  # noqa: E402
-from search.bolt_backend import EXTRA, LANG, TEXT, ensure_indexes, search_dialect, send_rows, words_text  # noqa: E402
+from search.bolt_backend import EXTRA, LANG, TEXT, ensure_indexes, hits_of, search_dialect, send_rows, words_text  # noqa: E402
 from search.text import segment, subwords  # noqa: E402
 from search.vectors import VectorIndex  # noqa: E402
 
@@ -87,12 +92,46 @@ def pct(xs: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(xs) * 1000.0, q))
 
 
+def end_to_end(srv: FalkorServer, nq: int) -> dict:
+    import tempfile
+
+    from corpus.store import Store
+    from ingest.batch import ingest_paths
+    from search.bolt_backend import BoltSearcher, push_search_index
+    from search.engine import Searcher
+
+    with tempfile.TemporaryDirectory(prefix="unkg-bench-bolt-") as tmp:
+        store = Store(Path(tmp) / "unkg.sqlite")
+        ingest_paths([str(SAMPLES)], store)
+        local = Searcher(store)
+        local.ensure_index()
+        conn = Connection(srv.uri, database="bench_e2e")
+        rep = push_search_index(local, conn)
+        remote = BoltSearcher(conn, store=store, encoder=local.encoder, auto_index=False)
+        texts = [r[0] for r in store.db.execute("SELECT text FROM blocks WHERE length(text) > 40 ORDER BY id")]
+        rr = random.Random(3)
+        qs = [rr.choice(texts)[:200] for _ in range(nq)]
+        lat = {"local": [], "bolt": []}
+        for q in qs:
+            for name, s in (("local", local), ("bolt", remote)):
+                t = time.perf_counter()
+                s.search(q, top_k=10)
+                lat[name].append(time.perf_counter() - t)
+        remote.client.close()
+        store.close()
+    return {"paragraphs": rep.paragraphs, "push_paragraphs_per_s": round(rep.paragraphs / rep.seconds, 1),
+            "push_statements": rep.statements, "hybrid_local_p50_ms": round(pct(lat["local"], 50), 1),
+            "hybrid_local_p95_ms": round(pct(lat["local"], 95), 1), "hybrid_bolt_p50_ms": round(pct(lat["bolt"], 50), 1),
+            "hybrid_bolt_p95_ms": round(pct(lat["bolt"], 95), 1)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="3000,10000", help="Comma-separated paragraph counts, ascending.")
     ap.add_argument("--quick", action="store_true", help="Sizes 1000,3000 and 100 queries.")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--json", action="store_true", help="Print the figures as one JSON object.")
+    ap.add_argument("--end-to-end", action="store_true", help="Also push the seed corpus and time hybrid queries, local and through the server.")
     args = ap.parse_args()
     sizes = [1000, 3000] if args.quick else [int(x) for x in args.sizes.split(",")]
     nq = 100 if args.quick else args.queries
@@ -137,7 +176,7 @@ def main() -> None:
                     q /= np.linalg.norm(q)
                     query, params = sd.vector_query(q, 100)
                     t = time.perf_counter()
-                    res = client.run(query, params)
+                    res = hits_of(client.run(query, params))
                     vlat.append(time.perf_counter() - t)
                     assert len(res) == min(100, n)
                     t = time.perf_counter()
@@ -167,6 +206,12 @@ def main() -> None:
                           f"vector k=100 p50/p95 {row['vector_p50_ms']:.1f}/{row['vector_p95_ms']:.1f} ms; "
                           f"full-text p50/p95 {row['fulltext_p50_ms']:.1f}/{row['fulltext_p95_ms']:.1f} ms; "
                           f"local exact p50/p95 {row['local_exact_p50_ms']:.1f}/{row['local_exact_p95_ms']:.1f} ms", flush=True)
+        e2e = end_to_end(srv, min(nq, 50)) if args.end_to_end else None
+        if e2e and not args.json:
+            print(f"seed corpus end to end: {e2e['paragraphs']} paragraphs pushed at {e2e['push_paragraphs_per_s']:,.0f}/s; "
+                  f"hybrid top 10 p50/p95: local {e2e['hybrid_local_p50_ms']:.0f}/{e2e['hybrid_local_p95_ms']:.0f} ms, "
+                  f"through the server {e2e['hybrid_bolt_p50_ms']:.0f}/{e2e['hybrid_bolt_p95_ms']:.0f} ms", flush=True)
+        with Client(conn) as client:
             server = {"agent": client.agent, "dialect": client.dialect.name, "used_memory_empty_mb": round(mem0 / 2**20, 1),
                       "rss_empty_mb": round(rss0, 1)}
     last = rows_out[-1]
@@ -177,7 +222,7 @@ def main() -> None:
         "raw_float32_vectors_gb": round(1_000_000 * DIM * 4 / 2**30, 2),
         "push_hours_falkordb_bolt": round(1_000_000 / last["push_paragraphs_per_s"] / 3600, 1),
     }
-    result = {"sizes": rows_out, "server": server, "extrapolation_1m": extrapolation,
+    result = {"sizes": rows_out, "server": server, "end_to_end": e2e, "extrapolation_1m": extrapolation,
               "machine": {"cores": os.cpu_count(), "load_avg": os.getloadavg()[0]}}
     if args.json:
         print(json.dumps(result))

@@ -93,6 +93,17 @@ def words_text(words: Iterable[str]) -> str:
 
 # -- dialects -------------------------------------------------------------------------
 
+# An index query answers with block ids and scores only (the language is read locally), in one
+# record: FalkorDB 4.16's Bolt endpoint stalls about 40 ms on any reply over about 5 KB (a
+# Nagle / delayed-ACK wait), which 100 hits with paragraph ids and languages passed.
+_HITS = "collect([substring(node.id, 5), score]) AS hits"
+
+
+def hits_of(rows: list[dict]) -> list[dict]:
+    """The {id (paragraph node id), score} rows of an index query's one `hits` record."""
+    return [{"id": "para:" + h[0], "score": h[1]} for r in rows for h in (r.get("hits") or []) if h[0] is not None]
+
+
 # a term of a full-text query: (field or None for any field, its word pieces: one is a word, more a phrase)
 Term = tuple[Optional[str], list[str]]
 
@@ -153,7 +164,7 @@ class SearchDialect:
 
     def vector_query(self, vec: np.ndarray, k: int) -> tuple[str, dict]:
         return (f"CALL db.index.vector.queryNodes('{self.vector_name}', $k, $v) YIELD node, score "
-                f"RETURN node.id AS id, node.{LANG} AS lang, score", {"k": int(k), "v": [float(x) for x in vec]})
+                f"RETURN {_HITS}", {"k": int(k), "v": [float(x) for x in vec]})
 
     def similarity(self, score: float) -> float:
         """Cosine similarity from the server's score (Neo4j: (1 + cos) / 2)."""
@@ -175,7 +186,7 @@ class SearchDialect:
 
     def fulltext_query(self, q: str, k: int) -> tuple[str, dict]:
         return (f"CALL db.index.fulltext.queryNodes('{self.fulltext_name}', $q, {{limit: $k}}) YIELD node, score "
-                f"RETURN node.id AS id, node.{LANG} AS lang, score", {"q": q, "k": int(k)})
+                f"RETURN {_HITS}", {"q": q, "k": int(k)})
 
 
 class FalkorSearchDialect(SearchDialect):
@@ -268,7 +279,7 @@ class FalkorSearchDialect(SearchDialect):
     def vector_query(self, vec: np.ndarray, k: int) -> tuple[str, dict]:
         e, _ = self.encode(vec)  # the scale does not change a cosine
         return (f"CALL db.idx.vector.queryNodes('{LABEL}', '{EMBEDDING}', $k, vecf32({self._decode.format(e='$e', m='1.0')})) "
-                f"YIELD node, score RETURN node.id AS id, node.{LANG} AS lang, score", {"k": int(k), "e": e})
+                f"YIELD node, score RETURN {_HITS}", {"k": int(k), "e": e})
 
     def similarity(self, score: float) -> float:
         """Cosine similarity from FalkorDB's cosine distance (1 - cos)."""
@@ -287,7 +298,7 @@ class FalkorSearchDialect(SearchDialect):
 
     def fulltext_query(self, q: str, k: int) -> tuple[str, dict]:
         return (f"CALL db.idx.fulltext.queryNodes('{LABEL}', $q) YIELD node, score "
-                f"RETURN node.id AS id, node.{LANG} AS lang, score ORDER BY score DESC LIMIT $k", {"q": q, "k": int(k)})
+                f"WITH node, score ORDER BY score DESC LIMIT $k RETURN {_HITS}", {"q": q, "k": int(k)})
 
 
 def search_dialect(client: Client) -> SearchDialect:
@@ -552,11 +563,11 @@ class _ServerVectors:
         out = []
         for vec in q:
             query, params = o.sd.vector_query(vec, fetch)
-            rows = o.client.run(query, params)
+            rows = hits_of(o.client.run(query, params))
             mapped = o.rowids([r["id"] for r in rows])
             ids, sims = [], []
             for r in rows:
-                rid = mapped.get(r["id"])
+                rid = mapped.get(r["id"], (None, None))[0]
                 if rid is None or (keep is not None and rid not in keep):
                     continue
                 ids.append(rid)
@@ -594,17 +605,18 @@ class BoltSearcher(Searcher):
     def vector_index(self) -> _ServerVectors:  # type: ignore[override]
         return _ServerVectors(self)
 
-    def rowids(self, node_ids: Sequence[str]) -> dict[str, int]:
-        """Local search rowids of server paragraph ids; ids the store does not have are left out (and noted)."""
+    def rowids(self, node_ids: Sequence[str]) -> dict[str, tuple[int, Optional[str]]]:
+        """(local search rowid, language of the prose) of server paragraph ids; ids the store does not have are left out (and noted)."""
         blocks = {i.removeprefix("para:"): i for i in node_ids if isinstance(i, str)}
-        out: dict[str, int] = {}
+        out: dict[str, tuple[int, Optional[str]]] = {}
         keys = list(blocks)
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            for rowid, b in self.store.db.execute(
-                f"SELECT rowid, block_id FROM search_blocks WHERE block_id IN ({','.join('?' * len(chunk))})", chunk
+            for rowid, b, lang in self.store.db.execute(
+                "SELECT sb.rowid, sb.block_id, coalesce(sb.lang, b.language) FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id "
+                f"WHERE sb.block_id IN ({','.join('?' * len(chunk))})", chunk
             ):
-                out[blocks[b]] = rowid
+                out[blocks[b]] = (rowid, lang)
         self.unknown.update(i for i in node_ids if i not in out)
         return out
 
@@ -617,14 +629,14 @@ class BoltSearcher(Searcher):
         keep = None if allowed is None else set(allowed.tolist())
         fetch = limit if keep is None else min(max(limit * 10, 500), self.max_candidates)
         query, params = self.sd.fulltext_query(q, fetch)
-        rows = self.client.run(query, params)
+        rows = hits_of(self.client.run(query, params))
         mapped = self.rowids([r["id"] for r in rows])
         out = []
         for r in sorted(rows, key=lambda r: -float(r["score"] or 0.0)):
-            rid = mapped.get(r["id"])
+            rid, lang = mapped.get(r["id"], (None, None))
             if rid is None or (keep is not None and rid not in keep):
                 continue
-            out.append((rid, float(r["score"] or 0.0), r.get("lang"), None))
+            out.append((rid, float(r["score"] or 0.0), lang, None))
         return out[:limit]
 
     def close(self) -> None:
