@@ -213,6 +213,9 @@ class SearchIndex:
                 encoder, on_progress=(lambda d, n: on_progress("embeddings", d, n)) if on_progress else None)
         return rep
 
+    def paragraph_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM search_blocks").fetchone()[0]
+
     def load_vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """(rowids int64 ascending, vectors float16 (n, dim)) of every indexed paragraph with a vector."""
         rows = self.db.execute(
