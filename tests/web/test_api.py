@@ -95,6 +95,10 @@ def test_search_page_and_its_json_twin(client):
     api = client.get("/api/search", params=params).json()
     assert [h["paragraph_id"] for h in twin["hits"]] == [h["paragraph_id"] for h in api["hits"]]
     assert twin["hits"], twin
+    # graph context: the Changwon paragraphs link to the initiative's node, and the page links it to the explorer
+    links = {l["id"] for h in api["hits"] for l in h["context"]["links"]}
+    assert "initiative:changwon-initiative" in links, api["hits"][0]["context"]
+    assert 'href="/graph?node=initiative%3Achangwon-initiative"' in html.text
 
 
 def test_search_shows_translations_side_by_side(client):

@@ -49,6 +49,8 @@ class SearchHit(BaseModel):
     doc_type: Optional[str] = None
     exact: bool = False
     translations: list[Translation] = Field(default_factory=list)
+    context: dict = Field(default_factory=dict, description="the paragraph's graph neighbourhood: paragraph, document and "
+                          "decision node ids, the initiatives/actors/targets/documents it links to, its mandates")
     terms: list[str] = Field(default_factory=list, description="query terms highlighted in the text")
 
 
