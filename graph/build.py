@@ -497,9 +497,13 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
         if doc is None:
             continue
         facts = None
-        if not facts_loaded:  # loading the extraction pipelines costs seconds: only when a document changed
+        # the store holds the extraction's annotations: a document it found no entity in states no
+        # initiative fact, and initiative_facts would annotate it again here (loading the spaCy
+        # pipelines, seconds, and re-running the extraction for every such document)
+        has_entities = any(b.entities for b in doc.blocks)
+        if has_entities and not facts_loaded:  # only when a document changed
             facts_fn, facts_loaded = _load_facts(), True
-        if facts_fn is not None:
+        if facts_fn is not None and has_entities:
             try:
                 facts = list(facts_fn(doc) or ())
             except Exception as exc:  # extraction bugs must not take the graph down
