@@ -10,8 +10,8 @@ The matrix is a cache of the FTS5 table, read from the words the indexer wrote
 there (space-separated: "15.3.1" and "22/cop.15" stay one word, where FTS5 would
 need a phrase), the `body` column weighing 1.0 and `extra` 0.3 as
 `bm25(search_fts, 1.0, 0.3)` does (k1 1.2, b 0.75). It is saved next to the store
-per index generation and rebuilt when the index changes. Quoted phrases and
-filtered queries still go to FTS5.
+per index generation and rebuilt when the index changes. Filters restrict the
+scores to the rowids they let through; quoted phrases still go to FTS5.
 """
 
 from __future__ import annotations

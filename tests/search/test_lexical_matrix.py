@@ -70,7 +70,9 @@ def test_searcher_uses_the_saved_matrix_and_rebuilds_it_when_the_index_changes(s
     assert len(files) == 1 and s._lm is not None
     # the hybrid answers with the matrix are those the seed tests expect
     hits = s.search("库布其国际沙漠论坛", filters=engine_mod.Filters(language="en"), top_k=5)
-    assert "Kubuqi" in hits[0].text
+    assert "Kubuqi" in hits[0].text and all(h.language == "en" for h in hits)
+    zh = s.search("Changwon Initiative 昌原倡议", filters=engine_mod.Filters(language="zh"), mode="lexical", top_k=10)
+    assert zh and all(h.language == "zh" for h in zh) and any("昌原倡议" in h.text for h in zh)
     # a new index generation: a new matrix file replaces the old one
     with searcher.store.transaction() as db:
         searcher.index._bump(db)
