@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,24 @@ def unkg_home(tmp_path, monkeypatch) -> Path:
     get_settings.cache_clear()
     yield home
     get_settings.cache_clear()
+
+
+@contextmanager
+def home_in_env(home: Path):
+    """UNKG_HOME set to `home` for the block (session fixtures cannot use monkeypatch), restored after."""
+    from unkg.settings import get_settings
+
+    old = os.environ.get("UNKG_HOME")
+    os.environ["UNKG_HOME"] = str(home)
+    get_settings.cache_clear()
+    try:
+        yield home
+    finally:
+        if old is None:
+            os.environ.pop("UNKG_HOME", None)
+        else:
+            os.environ["UNKG_HOME"] = old
+        get_settings.cache_clear()
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, home_in_env
 
 from graph.falkor import FalkorServer
 
@@ -92,9 +92,7 @@ def _seed_template(tmp_path_factory) -> Path:
     from unkg.settings import Settings
 
     home = tmp_path_factory.mktemp("seed-home")
-    old = os.environ.get("UNKG_HOME")
-    os.environ["UNKG_HOME"] = str(home)
-    try:
+    with home_in_env(home):
         settings = Settings.from_env()
         store = Store(settings.db_path)
         ingest_here(sorted(SAMPLES.glob("*.txt")), store)
@@ -104,11 +102,6 @@ def _seed_template(tmp_path_factory) -> Path:
         assert store.counts()["documents"] == 5
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
-    finally:
-        if old is None:
-            os.environ.pop("UNKG_HOME", None)
-        else:
-            os.environ["UNKG_HOME"] = old
     return home
 
 

@@ -39,7 +39,7 @@ import pytest
 from graph.build import build_graph
 from graph.falkor import FalkorServer
 from graph.neo4j_sync import Client, Connection, sync_graph, sync_state
-from tests.conftest import REPO, SAMPLES, SHARED, run_cli
+from tests.conftest import REPO, SAMPLES, SHARED, home_in_env, run_cli
 from tests.graph.conftest import ingest_here, local_graph, server_graph
 from tests.hostile.report import write_section
 from unkg.errors import GraphError
@@ -67,36 +67,19 @@ print("done", json.dumps(rep.as_dict()), flush=True)
 # -- fixtures -----------------------------------------------------------------------------
 
 
-def _use_home(home: Path) -> None:
-    os.environ["UNKG_HOME"] = str(home)
-    from unkg.settings import get_settings
-
-    get_settings.cache_clear()
-
-
 @pytest.fixture(scope="module")
 def _corpus_template(tmp_path_factory) -> Path:
     """The five seeds and the first RESOLUTIONS UN resolutions, ingested and built once."""
     from corpus.store import Store
 
     home = tmp_path_factory.mktemp("graph-crash-home")
-    old = os.environ.get("UNKG_HOME")
-    _use_home(home)
-    try:
+    with home_in_env(home):
         store = Store.open_default()
         files = sorted(SAMPLES.glob("*.txt")) + sorted((SHARED / "corpus-dev" / "un-resolutions").glob("*.txt"))[:RESOLUTIONS]
         ingest_here(files, store)
         build_graph(store)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
-    finally:
-        if old is None:
-            os.environ.pop("UNKG_HOME", None)
-        else:
-            os.environ["UNKG_HOME"] = old
-        from unkg.settings import get_settings
-
-        get_settings.cache_clear()
     return home
 
 
