@@ -11,7 +11,10 @@ Figures:
   are synthetic (random unit vectors) so that the store can be built without
   embedding 100k texts first;
 - dense ANN latency p50/p95 at 1M synthetic vectors (usearch HNSW, float16), and
-  exact numpy at the same size for comparison;
+  exact numpy at the same size for comparison (`--cache DIR` keeps the HNSW file);
+- hybrid at 1M, end to end per query with graph context: the real query encoder,
+  HNSW over the 1M vectors, BM25 over the largest store's words replicated to 1M,
+  fusion, and ten hits built from that store (see bench_hybrid_composite);
 - memory per 100k paragraphs: vectors in RAM (exact: float32), ANN index, store bytes.
 """
 
@@ -27,16 +30,20 @@ import tempfile
 import time
 from pathlib import Path
 
+from typing import Optional
+
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus.store import Store  # noqa: E402
 from search.encoders import get_encoder  # noqa: E402
-from search.engine import Searcher  # noqa: E402
+from search.engine import RRF_K, Filters, Searcher  # noqa: E402
+from search.lexical_matrix import LexicalMatrix, terms_of_match  # noqa: E402
+from search.text import fts_or, normalise, parse_query  # noqa: E402
 from search.text import text_hash  # noqa: E402
 from search.vectors import VectorIndex  # noqa: E402
-from unkg.model import Block, Document  # noqa: E402
+from unkg.model import Block, Document, printed_text  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 if not SHARED.exists():
@@ -114,7 +121,7 @@ def build_store(home: Path, n: int, sents: list[str], dim: int, model: str, rng:
         store.put_document(Document(id=f"D{k}", source=f"D{k}", sha256=hashlib.sha256(str(k).encode()).hexdigest(), format="text",
                                     symbol=f"ICCD/COP({k // per_doc % 17})/{k // per_doc}", language="en", blocks=blocks))
     # synthetic vectors, written where the indexer would write them
-    rows = store.db.execute("SELECT text FROM blocks").fetchall()
+    rows = [(printed_text(r[0], r[1], r[2]),) for r in store.db.execute("SELECT label, label_sep, text FROM blocks")]
     with store.transaction() as db:
         for i in range(0, len(rows), 10000):
             chunk = rows[i : i + 10000]
@@ -126,10 +133,11 @@ def build_store(home: Path, n: int, sents: list[str], dim: int, model: str, rng:
     return store
 
 
-def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int) -> dict:
+def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Optional[dict] = None) -> dict:
     enc = get_encoder("use-multilingual")
     rng = np.random.default_rng(0)
-    with tempfile.TemporaryDirectory() as home:
+    tmp = tempfile.TemporaryDirectory()
+    with tmp as home:
         home = Path(home)
         s0 = Store(home / "unkg.sqlite")
         Searcher(s0, encoder=enc, auto_index=False)  # creates the search tables
@@ -158,30 +166,123 @@ def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int) -> dict:
             t0 = time.perf_counter()
             enc.encode([q])
             enc_lat.append(time.perf_counter() - t0)
+        lm = s.lexical_matrix()
         db_bytes = sum(f.stat().st_size for f in home.iterdir() if f.is_file())
+        if keep is not None:  # what the 1M composite needs from the largest store: its words and its hit rows
+            keep.update(matrix=lm or LexicalMatrix.build(store.db), rows=_hit_rows(s, queries[:nq]))
         out = {
             "paragraphs": n, "mode": vi.mode,
             "store_build_s": round(build_s, 1), "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1),
             "vector_load_s": round(load_s, 2),
             "query_encode_ms_p50": round(pct(enc_lat, 50), 2),
             "vectors_ram_mb": round(vi.memory_bytes() / 2**20, 1), "rss_growth_on_load_mb": round(rss_mb() - rss0, 1),
+            "bm25_matrix_mb": round((lm.cols.nbytes + lm.weights.nbytes) / 2**20, 1) if lm else 0,
             "store_mb": round(db_bytes / 2**20, 1),
         }
         for mode, xs in lat.items():
             out[f"{mode}_ms_p50"] = round(pct(xs, 50), 2)
             out[f"{mode}_ms_p95"] = round(pct(xs, 95), 2)
-        store.close()
+        if keep is not None:  # the composite reads hits from this store: keep it until the caller is done
+            tmp = tempfile.TemporaryDirectory()
+            kept = Path(tmp.name)
+            store.close()
+            for f in home.iterdir():
+                if f.is_file():
+                    os.replace(f, kept / f.name)
+            keep["rows"][0] = Searcher(Store(kept / "unkg.sqlite"), encoder=enc, auto_index=False)
+            keep["tmp"] = tmp
+        else:
+            store.close()
     return out
 
 
-def bench_ann(n: int, dim: int, nq: int, tmp: Path) -> dict:
+def synthetic_vectors(n: int, dim: int) -> np.ndarray:
     rng = np.random.default_rng(1)
     vecs = np.empty((n, dim), dtype=np.float16)
     for i in range(0, n, 100_000):
         v = rng.standard_normal((min(100_000, n - i), dim)).astype(np.float32)
         v /= np.linalg.norm(v, axis=1, keepdims=True)
         vecs[i : i + len(v)] = v
+    return vecs
+
+
+def _hit_rows(s: Searcher, queries: list[str]) -> list:
+    """The store rows of real hits (with their searcher), for hit building in the 1M composite."""
+    rowids = sorted({r for q in queries for r, *_ in s._fts(fts_or(parse_query(q).words), Filters(), 20)})
+    return [s, rowids]
+
+
+def replicate(m: LexicalMatrix, times: int) -> LexicalMatrix:
+    """The matrix of `times` copies of a corpus (new rowids): same words, same idf, postings `times` as long."""
+    n = m.n
+    lens = np.diff(m.indptr)
+    indptr = np.zeros_like(m.indptr)
+    np.cumsum(lens * times, out=indptr[1:])
+    cols = np.empty(len(m.cols) * times, dtype=np.int64 if n * times > 2**31 else np.int32)
+    weights = np.empty(len(m.weights) * times, dtype=np.float32)
+    for t in range(len(lens)):
+        a, b = m.indptr[t], m.indptr[t + 1]
+        c, w = m.cols[a:b].astype(cols.dtype), m.weights[a:b]
+        o = indptr[t]
+        for k in range(times):
+            cols[o + k * len(c) : o + (k + 1) * len(c)] = c + k * n
+            weights[o + k * len(c) : o + (k + 1) * len(c)] = w
+    rowids = np.arange(n * times, dtype=np.int64)
+    return LexicalMatrix(m.vocab, indptr, cols, weights, rowids)
+
+
+def bench_hybrid_composite(n: int, queries: list[str], keep: dict) -> dict:
+    """Hybrid at n paragraphs, end to end per query: encode the query, HNSW over n synthetic vectors, BM25
+    over the largest store's words replicated to n, reciprocal-rank fusion, then ten hits built with citation,
+    translations and graph context from that store's rows. No store of n paragraphs is built (the FTS5
+    index of 1M paragraphs takes ~10 min here), so the figure is the sum of the real per-query work."""
+    enc = get_encoder("use-multilingual")
+    s, rowids = keep["rows"]
+    base = keep["matrix"]
+    t0 = time.perf_counter()
+    big = replicate(base, max(1, round(n / base.n)))
+    replicate_s = time.perf_counter() - t0
+    vi = keep["vi"]
+    lat, parts = [], {"encode": [], "dense": [], "lexical": [], "fuse": [], "hits": []}
+    for q in queries:
+        t0 = time.perf_counter()
+        qv = enc.encode([normalise(q)])
+        t1 = time.perf_counter()
+        (ids, _), = vi.search(qv, 100)
+        t2 = time.perf_counter()
+        terms = terms_of_match(fts_or(parse_query(q).words)) or []
+        lex = big.search(terms, 100)
+        t3 = time.perf_counter()
+        fused: dict[int, float] = {}
+        for rank, r in enumerate(ids.tolist(), 1):
+            fused[r] = fused.get(r, 0.0) + 1.0 / (RRF_K + rank)
+        for rank, (r, _) in enumerate(lex, 1):
+            fused[r] = fused.get(r, 0.0) + 1.0 / (RRF_K + rank)
+        top = sorted(fused, key=fused.get, reverse=True)[:10]
+        t4 = time.perf_counter()
+        rows = s._rows([rowids[r % len(rowids)] for r in top])
+        for row in rows.values():
+            h = s._hit(row, 0.0)
+            h.translations = s.translations(row)
+            h.context = s.graph_context(row)
+        t5 = time.perf_counter()
+        lat.append(t5 - t0)
+        for k, dt in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            parts[k].append(dt)
+    out = {"paragraphs": big.n, "replicated_from": base.n, "vectors": vi.n, "replicate_s": round(replicate_s, 1),
+           "bm25_matrix_mb": round((big.cols.nbytes + big.weights.nbytes) / 2**20, 1),
+           "hybrid_ms_p50": round(pct(lat, 50), 2), "hybrid_ms_p95": round(pct(lat, 95), 2)}
+    for k, xs in parts.items():
+        out[f"{k}_ms_p50"] = round(pct(xs, 50), 2)
+    return out
+
+
+def bench_ann(n: int, dim: int, nq: int, tmp: Path, keep: Optional[dict] = None) -> dict:
+    """Dense ANN at n synthetic vectors; the HNSW file is reused from `tmp` when a previous run left it there."""
+    rng = np.random.default_rng(2)
+    vecs = synthetic_vectors(n, dim)
     ids = np.arange(n, dtype=np.int64)
+    cached = (tmp / f"ann-{n}.usearch").exists()
     t0 = time.perf_counter()
     vi = VectorIndex(ids, vecs, exact_limit=200_000, ann_path=tmp / f"ann-{n}.usearch")
     build = time.perf_counter() - t0
@@ -207,8 +308,11 @@ def bench_ann(n: int, dim: int, nq: int, tmp: Path) -> dict:
     t0 = time.perf_counter()
     VectorIndex(ids, vecs, exact_limit=200_000, ann_path=tmp / f"ann-{n}.usearch")
     reload = time.perf_counter() - t0
+    if keep is not None:
+        keep["vi"] = vi
     return {
-        "vectors": n, "dim": dim, "mode": vi.mode, "ann_build_s": round(build, 1), "ann_reload_s": round(reload, 2),
+        "vectors": n, "dim": dim, "mode": vi.mode, "ann_build_s": None if cached else round(build, 1),
+        "ann_reload_s": round(reload, 2), "ann_from_cache": cached,
         "ann_ms_p50": round(pct(lat, 50), 3), "ann_ms_p95": round(pct(lat, 95), 3),
         "ann_recall_at_10": round(hits / (10 * m), 3),
         "exact_f16_numpy_ms_p50": round(pct(exact_lat, 50), 1),
@@ -223,6 +327,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000", help="store sizes for the hybrid latency")
     ap.add_argument("--ann-size", type=int, default=1_000_000)
     ap.add_argument("--out", default=None, help="also write the JSON here")
+    ap.add_argument("--cache", default=None, help="keep the HNSW file of the synthetic vectors here and reuse it (its build takes long)")
     a = ap.parse_args()
     nq = 50 if a.quick else 300
     sents = sentences()
@@ -232,14 +337,24 @@ def main() -> None:
     report["indexing"] = bench_encoder_and_indexing(sents, 1000 if a.quick else 4000)
     print(json.dumps(report["indexing"]), flush=True)
     report["hybrid"] = []
-    for n in [int(x) for x in a.sizes.split(",") if x]:
-        r = bench_hybrid(n, sents, queries, nq)
+    sizes = [int(x) for x in a.sizes.split(",") if x]
+    keep: dict = {}
+    for n in sizes:
+        r = bench_hybrid(n, sents, queries, nq, keep=keep if n == max(sizes) else None)
         print(json.dumps(r), flush=True)
         report["hybrid"].append(r)
+    cache = Path(a.cache) if a.cache else None
     with tempfile.TemporaryDirectory() as tmp:
-        r = bench_ann(a.ann_size, 512, nq, Path(tmp))
+        where = cache or Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
+        r = bench_ann(a.ann_size, 512, nq, where, keep=keep)
         print(json.dumps(r), flush=True)
         report["ann"] = r
+        if keep.get("matrix") is not None and a.ann_size > max(sizes):
+            r = bench_hybrid_composite(a.ann_size, queries[:nq], keep)
+            print(json.dumps(r), flush=True)
+            report["hybrid_composite"] = r
+        keep.clear()
     h100 = next((r for r in report["hybrid"] if r["paragraphs"] == 100_000), None)
     if h100:
         report["memory_per_100k"] = {"vectors_ram_mb_exact_f32": h100["vectors_ram_mb"], "store_mb": h100["store_mb"],
