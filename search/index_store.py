@@ -158,7 +158,7 @@ class SearchIndex:
                         "INSERT INTO search_blocks(block_id, doc_id, text_hash, lang) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT(block_id) DO UPDATE SET doc_id = excluded.doc_id, text_hash = excluded.text_hash, "
                         "lang = excluded.lang RETURNING rowid",
-                        (b["id"], doc_id, text_hash(text), content_language(text) or b["language"]),
+                        (b["id"], doc_id, text_hash(text), content_language(text, b["language"]) or b["language"]),
                     )
                     rowid = cur.fetchone()[0]
                     db.execute("DELETE FROM search_fts WHERE rowid = ?", (rowid,))

@@ -207,8 +207,14 @@ _LINK_TARGET = re.compile(r"\]\(+[^)]*\)+|<?(?:https?://|www\.)[^\s>)]+>?")
 _URL = re.compile(r"\[[^\]]*\]\(+[^)]*\)+|\(?<?(?:https?://|www\.)\S+")
 
 
-def content_language(text: str) -> str | None:
+def content_language(text: str, stored: str | None = None) -> str | None:
     """The language of a text's prose: URLs and markdown links dropped (a link's label is
-    often the untranslated title of the work cited, not the language of the sentence)."""
+    often the untranslated title of the work cited, not the language of the sentence).
+
+    Without a link the language ingest `stored` for the paragraph stands: it was detected on
+    the same text (in context: a symbol line of a Chinese document is Chinese), and detecting
+    again cost a third of lexical indexing at 1M paragraphs."""
+    if stored and not _URL.search(text):
+        return stored
     stripped = _URL.sub(" ", text)
     return query_language(stripped) if stripped.strip() else None

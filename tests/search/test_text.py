@@ -48,3 +48,15 @@ def test_chinese_word_matches_inside_a_differently_cut_run(tmp_path):
 def test_number_agreement():
     assert number_agreement(numbers("indicator 15.3.1 in 2030"), numbers("指标15.3.1，2030年")) == 1.0
     assert number_agreement(numbers("table 3"), numbers("no numbers")) == 0.0
+
+
+def test_content_language_detects_only_where_a_link_may_mislead():
+    from search.text import content_language
+
+    zh_with_link = "缔约方会议请秘书处编写关于土地退化零增长的报告，见[Land Degradation Neutrality Target Setting](https://www.unccd.int/ldn)。"
+    assert content_language(zh_with_link, "en") == "zh"  # the link's English title does not make it English
+    assert content_language(zh_with_link) == "zh"
+    # no link: the language ingest stored stands (a symbol line of a Chinese document is Chinese)
+    assert content_language("ICCD/COP(16)/18", "zh") == "zh"
+    assert content_language("Le Comité de la science et de la technologie prie le secrétariat", "fr") == "fr"
+    assert content_language("Le Comité de la science et de la technologie prie le secrétariat de présenter un rapport") == "fr"
