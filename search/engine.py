@@ -200,6 +200,10 @@ class Searcher:
         """Index whatever was ingested since the last run (lexical and dense)."""
         with self._lock:
             rep = self.index.sync(self.encoder, on_progress=on_progress)
+            # the derived indexes too (HNSW above 200k paragraphs, BM25 matrix above 20k): built here, while
+            # indexing, rather than by the first query (the HNSW of 1M vectors takes tens of minutes on 2 cores)
+            self.vector_index()
+            self.lexical_matrix()
             self._checked_at = time.monotonic()
             return rep
 
