@@ -200,7 +200,7 @@ class Searcher:
         """Index whatever was ingested since the last run (lexical and dense)."""
         with self._lock:
             rep = self.index.sync(self.encoder, on_progress=on_progress)
-            # the derived indexes too (HNSW above 200k paragraphs, BM25 matrix above 20k): built here, while
+            # the derived indexes too (HNSW above 200k paragraphs, BM25 matrix from 5k): built here, while
             # indexing, rather than by the first query (the HNSW of 1M vectors takes tens of minutes on 2 cores)
             self.vector_index()
             self.lexical_matrix()
