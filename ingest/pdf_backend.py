@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ctypes
 import io
-import os
 import re
 import statistics
 from pathlib import Path
@@ -434,7 +433,9 @@ def read_pdf_with(engine: str, path: Path, data: bytes) -> RawDoc:
 
 def pdf_engine() -> str:
     """The engine named by UNKG_PDF_ENGINE, pdfium by default."""
-    return (os.environ.get("UNKG_PDF_ENGINE") or "pdfium").strip().lower()
+    from unkg.settings import Settings
+
+    return Settings.from_env().pdf_engine  # fresh, not the cached settings: a benchmark switches engines in one process
 
 
 @register("pdf", "pdf")

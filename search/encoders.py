@@ -129,7 +129,9 @@ def _resolve_st_model(model: str) -> str:
 
 
 def encoder_name_from_env() -> str:
-    return os.environ.get("UNKG_ENCODER", DEFAULT_ENCODER).strip() or DEFAULT_ENCODER
+    from unkg.settings import get_settings
+
+    return get_settings().encoder or DEFAULT_ENCODER
 
 
 def make_encoder(spec: str | None = None) -> Encoder:

@@ -27,8 +27,6 @@ import numpy as np
 
 K1, B = 1.2, 0.75
 EXTRA_WEIGHT = 0.3
-# below this many paragraphs FTS5 is fast enough (~1 ms) and no matrix is built (3.4 ms at 10k, 0.5 with it)
-MIN_PARAGRAPHS = int(os.environ.get("UNKG_LEXICAL_MATRIX_MIN", "5000"))
 
 _LITERAL = re.compile(r'(extra : )?"((?:[^"]|"")*)"')
 

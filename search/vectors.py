@@ -31,9 +31,6 @@ def _blas_limit():
     return _CONTROLLER.limit if _CONTROLLER else None
 
 
-EXACT_LIMIT = int(os.environ.get("UNKG_EXACT_LIMIT", "200000"))
-
-
 class VectorIndex:
     def __init__(self, ids: np.ndarray, vecs: np.ndarray, exact_limit: Optional[int] = None,
                  ann_path: Optional[Path] = None, threads: int = 0) -> None:
@@ -41,7 +38,11 @@ class VectorIndex:
         self.n = len(self.ids)
         self.dim = vecs.shape[1] if self.n else 0
         self._vecs16 = vecs  # float16 (or float32), possibly memory-mapped
-        self.exact_limit = EXACT_LIMIT if exact_limit is None else exact_limit
+        if exact_limit is None:
+            from unkg.settings import get_settings
+
+            exact_limit = get_settings().exact_limit
+        self.exact_limit = exact_limit
         self.mode = "exact" if self.n <= self.exact_limit else "ann"
         self.threads = threads
         self._mat: Optional[np.ndarray] = None

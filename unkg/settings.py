@@ -28,6 +28,11 @@ class Settings(BaseModel):
     upload_max_mb: float = Field(default=50.0, description="Largest upload the web API accepts, in MB (UNKG_UPLOAD_MAX_MB).")
     rate_limit: float = Field(default=20.0, description="Web requests per second allowed per client address (UNKG_RATE_LIMIT).")
     rate_burst: int = Field(default=120, description="Web requests a client may make at once before the rate limit applies (UNKG_RATE_BURST).")
+    pdf_engine: str = Field(default="pdfium", description="PDF text engine: pdfium or pdfplumber (UNKG_PDF_ENGINE).")
+    encoder: str = Field(default="use-multilingual", description="Sentence encoder: use-multilingual or st:<model or path> (UNKG_ENCODER).")
+    exact_limit: int = Field(default=200_000, description="Up to this many paragraphs dense search is exact numpy; above, HNSW (UNKG_EXACT_LIMIT).")
+    lexical_matrix_min: int = Field(default=5000, description="From this many paragraphs OR queries use the BM25 matrix (UNKG_LEXICAL_MATRIX_MIN).")
+    search_numbers: bool = Field(default=False, description="Number agreement as a cross-language ranking signal (UNKG_SEARCH_NUMBERS=on).")
 
     @property
     def db_path(self) -> Path:
@@ -46,6 +51,11 @@ class Settings(BaseModel):
             upload_max_mb=float(_env("UPLOAD_MAX_MB", "50")),
             rate_limit=float(_env("RATE_LIMIT", "20")),
             rate_burst=int(_env("RATE_BURST", "120")),
+            pdf_engine=(_env("PDF_ENGINE", "") or "pdfium").strip().lower(),
+            encoder=_env("ENCODER", "").strip() or "use-multilingual",
+            exact_limit=int(_env("EXACT_LIMIT", "200000")),
+            lexical_matrix_min=int(_env("LEXICAL_MATRIX_MIN", "5000")),
+            search_numbers=_env("SEARCH_NUMBERS", "off").strip().lower() not in ("", "off", "0", "false", "no"),
         )
 
 

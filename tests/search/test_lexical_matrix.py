@@ -20,6 +20,18 @@ QUERIES = [
 ]
 
 
+@pytest.fixture
+def matrix_always(monkeypatch):
+    """UNKG_LEXICAL_MATRIX_MIN=1: the seed store (a few hundred paragraphs) gets its matrix."""
+    from unkg.settings import get_settings
+
+    monkeypatch.setenv("UNKG_LEXICAL_MATRIX_MIN", "1")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("UNKG_LEXICAL_MATRIX_MIN")
+    get_settings.cache_clear()
+
+
 def _fts5(db, match: str, k: int) -> list[int]:
     return [r for r, in db.execute(
         "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY bm25(search_fts, 1.0, 0.3) LIMIT ?", (match, k))]
@@ -61,8 +73,7 @@ def test_matrix_restricted_to_allowed_rowids(searcher):
     assert set(got) == set(allowed)
 
 
-def test_searcher_uses_the_saved_matrix_and_rebuilds_it_when_the_index_changes(searcher, monkeypatch, tmp_path):
-    monkeypatch.setattr(engine_mod, "MIN_PARAGRAPHS", 1)
+def test_searcher_uses_the_saved_matrix_and_rebuilds_it_when_the_index_changes(searcher, matrix_always, tmp_path):
     s = engine_mod.Searcher(searcher.store, encoder=searcher.encoder, cache_dir=tmp_path)
     lexical = s.search("昌原", mode="lexical", top_k=10)
     assert lexical and all("昌原" in h.text for h in lexical)
@@ -82,8 +93,7 @@ def test_searcher_uses_the_saved_matrix_and_rebuilds_it_when_the_index_changes(s
 
 
 @pytest.mark.parametrize("query", ['"', "NEAR(", 'land" OR "x', "'; DROP TABLE blocks; --", "{body}: x"])
-def test_matrix_path_takes_hostile_text(searcher, monkeypatch, tmp_path, query):
-    monkeypatch.setattr(engine_mod, "MIN_PARAGRAPHS", 1)
+def test_matrix_path_takes_hostile_text(searcher, matrix_always, tmp_path, query):
     s = engine_mod.Searcher(searcher.store, encoder=searcher.encoder, cache_dir=tmp_path)
     s.search(query, top_k=5)
     s.search(query, mode="lexical", top_k=5)
