@@ -27,29 +27,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
-
-def _copies(docs, wanted: int):
-    """Yield renamed copies of `docs` until `wanted` paragraphs have been produced."""
-    made = 0
-    i = 0
-    while made < wanted:
-        for d in docs:
-            if made >= wanted:
-                return
-            c = d.model_copy(deep=True)
-            suffix = f"~{i}"
-            c.id = d.id + suffix
-            c.source = f"{d.source}{suffix}"
-            c.sha256 = f"{d.sha256[:56]}{i:08d}"
-            ren = {b.id: b.id.replace(d.id, c.id, 1) if b.id.startswith(d.id) else b.id + suffix for b in d.blocks}
-            for b in c.blocks:
-                b.id = ren[b.id]
-                b.parent = ren.get(b.parent) if b.parent else None
-                b.translation_of = ren.get(b.translation_of) if b.translation_of else None
-            made += len(c.blocks)
-            yield c
-        i += 1
+from bench_scale import copies  # noqa: E402  (renamed copies of real documents, as the scale curves use)
 
 
 def main() -> int:
@@ -81,7 +61,7 @@ def main() -> int:
                 store = Store(Path(tmp) / "unkg.sqlite")
                 t0 = time.perf_counter()
                 paragraphs = 0
-                for d in _copies(seeds, size):
+                for d in copies(seeds, size):
                     store.put_document(d)
                     paragraphs += len(d.blocks)
                 t_store = time.perf_counter() - t0
