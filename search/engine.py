@@ -392,7 +392,6 @@ class Searcher:
                 continue
             hit = self._hit(row, scored[r])
             hit.exact = r in exact
-            hit.context = self.graph_context(row)
             hit.dense_rank = dense_rank.get(r)
             hit.lexical_rank = lex_rank.get(r)
             if with_translations:
@@ -479,21 +478,25 @@ class Searcher:
         ).fetchall()
 
     def _hit(self, row: sqlite3.Row, score: float) -> Hit:
+        ann = _annotations(row)
+        decision = self._decision_of(row, ann) or ""  # "": looked up, none
         return Hit(
-            paragraph_id=row["id"], symbol=row["symbol"], citation=self.citation(row), language=row["language"],
+            paragraph_id=row["id"], symbol=row["symbol"], citation=self.citation(row, decision), language=row["language"],
             text=printed_text(row), score=round(float(score), 6), document_id=row["doc_id"], title=row["title"],
             kind=row["kind"], label=row["label"], date=row["date"], body=row["body"], session=row["session"],
-            doc_type=row["doc_type"],
+            doc_type=row["doc_type"], context=self.graph_context(row, ann, decision),
         )
 
-    def citation(self, row: sqlite3.Row) -> str:
-        """'decision 22/COP.15, para. 3', 'resolution 77/123, para. 2', 'ICCD/COP(16)/18, para. 12', or the title."""
+    def citation(self, row: sqlite3.Row, decision: Optional[str] = None) -> str:
+        """'decision 22/COP.15, para. 3', 'resolution 77/123, para. 2', 'ICCD/COP(16)/18, para. 12', or the title.
+        `decision`: the row's decision when the caller already looked it up ("" for none)."""
         para = _para(row["label"])
         if para and row["parent"] and para.startswith("("):
             prow = self.store.db.execute("SELECT label FROM blocks WHERE id = ?", (row["parent"],)).fetchone()
             if prow and _para(prow["label"]):
                 para = f"{_para(prow['label'])} {para}"
-        decision = self._decision_of(row)
+        if decision is None:
+            decision = self._decision_of(row)
         if decision:
             where = f"decision {decision}"
         elif row["symbol"] and _RES_SYMBOL.match(row["symbol"]):
@@ -505,11 +508,8 @@ class Searcher:
             return where
         return f"{where}, {'sect.' if row['kind'] in ('heading', 'title') else 'para.'} {para}"
 
-    def _decision_of(self, row: sqlite3.Row) -> Optional[str]:
-        try:
-            ann = json.loads(row["annotations"] or "{}")
-        except ValueError:
-            ann = {}
+    def _decision_of(self, row: sqlite3.Row, ann: Optional[dict] = None) -> Optional[str]:
+        ann = _annotations(row) if ann is None else ann
         # a report may quote the mandates of a decision: only a decision document is cited by its decision
         for m in ann.get("mandates", []) if "decision" in (row["doc_type"] or "") else []:
             if m.get("decision"):
@@ -544,12 +544,9 @@ class Searcher:
                 self._decisions[doc_id] = heads
             return heads
 
-    def graph_context(self, row: sqlite3.Row) -> dict:
+    def graph_context(self, row: sqlite3.Row, ann: Optional[dict] = None, decision: Optional[str] = None) -> dict:
         """The hit's neighbourhood in the knowledge graph, from the same annotations the graph is built from."""
-        try:
-            ann = json.loads(row["annotations"] or "{}")
-        except ValueError:
-            ann = {}
+        ann = _annotations(row) if ann is None else ann
         links: dict[str, dict] = {}
         for e in ann.get("entities", []):
             if e.get("type") in ("date", "quantity") or not e.get("id"):
@@ -558,7 +555,8 @@ class Searcher:
             if label is not None and node_id not in links:
                 links[node_id] = {"id": node_id, "label": label, "name": e.get("name") or e.get("text"),
                                   "relationship": "CITES" if label == "Document" else "MENTIONS"}
-        decision = self._decision_of(row)
+        if decision is None:
+            decision = self._decision_of(row, ann)
         return {
             "paragraph": paragraph_node_id(row["id"]),
             "document": document_node_id(row["doc_id"]),
@@ -595,6 +593,13 @@ class Searcher:
 
 
 _WORDSPLIT = re.compile(r"[^\w]+")
+
+
+def _annotations(row: sqlite3.Row) -> dict:
+    try:
+        return json.loads(row["annotations"] or "{}")
+    except ValueError:
+        return {}
 
 
 def _para(label: Optional[str]) -> str:
