@@ -46,6 +46,23 @@ def home_in_env(home: Path):
         get_settings.cache_clear()
 
 
+def store_fingerprint(db_path) -> tuple:
+    """A content hash of the corpus tables and the list of tables: equal before and after means nothing changed."""
+    import hashlib
+    import sqlite3
+
+    db = sqlite3.connect(db_path)
+    try:
+        h = hashlib.sha256()
+        for table in ("documents", "blocks"):
+            for row in db.execute(f"SELECT * FROM {table} ORDER BY 1"):
+                h.update(repr(row).encode())
+        tables = sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        return h.hexdigest(), tuple(tables)
+    finally:
+        db.close()
+
+
 def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run `unkg ARGS` in a subprocess with the current environment (plus `env`)."""
     full_env = dict(os.environ)

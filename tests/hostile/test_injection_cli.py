@@ -3,12 +3,10 @@ the store is unchanged, exit codes are clean (0, 1 or 2), no traceback reaches t
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 
 import pytest
 
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import SAMPLES, run_cli, store_fingerprint
 
 PAYLOADS = [
     "'; DROP TABLE blocks; --",
@@ -19,23 +17,11 @@ PAYLOADS = [
 ]
 
 
-def fingerprint(db_path) -> str:
-    db = sqlite3.connect(db_path)
-    try:
-        h = hashlib.sha256()
-        for table in ("documents", "blocks"):
-            for row in db.execute(f"SELECT * FROM {table} ORDER BY 1"):
-                h.update(repr(row).encode())
-        return h.hexdigest()
-    finally:
-        db.close()
-
-
 @pytest.mark.slow
 def test_cli_payloads(unkg_home):
     assert run_cli("ingest", str(SAMPLES)).returncode == 0
     assert run_cli("search", "land degradation", "--json").returncode == 0  # builds the index once
-    before = fingerprint(unkg_home / "unkg.sqlite")
+    before = store_fingerprint(unkg_home / "unkg.sqlite")
     for payload in PAYLOADS:
         for args in (["search", payload, "--json"], ["search", "land", "--lang", payload, "--actor", payload, "--json"],
                      ["show", payload, "--json"], ["graph", "path", payload, "Changwon Initiative", "--json"]):
@@ -43,4 +29,4 @@ def test_cli_payloads(unkg_home):
             assert r.returncode in (0, 1, 2), (args, r.returncode, r.stderr[-500:])
             assert "Traceback" not in r.stderr and "Traceback" not in r.stdout, (args, r.stderr[-800:])
             assert "root:x:0:0" not in r.stdout
-    assert fingerprint(unkg_home / "unkg.sqlite") == before
+    assert store_fingerprint(unkg_home / "unkg.sqlite") == before

@@ -3,11 +3,11 @@ path-traversal payloads: the store and the graph stay unchanged, no answer is a 
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 from urllib.parse import quote
 
 import pytest
+
+from tests.conftest import store_fingerprint
 
 PAYLOADS = [
     "'; DROP TABLE blocks; --",
@@ -44,20 +44,6 @@ ROUTES = [
 PATH_ROUTES = ["/api/documents/{}", "/api/paragraphs/{}", "/documents/{}", "/paragraphs/{}"]
 
 
-def fingerprint(db_path) -> tuple:
-    """Counts and a content hash of the corpus tables, and of the graph sync state."""
-    db = sqlite3.connect(db_path)
-    try:
-        h = hashlib.sha256()
-        for table in ("documents", "blocks"):
-            for row in db.execute(f"SELECT * FROM {table} ORDER BY 1"):
-                h.update(repr(row).encode())
-        tables = sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-        return h.hexdigest(), tuple(tables)
-    finally:
-        db.close()
-
-
 def graph_counts(web_env) -> tuple[int, int]:
     g = web_env.backend.graph().g
     return g.number_of_nodes(), g.number_of_edges()
@@ -69,7 +55,7 @@ def check(r) -> None:
 
 
 def test_payloads_change_nothing_and_leak_nothing(client, web_env):
-    before = fingerprint(web_env.settings.db_path)
+    before = store_fingerprint(web_env.settings.db_path)
     graph_before = graph_counts(web_env)
     tried = 0
     for route, params in ROUTES:
@@ -85,7 +71,7 @@ def test_payloads_change_nothing_and_leak_nothing(client, web_env):
             assert r.status_code in (400, 404, 422), (template, payload, r.status_code)
             tried += 1
     assert tried > 200
-    assert fingerprint(web_env.settings.db_path) == before
+    assert store_fingerprint(web_env.settings.db_path) == before
     assert graph_counts(web_env) == graph_before
 
 
