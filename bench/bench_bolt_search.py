@@ -42,11 +42,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.falkor import FalkorServer  # noqa: E402
-from graph.neo4j_sync import Client, Connection  # noqa: E402
-from search.bolt_backend import EXTRA, LANG, TEXT, ensure_indexes, hits_of, search_dialect, send_rows, words_text  # noqa: E402
-from search.text import segment, subwords  # noqa: E402
-from search.vectors import VectorIndex  # noqa: E402
+from unkg.graph.falkor import FalkorServer  # noqa: E402
+from unkg.graph.neo4j_sync import Client, Connection  # noqa: E402
+from unkg.search.bolt_backend import EXTRA, LANG, TEXT, ensure_indexes, hits_of, search_dialect, send_rows, words_text  # noqa: E402
+from unkg.search.text import segment, subwords  # noqa: E402
+from unkg.search.vectors import VectorIndex  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 DIM = 512
@@ -95,10 +95,10 @@ def pct(xs: list[float], q: float) -> float:
 def end_to_end(srv: FalkorServer, nq: int) -> dict:
     import tempfile
 
-    from corpus.store import Store
-    from ingest.batch import ingest_paths
-    from search.bolt_backend import BoltSearcher, push_search_index
-    from search.engine import Searcher
+    from unkg.corpus.store import Store
+    from unkg.ingest.batch import ingest_paths
+    from unkg.search.bolt_backend import BoltSearcher, push_search_index
+    from unkg.search.engine import Searcher
 
     with tempfile.TemporaryDirectory(prefix="unkg-bench-bolt-") as tmp:
         store = Store(Path(tmp) / "unkg.sqlite")

@@ -55,9 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     files = collect(args.paths) if args.paths else default_files()
 
-    from extract import annotate
-    from extract.pipeline import get_nlp
-    from ingest.pipeline import parse_file
+    from unkg.extract import annotate
+    from unkg.extract.pipeline import get_nlp
+    from unkg.ingest.pipeline import parse_file
 
     t0 = time.perf_counter()
     c0 = time.process_time()

@@ -41,11 +41,11 @@ def main() -> int:
     ap.add_argument("--json-out", help="also write the rows as JSON to this file (bench/run_all.py reads it)")
     args = ap.parse_args()
 
-    from corpus.store import Store
-    from graph.build import KnowledgeGraph, build_graph
-    from graph.falkor import FalkorServer
-    from graph.neo4j_sync import Client, Connection, reset_target, sync_graph, sync_one_by_one
-    from ingest.worker import parse_and_annotate
+    from unkg.corpus.store import Store
+    from unkg.graph.build import KnowledgeGraph, build_graph
+    from unkg.graph.falkor import FalkorServer
+    from unkg.graph.neo4j_sync import Client, Connection, reset_target, sync_graph, sync_one_by_one
+    from unkg.ingest.worker import parse_and_annotate
 
     seeds = [parse_and_annotate(str(p)) for p in sorted((REPO / "samples").glob("*.txt"))]
     server = None

@@ -65,8 +65,8 @@ def bare_extract_text(pdfs: list[str]) -> tuple[int, float]:
 
 def run_engine(engine: str, pdfs: list[str], annotate: bool) -> tuple[int, int, float]:
     """(pages, paragraphs, seconds) for one pass over the PDFs with one engine."""
-    from ingest.pipeline import parse_file
-    from ingest.worker import parse_and_annotate
+    from unkg.ingest.pipeline import parse_file
+    from unkg.ingest.worker import parse_and_annotate
 
     os.environ["UNKG_PDF_ENGINE"] = engine
     pages = paras = 0
@@ -80,7 +80,7 @@ def run_engine(engine: str, pdfs: list[str], annotate: bool) -> tuple[int, int, 
 
 def run_backend(engine: str, pdfs: list[str]) -> tuple[int, float]:
     """(pages, seconds) for the PDF backend alone: lines with layout cues, no structure."""
-    from ingest.pdf_backend import read_pdf_with
+    from unkg.ingest.pdf_backend import read_pdf_with
 
     pages = 0
     t0 = time.perf_counter()

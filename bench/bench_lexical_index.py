@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_scale import copies, parse_base  # noqa: E402
 
-from corpus.store import Store  # noqa: E402
-from search import index_store, text  # noqa: E402
-from search.index_store import SearchIndex  # noqa: E402
+from unkg.corpus.store import Store  # noqa: E402
+from unkg.search import index_store, text  # noqa: E402
+from unkg.search.index_store import SearchIndex  # noqa: E402
 
 
 def index_once(store: Store) -> float:

@@ -108,7 +108,7 @@ def base_files() -> list[Path]:
 
 def parse_base(min_paragraphs: int) -> tuple[list, dict[str, Any]]:
     """Parse + annotate the base files (timed), again and again until `min_paragraphs` were parsed."""
-    from ingest.worker import _warm_up, parse_and_annotate
+    from unkg.ingest.worker import _warm_up, parse_and_annotate
 
     files = base_files()
     t0 = time.perf_counter()
@@ -183,7 +183,7 @@ def queries_from(docs: list, n: int, seed: int = 0) -> list[str]:
 
 
 def run_size(size: int, base_pickle: Path, n_queries: int, stages: list[str]) -> dict[str, Any]:
-    from corpus.store import Store
+    from unkg.corpus.store import Store
 
     with open(base_pickle, "rb") as fh:
         docs = pickle.load(fh)
@@ -212,7 +212,7 @@ def run_size(size: int, base_pickle: Path, n_queries: int, stages: list[str]) ->
         print(f"  {size:>9,}  ingest  {put_s:8.2f} s  {n_paras / put_s:10,.0f} paragraphs/s  peak {peak_mb():,.0f} MB", flush=True)
 
         if "search" in stages:
-            from search.engine import Searcher
+            from unkg.search.engine import Searcher
 
             reset_peak()
             s = Searcher(store, encoder="use-multilingual", auto_index=False)
@@ -259,7 +259,7 @@ def run_size(size: int, base_pickle: Path, n_queries: int, stages: list[str]) ->
             gc.collect()
 
         if "graph" in stages:
-            from graph.build import KnowledgeGraph, build_graph
+            from unkg.graph.build import KnowledgeGraph, build_graph
 
             reset_peak()
             cache = home / "graph.pickle"

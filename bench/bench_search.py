@@ -36,13 +36,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus.store import Store  # noqa: E402
-from search.encoders import get_encoder  # noqa: E402
-from search.engine import RRF_K, Filters, Searcher  # noqa: E402
-from search.lexical_matrix import LexicalMatrix, terms_of_match  # noqa: E402
-from search.text import fts_or, normalise, parse_query  # noqa: E402
-from search.text import text_hash  # noqa: E402
-from search.vectors import VectorIndex  # noqa: E402
+from unkg.corpus.store import Store  # noqa: E402
+from unkg.search.encoders import get_encoder  # noqa: E402
+from unkg.search.engine import RRF_K, Filters, Searcher  # noqa: E402
+from unkg.search.lexical_matrix import LexicalMatrix, terms_of_match  # noqa: E402
+from unkg.search.text import fts_or, normalise, parse_query  # noqa: E402
+from unkg.search.text import text_hash  # noqa: E402
+from unkg.search.vectors import VectorIndex  # noqa: E402
 from unkg.model import Block, Document, printed_text  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

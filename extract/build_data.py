@@ -3,7 +3,7 @@
 Run once when the reference data changes (the outputs are committed so the package stands
 alone)::
 
-    python -m extract.build_data ../shared/reference
+    python -m unkg.extract.build_data ../shared/reference
 
 Outputs: `countries.tsv` (ISO3, language, alias), `un_entities.tsv` (acronym, English name,
 category) and `sdg.json` (goal short titles in six languages, target and indicator ids).

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        from ingest.batch import parse_paths
+        from unkg.ingest.batch import parse_paths
 
         from .facts import initiative_facts
         from .vocab import load

@@ -314,7 +314,7 @@ def _add_fact(bd: _Builder, fact: Any, by_id: dict[str, Block]) -> None:
 
 def _load_facts() -> Optional[Callable[[Document], Iterable[Any]]]:
     try:
-        from extract import facts as facts_mod  # the extraction stage (issue 4)
+        from unkg.extract import facts as facts_mod  # the extraction stage (issue 4)
     except ImportError:
         return None
     fn = getattr(facts_mod, "initiative_facts", None)
@@ -484,7 +484,7 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
 
     facts_fn = None
     facts_loaded = False
-    rep.facts = importlib.util.find_spec("extract.facts") is not None
+    rep.facts = importlib.util.find_spec("unkg.extract.facts") is not None
     for d in [d for d in kg.built if d not in current]:
         kg.remove_document(d)
         rep.removed += 1
@@ -531,7 +531,7 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
 
 def load_graph(store=None, cache: Optional[Path] = None) -> KnowledgeGraph:
     """The current graph: the cache brought up to date with the store."""
-    from corpus.store import Store
+    from unkg.corpus.store import Store
 
     own = store is None
     store = store or Store.open_default()

@@ -33,7 +33,7 @@ def _fail(msg: str, code: int = 2) -> None:
 
 
 def _graph():
-    from corpus.store import Store
+    from unkg.corpus.store import Store
 
     from .build import build_graph
 

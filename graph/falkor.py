@@ -139,7 +139,7 @@ class FalkorServer:
         self.cleanup()
 
 
-if __name__ == "__main__":  # pragma: no cover - manual use: python -m graph.falkor
+if __name__ == "__main__":  # pragma: no cover - manual use: python -m unkg.graph.falkor
     import signal
 
     def _stop(*_):

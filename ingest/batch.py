@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from corpus.store import Store
+from unkg.corpus.store import Store
 from unkg.settings import Settings, get_settings
 
 from .backends import supported_extensions

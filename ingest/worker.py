@@ -35,7 +35,7 @@ class ParseResult:
 
 def parse_and_annotate(path: str) -> Document:
     """What a worker does with one file: parse, then extract."""
-    from extract import annotate
+    from unkg.extract import annotate
 
     from .pipeline import parse_file
 
@@ -44,7 +44,7 @@ def parse_and_annotate(path: str) -> Document:
 
 def _warm_up() -> None:
     """Load parsers, language models and extraction pipelines before the clock starts for the first file."""
-    from extract import annotate
+    from unkg.extract import annotate
 
     from .pipeline import build_document
     from .raw import RawDoc, RawLine

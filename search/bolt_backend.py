@@ -57,8 +57,8 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
-from graph import schema as S
-from graph.neo4j_sync import Client, Connection, batches, node_merge, split_oversize, write_pieces
+from unkg.graph import schema as S
+from unkg.graph.neo4j_sync import Client, Connection, batches, node_merge, split_oversize, write_pieces
 from unkg.errors import GraphError, SearchError
 
 from .engine import Filters, Searcher

@@ -38,10 +38,10 @@ def _progress_cb(enabled: bool):
 
 
 def _searcher(encoder: Optional[str], as_json: bool, backend: str = "local", conn=None):
-    from search.engine import Searcher
+    from unkg.search.engine import Searcher
 
     if backend == "bolt":  # dense and lexical candidates from the Bolt server's indexes (`unkg search-sync` pushes them)
-        from search.bolt_backend import BoltSearcher
+        from unkg.search.bolt_backend import BoltSearcher
 
         s = BoltSearcher(conn, encoder=encoder)
     else:
@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
         database: Optional[str] = typer.Option(None, "--database", help="With --backend bolt: database (default: NEO4J_DATABASE)."),
     ) -> None:
         """Search paragraphs in every language (hybrid BM25 + multilingual embeddings); indexes new documents first."""
-        from search.engine import Filters
+        from unkg.search.engine import Filters
 
         if backend not in ("local", "bolt"):
             _fail(f"unknown --backend {backend!r}: use local or bolt")
@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
         try:
             conn = None
             if backend == "bolt":
-                from graph.neo4j_sync import Connection
+                from unkg.graph.neo4j_sync import Connection
 
                 conn = Connection.from_options(uri, user, database)
             s = _searcher(encoder, as_json, backend, conn)
@@ -130,7 +130,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the indexing report as JSON."),
     ) -> None:
         """Index stored paragraphs for search (lexical and dense); only what changed since the last run."""
-        from search.engine import Searcher
+        from unkg.search.engine import Searcher
 
         try:
             s = Searcher(encoder=encoder)
@@ -165,8 +165,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the push report as JSON."),
     ) -> None:
         """Push paragraph text, language and vectors to Neo4j (or FalkorDB) with full-text and vector indexes; incremental."""
-        from graph.neo4j_sync import Client, Connection
-        from search.bolt_backend import push_search_index, reset_search
+        from unkg.graph.neo4j_sync import Client, Connection
+        from unkg.search.bolt_backend import push_search_index, reset_search
 
         try:
             conn = Connection.from_options(uri, user, database)
@@ -199,7 +199,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="One JSON array of precedents."),
     ) -> None:
         """Earlier paragraphs with the same or nearly the same wording, oldest first, with a word-level diff."""
-        from search.precedents import find_precedents
+        from unkg.search.precedents import find_precedents
 
         if (paragraph is None) == (text is None):
             _fail("give a paragraph id or --text TEXT")

@@ -1,6 +1,6 @@
 """Hybrid search over stored paragraphs: dense + BM25, fused by reciprocal rank.
 
-    from search import Searcher
+    from unkg.search import Searcher
     s = Searcher()                       # the default store, the offline encoder
     hits = s.search("gender-responsive LDN targets", filters=Filters(language="zh"))
 
@@ -31,8 +31,8 @@ from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
-from corpus.store import Store
-from graph.schema import document_node_id, entity_node, normalize_decision, paragraph_node_id
+from unkg.corpus.store import Store
+from unkg.graph.schema import document_node_id, entity_node, normalize_decision, paragraph_node_id
 from unkg.errors import SearchError
 from unkg.settings import get_settings
 from unkg.model import printed_text as model_printed_text

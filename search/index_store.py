@@ -24,7 +24,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from corpus.store import Store
+from unkg.corpus.store import Store
 
 from unkg.model import printed_text
 

@@ -197,7 +197,7 @@ def fts_phrases(phrases: list[list[str]]) -> str | None:
 
 def query_language(text: str) -> str | None:
     try:
-        from ingest.language import detect_language
+        from unkg.ingest.language import detect_language
     except ImportError:  # pragma: no cover
         return None
     return detect_language(text)

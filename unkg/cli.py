@@ -72,7 +72,7 @@ def parse(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per document per line."),
 ) -> None:
     """Parse files and print their structure (nothing is stored)."""
-    from ingest.batch import parse_paths
+    from unkg.ingest.batch import parse_paths
 
     failed = 0
     for res in parse_paths([str(f) for f in files]):
@@ -98,8 +98,8 @@ def parse(
 def _run_ingest(paths: list[str], as_json: bool) -> list:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from corpus.store import Store
-    from ingest.batch import ingest_paths
+    from unkg.corpus.store import Store
+    from unkg.ingest.batch import ingest_paths
 
     store = Store.open_default()
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, disable=as_json or not console.is_terminal)
@@ -147,7 +147,7 @@ def ingest(
 @app.command()
 def docs(as_json: bool = typer.Option(False, "--json")) -> None:
     """List the documents in the store."""
-    from corpus.store import Store
+    from unkg.corpus.store import Store
 
     store = Store.open_default()
     rows = store.documents()
@@ -164,7 +164,7 @@ def docs(as_json: bool = typer.Option(False, "--json")) -> None:
 @app.command()
 def show(doc_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show one stored document with its paragraphs."""
-    from corpus.store import Store
+    from unkg.corpus.store import Store
 
     store = Store.open_default()
     doc = store.document(doc_id)
@@ -186,7 +186,7 @@ def demo(as_json: bool = typer.Option(False, "--json")) -> None:
     reports = _run_ingest([str(SAMPLES)], as_json)
     if as_json:
         return
-    from corpus.store import Store
+    from unkg.corpus.store import Store
 
     store = Store.open_default()
     table = Table("document", "language", "kind counts", title="Sample corpus in the store")
@@ -203,7 +203,7 @@ def _register_subcommands() -> None:
     """Each package adds its own commands: `search.cli`, `graph.cli`, `extract.cli`, `unkg.web_cli`, `bench.cli`."""
     import importlib
 
-    for name in ("extract.cli", "search.cli", "graph.cli", "unkg.web_cli"):
+    for name in ("unkg.extract.cli", "unkg.search.cli", "unkg.graph.cli", "unkg.web_cli"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extract import annotate
-from extract.facts import initiative_facts
-from ingest.pipeline import parse_file
+from unkg.extract import annotate
+from unkg.extract.facts import initiative_facts
+from unkg.ingest.pipeline import parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"

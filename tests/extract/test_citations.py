@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.citations import find
-from extract.pipeline import get_nlp
+from unkg.extract.citations import find
+from unkg.extract.pipeline import get_nlp
 
 DECISION = [
     ("en", "Recalling decision 22/COP.15 on migration,"),

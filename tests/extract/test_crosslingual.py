@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract import annotate
+from unkg.extract import annotate
 from unkg.model import Block, Document
 
 from .conftest import ROOT

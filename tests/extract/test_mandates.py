@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract import annotate
-from ingest.pipeline import parse_file
+from unkg.extract import annotate
+from unkg.ingest.pipeline import parse_file
 from unkg.model import Block, Document
 
 from .conftest import ROOT
@@ -79,7 +79,7 @@ def test_every_operative_paragraph_of_the_dev_resolutions_gives_a_mandate():
     """The 24 labelled resolutions: each operative paragraph that opens with an action verb gives a
     mandate with that verb, the resolution as its source and the adopting organ as issuer (a
     chapeau ending in ':' passes its mandate to its sub-paragraphs)."""
-    from ingest.pipeline import parse_file
+    from unkg.ingest.pipeline import parse_file
 
     files = sorted((SHARED / "corpus-dev" / "un-resolutions").glob("*.txt"))
     assert len(files) >= 20

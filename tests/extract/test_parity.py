@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract import annotate
-from ingest.pipeline import parse_file
+from unkg.extract import annotate
+from unkg.ingest.pipeline import parse_file
 
 from .conftest import DATA
 

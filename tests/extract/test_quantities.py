@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.quantities import find_dates, find_quantities
+from unkg.extract.quantities import find_dates, find_quantities
 
 QUANTITIES = [
     ("zh", "估计总面积超过4.5亿公顷的退化土地", 450000000.0, "ha", "超过"),

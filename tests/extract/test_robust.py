@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from extract import annotate
+from unkg.extract import annotate
 from unkg.model import Block, Document
 
 WORDS = ["University", "of", "the", "and", "Center", "decision", "22/COP.15", "resolution", "62/193", "Requests", "secretariat",

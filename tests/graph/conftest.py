@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import SAMPLES, home_in_env
 
-from graph.falkor import FalkorServer
+from unkg.graph.falkor import FalkorServer
 
 
 def _set_home(monkeypatch, home: Path) -> None:
@@ -32,7 +32,7 @@ def _set_home(monkeypatch, home: Path) -> None:
 
 def ingest_here(paths, store) -> list[str]:
     """Parse, annotate and store files in this process (the worker pool would load the pipelines again)."""
-    from ingest.worker import parse_and_annotate
+    from unkg.ingest.worker import parse_and_annotate
 
     ids = []
     for p in paths:
@@ -88,7 +88,7 @@ def local_graph(kg, docs=None) -> tuple[dict, dict]:
 
 @pytest.fixture(scope="session")
 def _seed_template(tmp_path_factory) -> Path:
-    from corpus.store import Store
+    from unkg.corpus.store import Store
     from unkg.settings import Settings
 
     home = tmp_path_factory.mktemp("seed-home")
@@ -96,7 +96,7 @@ def _seed_template(tmp_path_factory) -> Path:
         settings = Settings.from_env()
         store = Store(settings.db_path)
         ingest_here(sorted(SAMPLES.glob("*.txt")), store)
-        from graph.build import build_graph
+        from unkg.graph.build import build_graph
 
         build_graph(store, cache=home / "graph.pickle")  # the CLI finds the graph built
         assert store.counts()["documents"] == 5
@@ -118,7 +118,7 @@ def seed_home(_seed_template, tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def seed_store(seed_home):
-    from corpus.store import Store
+    from unkg.corpus.store import Store
 
     store = Store.open_default()
     yield store
@@ -147,8 +147,8 @@ def _bolt_server():
 @pytest.fixture
 def bolt(_bolt_server, monkeypatch):
     """A Connection to an emptied database on the session's Bolt server."""
-    from graph import schema as S
-    from graph.neo4j_sync import Client, Connection
+    from unkg.graph import schema as S
+    from unkg.graph.neo4j_sync import Client, Connection
 
     database = os.environ.get("NEO4J_DATABASE") if os.environ.get("NEO4J_URI") else "unkg_test"
     conn = Connection(_bolt_server, user=os.environ.get("NEO4J_USER"), database=database)

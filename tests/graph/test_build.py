@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph import schema as S
-from graph.build import KnowledgeGraph, build_graph, document_contribution
+from unkg.graph import schema as S
+from unkg.graph.build import KnowledgeGraph, build_graph, document_contribution
 from unkg.errors import GraphError
 from unkg.model import Block, Citation, Document, Entity, Mandate
 

@@ -11,9 +11,9 @@ import rdflib
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import OWL, PROV
 
-from graph import schema as S
-from graph.build import build_graph
-from graph.export import ONT, ONTOLOGY, REL_PROPERTY, export, rdf_counts, read_csv_counts
+from unkg.graph import schema as S
+from unkg.graph.build import build_graph
+from unkg.graph.export import ONT, ONTOLOGY, REL_PROPERTY, export, rdf_counts, read_csv_counts
 
 from tests.conftest import json_lines, run_cli
 

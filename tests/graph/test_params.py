@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.build import build_graph
-from graph.neo4j_sync import Client, read_query, sync_graph
+from unkg.graph.build import build_graph
+from unkg.graph.neo4j_sync import Client, read_query, sync_graph
 from unkg.errors import GraphError
 
 TRICKY = ["United Nations Children's Fund", "'", "''", "a\\b", "a\\", "\\'", 'say "yes"', "x'y'z\\n", "l'Organisation d'\\"]
@@ -62,7 +62,7 @@ def test_parameter_values_and_names_never_run_as_cypher(seed_store, bolt, tmp_pa
 
 @pytest.mark.parametrize("name", ["a b", "x=1", "é", "", "1a"])
 def test_falkordb_refuses_names_that_are_not_identifiers(name):
-    from graph.neo4j_sync import FalkorDialect
+    from unkg.graph.neo4j_sync import FalkorDialect
 
     with pytest.raises(GraphError, match="not a plain name"):
         FalkorDialect().params({name: 1})

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from graph.build import build_graph
-from graph.query import mandates, neighbours, precedents, resolve
+from unkg.graph.build import build_graph
+from unkg.graph.query import mandates, neighbours, precedents, resolve
 from unkg.errors import GraphError
 
 from tests.conftest import run_cli

@@ -14,18 +14,18 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from graph.neo4j_sync import Client, Connection, read_query, sync_graph
-from search.bolt_backend import (EMBEDDING, EXTRA, KEY, TEXT, BoltSearcher, FalkorSearchDialect, SearchDialect, fts_terms,
+from unkg.graph.neo4j_sync import Client, Connection, read_query, sync_graph
+from unkg.search.bolt_backend import (EMBEDDING, EXTRA, KEY, TEXT, BoltSearcher, FalkorSearchDialect, SearchDialect, fts_terms,
                                  push_search_index, push_state, server_count, words_text)
-from search.engine import Filters, Searcher
-from search.text import fts_or, fts_phrases, parse_query
+from unkg.search.engine import Filters, Searcher
+from unkg.search.text import fts_or, fts_phrases, parse_query
 
 
 @pytest.fixture(scope="module")
 def _indexed_template(_seed_template, tmp_path_factory):
     """The seed home with its search index built (lexical and dense), once for this module."""
-    from corpus.store import Store
-    from search.encoders import get_encoder
+    from unkg.corpus.store import Store
+    from unkg.search.encoders import get_encoder
 
     home = tmp_path_factory.mktemp("search-bolt-home")
     shutil.copytree(_seed_template, home, dirs_exist_ok=True)
@@ -41,8 +41,8 @@ def _indexed_template(_seed_template, tmp_path_factory):
 @pytest.fixture
 def local(_indexed_template, tmp_path, monkeypatch):
     """A local Searcher on a fresh copy of the indexed seed store (UNKG_HOME points at it)."""
-    from corpus.store import Store
-    from search.encoders import get_encoder
+    from unkg.corpus.store import Store
+    from unkg.search.encoders import get_encoder
     from tests.graph.conftest import _set_home
 
     home = tmp_path / "home"
@@ -114,7 +114,7 @@ def test_push_follows_removed_documents_and_nodes_replaced_by_the_graph_sync(loc
 
 
 def test_graph_sync_after_the_push_keeps_the_search_properties(local, bolt, pushed, tmp_path):
-    from graph.build import build_graph
+    from unkg.graph.build import build_graph
 
     kg, _ = build_graph(local.store, cache=tmp_path / "g.pickle")
     rep = sync_graph(kg, local.store, bolt)
@@ -219,7 +219,7 @@ def test_the_dialect_switch_gives_neo4j_its_own_statements():
         def run(self, q, params=None):
             return []
 
-    from search.bolt_backend import search_dialect
+    from unkg.search.bolt_backend import search_dialect
 
     neo = search_dialect(_Fake())
     assert type(neo) is SearchDialect
@@ -264,7 +264,7 @@ def test_cli_search_sync_then_search_with_the_bolt_backend(local, bolt, monkeypa
 
 
 def test_reset_drops_the_search_indexes_and_a_dimension_mismatch_says_so(local, bolt, pushed):
-    from search.bolt_backend import reset_search, search_dialect
+    from unkg.search.bolt_backend import reset_search, search_dialect
     from unkg.errors import GraphError
 
     with Client(bolt) as c:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph import schema as S
-from graph.build import build_graph
-from graph.query import explain_path, neighbours, resolve
+from unkg.graph import schema as S
+from unkg.graph.build import build_graph
+from unkg.graph.query import explain_path, neighbours, resolve
 
 INITIATIVES = {
     "initiative:changwon-initiative": ("Changwon Initiative", {("LAUNCHED_BY", "actor:korea-forest-service")}),

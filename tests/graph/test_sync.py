@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from graph import schema as S
-from graph.build import build_graph
-from graph.neo4j_sync import (Client, Connection, Dialect, FalkorDialect, batches, check_read_only, choose_dialect,
+from unkg.graph import schema as S
+from unkg.graph.build import build_graph
+from unkg.graph.neo4j_sync import (Client, Connection, Dialect, FalkorDialect, batches, check_read_only, choose_dialect,
                               read_query, split_oversize, sync_graph, sync_state)
 from unkg.errors import GraphError
 
@@ -164,7 +164,7 @@ def test_cypher_passthrough_reads_with_a_time_limit(seed_store, bolt, tmp_path):
 
 
 def test_cypher_time_limit_stops_a_runaway_query():
-    from graph.falkor import FalkorServer
+    from unkg.graph.falkor import FalkorServer
 
     with FalkorServer(module_args=("TIMEOUT_MAX", "4000")) as srv:
         conn = Connection(srv.uri, database="slow")

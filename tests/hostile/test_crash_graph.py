@@ -36,9 +36,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import build_graph
-from graph.falkor import FalkorServer
-from graph.neo4j_sync import Client, Connection, sync_graph, sync_state
+from unkg.graph.build import build_graph
+from unkg.graph.falkor import FalkorServer
+from unkg.graph.neo4j_sync import Client, Connection, sync_graph, sync_state
 from tests.conftest import REPO, SAMPLES, SHARED, home_in_env, run_cli
 from tests.graph.conftest import ingest_here, local_graph, server_graph
 from tests.hostile.report import write_section
@@ -52,9 +52,9 @@ DOCS_PER_GROUP = 3  # documents marked synced together: small, so kills land bet
 # the sync as its own process: prints a line per confirmed batch, so the test can kill it part-way
 DRIVER = """
 import json, sys
-from corpus.store import Store
-from graph.build import build_graph
-from graph.neo4j_sync import Connection, sync_graph
+from unkg.corpus.store import Store
+from unkg.graph.build import build_graph
+from unkg.graph.neo4j_sync import Connection, sync_graph
 store = Store.open_default()
 kg, _ = build_graph(store)
 print("start", len(kg.built), flush=True)
@@ -70,7 +70,7 @@ print("done", json.dumps(rep.as_dict()), flush=True)
 @pytest.fixture(scope="module")
 def _corpus_template(tmp_path_factory) -> Path:
     """The five seeds and the first RESOLUTIONS UN resolutions, ingested and built once."""
-    from corpus.store import Store
+    from unkg.corpus.store import Store
 
     home = tmp_path_factory.mktemp("graph-crash-home")
     with home_in_env(home):
@@ -86,7 +86,7 @@ def _corpus_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def corpus(_corpus_template, tmp_path, monkeypatch):
     """(home, store, graph) on a copy of the template."""
-    from corpus.store import Store
+    from unkg.corpus.store import Store
     from unkg.settings import get_settings
 
     home = tmp_path / "home"

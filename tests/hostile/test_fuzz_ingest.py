@@ -7,14 +7,14 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from extract import annotate
-from ingest.encoding import decode_text
-from ingest.markdown_backend import clean_inline
-from ingest.metadata import normalize_symbol
-from ingest.patterns import join_lines
-from ingest.pipeline import build_document
-from ingest.raw import RawDoc
-from ingest.text_backend import lines_from_text
+from unkg.extract import annotate
+from unkg.ingest.encoding import decode_text
+from unkg.ingest.markdown_backend import clean_inline
+from unkg.ingest.metadata import normalize_symbol
+from unkg.ingest.patterns import join_lines
+from unkg.ingest.pipeline import build_document
+from unkg.ingest.raw import RawDoc
+from unkg.ingest.text_backend import lines_from_text
 from unkg.errors import IngestError
 
 # text that looks like UN documents: labels, chapeaux, CJK, Arabic, page furniture, footnote marks

@@ -7,8 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from extract import annotate
-from ingest.pipeline import parse_file
+from unkg.extract import annotate
+from unkg.ingest.pipeline import parse_file
 
 RESOLUTION_EN = [
     "A/RES/80/13",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ingest.language import detect_language
-from ingest.metadata import cjk_number, find_agenda_item, find_session, find_symbol, ordinal_en, parse_date
+from unkg.ingest.language import detect_language
+from unkg.ingest.metadata import cjk_number, find_agenda_item, find_session, find_symbol, ordinal_en, parse_date
 
 
 @pytest.mark.parametrize("line,symbol", [

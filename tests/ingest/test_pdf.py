@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from ingest.pdf_backend import pdf_engine, read_pdf_with
-from ingest.pipeline import parse_file
+from unkg.ingest.pdf_backend import pdf_engine, read_pdf_with
+from unkg.ingest.pipeline import parse_file
 from unkg.errors import EncryptedFile, IngestError
 
 ENGINES = ["pdfium", "pdfplumber"]

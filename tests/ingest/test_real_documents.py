@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from extract import annotate
-from ingest.patterns import PAGE_NOISE_RE
-from ingest.pipeline import parse_file
+from unkg.extract import annotate
+from unkg.ingest.patterns import PAGE_NOISE_RE
+from unkg.ingest.pipeline import parse_file
 from unkg.model import Document
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extract import annotate
-from ingest.pipeline import parse_file
+from unkg.extract import annotate
+from unkg.ingest.pipeline import parse_file
 from tests.conftest import SAMPLES
 
 

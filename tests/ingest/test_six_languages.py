@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from extract import annotate
-from ingest.pipeline import parse_file
+from unkg.extract import annotate
+from unkg.ingest.pipeline import parse_file
 
 TEXTS = {
     "en": ("The Conference of the Parties,", "Recalling decision 22/COP.15,", "Noting with appreciation the work of the Global Mechanism,",

@@ -6,21 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from corpus.store import Store
+from unkg.corpus.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 @pytest.fixture(scope="session")
 def encoder():
-    from search.encoders import get_encoder
+    from unkg.search.encoders import get_encoder
 
     return get_encoder("use-multilingual")
 
 
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Store:
-    from ingest.batch import ingest_paths
+    from unkg.ingest.batch import ingest_paths
 
     home = tmp_path_factory.mktemp("unkg-search")
     store = Store(home / "unkg.sqlite")
@@ -31,7 +31,7 @@ def sample_store(tmp_path_factory) -> Store:
 
 @pytest.fixture(scope="session")
 def searcher(sample_store, encoder):
-    from search.engine import Searcher
+    from unkg.search.engine import Searcher
 
     s = Searcher(sample_store, encoder=encoder)
     rep = s.ensure_index()

@@ -6,9 +6,9 @@ import hashlib
 
 import pytest
 
-from corpus.store import Store
-from search.engine import Filters, Searcher
-from search.precedents import find_precedents, word_diff
+from unkg.corpus.store import Store
+from unkg.search.engine import Filters, Searcher
+from unkg.search.precedents import find_precedents, word_diff
 from unkg.model import Block, Document
 
 

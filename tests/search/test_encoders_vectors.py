@@ -7,8 +7,8 @@ import os
 import numpy as np
 import pytest
 
-from search.encoders import SentenceTransformerEncoder, make_encoder
-from search.vectors import VectorIndex
+from unkg.search.encoders import SentenceTransformerEncoder, make_encoder
+from unkg.search.vectors import VectorIndex
 from unkg.errors import SearchError
 
 

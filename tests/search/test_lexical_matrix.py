@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from search import engine as engine_mod
-from search.lexical_matrix import LexicalMatrix, terms_of_match
-from search.text import fts_or, fts_phrases, parse_query
+from unkg.search import engine as engine_mod
+from unkg.search.lexical_matrix import LexicalMatrix, terms_of_match
+from unkg.search.text import fts_or, fts_phrases, parse_query
 
 QUERIES = [
     "Changwon Initiative negotiation training",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.engine import Filters
+from unkg.search.engine import Filters
 
 
 def _texts(hits):
@@ -103,7 +103,7 @@ def test_hybrid_is_no_worse_than_dense_on_the_seeds(searcher):
 
 def test_hits_carry_their_graph_context_and_it_matches_the_built_graph(searcher, sample_store, tmp_path):
     """Each hit names its paragraph node and the nodes it links to; every one is in the graph built from the store."""
-    from graph.build import build_graph
+    from unkg.graph.build import build_graph
 
     kg, _ = build_graph(sample_store, cache=tmp_path / "g.pickle", save=False)
     hits = searcher.search("The Changwon Initiative supported negotiation training for national focal points", top_k=10)

@@ -1,6 +1,6 @@
 """Segmentation and FTS5 query building: Chinese words are tokens, user text is never FTS syntax."""
 
-from search.text import fts_or, fts_phrases, numbers, number_agreement, parse_query, segment, tokens
+from unkg.search.text import fts_or, fts_phrases, numbers, number_agreement, parse_query, segment, tokens
 
 
 def test_chinese_is_segmented_into_words():
@@ -36,7 +36,7 @@ def test_segment_joins_tokens_with_spaces():
 def test_chinese_word_matches_inside_a_differently_cut_run(tmp_path):
     import sqlite3
 
-    from search.text import subwords
+    from unkg.search.text import subwords
 
     db = sqlite3.connect(tmp_path / "x.sqlite")
     db.execute("CREATE VIRTUAL TABLE search_fts USING fts5(body, extra, tokenize = 'unicode61 remove_diacritics 2')")
@@ -51,7 +51,7 @@ def test_number_agreement():
 
 
 def test_content_language_detects_only_where_a_link_may_mislead():
-    from search.text import content_language
+    from unkg.search.text import content_language
 
     zh_with_link = "缔约方会议请秘书处编写关于土地退化零增长的报告，见[Land Degradation Neutrality Target Setting](https://www.unccd.int/ldn)。"
     assert content_language(zh_with_link, "en") == "zh"  # the link's English title does not make it English

@@ -94,7 +94,7 @@ def web_env(tmp_path_factory):
     """A store holding the test corpus, uploaded through the API in one request, with the graph and search index built."""
     from fastapi.testclient import TestClient
 
-    from corpus.store import Store
+    from unkg.corpus.store import Store
     from unkg.settings import Settings, get_settings
     from unkg.web.app import create_app
     from unkg.web.data import Backend

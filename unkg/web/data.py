@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from corpus.store import Store
+from unkg.corpus.store import Store
 from unkg.errors import GraphError, UnkgError
 from unkg.model import Block, Document
 from unkg.settings import Settings
@@ -244,13 +244,13 @@ class Backend:
     def searcher(self):
         with self.lock:
             if self._searcher is None:
-                from search.engine import Searcher
+                from unkg.search.engine import Searcher
 
                 self._searcher = Searcher(self.store)
             return self._searcher
 
     def search(self, query: str, filters: dict[str, Any], top_k: int = 10, mode: str = "hybrid") -> list[dict]:
-        from search.engine import Filters
+        from unkg.search.engine import Filters
 
         f = Filters(**{k: v for k, v in filters.items() if v not in (None, "")})
         with self.lock:
@@ -284,7 +284,7 @@ class Backend:
         with self.lock:
             now = time.monotonic()
             if self._kg is None or refresh or now - self._kg_checked > 5.0:
-                from graph.build import build_graph
+                from unkg.graph.build import build_graph
 
                 try:
                     self._kg, _ = build_graph(self.store, kg=self._kg, cache=self.graph_cache())
@@ -296,11 +296,11 @@ class Backend:
     def sync_graph(self, neo4j: bool = False) -> dict:
         """Bring the graph and the search index up to date with the store; with `neo4j`, also send the
         changes to the graph server named by NEO4J_URI (graph.neo4j_sync)."""
-        from graph.build import build_graph
+        from unkg.graph.build import build_graph
 
         conn = None
         if neo4j:
-            from graph.neo4j_sync import Connection
+            from unkg.graph.neo4j_sync import Connection
 
             conn = Connection.from_options()  # GraphError naming NEO4J_URI when it is unset
         with self.lock:
@@ -312,7 +312,7 @@ class Backend:
             except ImportError:
                 pass
             if conn is not None:
-                from graph.neo4j_sync import sync_graph as send
+                from unkg.graph.neo4j_sync import sync_graph as send
 
                 out["neo4j"] = send(self._kg, self.store, conn).as_dict()
         return out
@@ -324,7 +324,7 @@ class Backend:
 
     def save_upload(self, data: bytes, client_name: Optional[str]) -> tuple[str, Path]:
         """Store uploaded bytes under their content hash; the client's name only lends a known extension."""
-        from ingest.backends import supported_extensions
+        from unkg.ingest.backends import supported_extensions
 
         sha = hashlib.sha256(data).hexdigest()
         ext = Path(client_name or "").suffix.lower().lstrip(".")
@@ -339,7 +339,7 @@ class Backend:
         return sha, path
 
     def ingest(self, paths: list[Path]) -> list[dict]:
-        from ingest.batch import ingest_paths
+        from unkg.ingest.batch import ingest_paths
 
         # a connection of its own: parsing takes seconds, and readers go on meanwhile (WAL)
         store = Store(self.store.path)
@@ -379,7 +379,7 @@ def resolve_node(kg, text: str) -> str:
     if kg.g.has_node(text):
         return text
     try:
-        from graph.query import resolve
+        from unkg.graph.query import resolve
     except ImportError:
         resolve = None
     if resolve is not None:
@@ -431,7 +431,7 @@ def shortest_path(kg, source: str, target: str, max_len: int = 8) -> dict:
     if source == target:
         return {**none, "found": True, "nodes": [graph_node_json(g, source)]}
     try:
-        from graph.query import explain_path
+        from unkg.graph.query import explain_path
     except ImportError:
         explain_path = None
     edges = []
