@@ -65,7 +65,7 @@ class VectorIndex:
                     return idx
             except Exception:
                 pass
-        idx = Index(ndim=self.dim, metric="ip", dtype="f16", connectivity=16, expansion_add=128, expansion_search=128)
+        idx = Index(ndim=self.dim, metric="ip", dtype="f16", connectivity=24, expansion_add=128, expansion_search=128)
         step = 100_000
         for i in range(0, self.n, step):
             idx.add(self.ids[i : i + step], np.asarray(self._vecs16[i : i + step], dtype=np.float32), threads=self.threads)
