@@ -16,6 +16,8 @@ from typing import Iterator, Optional
 from unkg.errors import StoreError
 from unkg.model import Block, Document
 
+from .citation import cite_blocks
+
 SCHEMA_VERSION = 1
 
 SCHEMA = """
@@ -39,7 +41,8 @@ CREATE TABLE IF NOT EXISTS blocks (
     kind TEXT NOT NULL, zone TEXT NOT NULL, label TEXT, label_sep TEXT, level INTEGER NOT NULL,
     parent TEXT, page INTEGER, language TEXT, text TEXT NOT NULL, verb TEXT,
     translation_of TEXT,
-    annotations TEXT NOT NULL DEFAULT '{}'
+    annotations TEXT NOT NULL DEFAULT '{}',
+    citation TEXT
 );
 CREATE INDEX IF NOT EXISTS blocks_doc ON blocks(doc_id, ord);
 CREATE INDEX IF NOT EXISTS blocks_kind ON blocks(kind);
@@ -69,6 +72,20 @@ class Store:
         cols = {r[1] for r in self.db.execute("PRAGMA table_info(blocks)")}
         if "label_sep" not in cols:
             self.db.execute("ALTER TABLE blocks ADD COLUMN label_sep TEXT")
+        if "citation" not in cols:
+            self.db.execute("ALTER TABLE blocks ADD COLUMN citation TEXT")
+        if self.db.execute("SELECT 1 FROM blocks WHERE citation IS NULL LIMIT 1").fetchone():
+            self._backfill_citations()
+
+    def _backfill_citations(self) -> None:
+        """Citations of documents stored before the store kept them (computed by the one rule, corpus.citation)."""
+        ids = [r[0] for r in self.db.execute("SELECT DISTINCT doc_id FROM blocks WHERE citation IS NULL")]
+        for doc_id in ids:
+            doc = self.document(doc_id)
+            if doc is None:
+                continue
+            with self.transaction() as db:
+                db.executemany("UPDATE blocks SET citation = ? WHERE id = ?", [(c, i) for i, c in cite_blocks(doc).items()])
 
     @classmethod
     def open_default(cls) -> "Store":
@@ -135,11 +152,43 @@ class Store:
         for r in self.db.execute(sql + " ORDER BY doc_id, ord", params):
             yield r["doc_id"], self._block(r)
 
+    def citations(self, doc_id: str) -> dict[str, str]:
+        """Block id -> citation for one document (corpus.citation's rule, stored with the document)."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT id, citation FROM blocks WHERE doc_id = ?", (doc_id,))}
+
+    def mandate_blocks(self) -> list[sqlite3.Row]:
+        """Every block holding mandates, with its citation and its document's metadata, in document order."""
+        return self.db.execute(
+            "SELECT b.id, b.doc_id, b.ord, b.kind, b.label, b.parent, b.language, b.text, b.annotations, b.citation, "
+            "d.symbol, d.title, d.session AS doc_session, d.body, d.doc_type, d.language AS doc_language "
+            "FROM blocks b JOIN documents d ON d.id = b.doc_id "
+            "WHERE json_type(b.annotations, '$.mandates') = 'array' AND json_array_length(b.annotations, '$.mandates') > 0 "
+            "ORDER BY d.id, b.ord").fetchall()
+
+    def entity_names(self) -> dict[str, str]:
+        """Entity id -> name over the whole store (the first name seen)."""
+        names: dict[str, str] = {}
+        for (ann,) in self.db.execute("SELECT annotations FROM blocks WHERE annotations LIKE '%\"entities\"%'"):
+            for e in json.loads(ann).get("entities", []):
+                if e.get("id") and e.get("name"):
+                    names.setdefault(e["id"], e["name"])
+        return names
+
+    def labels_of(self, block_ids: list[str]) -> dict[str, tuple[Optional[str], Optional[str], str]]:
+        """Block id -> (label, parent, kind), for walking up a paragraph's numbering."""
+        out: dict[str, tuple[Optional[str], Optional[str], str]] = {}
+        for i in range(0, len(block_ids), 500):
+            chunk = block_ids[i : i + 500]
+            for r in self.db.execute(f"SELECT id, label, parent, kind FROM blocks WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                out[r["id"]] = (r["label"], r["parent"], r["kind"])
+        return out
+
     @staticmethod
     def _block(r: sqlite3.Row) -> Block:
         d = dict(r)
         ann = json.loads(d.pop("annotations") or "{}")
         d.pop("doc_id")
+        d.pop("citation", None)
         return Block(**d, **ann)
 
     # -- writing -----------------------------------------------------------
@@ -160,12 +209,13 @@ class Store:
                  json.dumps(doc.languages), doc.body, doc.session, doc.agenda_item, doc.doc_type, doc.pages,
                  json.dumps(doc.warnings, ensure_ascii=False)),
             )
+            cites = cite_blocks(doc)
             db.executemany(
                 "INSERT INTO blocks(id, doc_id, ord, kind, zone, label, label_sep, level, parent, page, language, text, verb,"
-                " translation_of, annotations) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " translation_of, annotations, citation) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (b.id, doc.id, b.ord, b.kind, b.zone, b.label, b.label_sep, b.level, b.parent, b.page, b.language, b.text, b.verb,
-                     b.translation_of, _annotations_json(b))
+                     b.translation_of, _annotations_json(b), cites.get(b.id))
                     for b in doc.blocks
                 ],
             )

@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, Optional
 import networkx as nx
 
 from unkg.errors import GraphError
+from unkg.corpus.citation import cite_blocks
 from unkg.model import Block, Document
 
 from . import schema as S
@@ -69,22 +70,6 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
             v = [x for x in v if x is not None]
         out[k] = v
     return out
-
-
-def paragraph_citation(doc: Document, block: Block, by_id: dict[str, Block]) -> str:
-    """How a person cites a paragraph: `ICCD/COP(16)/18, para. 2 (a)`; unlabelled text gets its position."""
-    where = doc.symbol or (doc.title or doc.id)[:60]
-    labels = []
-    cur: Optional[Block] = block
-    seen = 0
-    while cur is not None and seen < 6:
-        if cur.label and cur.kind != "heading":
-            labels.append(cur.label.rstrip("."))
-        cur = by_id.get(cur.parent) if cur.parent else None
-        seen += 1
-    if labels:
-        return f"{where}, para. {' '.join(reversed(labels))}"
-    return f"{where}, paragraph {block.ord + 1}"
 
 
 class _Builder:
@@ -153,6 +138,7 @@ def document_contribution(doc: Document, facts: Optional[Iterable[Any]] = None) 
     """The nodes and edges one document adds to the graph (see docs/graph-schema.md)."""
     bd = _Builder(doc)
     by_id = {b.id: b for b in doc.blocks}
+    cites = cite_blocks(doc)
     first = doc.blocks[0].id if doc.blocks else None
     did = S.document_node_id(doc.id)
     bd.node(did, "Document", None, name=doc.symbol or doc.title or doc.id, doc=doc.id, symbol=doc.symbol,
@@ -169,7 +155,7 @@ def document_contribution(doc: Document, facts: Optional[Iterable[Any]] = None) 
     report_like = (doc.doc_type or "").lower() in ("report", "note", "information", "progress report")
     for b in doc.blocks:
         pid = S.paragraph_node_id(b.id)
-        bd.node(pid, "Paragraph", b.id, name=paragraph_citation(doc, b, by_id), doc=doc.id, block=b.id, ord=b.ord,
+        bd.node(pid, "Paragraph", b.id, name=cites[b.id], doc=doc.id, block=b.id, ord=b.ord,
                 kind=b.kind, zone=b.zone, para_label=b.label, level=b.level, page=b.page,
                 language=b.language or doc.language, text=b.text, verb=b.verb)
         bd.edge(did, pid, "HAS_PARAGRAPH", b.id)

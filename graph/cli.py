@@ -32,12 +32,16 @@ def _fail(msg: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _graph():
+def _store():
     from unkg.corpus.store import Store
 
+    return Store.open_default()
+
+
+def _graph():
     from .build import build_graph
 
-    store = Store.open_default()
+    store = _store()
     try:
         kg, rep = build_graph(store)
     except BaseException:
@@ -138,12 +142,14 @@ def mandates(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Mandates with decision, paragraph, addressees, verb and deadline. Exit 1 if none match."""
-    from .query import mandates as q
+    from .mandates import MandateFilter, find_mandates
 
     try:
-        store, kg, _ = _graph()
-        store.close()
-        rows = q(kg, addressee=addressee, decision=decision, session=session, verb=verb, language=language, limit=limit)
+        store = _store()
+        try:
+            rows = find_mandates(store, MandateFilter.of(addressee, decision, session, verb, language), limit=limit)
+        finally:
+            store.close()
     except UnkgError as exc:
         _fail(str(exc))
         return
@@ -152,8 +158,8 @@ def mandates(
     else:
         table = Table("decision", "paragraph", "verb", "addressees", "action", "deadline")
         for m in rows:
-            table.add_row(m["decision"] or "", (m["paragraph"] or {}).get("citation") or "", m["verb_en"] or m["verb"] or "",
-                          ", ".join(a["name"] or a["id"] for a in m["addressees"]), (m["action"] or "")[:80], m["deadline"] or "")
+            table.add_row(m["decision"] or "", m["citation"], m["verb_en"] or m["verb"] or "",
+                          ", ".join(m["addressee_names"]), (m["action"] or "")[:80], m["deadline"] or "")
         out.print(table)
     if not rows:
         raise typer.Exit(1)
@@ -189,7 +195,7 @@ def neighbours(
 def path(
     source: str = typer.Argument(..., help="From: id, decision number or name, e.g. '22/COP.15'."),
     target: str = typer.Argument(..., help="To, e.g. 'Changwon Initiative'."),
-    max_len: int = typer.Option(12, help="Longest path accepted."),
+    max_len: int = typer.Option(12, help="Longest path accepted (the HTTP API's default too)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """The shortest explained path between two entities; each step cites its paragraph."""

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Optional
 
+import itertools
+
 import networkx as nx
 
 from unkg.errors import GraphError
@@ -124,83 +126,32 @@ def paragraph_info(kg: KnowledgeGraph, block_id: Optional[str], snippet: int = 4
             "text": text if len(text) <= snippet else text[:snippet] + "…"}
 
 
-# -- mandates -------------------------------------------------------------------------------
-
-
-def _session_matches(value: Optional[str], wanted: str) -> bool:
-    if not value:
-        return False
-    w = wanted.strip()
-    v = value.removeprefix("session:")
-    w2 = w.removeprefix("session:").replace(" ", ".").upper()
-    return v.upper() == w2 or v.split(".")[-1] == w or v.upper().endswith("." + w2)
-
-
-def mandates(kg: KnowledgeGraph, addressee: Optional[str] = None, decision: Optional[str] = None,
-             session: Optional[str] = None, verb: Optional[str] = None, language: Optional[str] = None,
-             limit: int = 500) -> list[dict[str, Any]]:
-    """Mandates with their decision, paragraph, addressees, verb and deadline, filtered."""
-    g = kg.g
-    addressee_ids: Optional[set[str]] = None
-    if addressee:
-        q = _norm(addressee)
-        addressee_ids = {n for key, ns in _index(kg).items() if q in key for n in ns
-                         if g.nodes[n]["label"] in ("Actor", "Country")}
-        if addressee in g:
-            addressee_ids.add(addressee)
-        if not addressee_ids:
-            return []
-    dec_id = None
-    if decision:
-        dec_id = S.normalize_decision(decision) or decision
-    out = []
-    for n, a in g.nodes(data=True):
-        if a["label"] != "Mandate":
-            continue
-        if dec_id and a.get("decision") != dec_id:
-            continue
-        if session and not _session_matches(a.get("session"), session):
-            continue
-        if verb:
-            v = verb.strip().lower()
-            forms = {str(a.get("verb", "")).lower(), str(a.get("verb_en", "")).lower(), str(a.get("force", "")).lower()}
-            if v not in forms and not any(f and (f.startswith(v) or v.startswith(f)) for f in forms if len(f) > 2):
-                continue
-        if language and a.get("language") != language:
-            continue
-        addressees = [v for _, v, d in g.out_edges(n, data=True) if d["type"] == "ADDRESSED_TO"]
-        if addressee_ids is not None and not addressee_ids & set(addressees):
-            continue
-        para = None
-        for u, _, d in g.in_edges(n, data=True):
-            if d["type"] == "CONTAINS_MANDATE" and g.nodes[u]["label"] == "Paragraph":
-                para = d.get("paragraph")
-        out.append({
-            "id": n, "decision": a.get("decision"), "session": a.get("session"), "verb": a.get("verb"),
-            "verb_en": a.get("verb_en"), "force": a.get("force"),
-            "addressees": [node_info(kg, x) for x in sorted(addressees)], "action": a.get("action"),
-            "deadline": a.get("deadline"), "language": a.get("language"), "paragraph": paragraph_info(kg, para),
-        })
-    out.sort(key=lambda m: (S.sort_key_decision(m["decision"] or ""), m["id"]))
-    return out[:limit]
-
-
 # -- neighbourhood -------------------------------------------------------------------------------
+
+
+#: the defaults every entry point uses (CLI, HTTP API, web page)
+MAX_PATH_STEPS = 12
 
 
 def neighbours(kg: KnowledgeGraph, node: str, depth: int = 1, types: Optional[Iterable[str]] = None,
                limit: int = 200, include_paragraphs: bool = True) -> dict[str, Any]:
-    """Nodes within `depth` steps (either direction) and the relationships between them, with provenance."""
+    """Nodes within `depth` steps (either direction) and the relationships between them, with provenance.
+
+    The one traversal behind the CLI, the HTTP API and the graph explorer: the most connected
+    neighbours come first, so a node with hundreds of paragraphs shows its hubs before the limit."""
     g = kg.g
     start = resolve(kg, node)
     allowed = {S.check_rel_type(t.upper()) for t in types} if types else None
     seen = {start: 0}
     frontier = [start]
     edges = []
+    truncated = False
     for d in range(1, depth + 1):
         nxt = []
         for n in frontier:
-            for u, v, k, a in list(g.out_edges(n, keys=True, data=True)) + list(g.in_edges(n, keys=True, data=True)):
+            cand = list(g.out_edges(n, keys=True, data=True)) + list(g.in_edges(n, keys=True, data=True))
+            cand.sort(key=lambda e: (-g.degree(e[1] if e[0] == n else e[0]), e[2]))
+            for u, v, k, a in cand:
                 if allowed and a["type"] not in allowed:
                     continue
                 other = v if u == n else u
@@ -208,6 +159,7 @@ def neighbours(kg: KnowledgeGraph, node: str, depth: int = 1, types: Optional[It
                     continue
                 if other not in seen:
                     if len(seen) >= limit:
+                        truncated = True
                         continue
                     seen[other] = d
                     nxt.append(other)
@@ -219,7 +171,7 @@ def neighbours(kg: KnowledgeGraph, node: str, depth: int = 1, types: Optional[It
             uniq[k] = {"source": u, "target": v, "type": a["type"], "key": k, "paragraph": a.get("paragraph")}
     return {"node": node_info(kg, start),
             "nodes": [dict(node_info(kg, n), depth=dd) for n, dd in sorted(seen.items(), key=lambda x: (x[1], x[0]))],
-            "relationships": list(uniq.values())}
+            "relationships": list(uniq.values()), "truncated": truncated}
 
 
 # -- explained shortest path --------------------------------------------------------------------
@@ -231,7 +183,7 @@ def _best_edge(g: nx.MultiDiGraph, a: str, b: str) -> tuple[str, str, str, dict]
     return min(cands, key=lambda e: (EDGE_COST.get(e[3]["type"], 1.0), e[3].get("paragraph") is None, e[2]))
 
 
-def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = 12,
+def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MAX_PATH_STEPS,
                  avoid_documents: bool = True) -> dict[str, Any]:
     """The shortest path between two entities; each step names its relationship and cites its paragraph."""
     g = kg.g
@@ -246,7 +198,8 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = 12
         return min(EDGE_COST.get(d["type"], 1.0) for d in data.values())
 
     try:
-        nodes = nx.shortest_path(ug, s, t, weight=cost)
+        # the same path whatever order the graph was loaded in: the smallest of the (first 500) equally short paths
+        nodes = min(itertools.islice(nx.all_shortest_paths(ug, s, t, weight=cost), 500))
     except nx.NetworkXNoPath:
         if avoid_documents:
             return explain_path(kg, source, target, max_len, avoid_documents=False)

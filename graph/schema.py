@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from unkg.corpus.identifiers import (  # noqa: F401  (one normalization, re-exported for the graph)
+    BODY_CODES, DECISION_ANY as _DECISION_ANY, RESOLUTION as _RESOLUTION, body_code, decision_parts, decision_session,
+    normalize_decision, session_id, session_name, slug,
+)
 from unkg.errors import GraphError
 
 #: bump when the build rules change: every document is rebuilt and re-synced
@@ -74,19 +78,6 @@ FACT_RELATIONS = {
 ENTITY_LABELS = {"actor": "Actor", "country": "Country", "initiative": "Initiative", "target": "Target",
                  "quantity": "Quantity", "document": "Document"}
 
-_DECISION = re.compile(r"^(?:decision:)?\s*(\d+)\s*/\s*(COP|CRIC|CST|COP\.\s*)\s*\.?\s*(\d+)\s*$", re.I)
-_DECISION_ANY = re.compile(r"^(\d+)/([A-Za-z][A-Za-z\-]*)\.?\s*(\d+)$")
-_RESOLUTION = re.compile(r"^(?:resolution:)?(\d+)/(\d+)$")
-
-BODY_CODES = {
-    "unccd conference of the parties": "COP",
-    "conference of the parties": "COP",
-    "committee for the review of the implementation of the convention": "CRIC",
-    "committee on science and technology": "CST",
-    "un-habitat executive board": "HSP-EB",
-    "un-habitat assembly": "HSP-HA",
-    "general assembly": "GA",
-}
 
 
 def check_label(label: str) -> str:
@@ -115,62 +106,18 @@ def label_for_id(node_id: str) -> Optional[str]:
     return None
 
 
-def slug(text: str) -> str:
-    s = re.sub(r"[^\w]+", "-", text.strip().lower(), flags=re.UNICODE).strip("-")
-    return s or "x"
 
 
-def body_code(body: Optional[str]) -> Optional[str]:
-    if not body:
-        return None
-    key = body.strip().lower()
-    if key in BODY_CODES:
-        return BODY_CODES[key]
-    for name, code in BODY_CODES.items():
-        if name in key:
-            return code
-    return slug(body).upper()
 
 
-def session_id(body: str, number: str | int) -> str:
-    """`session:COP.15` for the fifteenth session of the COP; `session:HSP-EB.2024` for a year-numbered board."""
-    return f"session:{body}.{str(number).strip()}"
 
 
-def session_name(sid: str) -> str:
-    body, _, num = sid.removeprefix("session:").rpartition(".")
-    return f"{body} {num}".strip()
 
 
-def normalize_decision(text: str) -> Optional[str]:
-    """`22/COP.15`, `decision 22/COP.15`, `decision:22/COP.15` -> `decision:22/COP.15`; resolutions -> `resolution:62/193`."""
-    t = text.strip()
-    t = re.sub(r"^(decision|décision|decisión|решение|决定|第)\s*:?\s*", "", t, flags=re.I)
-    t = re.sub(r"\s*(号决定|號決定)$", "", t)
-    if t.lower().startswith("resolution"):
-        t = re.sub(r"^resolution\s*:?\s*", "", t, flags=re.I)
-        m = _RESOLUTION.match(t)
-        return f"resolution:{m.group(1)}/{m.group(2)}" if m else None
-    m = _DECISION_ANY.match(t.replace(" ", ""))
-    if m:
-        return f"decision:{int(m.group(1))}/{m.group(2).upper()}.{int(m.group(3))}"
-    m = _RESOLUTION.match(t)
-    if m:
-        return f"resolution:{m.group(1)}/{m.group(2)}"
-    return None
 
 
-def decision_parts(decision: str) -> Optional[tuple[int, str, int]]:
-    """(number, body, session) of `decision:22/COP.15`; None for resolutions and unparsable ids."""
-    m = _DECISION_ANY.match(decision.removeprefix("decision:"))
-    if not m or not decision.startswith("decision:"):
-        return None
-    return int(m.group(1)), m.group(2).upper(), int(m.group(3))
 
 
-def decision_session(decision: str) -> Optional[str]:
-    parts = decision_parts(decision)
-    return session_id(parts[1], parts[2]) if parts else None
 
 
 def decision_name(decision: str) -> str:

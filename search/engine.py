@@ -32,6 +32,7 @@ from typing import Any, Iterable, Optional, Sequence
 import numpy as np
 
 from unkg.corpus.store import Store
+from unkg.corpus.identifiers import DECISION_HEADING
 from unkg.graph.schema import document_node_id, entity_node, normalize_decision, paragraph_node_id
 from unkg.errors import SearchError
 from unkg.settings import get_settings
@@ -153,14 +154,11 @@ class Hit:
         return asdict(self)
 
 
-_DECISION = re.compile(
-    r"^\s*(?:decision|décision|decisión|решение|المقرر|第)\s*(\d+\s*/\s*[A-Z]{2,6}(?:\.\s*|\s*\(\s*)?\d+\)?)", re.I
-)
-_RES_SYMBOL = re.compile(r"^A/RES/(\d+)/(\d+)")
+_DECISION = DECISION_HEADING
 _BLOCK_COLS = (
     "sb.rowid AS rowid, b.id AS id, b.doc_id AS doc_id, b.ord AS ord, b.kind AS kind, b.label AS label, b.label_sep AS label_sep, "
     "b.language AS language, b.text AS text, b.parent AS parent, b.translation_of AS translation_of, "
-    "b.annotations AS annotations, d.symbol AS symbol, d.title AS title, d.date AS date, d.body AS body, "
+    "b.annotations AS annotations, b.citation AS citation, d.symbol AS symbol, d.title AS title, d.date AS date, d.body AS body, "
     "d.session AS session, d.doc_type AS doc_type"
 )
 
@@ -488,25 +486,8 @@ class Searcher:
         )
 
     def citation(self, row: sqlite3.Row, decision: Optional[str] = None) -> str:
-        """'decision 22/COP.15, para. 3', 'resolution 77/123, para. 2', 'ICCD/COP(16)/18, para. 12', or the title.
-        `decision`: the row's decision when the caller already looked it up ("" for none)."""
-        para = _para(row["label"])
-        if para and row["parent"] and para.startswith("("):
-            prow = self.store.db.execute("SELECT label FROM blocks WHERE id = ?", (row["parent"],)).fetchone()
-            if prow and _para(prow["label"]):
-                para = f"{_para(prow['label'])} {para}"
-        if decision is None:
-            decision = self._decision_of(row)
-        if decision:
-            where = f"decision {decision}"
-        elif row["symbol"] and _RES_SYMBOL.match(row["symbol"]):
-            m = _RES_SYMBOL.match(row["symbol"])
-            where = f"resolution {m.group(1)}/{m.group(2)}"
-        else:
-            where = row["symbol"] or row["title"] or row["doc_id"]
-        if not para:
-            return where
-        return f"{where}, {'sect.' if row['kind'] in ('heading', 'title') else 'para.'} {para}"
+        """The paragraph's citation as the store computed it (corpus.citation: one rule for every entry point)."""
+        return row["citation"] or row["symbol"] or row["title"] or row["doc_id"]
 
     def _decision_of(self, row: sqlite3.Row, ann: Optional[dict] = None) -> Optional[str]:
         ann = _annotations(row) if ann is None else ann

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from unkg.graph.build import build_graph
-from unkg.graph.query import mandates, neighbours, precedents, resolve
+from unkg.graph.mandates import MandateFilter, find_mandates
+from unkg.graph.query import neighbours, precedents, resolve
 from unkg.errors import GraphError
 
 from tests.conftest import run_cli
@@ -28,27 +29,40 @@ def mixed_graph(seed_store, tmp_path):
     return kg
 
 
-def test_mandates_filtered_by_addressee_decision_session_verb_language(seed_graph):
-    gm = mandates(seed_graph, addressee="Global Mechanism")
-    assert {m["paragraph"]["citation"] for m in gm} >= {"ICCD/COP(16)/18, para. 2 (a)", "ICCD/COP(16)/18, para. 2 (b)", "ICCD/COP(16)/18, para. 2 (c)"}
+def mandates(store, **filters):
+    return find_mandates(store, MandateFilter.of(**filters))
+
+
+def test_mandates_filtered_by_addressee_decision_session_verb_language(seed_store):
+    gm = mandates(seed_store, addressee="Global Mechanism")
+    assert {m["citation"] for m in gm} >= {"ICCD/COP(16)/18, para. 2 (a)", "ICCD/COP(16)/18, para. 2 (b)", "ICCD/COP(16)/18, para. 2 (c)"}
     assert all(m["decision"] == "decision:22/COP.15" for m in gm)
-    assert all(any(a["id"] == "actor:global-mechanism" for a in m["addressees"]) for m in gm)
-    sec = mandates(seed_graph, addressee="secretariat", decision="22/COP.15")
-    assert sec and all("actor:unccd-secretariat" in {a["id"] for a in m["addressees"]} for m in sec)
-    assert {m["paragraph"]["label"] for m in sec} >= {"(a)", "(b)", "(c)", "(d)"}
-    assert mandates(seed_graph, decision="decision:22/COP.15", session="COP 15") == mandates(seed_graph, decision="22/COP.15")
-    assert mandates(seed_graph, session="COP.14") == []
-    assert all(m["verb_en"] == "request" for m in mandates(seed_graph, verb="requests"))
-    assert mandates(seed_graph, verb="请")
-    assert mandates(seed_graph, language="zh") and mandates(seed_graph, language="ar") == []
-    assert mandates(seed_graph, addressee="nobody-at-all") == []
+    assert all("actor:global-mechanism" in m["addressees"] for m in gm)
+    sec = mandates(seed_store, addressee="secretariat", decision="22/COP.15")
+    assert sec and all("actor:unccd-secretariat" in m["addressees"] for m in sec)
+    assert {m["label"] for m in sec} >= {"(a)", "(b)", "(c)", "(d)"}
+    assert mandates(seed_store, decision="decision:22/COP.15", session="COP 15") == mandates(seed_store, decision="22/COP.15")
+    assert mandates(seed_store, session="COP.14") == []
+    assert all(m["verb_en"] == "request" for m in mandates(seed_store, verb="requests"))
+    assert mandates(seed_store, verb="请")
+    assert mandates(seed_store, language="zh") and mandates(seed_store, language="ar") == []
+    assert mandates(seed_store, addressee="nobody-at-all") == []
 
 
-def test_english_mandate_and_precedents(mixed_graph):
-    assert len(mandates(mixed_graph, language="en")) > 1  # the Kubuqi plan has English mandates too
-    en = mandates(mixed_graph, language="en", decision="22/COP.15")
+def test_session_and_decision_spellings_are_one_filter(seed_store):
+    every = mandates(seed_store, decision="22/COP.15")
+    assert every
+    for spelling in ("COP 15", "COP.15", "cop15", "session:COP.15", "15"):
+        assert mandates(seed_store, decision="22/COP.15", session=spelling) == every, spelling
+    for spelling in ("decision 22/COP.15", "decision:22/COP.15", "第22/COP.15号决定"):
+        assert mandates(seed_store, decision=spelling) == every, spelling
+
+
+def test_english_mandate_and_precedents(seed_store, mixed_graph):
+    assert len(mandates(seed_store, language="en")) > 1  # the Kubuqi plan has English mandates too
+    en = mandates(seed_store, language="en", decision="22/COP.15")
     assert len(en) == 1 and en[0]["deadline"] == "COP 17" and en[0]["verb"] == "Requests"
-    assert {a["id"] for a in en[0]["addressees"]} == {"actor:unccd-secretariat", "actor:global-mechanism"}
+    assert set(en[0]["addressees"]) == {"actor:unccd-secretariat", "actor:global-mechanism"}
     prec = precedents(mixed_graph, "22/COP.15")
     assert [p["decision"]["id"] for p in prec] == ["decision:3/COP.13"]
     assert prec[0]["relation"] == "FOLLOWS_UP" and prec[0]["paragraph"]["id"] == "S#1"

@@ -32,7 +32,10 @@ from unkg.model import DocumentMeta
 from unkg.settings import Settings
 
 from . import schemas as M
-from .data import Backend, BadRequest, NotFound, block_citation, find_nodes, neighbourhood, shortest_path, text_dir
+from unkg.graph.mandates import actor_name, text_dir
+from unkg.graph.query import MAX_PATH_STEPS
+
+from .data import Backend, BadRequest, NotFound, find_nodes, neighbourhood, shortest_path
 from .security import ApiError, RateLimitMiddleware, TokenBucket, error_body, require_api_key
 
 log = logging.getLogger("unkg.web")
@@ -319,22 +322,19 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
                 names.setdefault(e.id, e.name)
         return names
 
-    def paragraph_out(doc, b, by_id, names: dict[str, str]) -> M.ParagraphOut:
-        from .data import actor_name
-
+    def paragraph_out(doc, b, cites: dict[str, str], names: dict[str, str]) -> M.ParagraphOut:
         mandates = [M.MandateOut(**m.model_dump(), addressee_names=[actor_name(a, names) for a in m.addressees]) for m in b.mandates]
-        dec = next((m.decision for m in b.mandates if m.decision), None)
         return M.ParagraphOut(
             id=b.id, anchor=f"p-{b.ord}", ord=b.ord, kind=b.kind, zone=b.zone, label=b.label, level=b.level, parent=b.parent,
             page=b.page, language=b.language or doc.language, dir=text_dir(b.language or doc.language), text=b.text,
-            verb=b.verb, translation_of=b.translation_of, citation=block_citation(doc, b, by_id, dec),
+            verb=b.verb, translation_of=b.translation_of, citation=cites.get(b.id) or b.id,
             entities=[M.EntityOut(**e.model_dump(include={"type", "text", "start", "end", "id", "name"})) for e in b.entities],
             citations=[M.CitationOut(**c.model_dump()) for c in b.citations], mandates=mandates,
         )
 
     def view_document(doc_id: str) -> M.DocumentView:
         doc = backend.document(doc_id)
-        by_id = {b.id: b for b in doc.blocks}
+        cites = backend.citations(doc.id)
         names = doc_names(doc)
         actors: dict[str, dict] = {}
         initiatives: dict[str, dict] = {}
@@ -349,7 +349,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
             dir=text_dir(doc.language),
             actors=sorted(actors.values(), key=lambda a: (-a["mentions"], a["name"])),
             initiatives=sorted(initiatives.values(), key=lambda a: (-a["mentions"], a["name"])),
-            paragraphs=[paragraph_out(doc, b, by_id, names) for b in doc.blocks],
+            paragraphs=[paragraph_out(doc, b, cites, names) for b in doc.blocks],
         )
 
     @app.get("/api/documents/{doc_id:path}", summary="One document with its paragraphs and annotations", response_model=M.DocumentView, responses=ERROR_RESPONSES, tags=["documents"])
@@ -367,9 +367,8 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
 
     def view_paragraph(pid: str) -> M.ParagraphView:
         doc, b = backend.paragraph(pid)
-        by_id = {x.id: x for x in doc.blocks}
         summary = next(d for d in backend.documents() if d["id"] == doc.id)
-        return M.ParagraphView(document=M.DocumentSummary(**summary), paragraph=paragraph_out(doc, b, by_id, doc_names(doc)),
+        return M.ParagraphView(document=M.DocumentSummary(**summary), paragraph=paragraph_out(doc, b, backend.citations(doc.id), doc_names(doc)),
                                url=f"/documents/{qpath(doc.id)}#p-{b.ord}")
 
     @app.get("/api/paragraphs/{pid:path}", summary="One paragraph with its citation", response_model=M.ParagraphView, responses=ERROR_RESPONSES, tags=["documents"])
@@ -455,7 +454,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
 
     @app.get("/api/graph/path", summary="Shortest explained path between two nodes", response_model=M.GraphPath, responses=ERROR_RESPONSES, tags=["graph"])
     def api_graph_path(source: str = Query(..., max_length=400), target: str = Query(..., max_length=400),
-                       max_len: int = Query(8, ge=1, le=20)):
+                       max_len: int = Query(MAX_PATH_STEPS, ge=1, le=20)):
         """The shortest path between two nodes (edges followed in either direction), with each edge's paragraph."""
         return shortest_path(backend.graph(), source, target, max_len)
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from unkg.corpus.store import Store
+from unkg.graph.mandates import MandateFilter, find_mandates, text_dir
+from unkg.graph.query import explain_path, neighbours, resolve
 from unkg.errors import GraphError, UnkgError
 from unkg.model import Block, Document
 from unkg.settings import Settings
@@ -29,49 +31,6 @@ class NotFound(UnkgError):
 
 class BadRequest(UnkgError):
     """The request cannot be answered as asked."""
-
-
-RTL = {"ar", "he", "fa", "ur"}
-
-
-def text_dir(lang: Optional[str]) -> str:
-    return "rtl" if (lang or "").split("-")[0] in RTL else "ltr"
-
-
-def para_label(label: Optional[str]) -> str:
-    return (label or "").strip().rstrip(".").strip()
-
-
-def block_citation(doc: Document | dict, block: Block, by_id: Optional[dict[str, Block]] = None,
-                   decision: Optional[str] = None) -> str:
-    """'decision 22/COP.15, para. 3', 'ICCD/COP(16)/18, para. 12 (a)', or the title and the paragraph's position."""
-    get = (lambda k: doc.get(k)) if isinstance(doc, dict) else (lambda k: getattr(doc, k))
-    where = f"decision {decision.removeprefix('decision:')}" if decision else (get("symbol") or (get("title") or get("id"))[:80])
-    labels: list[str] = []
-    cur: Optional[Block] = block
-    hops = 0
-    while cur is not None and hops < 6:
-        if cur.label and cur.kind != "heading":
-            labels.append(para_label(cur.label))
-        cur = by_id.get(cur.parent) if (by_id and cur.parent) else None
-        hops += 1
-    if labels:
-        return f"{where}, para. {' '.join(reversed(labels))}"
-    return f"{where}, paragraph {block.ord}"
-
-
-def _decision_session(decision: Optional[str]) -> Optional[str]:
-    if not decision:
-        return None
-    m = re.search(r"/\s*([A-Za-z]+)\s*[.(]?\s*(\d+)\)?\s*$", decision)
-    return f"{m.group(1).upper()}.{m.group(2)}" if m else None
-
-
-def actor_name(actor_id: str, names: dict[str, str]) -> str:
-    if actor_id in names:
-        return names[actor_id]
-    base = actor_id.split(":", 1)[-1].replace("-", " ").replace("_", " ").strip()
-    return base[:1].upper() + base[1:] if base else actor_id
 
 
 class Backend:
@@ -138,94 +97,23 @@ class Backend:
         """Entity id -> name over the whole store (recomputed only when the store changes)."""
         with self.lock:
             key = self._store_key()
-            if self._names[0] == key:
-                return self._names[1]
-            names: dict[str, str] = {}
-            for (ann,) in self.store.db.execute("SELECT annotations FROM blocks WHERE annotations LIKE '%\"entities\"%'"):
-                for e in json.loads(ann).get("entities", []):
-                    if e.get("id") and e.get("name"):
-                        names.setdefault(e["id"], e["name"])
-            self._names = (key, names)
-            return names
+            if self._names[0] != key:
+                self._names = (key, self.store.entity_names())
+            return self._names[1]
+
+    def citations(self, doc_id: str) -> dict[str, str]:
+        """Block id -> citation, as the store computed it (the one rule of corpus.citation)."""
+        with self.lock:
+            return self.store.citations(doc_id)
 
     # -- mandates -------------------------------------------------------------------
 
     def mandates(self, addressee: Optional[str] = None, decision: Optional[str] = None, session: Optional[str] = None,
                  verb: Optional[str] = None, language: Optional[str] = None, document: Optional[str] = None,
                  limit: int = 5000) -> list[dict]:
-        """Every mandate in the store's block annotations (the source of truth), filtered; filters are case-insensitive."""
+        """Mandates through the one query of graph.mandates (the CLI asks the same)."""
         with self.lock:
-            rows = self.store.db.execute(
-                "SELECT b.id, b.doc_id, b.ord, b.kind, b.label, b.level, b.parent, b.page, b.language, b.text, b.annotations, "
-                "d.symbol, d.title, d.session AS doc_session, d.body, d.language AS doc_language "
-                "FROM blocks b JOIN documents d ON d.id = b.doc_id "
-                "WHERE json_type(b.annotations, '$.mandates') = 'array' AND json_array_length(b.annotations, '$.mandates') > 0 "
-                "ORDER BY d.id, b.ord").fetchall()
-            all_names = self.entity_names()
-            headings: dict[str, str] = {}
-            for doc_id in {r["doc_id"] for r in rows}:
-                headings[doc_id] = " ".join(t for (t,) in self.store.db.execute(
-                    "SELECT text FROM blocks WHERE doc_id = ? AND kind IN ('title', 'heading')", (doc_id,))).replace(" ", "")
-            labels: dict[str, tuple[Optional[str], Optional[str], str]] = {}
-            parents = {r["parent"] for r in rows if r["parent"]}
-            for pid in parents:
-                p = self.store.db.execute("SELECT label, parent, kind FROM blocks WHERE id = ?", (pid,)).fetchone()
-                if p:
-                    labels[pid] = (p["label"], p["parent"], p["kind"])
-        f_addr = (addressee or "").strip().lower()
-        f_dec = (decision or "").strip().lower().removeprefix("decision:").replace(" ", "")
-        f_ses = (session or "").strip().lower().replace(" ", "")
-        f_verb = (verb or "").strip().lower()
-        f_lang = (language or "").strip().lower()
-        out: list[dict] = []
-        for r in rows:
-            ann = json.loads(r["annotations"] or "{}")
-            names = {**all_names, **{e["id"]: e["name"] for e in ann.get("entities", []) if e.get("id") and e.get("name")}}
-            lang = r["language"] or r["doc_language"]
-            if f_lang and (lang or "").lower() != f_lang:
-                continue
-            if document and r["doc_id"] != document:
-                continue
-            # paragraph number with its parents' labels: "3 (a)"
-            parts = [para_label(r["label"])] if r["label"] and r["kind"] != "heading" else []
-            cur = r["parent"]
-            hops = 0
-            while cur and cur in labels and hops < 5:
-                lab, cur_parent, kind = labels[cur]
-                if lab and kind != "heading":
-                    parts.append(para_label(lab))
-                cur = cur_parent
-                hops += 1
-            para = " ".join(reversed(parts))
-            for i, m in enumerate(ann.get("mandates", [])):
-                dec = (m.get("decision") or "").removeprefix("decision:") or None
-                ses = _decision_session(dec) or (r["doc_session"] or None)
-                addrs = [a for a in m.get("addressees", []) if a]
-                addr_names = [actor_name(a, names) for a in addrs]
-                if f_addr and not any(f_addr in a.lower() for a in addrs + addr_names):
-                    continue
-                if f_dec and f_dec not in (dec or "").lower().replace(" ", ""):
-                    continue
-                if f_ses and f_ses not in (ses or "").lower().replace(" ", "") and f_ses != (r["doc_session"] or "").lower():
-                    continue
-                if f_verb and f_verb not in ((m.get("verb") or "").lower(), (m.get("verb_en") or "").lower()):
-                    continue
-                # "decision 22/COP.15, para. 3" only inside that decision's own text; a report quoting it is cited by its symbol
-                compact = (dec or "").replace(" ", "")
-                own = bool(compact) and (compact in (r["symbol"] or "").replace(" ", "") or compact in (r["title"] or "").replace(" ", "")
-                                         or compact in headings.get(r["doc_id"], ""))
-                where = f"decision {dec}" if own else (r["symbol"] or (r["title"] or r["doc_id"])[:80])
-                citation = f"{where}, para. {para}" if para else f"{where}, paragraph {r['ord']}"
-                out.append({
-                    "id": f"{r['id']}/m{i}", "paragraph_id": r["id"], "document_id": r["doc_id"], "symbol": r["symbol"],
-                    "decision": dec, "session": ses, "paragraph": para or None, "citation": citation,
-                    "verb": m.get("verb") or "", "verb_en": m.get("verb_en") or "", "force": m.get("force") or "",
-                    "addressees": addrs, "addressee_names": addr_names, "action": m.get("action") or "",
-                    "deadline": m.get("deadline"), "language": lang, "dir": text_dir(lang), "text": r["text"],
-                })
-                if len(out) >= limit:
-                    return out
-        return out
+            return find_mandates(self.store, MandateFilter.of(addressee, decision, session, verb, language, document), limit=limit)
 
     @staticmethod
     def mandates_csv(rows: Iterable[dict]) -> str:
@@ -375,87 +263,45 @@ def graph_edge_json(g, u: str, v: str, k: str, data: dict) -> dict:
 
 
 def resolve_node(kg, text: str) -> str:
-    """A node id from an id, a decision number or a name in any language (graph.query.resolve when present)."""
+    """A node id from an id, a decision number or a name in any language (graph.query.resolve)."""
     if kg.g.has_node(text):
         return text
     try:
-        from unkg.graph.query import resolve
-    except ImportError:
-        resolve = None
-    if resolve is not None:
-        try:
-            return resolve(kg, text)
-        except GraphError:
-            pass
-    raise NotFound(f"no graph node {text!r}; find one with /api/graph/nodes?q=...")
+        return resolve(kg, text)
+    except GraphError:
+        raise NotFound(f"no graph node {text!r}; find one with /api/graph/nodes?q=...") from None
 
 
 def neighbourhood(kg, node: str, depth: int = 1, limit: int = 80, types: Optional[set[str]] = None) -> dict:
-    """The node, its neighbours up to `depth` steps (both directions) and the edges between them."""
+    """graph.query.neighbours (the one traversal), as the graph explorer draws it."""
     g = kg.g
     node = resolve_node(kg, node)
-    seen = {node}
-    frontier = [node]
-    truncated = False
-    edges: dict[str, dict] = {}
-    for _ in range(max(1, min(depth, 3))):
-        nxt = []
-        for n in frontier:
-            cand = [(u, v, k, d) for u, v, k, d in g.out_edges(n, keys=True, data=True)]
-            cand += [(u, v, k, d) for u, v, k, d in g.in_edges(n, keys=True, data=True)]
-            # the most connected neighbours first, so a node with hundreds of paragraphs shows its hubs
-            cand.sort(key=lambda e: (-g.degree(e[1] if e[0] == n else e[0]), e[2]))
-            for u, v, k, d in cand:
-                if types and d.get("type") not in types:
-                    continue
-                other = v if u == n else u
-                if other not in seen:
-                    if len(seen) >= limit:
-                        truncated = True
-                        continue
-                    seen.add(other)
-                    nxt.append(other)
-                edges[k] = graph_edge_json(g, u, v, k, d)
-        frontier = nxt
-    return {"center": node, "nodes": [graph_node_json(g, n) for n in seen], "edges": list(edges.values()),
-            "truncated": truncated}
+    try:
+        res = neighbours(kg, node, depth=max(1, min(depth, 3)), types=types, limit=limit)
+    except GraphError as exc:
+        raise BadRequest(str(exc)) from None
+    edges = [graph_edge_json(g, r["source"], r["target"], r["key"], g.edges[r["source"], r["target"], r["key"]])
+             for r in res["relationships"]]
+    return {"center": node, "nodes": [graph_node_json(g, n["id"]) for n in res["nodes"]], "edges": edges,
+            "truncated": res["truncated"]}
 
 
-def shortest_path(kg, source: str, target: str, max_len: int = 8) -> dict:
-    """The shortest path; graph.query.explain_path (which does not explain by "same document") when present."""
-    import networkx as nx
-
+def shortest_path(kg, source: str, target: str, max_len: int = 12) -> dict:
+    """graph.query.explain_path (the one path search, which does not explain by "same document"), as drawn."""
     g = kg.g
     source, target = resolve_node(kg, source), resolve_node(kg, target)
     none = {"source": source, "target": target, "found": False, "nodes": [], "edges": []}
     if source == target:
         return {**none, "found": True, "nodes": [graph_node_json(g, source)]}
     try:
-        from unkg.graph.query import explain_path
-    except ImportError:
-        explain_path = None
+        res = explain_path(kg, source, target, max_len=max_len)
+    except GraphError:
+        return none
+    nodes = [source] + [st["to"]["id"] for st in res["steps"]]
     edges = []
-    if explain_path is not None:
-        try:
-            res = explain_path(kg, source, target, max_len=max_len)
-        except GraphError:
-            return none
-        nodes = [source] + [st["to"]["id"] for st in res["steps"]]
-        for st in res["steps"]:
-            u, v = (st["from"]["id"], st["to"]["id"]) if st["direction"] == "forward" else (st["to"]["id"], st["from"]["id"])
-            edges.append(graph_edge_json(g, u, v, st["key"], g.edges[u, v, st["key"]]))
-    else:
-        try:
-            nodes = nx.shortest_path(g.to_undirected(as_view=True), source, target)
-        except nx.NetworkXNoPath:
-            return none
-        if len(nodes) - 1 > max_len:
-            return none
-        for a, b in zip(nodes, nodes[1:]):
-            cands = [(a, b, k, d) for k, d in (g.get_edge_data(a, b) or {}).items()]
-            cands += [(b, a, k, d) for k, d in (g.get_edge_data(b, a) or {}).items()]
-            u, v, k, d = sorted(cands, key=lambda e: e[2])[0]
-            edges.append(graph_edge_json(g, u, v, k, d))
+    for st in res["steps"]:
+        u, v = (st["from"]["id"], st["to"]["id"]) if st["direction"] == "forward" else (st["to"]["id"], st["from"]["id"])
+        edges.append(graph_edge_json(g, u, v, st["key"], g.edges[u, v, st["key"]]))
     return {"source": source, "target": target, "found": True, "nodes": [graph_node_json(g, n) for n in nodes],
             "edges": edges}
 

@@ -1,0 +1,91 @@
+"""How a person cites a paragraph: one rule for the CLI, the HTTP API, the web page, search and the graph.
+
+A numbered paragraph is cited by its printed number with its parents' numbers
+("decision 22/COP.15, para. 3", "ICCD/COP(16)/18, para. 2 (a)"). A paragraph
+without a number is cited by its section and its position there
+("ICCD/COP(16)/18, Summary, unnumbered para. 1"), never by a number that could
+collide with a printed one. Text inside a decision's own heading is cited by the
+decision; a General Assembly resolution by "resolution 80/251"; anything else
+by the document's symbol, else its title.
+
+The store computes every block's citation when it writes a document; the other
+packages read it from there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from unkg.model import Block, Document
+
+from .identifiers import DECISION_HEADING, RES_SYMBOL
+
+_SECTION_CHARS = 60
+
+
+def para_label(label: Optional[str]) -> str:
+    """A printed label as cited: "3." -> "3", "(a)" stays."""
+    return (label or "").strip().rstrip(".").strip()
+
+
+def decision_of_heading(text: str) -> Optional[str]:
+    """"22/COP.15" when a title or heading opens that decision."""
+    m = DECISION_HEADING.match(text or "")
+    return re.sub(r"\s+", "", m.group(1)) if m else None
+
+
+def document_place(doc: Document) -> str:
+    """How the document itself is named in a citation (outside any decision heading)."""
+    m = RES_SYMBOL.match(doc.symbol or "")
+    if m:
+        return f"resolution {m.group(1)}/{m.group(2)}"
+    return doc.symbol or (doc.title or doc.id)[:80]
+
+
+def _section_name(head: Block) -> str:
+    lab = para_label(head.label)
+    if lab:
+        return f"sect. {lab}"
+    text = " ".join(head.text.split())
+    return text if len(text) <= _SECTION_CHARS else text[: _SECTION_CHARS - 1] + "…"
+
+
+def cite_blocks(doc: Document) -> dict[str, str]:
+    """The citation of every block of a document, by block id."""
+    by_id = {b.id: b for b in doc.blocks}
+    base = document_place(doc)
+    title_decision = None if doc.symbol and RES_SYMBOL.match(doc.symbol) else decision_of_heading(doc.title or "")
+    decision = title_decision
+    section: Optional[Block] = None
+    unnumbered = 0
+    out: dict[str, str] = {}
+    for b in sorted(doc.blocks, key=lambda x: x.ord):
+        if b.kind in ("title", "heading"):
+            opened = decision_of_heading(b.text)
+            if opened:
+                decision = opened
+            if b.kind == "heading":
+                section, unnumbered = b, 0
+        where = f"decision {decision}" if decision else base
+        if b.kind == "title":
+            out[b.id] = where
+            continue
+        if b.kind == "heading":
+            out[b.id] = f"{where}, {_section_name(b)}"
+            continue
+        labels: list[str] = []
+        cur: Optional[Block] = b
+        hops = 0
+        while cur is not None and hops < 8:
+            if cur.label and cur.kind not in ("heading", "title"):
+                labels.append(para_label(cur.label))
+            cur = by_id.get(cur.parent) if cur.parent else None
+            hops += 1
+        if labels:
+            out[b.id] = f"{where}, para. {' '.join(reversed(labels))}"
+            continue
+        unnumbered += 1
+        sect = f", {_section_name(section)}" if section is not None else ""
+        out[b.id] = f"{where}{sect}, unnumbered para. {unnumbered}"
+    return out

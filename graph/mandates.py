@@ -1,0 +1,142 @@
+"""The one mandate query: every entry point (CLI, HTTP API, web page, CSV) lists mandates through here.
+
+Mandates are read from the store (the source of truth the graph is built from),
+so the answer does not depend on whether the graph was rebuilt. Filters are
+normalized once (`MandateFilter.of`): "COP 15", "COP.15" and "cop15" are one
+session, "22/COP.15" and "decision:22/COP.15" one decision, "80/251" and
+"A/RES/80/251" one resolution.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from typing import Any, Optional
+
+from unkg.corpus.citation import para_label
+from unkg.corpus.identifiers import body_code, decision_session, normalize_decision, session_id, session_matches
+from unkg.corpus.store import Store
+
+from .schema import mandate_node_id, sort_key_decision
+
+RTL = {"ar", "he", "fa", "ur"}
+
+
+def text_dir(lang: Optional[str]) -> str:
+    return "rtl" if (lang or "").split("-")[0] in RTL else "ltr"
+
+
+def _norm(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s or "").lower()
+    return re.sub(r"[\s\-_:]+", " ", s).strip()
+
+
+def actor_name(actor_id: str, names: dict[str, str]) -> str:
+    """The entity's name where the store knows one, else a readable form of its id."""
+    if actor_id in names:
+        return names[actor_id]
+    base = actor_id.split(":", 1)[-1].replace("-", " ").replace("_", " ").strip()
+    return base[:1].upper() + base[1:] if base else actor_id
+
+
+@dataclass(frozen=True)
+class MandateFilter:
+    """What a user asks for, normalized once. Empty fields do not filter."""
+
+    addressee: str = ""
+    decision: str = ""  # normalized id ("decision:22/COP.15", "resolution:80/251") or the raw text if none
+    session: str = ""  # as typed; compared with session_matches
+    verb: str = ""
+    language: str = ""
+    document: str = ""
+
+    @classmethod
+    def of(cls, addressee: Optional[str] = None, decision: Optional[str] = None, session: Optional[str] = None,
+           verb: Optional[str] = None, language: Optional[str] = None, document: Optional[str] = None,
+           ) -> "MandateFilter":
+        dec = (decision or "").strip()
+        return cls(addressee=_norm(addressee or ""), decision=(normalize_decision(dec) or dec) if dec else "",
+                   session=(session or "").strip(), verb=(verb or "").strip().lower(),
+                   language=(language or "").strip().lower(), document=(document or "").strip())
+
+    def as_dict(self) -> dict[str, Optional[str]]:
+        return {k: (v or None) for k, v in asdict(self).items()}
+
+    def verb_ok(self, m: dict) -> bool:
+        if not self.verb:
+            return True
+        forms = {str(m.get(k) or "").lower() for k in ("verb", "verb_en", "force")} - {""}
+        v = self.verb
+        return v in forms or any(f.startswith(v) or v.startswith(f) for f in forms if len(f) > 2)
+
+
+def mandate_session(decision: Optional[str], doc_body: Optional[str], doc_session: Optional[str]) -> Optional[str]:
+    """The session a mandate was given at: its decision's, else the document's."""
+    if decision:
+        sid = decision_session(decision)
+        if sid:
+            return sid
+    code = body_code(doc_body)
+    return session_id(code, doc_session) if code and doc_session else None
+
+
+def find_mandates(store: Store, flt: Optional[MandateFilter] = None, limit: int = 5000) -> list[dict[str, Any]]:
+    """Mandates matching the filter, each with its decision, session, citation, addressees, verb, action and deadline."""
+    flt = flt or MandateFilter()
+    rows = store.mandate_blocks()
+    names = store.entity_names()
+    parents: dict[str, tuple[Optional[str], Optional[str], str]] = {}
+    need = {r["parent"] for r in rows if r["parent"]}
+    while need:
+        got = store.labels_of(sorted(need))
+        parents.update(got)
+        need = {up for (_, up, _) in got.values() if up and up not in parents}
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        lang = r["language"] or r["doc_language"]
+        if flt.language and (lang or "").lower() != flt.language:
+            continue
+        if flt.document and r["doc_id"] != flt.document:
+            continue
+        ann = json.loads(r["annotations"] or "{}")
+        local = {e["id"]: e["name"] for e in ann.get("entities", []) if e.get("id") and e.get("name")}
+        para = _paragraph_path(r, parents)
+        for i, m in enumerate(ann.get("mandates", [])):
+            dec = normalize_decision(m["decision"]) if m.get("decision") else None
+            dec = dec or m.get("decision") or None
+            if flt.decision and dec != flt.decision and flt.decision.lower() not in (dec or "").lower():
+                continue
+            ses = mandate_session(dec, r["body"], r["doc_session"])
+            if flt.session and not session_matches(ses, flt.session):
+                continue
+            if not flt.verb_ok(m):
+                continue
+            addrs = [a for a in m.get("addressees", []) if a]
+            addr_names = [local.get(a) or actor_name(a, names) for a in addrs]
+            if flt.addressee and not any(flt.addressee in _norm(x) for x in addrs + addr_names):
+                continue
+            out.append({
+                "id": mandate_node_id(r["id"], i), "paragraph_id": r["id"], "document_id": r["doc_id"],
+                "symbol": r["symbol"], "decision": dec, "session": ses, "paragraph": para or None,
+                "label": r["label"], "citation": r["citation"] or r["id"],
+                "verb": m.get("verb") or "", "verb_en": m.get("verb_en") or "", "force": m.get("force") or "",
+                "addressees": addrs, "addressee_names": addr_names, "action": m.get("action") or "",
+                "deadline": m.get("deadline"), "language": lang, "dir": text_dir(lang), "text": r["text"],
+            })
+    out.sort(key=lambda m: (sort_key_decision(m["decision"] or ""), m["document_id"], m["id"]))
+    return out[:limit]
+
+
+def _paragraph_path(r, parents: dict[str, tuple[Optional[str], Optional[str], str]]) -> str:
+    """The printed number with its parents' numbers: "3 (a)"."""
+    parts = [para_label(r["label"])] if r["label"] and r["kind"] not in ("heading", "title") else []
+    cur = r["parent"]
+    hops = 0
+    while cur and cur in parents and hops < 6:
+        lab, up, kind = parents[cur]
+        if lab and kind not in ("heading", "title"):
+            parts.append(para_label(lab))
+        cur, hops = up, hops + 1
+    return " ".join(reversed(parts))
