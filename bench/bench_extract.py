@@ -25,9 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SHARED = Path(os.environ.get("UNKG_SHARED", ROOT.parent / "shared"))
-if not SHARED.exists():
-    SHARED = Path("/work/shared")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from devdata import dev_dir  # noqa: E402
 
 EXTS = {".txt", ".md"}
 
@@ -35,7 +34,7 @@ EXTS = {".txt", ".md"}
 def default_files() -> list[Path]:
     files = sorted((ROOT / "samples").glob("*.txt"))
     for sub in ("un-resolutions", "ga-res-80-noisy", "prais4-manual"):
-        files += sorted(p for p in (SHARED / "corpus-dev" / sub).rglob("*") if p.suffix in EXTS)
+        files += sorted(p for p in dev_dir(sub).rglob("*") if p.suffix in EXTS)
     return files
 
 
@@ -115,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for lang in sorted(per_lang_paras):
         print(f"  {lang}: {per_lang_paras[lang] // args.rounds:>6} paragraphs  {per_lang_paras[lang] / per_lang_time[lang]:>8,.0f} paragraphs/s")
-    pairs = SHARED / "corpus-dev" / "prais4-pairs"
+    pairs = dev_dir("prais4-pairs")
     if pairs.exists() and not args.paths:
         from unkg.model import Block, Document
 

@@ -23,15 +23,16 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from devdata import dev_dir  # noqa: E402
 
 
 def make_corpus(folder: Path, n_docs: int) -> int:
     """Copies of real resolutions (text and PDF) under new symbols; returns the PDF page count."""
     import pypdfium2
 
-    texts = sorted((SHARED / "corpus-dev" / "un-resolutions").glob("*.txt"))
-    pdfs = sorted((SHARED / "corpus-dev" / "rendered-pdf").glob("*.pdf"))
+    texts = sorted(dev_dir("un-resolutions").glob("*.txt"))
+    pdfs = sorted(dev_dir("rendered-pdf").glob("*.pdf"))
     folder.mkdir(parents=True)
     pages = 0
     for i in range(n_docs):

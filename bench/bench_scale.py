@@ -51,9 +51,8 @@ from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SHARED = Path(os.environ.get("UNKG_SHARED", ROOT.parent / "shared"))
-if not SHARED.exists():
-    SHARED = Path("/work/shared")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from devdata import dev_dir, seeds_dir  # noqa: E402
 
 SIZES = (10_000, 100_000, 1_000_000)
 
@@ -100,9 +99,9 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def base_files() -> list[Path]:
-    files = sorted((SHARED / "seeds").glob("*.txt"))
-    files += sorted((SHARED / "corpus-dev" / "un-resolutions").glob("*.txt"))
-    files += sorted((SHARED / "corpus-dev" / "prais4-manual").glob("*.md"))
+    files = sorted(seeds_dir().glob("*.txt"))
+    files += sorted(dev_dir("un-resolutions").glob("*.txt"))
+    files += sorted(dev_dir("prais4-manual").glob("*.md"))
     return files
 
 

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from fpdf import FPDF
 
-from tests.conftest import SAMPLES, SHARED, json_lines, run_cli
+from tests.conftest import DATA, SAMPLES, json_lines, run_cli
 
 
 def make_pdf(path, lines: list[str], user_password: str | None = None, owner_password: str | None = None) -> None:
@@ -126,7 +126,7 @@ def test_timeout_kills_the_worker_and_the_batch_goes_on(unkg_home, tmp_path):
     slow = tmp_path / "slow.txt"
     # a large file (real resolutions, repeated) with a small time limit: the worker is killed,
     # the small file after it still ingests
-    real = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((SHARED / "corpus-dev" / "un-resolutions").glob("*.txt")))
+    real = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((DATA / "un-resolutions").glob("*.txt")))
     slow.write_text(real * 12, encoding="utf-8")
     small = tmp_path / "small.txt"
     small.write_text("The General Assembly,\n\n1. Decides to act.\n", encoding="utf-8")

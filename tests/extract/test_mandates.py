@@ -10,7 +10,7 @@ from unkg.model import Block, Document
 
 from .conftest import ROOT
 
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
 
 
 def _doc(lang: str, paragraphs: list[str], chapeau: str) -> Document:
@@ -21,7 +21,7 @@ def _doc(lang: str, paragraphs: list[str], chapeau: str) -> Document:
 
 
 def test_several_mandates_in_one_paragraph_of_a_ga_resolution():
-    doc = annotate(parse_file(SHARED / "corpus-dev" / "un-resolutions" / "A_RES_62_193.txt"))
+    doc = annotate(parse_file(DATA / "un-resolutions" / "A_RES_62_193.txt"))
     by_label = {}
     for b in doc.blocks:
         for m in b.mandates:
@@ -81,7 +81,7 @@ def test_every_operative_paragraph_of_the_dev_resolutions_gives_a_mandate():
     chapeau ending in ':' passes its mandate to its sub-paragraphs)."""
     from unkg.ingest.pipeline import parse_file
 
-    files = sorted((SHARED / "corpus-dev" / "un-resolutions").glob("*.txt"))
+    files = sorted((DATA / "un-resolutions").glob("*.txt"))
     assert len(files) >= 20
     total = 0
     for f in files:

@@ -39,7 +39,7 @@ import pytest
 from unkg.graph.build import build_graph
 from unkg.graph.falkor import FalkorServer
 from unkg.graph.neo4j_sync import Client, Connection, sync_graph, sync_state
-from tests.conftest import REPO, SAMPLES, SHARED, home_in_env, run_cli
+from tests.conftest import DATA, REPO, SAMPLES, home_in_env, run_cli
 from tests.graph.conftest import ingest_here, local_graph, server_graph
 from tests.hostile.report import write_section
 from unkg.errors import GraphError
@@ -75,7 +75,7 @@ def _corpus_template(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("graph-crash-home")
     with home_in_env(home):
         store = Store.open_default()
-        files = sorted(SAMPLES.glob("*.txt")) + sorted((SHARED / "corpus-dev" / "un-resolutions").glob("*.txt"))[:RESOLUTIONS]
+        files = sorted(SAMPLES.glob("*.txt")) + sorted((DATA / "un-resolutions").glob("*.txt"))[:RESOLUTIONS]
         ingest_here(files, store)
         build_graph(store)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -12,14 +12,14 @@ import time
 
 import pytest
 
-from tests.conftest import REPO, SAMPLES, SHARED
+from tests.conftest import DATA, REPO, SAMPLES
 
 KILLS = 20
 
 
 def make_corpus(folder, n: int = 200) -> None:
     """200 documents: real resolutions and seeds, each copy given its own symbol so each is its own document."""
-    sources = sorted((SHARED / "corpus-dev" / "un-resolutions").glob("*.txt")) + sorted(SAMPLES.glob("*.txt"))
+    sources = sorted((DATA / "un-resolutions").glob("*.txt")) + sorted(SAMPLES.glob("*.txt"))
     folder.mkdir()
     for i in range(n):
         src = sources[i % len(sources)]

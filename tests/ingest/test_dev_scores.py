@@ -9,12 +9,13 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, SHARED
+from tests.conftest import REPO, shared_or_skip
 
 
 def score(folder: str, *extra: str) -> dict[str, float]:
     env = dict(os.environ, UNKG_CMD=f"{sys.executable} -m unkg.cli")
-    p = subprocess.run([sys.executable, str(SHARED / "eval" / "score_paragraphs.py"), str(SHARED / "corpus-dev" / folder), *extra],
+    scorer, data = shared_or_skip("eval", "score_paragraphs.py"), shared_or_skip("corpus-dev", folder)
+    p = subprocess.run([sys.executable, str(scorer), str(data), *extra],
                        capture_output=True, text=True, env=env, timeout=900, cwd=str(REPO))
     assert p.returncode == 0, p.stdout + p.stderr
     last = p.stdout.strip().splitlines()[-1]

@@ -20,9 +20,9 @@ from unkg.ingest.patterns import PAGE_NOISE_RE
 from unkg.ingest.pipeline import parse_file
 from unkg.model import Document
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-NOISY = SHARED / "corpus-dev" / "ga-res-80-noisy"
-REAL = SHARED / "corpus-dev" / "real-files"
+DATA = Path(__file__).resolve().parents[1] / "data"
+NOISY = DATA / "ga-res-80-noisy"
+REAL = DATA / "real-files"
 NOISY_FILES = sorted(NOISY.glob("*.md"))
 REAL_FILES = sorted(REAL.iterdir())
 ALL_FILES = NOISY_FILES + REAL_FILES
