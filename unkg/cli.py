@@ -17,7 +17,14 @@ app = typer.Typer(help="unkg: UN documents to a searchable knowledge graph.", no
 console = Console(stderr=True)
 out = Console()
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+def samples_dir() -> Path:
+    """The bundled sample corpus: inside the installed package (a wheel), else the checkout's samples/."""
+    here = Path(__file__).resolve().parent
+    for p in (here / "samples", here.parent / "samples"):
+        if p.is_dir() and any(p.glob("*.txt")):
+            return p
+    raise UnkgError(f"the sample corpus is missing (looked in {here / 'samples'} and {here.parent / 'samples'}); "
+                    "reinstall unkg or run from a checkout")
 
 
 def _fail(msg: str, code: int = 2) -> None:
@@ -182,8 +189,16 @@ def show(doc_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
 
 @app.command()
 def demo(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Ingest the bundled sample corpus and show what was found."""
-    reports = _run_ingest([str(SAMPLES)], as_json)
+    """Ingest the bundled sample corpus and show what was found. Exit 1 if no sample could be ingested."""
+    try:
+        samples = samples_dir()
+    except UnkgError as exc:
+        _fail(str(exc))
+        return
+    reports = _run_ingest([str(samples)], as_json)
+    if not any(r.status in ("ok", "partial") or r.code == "unchanged" for r in reports):
+        console.print(f"[red]error:[/red] no sample document could be ingested from {samples}", highlight=False)
+        raise typer.Exit(1)
     if as_json:
         return
     from unkg.corpus.store import Store
