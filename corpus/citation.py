@@ -21,7 +21,15 @@ from unkg.model import Block, Document
 
 from .identifiers import DECISION_HEADING, RES_SYMBOL
 
+#: bump when the rule below changes: stores recompute the citations they keep
+CITATION_RULE = "4"
+
 _SECTION_CHARS = 60
+#: a short text line such as "Decision 9/COP.16" opens a decision like a heading does
+_OPENER_CHARS = 120
+_SENTENCE_ENDS = (":", "：", ";", "；", ".", "。", ",", "，")
+#: list markers that are not printed numbers: an item is cited by its position under its paragraph
+BULLETS = frozenset("-–—•·*▪◦○●■□➢►")
 
 
 def para_label(label: Optional[str]) -> str:
@@ -29,10 +37,20 @@ def para_label(label: Optional[str]) -> str:
     return (label or "").strip().rstrip(".").strip()
 
 
+def is_bullet(label: Optional[str]) -> bool:
+    return (label or "").strip() in BULLETS
+
+
 def decision_of_heading(text: str) -> Optional[str]:
     """"22/COP.15" when a title or heading opens that decision."""
     m = DECISION_HEADING.match(text or "")
     return re.sub(r"\s+", "", m.group(1)) if m else None
+
+
+def _opener_line(b: Block) -> bool:
+    """A short unnumbered line standing alone ("Decision 9/COP.16"), not a sentence about a decision."""
+    t = b.text.strip()
+    return b.kind == "text" and not b.label and len(t) <= _OPENER_CHARS and not t.endswith(_SENTENCE_ENDS)
 
 
 def document_place(doc: Document) -> str:
@@ -59,9 +77,11 @@ def cite_blocks(doc: Document) -> dict[str, str]:
     decision = title_decision
     section: Optional[Block] = None
     unnumbered = 0
+    items: dict[Optional[str], int] = {}  # bullets seen per parent
+    item_no: dict[str, int] = {}
     out: dict[str, str] = {}
     for b in sorted(doc.blocks, key=lambda x: x.ord):
-        if b.kind in ("title", "heading"):
+        if b.kind in ("title", "heading") or _opener_line(b):
             opened = decision_of_heading(b.text)
             if opened:
                 decision = opened
@@ -74,18 +94,21 @@ def cite_blocks(doc: Document) -> dict[str, str]:
         if b.kind == "heading":
             out[b.id] = f"{where}, {_section_name(b)}"
             continue
+        if is_bullet(b.label):
+            items[b.parent] = item_no[b.id] = items.get(b.parent, 0) + 1
         labels: list[str] = []
         cur: Optional[Block] = b
         hops = 0
         while cur is not None and hops < 8:
-            if cur.label and cur.kind not in ("heading", "title"):
+            if cur.label and cur.kind not in ("heading", "title") and not is_bullet(cur.label):
                 labels.append(para_label(cur.label))
             cur = by_id.get(cur.parent) if cur.parent else None
             hops += 1
+        item = f", item {item_no[b.id]}" if b.id in item_no else ""
         if labels:
-            out[b.id] = f"{where}, para. {' '.join(reversed(labels))}"
+            out[b.id] = f"{where}, para. {' '.join(reversed(labels))}{item}"
             continue
         unnumbered += 1
         sect = f", {_section_name(section)}" if section is not None else ""
-        out[b.id] = f"{where}{sect}, unnumbered para. {unnumbered}"
+        out[b.id] = f"{where}{sect}, unnumbered para. {unnumbered}{item}"
     return out

@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 from unkg.errors import StoreError
 from unkg.model import Block, Document
 
-from .citation import cite_blocks
+from .citation import CITATION_RULE, cite_blocks
 
 SCHEMA_VERSION = 1
 
@@ -74,6 +74,11 @@ class Store:
             self.db.execute("ALTER TABLE blocks ADD COLUMN label_sep TEXT")
         if "citation" not in cols:
             self.db.execute("ALTER TABLE blocks ADD COLUMN citation TEXT")
+        rule = self.db.execute("SELECT value FROM meta WHERE key = 'citation_rule'").fetchone()
+        if rule is None or rule[0] != CITATION_RULE:
+            with self.transaction() as db:
+                db.execute("UPDATE blocks SET citation = NULL")
+                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('citation_rule', ?)", (CITATION_RULE,))
         if self.db.execute("SELECT 1 FROM blocks WHERE citation IS NULL LIMIT 1").fetchone():
             self._backfill_citations()
 
@@ -164,6 +169,12 @@ class Store:
             "FROM blocks b JOIN documents d ON d.id = b.doc_id "
             "WHERE json_type(b.annotations, '$.mandates') = 'array' AND json_array_length(b.annotations, '$.mandates') > 0 "
             "ORDER BY d.id, b.ord").fetchall()
+
+    def citing_blocks(self) -> list[sqlite3.Row]:
+        """Every block that cites a decision or resolution (id, document, text, annotations)."""
+        return self.db.execute(
+            "SELECT id, doc_id, ord, text, annotations FROM blocks WHERE annotations LIKE '%\"citations\"%' ORDER BY doc_id, ord"
+        ).fetchall()
 
     def entity_names(self) -> dict[str, str]:
         """Entity id -> name over the whole store (the first name seen)."""

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show the mandates, citations, initiative facts and (optionally) entities found in files."""
         from rich.console import Console
-        from rich.table import Table
+        from unkg.tables import readable_table
 
         from unkg.ingest.batch import parse_paths
 
@@ -48,18 +48,18 @@ def register(app: typer.Typer) -> None:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
                 continue
             out.print(f"[bold]{res.path}[/bold]  {doc.symbol or '-'}  {doc.language}")
-            t = Table("para", "verb", "force", "addressees", "decision", "deadline", "action", title="mandates")
+            t = readable_table("para", "verb", "force", "addressees", "decision", "deadline", "action", title="mandates")
             for m in mandates:
                 t.add_row(m.get("label") or "", m["verb"], m["force"], ", ".join(m["addressees"]), m.get("decision") or "",
                           m.get("deadline") or "", m["action"][:60])
             out.print(t)
-            t = Table("subject", "predicate", "object", "paragraph", title="initiative facts")
+            t = readable_table("subject", "predicate", "object", "paragraph", title="initiative facts")
             for f in facts:
                 t.add_row(f["subject"], f["predicate"], f["object"], f["block_id"])
             out.print(t)
             out.print("citations: " + (", ".join(cites) or "-"))
             if entities:
-                t = Table("type", "id", "text", title="entities")
+                t = readable_table("type", "id", "text", title="entities")
                 for e in ents:
                     t.add_row(e["type"], e["id"], e["text"][:50])
                 out.print(t)

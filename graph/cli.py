@@ -13,7 +13,10 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
+from unkg.tables import readable_table
+
+_STATUS_STYLE = {"open": "yellow", "reported on": "cyan", "implemented": "green", "superseded": "magenta", "elapsed": "red"}
 
 from unkg.errors import UnkgError
 
@@ -65,7 +68,7 @@ def build(as_json: bool = typer.Option(False, "--json", help="Print the build re
         return
     out.print(f"added {rep.added}, updated {rep.updated}, removed {rep.removed}, unchanged {rep.unchanged} documents in {rep.seconds:.2f} s")
     out.print(f"{d['nodes']} nodes, {d['relationships']} relationships")
-    table = Table("label / type", "count")
+    table = readable_table("label / type", "count")
     for k, v in {**d["labels"], **d["types"]}.items():
         table.add_row(k, str(v))
     out.print(table)
@@ -138,16 +141,17 @@ def mandates(
     session: Optional[str] = typer.Option(None, help="Session, e.g. 'COP 15' or 'COP.15'."),
     verb: Optional[str] = typer.Option(None, help="Verb as printed or in English, e.g. request."),
     language: Optional[str] = typer.Option(None, help="Language code of the paragraph (en, fr, es, ru, zh, ar)."),
+    status: Optional[str] = typer.Option(None, help="open, 'reported on', implemented, superseded or elapsed."),
     limit: int = typer.Option(500),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Mandates with decision, paragraph, addressees, verb and deadline. Exit 1 if none match."""
+    """Mandates with decision, paragraph, addressees, verb, deadline and status (with its evidence). Exit 1 if none match."""
     from .mandates import MandateFilter, find_mandates
 
     try:
         store = _store()
         try:
-            rows = find_mandates(store, MandateFilter.of(addressee, decision, session, verb, language), limit=limit)
+            rows = find_mandates(store, MandateFilter.of(addressee, decision, session, verb, language, status=status), limit=limit)
         finally:
             store.close()
     except UnkgError as exc:
@@ -156,11 +160,17 @@ def mandates(
     if as_json:
         _emit(rows)
     else:
-        table = Table("decision", "paragraph", "verb", "addressees", "action", "deadline")
         for m in rows:
-            table.add_row(m["decision"] or "", m["citation"], m["verb_en"] or m["verb"] or "",
-                          ", ".join(m["addressee_names"]), (m["action"] or "")[:80], m["deadline"] or "")
-        out.print(table)
+            # one block per mandate: readable at 80 columns, ids never cut
+            out.print(f"[bold]{escape(m['citation'])}[/bold]  [{_STATUS_STYLE.get(m['status'], 'white')}]{m['status']}[/]",
+                      highlight=False)
+            who = ", ".join(m["addressee_names"]) or "(no addressee)"
+            out.print(f"  {escape(m['verb_en'] or m['verb'] or '')} -> {escape(who)}"
+                      + (f"  by {escape(m['deadline'])}" if m["deadline"] else ""), highlight=False)
+            if m["action"]:
+                out.print(f"  {escape(m['action'])}", highlight=False)
+            for e in m["evidence"]:
+                out.print(f"  [dim]evidence:[/dim] {escape(e['citation'])}", highlight=False)
     if not rows:
         raise typer.Exit(1)
 
@@ -274,7 +284,7 @@ def cypher(
         _emit(rows)
         return
     if rows:
-        table = Table(*rows[0].keys())
+        table = readable_table(*rows[0].keys())
         for r in rows:
             table.add_row(*[json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in r.values()])
         out.print(table)

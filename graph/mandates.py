@@ -9,16 +9,19 @@ session, "22/COP.15" and "decision:22/COP.15" one decision, "80/251" and
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
-from unkg.corpus.citation import para_label
+from unkg.corpus.citation import is_bullet, para_label
 from unkg.corpus.identifiers import body_code, decision_session, normalize_decision, session_id, session_matches
 from unkg.corpus.store import Store
+from unkg.errors import UnkgError
 
+from .lifecycle import STATUSES, Lifecycle
 from .schema import mandate_node_id, sort_key_decision
 
 RTL = {"ar", "he", "fa", "ur"}
@@ -51,15 +54,17 @@ class MandateFilter:
     verb: str = ""
     language: str = ""
     document: str = ""
+    status: str = ""
 
     @classmethod
     def of(cls, addressee: Optional[str] = None, decision: Optional[str] = None, session: Optional[str] = None,
            verb: Optional[str] = None, language: Optional[str] = None, document: Optional[str] = None,
-           ) -> "MandateFilter":
+           status: Optional[str] = None) -> "MandateFilter":
         dec = (decision or "").strip()
         return cls(addressee=_norm(addressee or ""), decision=(normalize_decision(dec) or dec) if dec else "",
                    session=(session or "").strip(), verb=(verb or "").strip().lower(),
-                   language=(language or "").strip().lower(), document=(document or "").strip())
+                   language=(language or "").strip().lower(), document=(document or "").strip(),
+                   status=(status or "").strip().lower().replace("_", " "))
 
     def as_dict(self) -> dict[str, Optional[str]]:
         return {k: (v or None) for k, v in asdict(self).items()}
@@ -82,9 +87,14 @@ def mandate_session(decision: Optional[str], doc_body: Optional[str], doc_sessio
     return session_id(code, doc_session) if code and doc_session else None
 
 
-def find_mandates(store: Store, flt: Optional[MandateFilter] = None, limit: int = 5000) -> list[dict[str, Any]]:
-    """Mandates matching the filter, each with its decision, session, citation, addressees, verb, action and deadline."""
+def find_mandates(store: Store, flt: Optional[MandateFilter] = None, limit: int = 5000,
+                  as_of: Optional[dt.date] = None) -> list[dict[str, Any]]:
+    """Mandates matching the filter, each with its decision, session, citation, addressees, verb, action, deadline,
+    and its status with the rule and the evidence that gave it (graph.lifecycle)."""
     flt = flt or MandateFilter()
+    if flt.status and flt.status not in STATUSES:
+        raise UnkgError(f"unknown status {flt.status!r}; one of: {', '.join(STATUSES)}")
+    life = Lifecycle(store, as_of=as_of)
     rows = store.mandate_blocks()
     names = store.entity_names()
     parents: dict[str, tuple[Optional[str], Optional[str], str]] = {}
@@ -117,26 +127,30 @@ def find_mandates(store: Store, flt: Optional[MandateFilter] = None, limit: int 
             addr_names = [local.get(a) or actor_name(a, names) for a in addrs]
             if flt.addressee and not any(flt.addressee in _norm(x) for x in addrs + addr_names):
                 continue
-            out.append({
+            rec = {
                 "id": mandate_node_id(r["id"], i), "paragraph_id": r["id"], "document_id": r["doc_id"],
                 "symbol": r["symbol"], "decision": dec, "session": ses, "paragraph": para or None,
                 "label": r["label"], "citation": r["citation"] or r["id"],
                 "verb": m.get("verb") or "", "verb_en": m.get("verb_en") or "", "force": m.get("force") or "",
                 "addressees": addrs, "addressee_names": addr_names, "action": m.get("action") or "",
                 "deadline": m.get("deadline"), "language": lang, "dir": text_dir(lang), "text": r["text"],
-            })
+            }
+            rec.update(life.status(rec).as_dict())
+            if flt.status and rec["status"] != flt.status:
+                continue
+            out.append(rec)
     out.sort(key=lambda m: (sort_key_decision(m["decision"] or ""), m["document_id"], m["id"]))
     return out[:limit]
 
 
 def _paragraph_path(r, parents: dict[str, tuple[Optional[str], Optional[str], str]]) -> str:
     """The printed number with its parents' numbers: "3 (a)"."""
-    parts = [para_label(r["label"])] if r["label"] and r["kind"] not in ("heading", "title") else []
+    parts = [para_label(r["label"])] if r["label"] and r["kind"] not in ("heading", "title") and not is_bullet(r["label"]) else []
     cur = r["parent"]
     hops = 0
     while cur and cur in parents and hops < 6:
         lab, up, kind = parents[cur]
-        if lab and kind not in ("heading", "title"):
+        if lab and kind not in ("heading", "title") and not is_bullet(lab):
             parts.append(para_label(lab))
         cur, hops = up, hops + 1
     return " ".join(reversed(parts))

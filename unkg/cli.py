@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from unkg.tables import readable_table
 
 from unkg.errors import UnkgError
 
@@ -162,7 +162,7 @@ def docs(as_json: bool = typer.Option(False, "--json")) -> None:
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return
-    table = Table("id", "lang", "date", "body", "title")
+    table = readable_table("id", "lang", "date", "body", "title")
     for r in rows:
         table.add_row(r["id"], r["language"] or "", r["date"] or "", r["body"] or "", (r["title"] or "")[:60])
     out.print(table)
@@ -204,7 +204,7 @@ def demo(as_json: bool = typer.Option(False, "--json")) -> None:
     from unkg.corpus.store import Store
 
     store = Store.open_default()
-    table = Table("document", "language", "kind counts", title="Sample corpus in the store")
+    table = readable_table("document", "language", "kind counts", title="Sample corpus in the store")
     for r in store.documents():
         kinds = store.db.execute("SELECT kind, count(*) FROM blocks WHERE doc_id = ? GROUP BY kind", (r["id"],)).fetchall()
         table.add_row(f"{r['symbol'] or r['title'] or r['id']}"[:60], ",".join(r["languages"]), ", ".join(f"{k}={n}" for k, n in kinds))

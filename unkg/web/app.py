@@ -32,6 +32,7 @@ from unkg.model import DocumentMeta
 from unkg.settings import Settings
 
 from . import schemas as M
+from unkg.graph.lifecycle import STATUSES
 from unkg.graph.mandates import actor_name, text_dir
 from unkg.graph.query import MAX_PATH_STEPS
 
@@ -393,30 +394,34 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         verb=Query(None, description="verb as printed or its English form (requests, invites ...)", max_length=50),
         language=Query(None, max_length=8),
         document=Query(None, description="a document id", max_length=300),
+        status=Query(None, description="open, reported on, implemented, superseded or elapsed", max_length=20),
     )
 
-    def list_mandates(addressee, decision, session, verb, language, document) -> M.MandateList:
-        rows = backend.mandates(addressee, decision, session, verb, language, document)
+    def list_mandates(addressee, decision, session, verb, language, document, status=None) -> M.MandateList:
+        rows = backend.mandates(addressee, decision, session, verb, language, document, status)
         every = backend.mandates()
         names = sorted({n for r in every for n in r["addressee_names"]})
         filters = {"addressee": addressee, "decision": decision, "session": session, "verb": verb, "language": language,
-                   "document": document}
+                   "document": document, "status": status}
         return M.MandateList(filters=filters, count=len(rows), mandates=[M.MandateRow(**r) for r in rows], addressees=names)
 
     @app.get("/api/mandates", summary="Mandates, filtered", response_model=M.MandateList, responses=ERROR_RESPONSES, tags=["mandates"])
     def api_mandates(addressee: Optional[str] = mandate_params["addressee"], decision: Optional[str] = mandate_params["decision"],
                      session: Optional[str] = mandate_params["session"], verb: Optional[str] = mandate_params["verb"],
-                     language: Optional[str] = mandate_params["language"], document: Optional[str] = mandate_params["document"]):
-        """Mandates from the store's paragraph annotations: who is asked to do what, in which decision and paragraph."""
-        return list_mandates(addressee, decision, session, verb, language, document)
+                     language: Optional[str] = mandate_params["language"], document: Optional[str] = mandate_params["document"],
+                     status: Optional[str] = mandate_params["status"]):
+        """Mandates from the store's paragraph annotations: who is asked to do what, in which decision and paragraph,
+        and what became of it (status, the rule that gave it, and the paragraphs it rests on)."""
+        return list_mandates(addressee, decision, session, verb, language, document, status)
 
     @app.get("/api/mandates.csv", summary="Mandates as CSV", response_class=PlainTextResponse, responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}}}},
              tags=["mandates"])
     def api_mandates_csv(addressee: Optional[str] = mandate_params["addressee"], decision: Optional[str] = mandate_params["decision"],
                          session: Optional[str] = mandate_params["session"], verb: Optional[str] = mandate_params["verb"],
-                         language: Optional[str] = mandate_params["language"], document: Optional[str] = mandate_params["document"]):
+                         language: Optional[str] = mandate_params["language"], document: Optional[str] = mandate_params["document"],
+                         status: Optional[str] = mandate_params["status"]):
         """The same mandates as CSV (UTF-8), for a spreadsheet."""
-        rows = backend.mandates(addressee, decision, session, verb, language, document)
+        rows = backend.mandates(addressee, decision, session, verb, language, document, status)
         return Response("\ufeff" + backend.mandates_csv(rows), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="mandates.csv"'})
 
@@ -424,15 +429,15 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
     def mandates_page(request: Request, addressee: Optional[str] = mandate_params["addressee"],
                       decision: Optional[str] = mandate_params["decision"], session: Optional[str] = mandate_params["session"],
                       verb: Optional[str] = mandate_params["verb"], language: Optional[str] = mandate_params["language"],
-                      document: Optional[str] = mandate_params["document"],
+                      document: Optional[str] = mandate_params["document"], status: Optional[str] = mandate_params["status"],
                       format: Optional[str] = Query(None, pattern="^(json|html|csv)$")):
         if format == "csv":
-            return api_mandates_csv(addressee, decision, session, verb, language, document)
-        res = list_mandates(addressee, decision, session, verb, language, document)
+            return api_mandates_csv(addressee, decision, session, verb, language, document, status)
+        res = list_mandates(addressee, decision, session, verb, language, document, status)
         if format == "json":
             return JSONResponse(res.model_dump())
         qs = urlencode({k: v for k, v in res.filters.items() if v})
-        return page(request, "mandates.html", res=res, csv_url="/api/mandates.csv" + (f"?{qs}" if qs else ""))
+        return page(request, "mandates.html", res=res, csv_url="/api/mandates.csv" + (f"?{qs}" if qs else ""), statuses=STATUSES)
 
     # -- graph ---------------------------------------------------------------------------
 

@@ -110,20 +110,25 @@ class Backend:
 
     def mandates(self, addressee: Optional[str] = None, decision: Optional[str] = None, session: Optional[str] = None,
                  verb: Optional[str] = None, language: Optional[str] = None, document: Optional[str] = None,
-                 limit: int = 5000) -> list[dict]:
+                 status: Optional[str] = None, limit: int = 5000) -> list[dict]:
         """Mandates through the one query of graph.mandates (the CLI asks the same)."""
-        with self.lock:
-            return find_mandates(self.store, MandateFilter.of(addressee, decision, session, verb, language, document), limit=limit)
+        try:
+            flt = MandateFilter.of(addressee, decision, session, verb, language, document, status)
+            with self.lock:
+                return find_mandates(self.store, flt, limit=limit)
+        except UnkgError as exc:
+            raise BadRequest(str(exc)) from None
 
     @staticmethod
     def mandates_csv(rows: Iterable[dict]) -> str:
         buf = io.StringIO()
         cols = ["decision", "paragraph", "citation", "session", "verb", "verb_en", "force", "addressees", "action",
-                "deadline", "language", "document_id", "paragraph_id"]
+                "deadline", "status", "evidence", "language", "document_id", "paragraph_id"]
         w = csv.writer(buf)
         w.writerow(cols)
         for r in rows:
-            w.writerow(["; ".join(r["addressee_names"]) if c == "addressees" else (r.get(c) or "") for c in cols])
+            cells = {"addressees": "; ".join(r["addressee_names"]), "evidence": "; ".join(e["citation"] for e in r.get("evidence", []))}
+            w.writerow([cells[c] if c in cells else (r.get(c) or "") for c in cols])
         return buf.getvalue()
 
     # -- search ---------------------------------------------------------------------

@@ -147,6 +147,15 @@ class ParagraphView(BaseModel):
     url: str = Field(description="the paragraph in its document page")
 
 
+class EvidenceOut(BaseModel):
+    paragraph_id: str
+    document_id: str
+    symbol: Optional[str] = None
+    citation: str
+    text: str
+    score: float
+
+
 class MandateRow(BaseModel):
     id: str
     paragraph_id: str
@@ -163,6 +172,9 @@ class MandateRow(BaseModel):
     addressee_names: list[str]
     action: str
     deadline: Optional[str] = None
+    status: str = Field("open", description="open, reported on, implemented, superseded or elapsed")
+    status_rule: str = Field("no evidence", description="the rule that gave the status")
+    evidence: list[EvidenceOut] = Field(default_factory=list, description="the paragraphs the status rests on")
     language: Optional[str] = None
     dir: str = "ltr"
     text: str

@@ -1,0 +1,121 @@
+"""Mandate status from the corpus: open, reported on, implemented, superseded, elapsed, each with its rule and evidence.
+
+English and Chinese decisions and reports written for the test (tests/graph/data/lifecycle-*) go through
+the real ingest and extraction; the Chinese samples give the case the issue names: the mandates of
+decision 22/COP.15 that ICCD/COP(16)/18 reports on are "reported on", with the report's paragraphs as evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _by_para(rows: list[dict]) -> dict[str, dict]:
+    return {m["citation"]: m for m in rows}
+
+
+@pytest.fixture
+def lifecycle_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("UNKG_HOME", str(home))
+    res = run_cli("ingest", *[str(p) for p in sorted(DATA.glob("lifecycle-en-*.txt"))], "--json")
+    assert res.returncode == 0, res.stderr
+    return home
+
+
+def test_each_status_with_its_rule_and_evidence_english(lifecycle_home):
+    res = run_cli("graph", "mandates", "--json")
+    assert res.returncode == 0, res.stderr
+    rows = _by_para(json.loads(res.stdout))
+    done = rows["decision 9/COP.16, para. 1"]
+    assert done["status"] == "implemented" and "completed" in done["status_rule"]
+    assert [e["citation"] for e in done["evidence"]] == ["ICCD/COP(17)/5, para. 2"]
+    late = rows["decision 9/COP.16, para. 2"]
+    assert late["status"] == "elapsed" and late["evidence"] == [] and "2020-06-30" in late["status_rule"]
+    assert rows["decision 9/COP.16, para. 3"]["status"] == "open"  # deadline 2099, no report on it
+    gone = rows["decision 4/COP.16, para. 1"]
+    assert gone["status"] == "superseded" and gone["evidence"][0]["citation"] == "decision 2/COP.17, para. 1"
+    # the report's other paragraph (workshops on land tenure) is evidence for nothing
+    assert not any(e["citation"] == "ICCD/COP(17)/5, para. 3" for m in rows.values() for e in m["evidence"])
+    # the filter, through the CLI
+    elapsed = json.loads(run_cli("graph", "mandates", "--status", "elapsed", "--json").stdout)
+    assert [m["citation"] for m in elapsed] == ["decision 9/COP.16, para. 2"]
+    bad = run_cli("graph", "mandates", "--status", "forgotten")
+    assert bad.returncode == 2 and "unknown status" in bad.stderr
+
+
+def test_each_status_chinese(tmp_path, monkeypatch):
+    monkeypatch.setenv("UNKG_HOME", str(tmp_path / "home"))
+    res = run_cli("ingest", *[str(p) for p in sorted(DATA.glob("lifecycle-zh-*.txt"))], "--json")
+    assert res.returncode == 0, res.stderr
+    rows = _by_para(json.loads(run_cli("graph", "mandates", "--json").stdout))
+    assert rows["decision 9/COP.16, para. 1"]["status"] == "implemented"
+    assert [e["citation"] for e in rows["decision 9/COP.16, para. 1"]["evidence"]] == ["ICCD/COP(17)/5, para. 2"]
+    assert rows["decision 9/COP.16, para. 2"]["status"] == "elapsed"
+
+
+def test_samples_report_on_decision_22_cop15(seed_store):
+    from unkg.graph.mandates import MandateFilter, find_mandates
+
+    rows = find_mandates(seed_store, MandateFilter.of(decision="22/COP.15"))
+    assert len(rows) >= 7
+    assert all(m["status"] == "reported on" and m["evidence"] for m in rows), [(m["citation"], m["status"]) for m in rows]
+    for m in rows:
+        for e in m["evidence"]:
+            assert e["symbol"] == "ICCD/COP(16)/18" and e["paragraph_id"] != m["paragraph_id"]
+    def in_section(citation: str, section: str, first: int, last: int) -> bool:
+        if "unnumbered" in citation:
+            return f"sect. {section}," in citation
+        return first <= int(citation.split("para. ")[1].split()[0].rstrip(",")) <= last
+
+    gm = [m for m in rows if m["addressees"] == ["actor:global-mechanism"]]
+    sec = [m for m in rows if m["paragraph"] and m["paragraph"].startswith("3 ")]
+    assert gm and sec
+    # the Global Mechanism's work is told in section A (paragraphs 5-12), the secretariat's in section B (13-26)
+    assert all(in_section(e["citation"], "A", 5, 12) for m in gm for e in m["evidence"])
+    assert all(in_section(e["citation"], "B", 13, 26) for m in sec for e in m["evidence"])
+
+
+def test_deadline_elapses_only_after_its_day(seed_store):
+    from unkg.graph.lifecycle import Lifecycle
+
+    life_before = Lifecycle(seed_store, as_of=dt.date(2020, 6, 30))
+    life_after = Lifecycle(seed_store, as_of=dt.date(2020, 7, 1))
+    m = {"decision": None, "deadline": "2020-06-30", "action": "x", "addressees": []}
+    assert life_before.status(m).status == "open" and life_after.status(m).status == "elapsed"
+    assert life_after.status({**m, "deadline": "2020"}).status == "open"  # a year runs to its last day
+    assert life_after.status({**m, "deadline": "COP.16"}).status == "open"  # a session is not a date
+
+
+def test_status_in_api_csv_and_page(asked_web):
+    client = asked_web
+    api = client.get("/api/mandates", params={"decision": "22/COP.15"}).json()
+    assert api["count"] and all(m["status"] == "reported on" and m["evidence"] for m in api["mandates"])
+    only = client.get("/api/mandates", params={"status": "reported on"}).json()
+    assert only["count"] >= api["count"]
+    assert client.get("/api/mandates", params={"status": "nonsense"}).status_code == 400
+    csv_text = client.get("/api/mandates.csv", params={"decision": "22/COP.15"}).content.decode("utf-8-sig")
+    header = csv_text.splitlines()[0].split(",")
+    assert "status" in header and "evidence" in header and "reported on" in csv_text and "ICCD/COP(16)/18, para. " in csv_text
+    html = client.get("/mandates", params={"status": "reported on"}).text
+    assert 'id="f-status"' in html and 'data-status="reported on"' in html and 'class="evidence"' in html
+
+
+@pytest.fixture
+def asked_web(seed_home):
+    from fastapi.testclient import TestClient
+
+    from unkg.settings import Settings
+    from unkg.web.app import create_app
+
+    settings = Settings.from_env().model_copy(update={"rate_limit": 0.0})
+    with TestClient(create_app(settings)) as client:
+        yield client
