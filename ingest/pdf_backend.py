@@ -30,6 +30,7 @@ from unkg.errors import EncryptedFile, IngestError
 from unkg.settings import get_settings
 
 from .backends import register
+from .bidi_text import has_rtl, rtl_share, visual_to_logical
 from .raw import RawDoc, RawLine
 
 ENGINES = ("pdfium", "pdfplumber")
@@ -66,23 +67,27 @@ def _open_plumber(path: Path, data: bytes):
         raise IngestError(str(path), f"damaged or truncated PDF ({name}: {exc})", "invalid") from None
 
 
-_RTL_RE = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-_LTR_RUN_RE = re.compile(r"[A-Za-z0-9\u00c0-\u024f](?:[A-Za-z0-9\u00c0-\u024f./:,%\-]*[A-Za-z0-9\u00c0-\u024f])?")
-_MIRROR = str.maketrans("()[]{}<>«»", ")(][}{><»«")
+def _plumber_logical_line(line: dict, page_rtl: bool) -> str:
+    """A pdfminer line with right-to-left text: its chars, left to right, in reading order.
 
-
-def _logical_order(text: str) -> str:
-    """pdfminer gives Arabic and Hebrew lines in visual order (left to right): turn them back into reading order.
-
-    The line is reversed, then runs of Latin letters and digits inside it are put back left to
-    right and brackets mirrored (the Unicode bidi rules, reduced to what UN text needs).
+    pdfminer's chars are glyphs in visual order (a ligature is one char with
+    several letters); a space goes where the gap between two glyphs is wider than
+    pdfplumber's word tolerance, as in its own line text.
     """
-    letters = sum(1 for c in text if c.isalpha())
-    rtl = len(_RTL_RE.findall(text))
-    if not rtl or rtl * 2 < letters:
-        return text
-    rev = text[::-1].translate(_MIRROR)
-    return _LTR_RUN_RE.sub(lambda m: m.group()[::-1], rev)
+    chars = sorted(line["chars"], key=lambda c: c["x0"])
+    clusters: list[str] = []
+    prev = None
+    for c in chars:
+        t = c["text"]
+        if prev is not None and c["x0"] - prev["x1"] > _X_TOLERANCE and not t.isspace() and not prev["text"].isspace():
+            clusters.append(" ")
+        clusters.append(t)
+        prev = c
+    text = line["text"]
+    return visual_to_logical(clusters, rtl_share(text) >= 0.5 or page_rtl)
+
+
+_X_TOLERANCE = 3.0  # pdfplumber's default x_tolerance: a wider gap between glyphs is a space
 
 
 def _sideways(char: dict) -> bool:
@@ -107,9 +112,11 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
                 if any(_sideways(c) for c in page.chars):
                     page = page.filter(lambda o: o.get("object_type") != "char" or not _sideways(o))
                 plines = page.extract_text_lines(return_chars=True, strip=True)
+                all_text = "".join(ln["text"] for ln in plines)
+                page_rtl = rtl_share(all_text) >= 0.5 if has_rtl(all_text) else None
                 recs = [
                     {
-                        "text": _logical_order(_CID_BULLET_RE.sub("•", ln["text"])),
+                        "text": _plumber_logical_line(ln, page_rtl) if page_rtl is not None and has_rtl(ln["text"]) else _CID_BULLET_RE.sub("•", ln["text"]),
                         "x0": float(ln["x0"]),
                         "top": float(ln["top"]),
                         "bottom": float(ln["bottom"]),
@@ -178,6 +185,7 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
         text = _CTRL_RE.sub("\ufffd", text)  # glyph ids leaking out of a font with no Unicode map
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     recs: list[dict] = []
+    page_rtl = rtl_share(text) >= 0.5 if has_rtl(text) else None  # None: no right-to-left text on the page
     start = 0
     font_size = pdfium_c.FPDFText_GetFontSize
     count_rects = pdfium_c.FPDFText_CountRects
@@ -210,6 +218,8 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
             step = max(1, cnt // 6)
             sizes = [font_size(textpage, i0 + k) for k in range(0, cnt, step) if not stripped[k].isspace()]
             line = " ".join(stripped.split()) if "  " in stripped else stripped
+            if page_rtl is not None and has_rtl(stripped):
+                line = _pdfium_logical_line(textpage, pdfium_c, i0, stripped, page_rtl)
             if m.group() == "\ufffe":  # pdfium joins a line ending in a hyphen to the next: keep both lines and the hyphen
                 line += "-"
             rotated = abs(char_angle(textpage, i0)) > 0.05 if char_angle else False
@@ -231,6 +241,34 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
     if _out_of_order(merged) and not _two_columns(merged, width):
         merged.sort(key=lambda r: (round(r["top"]), r["x0"]))
     return merged
+
+
+def _pdfium_logical_line(textpage, pdfium_c, i0: int, text: str, page_rtl: bool) -> str:
+    """A line with right-to-left text, rebuilt from where pdfium placed each char.
+
+    pdfium reorders Arabic itself but misplaces runs of digits and Latin letters
+    inside it ("/80/12A"); its char origins still give the visual order, which
+    `visual_to_logical` turns into reading order. Chars sharing one origin come
+    from one glyph (a ligature) and stay together, in pdfium's order.
+    """
+    x, y = ctypes.c_double(), ctypes.c_double()
+    origin = pdfium_c.FPDFText_GetCharOrigin
+    placed: list[tuple[float, int, str]] = []
+    for k, ch in enumerate(text):
+        if not origin(textpage, i0 + k, ctypes.byref(x), ctypes.byref(y)):
+            continue
+        placed.append((x.value, k, ch))
+    placed.sort()
+    clusters: list[str] = []
+    last_x = None
+    for ox, _, ch in placed:
+        if last_x is not None and abs(ox - last_x) < 0.01 and not ch.isspace() and clusters and not clusters[-1].isspace():
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+        last_x = ox
+    share = rtl_share(text)
+    return visual_to_logical(clusters, share >= 0.5 or page_rtl)
 
 
 def _out_of_order(recs: list[dict]) -> bool:

@@ -137,6 +137,8 @@ def drop_page_furniture(lines: list[RawLine]) -> tuple[list[RawLine], list[bool]
             edges.extend(cand)
         threshold = max(2, int(0.3 * len(by_page)))
         for i in set(edges):
+            if lines[i].size is not None and not standalone[i]:
+                continue  # a PDF line inside a paragraph (no gap around it) is never a running head
             t = lines[i].text.strip()
             if len(t) < 200 and (edge_counts[_norm_key(t)] >= threshold or PAGE_NOISE_RE.match(t)):
                 drop[i] = True
