@@ -89,6 +89,25 @@ def run_backend(engine: str, pdfs: list[str]) -> tuple[int, float]:
     return pages, time.perf_counter() - t0
 
 
+def six_language_rows(rounds: int) -> list[tuple[str, int, float]]:
+    """(language, pages, pages/s) for the PDFs the six-language tests write: en vs zh vs ar and the rest."""
+    import tempfile
+
+    from tests.ingest.pdfgen import LANGS, make_pdf, missing_fonts, paragraphs
+
+    if missing_fonts():
+        print(f"six-language row skipped: fonts missing ({', '.join(missing_fonts())})", file=sys.stderr)
+        return []
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang in LANGS:
+            path = Path(tmp) / f"{lang}.pdf"
+            make_pdf(path, lang, paragraphs(lang))
+            pages, _, secs = best_of(rounds, run_engine, "pdfium", [str(path)], False)
+            rows.append((lang, pages, pages / secs))
+    return rows
+
+
 def best_of(rounds: int, fn, *args):
     best = None
     for _ in range(rounds):
@@ -103,6 +122,7 @@ def main() -> int:
     ap.add_argument("paths", nargs="*", help="PDF files or folders (default: rendered-pdf + real-files PDFs)")
     ap.add_argument("--quick", action="store_true", help="6 PDFs, one round")
     ap.add_argument("--rounds", type=int, default=3, help="rounds per fast measurement; the best is kept (default 3)")
+    ap.add_argument("--six-languages", action="store_true", help="also time PDFs written in the six languages (needs fpdf2, uharfbuzz, fonts)")
     ap.add_argument("--json-out", help="also write the figures as JSON to this file (bench/run_all.py reads it)")
     a = ap.parse_args()
     pdfs = collect(a.paths) if a.paths else default_pdfs()
@@ -140,6 +160,11 @@ def main() -> int:
     print(f"{'pdfplumber extract_text':<26}{base_pages:>6}{'-':>7}{base_s:>9.2f}{base_rate:>9.1f}{'-':>9}{'-':>16}{'-':>13}{1.0:>21.1f}")
     print("pages/s, paras/s: end to end (parse + structure + language + extraction); parse-only: without extraction;")
     print("backend: the PDF engine's lines and layout cues alone; x bare extract_text: end-to-end pages/s over pdfplumber's page.extract_text()")
+    six = six_language_rows(rounds) if a.six_languages else []
+    if six:
+        print("six-language PDFs (tests/ingest/pdfgen.py: 60 paragraphs each), pdfium, parse only:")
+        for lang, pages, rate in six:
+            print(f"  {lang}: {pages} pages, {rate:.1f} pages/s")
     if a.json_out:
         engines = {engine: {"pages": pages, "paragraphs": paras, "seconds": round(secs, 3), "pages_per_s": round(prate, 1),
                             "paragraphs_per_s": round(arate, 1), "parse_only_pages_per_s": round(parse_rate, 1),
@@ -148,6 +173,7 @@ def main() -> int:
         Path(a.json_out).write_text(json.dumps({
             "pdfs": len(pdfs), "pages": base_pages, "rounds": rounds, "engines": engines,
             "bare_extract_text": {"pages": base_pages, "seconds": round(base_s, 3), "pages_per_s": round(base_rate, 1)},
+            "six_languages": {lang: {"pages": pages, "pages_per_s": round(rate, 1)} for lang, pages, rate in six},
         }, indent=1))
     return 0
 

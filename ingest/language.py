@@ -41,6 +41,12 @@ def detect_language(text: str) -> Optional[str]:
         return None
     if best != "latin":
         return best
+    # a paragraph in Arabic, Chinese or Russian that quotes an English title or acronyms is still in that
+    # language: its own script needs only a third of the letters (Latin quotations inside other scripts
+    # are common in UN text, the reverse is rare)
+    other = max(("zh", "ar", "ru"), key=lambda k: scores[k])
+    if scores[other] >= 0.3 * (scores[other] + lat):
+        return other
     if lat < 3:
         return None
     # 300 characters decide English, French or Spanish as well as 2,000 do, at a third of the cost

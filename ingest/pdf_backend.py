@@ -30,6 +30,7 @@ from unkg.errors import EncryptedFile, IngestError
 from unkg.settings import get_settings
 
 from .backends import register
+from .bidi_text import has_rtl, rtl_share, visual_to_logical
 from .raw import RawDoc, RawLine
 
 ENGINES = ("pdfium", "pdfplumber")
@@ -66,23 +67,27 @@ def _open_plumber(path: Path, data: bytes):
         raise IngestError(str(path), f"damaged or truncated PDF ({name}: {exc})", "invalid") from None
 
 
-_RTL_RE = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-_LTR_RUN_RE = re.compile(r"[A-Za-z0-9\u00c0-\u024f](?:[A-Za-z0-9\u00c0-\u024f./:,%\-]*[A-Za-z0-9\u00c0-\u024f])?")
-_MIRROR = str.maketrans("()[]{}<>«»", ")(][}{><»«")
+def _plumber_logical_line(line: dict, page_rtl: bool) -> str:
+    """A pdfminer line with right-to-left text: its chars, left to right, in reading order.
 
-
-def _logical_order(text: str) -> str:
-    """pdfminer gives Arabic and Hebrew lines in visual order (left to right): turn them back into reading order.
-
-    The line is reversed, then runs of Latin letters and digits inside it are put back left to
-    right and brackets mirrored (the Unicode bidi rules, reduced to what UN text needs).
+    pdfminer's chars are glyphs in visual order (a ligature is one char with
+    several letters); a space goes where the gap between two glyphs is wider than
+    pdfplumber's word tolerance, as in its own line text.
     """
-    letters = sum(1 for c in text if c.isalpha())
-    rtl = len(_RTL_RE.findall(text))
-    if not rtl or rtl * 2 < letters:
-        return text
-    rev = text[::-1].translate(_MIRROR)
-    return _LTR_RUN_RE.sub(lambda m: m.group()[::-1], rev)
+    chars = sorted(line["chars"], key=lambda c: c["x0"])
+    clusters: list[str] = []
+    prev = None
+    for c in chars:
+        t = c["text"]
+        if prev is not None and c["x0"] - prev["x1"] > _X_TOLERANCE and not t.isspace() and not prev["text"].isspace():
+            clusters.append(" ")
+        clusters.append(t)
+        prev = c
+    text = line["text"]
+    return visual_to_logical(clusters, rtl_share(text) >= 0.5 or page_rtl)
+
+
+_X_TOLERANCE = 3.0  # pdfplumber's default x_tolerance: a wider gap between glyphs is a space
 
 
 def _sideways(char: dict) -> bool:
@@ -107,10 +112,16 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
                 if any(_sideways(c) for c in page.chars):
                     page = page.filter(lambda o: o.get("object_type") != "char" or not _sideways(o))
                 plines = page.extract_text_lines(return_chars=True, strip=True)
+                all_text = "".join(ln["text"] for ln in plines)
+                page_rtl = rtl_share(all_text) >= 0.5 if has_rtl(all_text) else None
+                want_base = page_rtl is not None or _HAN_RE.search(all_text) is not None
                 recs = [
                     {
-                        "text": _logical_order(_CID_BULLET_RE.sub("•", ln["text"])),
+                        "text": _plumber_logical_line(ln, page_rtl) if page_rtl is not None and has_rtl(ln["text"]) else _CID_BULLET_RE.sub("•", ln["text"]),
                         "x0": float(ln["x0"]),
+                        "x1": float(ln["x1"]),
+                        "base": float(page.height) - statistics.median(c["matrix"][5] for c in ln["chars"]) if want_base and ln["chars"] else None,
+                        "rtl": page_rtl is not None and has_rtl(ln["text"]) and (bool(page_rtl) or rtl_share(ln["text"]) >= 0.5),
                         "top": float(ln["top"]),
                         "bottom": float(ln["bottom"]),
                         "size": statistics.median([c["size"] for c in ln["chars"]]) if ln["chars"] else 0.0,
@@ -178,6 +189,10 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
         text = _CTRL_RE.sub("\ufffd", text)  # glyph ids leaking out of a font with no Unicode map
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     recs: list[dict] = []
+    page_rtl = rtl_share(text) >= 0.5 if has_rtl(text) else None  # None: no right-to-left text on the page
+    # Han and Arabic glyph boxes vary in height from line to line: such pages measure line spacing baseline to baseline
+    want_base = page_rtl is not None or _HAN_RE.search(text) is not None
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     start = 0
     font_size = pdfium_c.FPDFText_GetFontSize
     count_rects = pdfium_c.FPDFText_CountRects
@@ -210,10 +225,17 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
             step = max(1, cnt // 6)
             sizes = [font_size(textpage, i0 + k) for k in range(0, cnt, step) if not stripped[k].isspace()]
             line = " ".join(stripped.split()) if "  " in stripped else stripped
+            rtl = page_rtl is not None and has_rtl(stripped)
+            if rtl:
+                line = _pdfium_logical_line(textpage, pdfium_c, i0, stripped, page_rtl)
+                rtl = bool(page_rtl) or rtl_share(stripped) >= 0.5
             if m.group() == "\ufffe":  # pdfium joins a line ending in a hyphen to the next: keep both lines and the hyphen
                 line += "-"
             rotated = abs(char_angle(textpage, i0)) > 0.05 if char_angle else False
-            recs.append({"text": line, "x0": x0, "x1": x1, "top": y_top, "bottom": y_bot, "size": statistics.median(sizes) if sizes else 0.0, "rotated": rotated, "lead_size": sizes[0] if sizes else 0.0})
+            base = None
+            if want_base and pdfium_c.FPDFText_GetCharOrigin(textpage, i0, ctypes.byref(ox), ctypes.byref(oy)):
+                base = height - oy.value
+            recs.append({"base": base, "text": line, "x0": x0, "x1": x1, "top": y_top, "bottom": y_bot, "size": statistics.median(sizes) if sizes else 0.0, "rotated": rotated, "lead_size": sizes[0] if sizes else 0.0, "rtl": rtl})
         if last:
             break
     # pdfium may split one visual line (a superscript, a tab stop) into two records: merge same-baseline pieces
@@ -231,6 +253,34 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
     if _out_of_order(merged) and not _two_columns(merged, width):
         merged.sort(key=lambda r: (round(r["top"]), r["x0"]))
     return merged
+
+
+def _pdfium_logical_line(textpage, pdfium_c, i0: int, text: str, page_rtl: bool) -> str:
+    """A line with right-to-left text, rebuilt from where pdfium placed each char.
+
+    pdfium reorders Arabic itself but misplaces runs of digits and Latin letters
+    inside it ("/80/12A"); its char origins still give the visual order, which
+    `visual_to_logical` turns into reading order. Chars sharing one origin come
+    from one glyph (a ligature) and stay together, in pdfium's order.
+    """
+    x, y = ctypes.c_double(), ctypes.c_double()
+    origin = pdfium_c.FPDFText_GetCharOrigin
+    placed: list[tuple[float, int, str]] = []
+    for k, ch in enumerate(text):
+        if not origin(textpage, i0 + k, ctypes.byref(x), ctypes.byref(y)):
+            continue
+        placed.append((x.value, k, ch))
+    placed.sort()
+    clusters: list[str] = []
+    last_x = None
+    for ox, _, ch in placed:
+        if last_x is not None and abs(ox - last_x) < 0.01 and not ch.isspace() and clusters and not clusters[-1].isspace():
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+        last_x = ox
+    share = rtl_share(text)
+    return visual_to_logical(clusters, share >= 0.5 or page_rtl)
 
 
 def _out_of_order(recs: list[dict]) -> bool:
@@ -295,6 +345,8 @@ def _check_pages(lines: list[RawLine], read: int, warnings: list[str]) -> None:
         warnings.append(f"no text on page(s) {shown} (blank, scanned without OCR, or damaged)")
 
 
+_HAN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CLOSERS = "。，、；：？！）」』》〉】〕”’.,;:!?)]»%"  # a line opening with these runs on (CJK lines break before them)
 _CELL_RE = re.compile(r"^(?:\d{1,3}|[–—-]|\d+[.,]\d+%?|\(\d[\d ,.]*\)|\d+%)$")
 _HANGING_RE = re.compile(r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|\([a-z]{1,4}\)|[a-z][.)]|[•·▪●◦‣⁃–-]|[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）)\s")
 _NOISE_RE = re.compile(r"^\s*(?:\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|\d{2}-\d{5}.*|\*\d{6,}\*|GE\.\d{2}-\d{5}.*)\s*$")
@@ -364,8 +416,15 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
     # paragraph gaps than line gaps (ignore overlaps and pieces on the same line)
     line_gaps = sorted(g for g in gaps if g > -1.0)
     normal_gap = (line_gaps[len(line_gaps) // 4] if len(line_gaps) >= 8 else line_gaps[0]) if line_gaps else 0
+    # baseline-to-baseline pitch where the backend measured baselines (pages with Han or Arabic text)
+    pitches = sorted(body[i]["base"] - body[i - 1]["base"] for i in range(1, len(body))
+                     if body[i].get("base") is not None and body[i - 1].get("base") is not None and body[i]["base"] - body[i - 1]["base"] > 1.0)
+    normal_pitch = (pitches[len(pitches) // 4] if len(pitches) >= 8 else pitches[0]) if pitches else 0
     lefts = sorted(ln["x0"] for ln in body)
     margin = lefts[len(lefts) // 10] if lefts else 0
+    # right-to-left lines are aligned on the right margin and indented from it
+    rights = sorted((ln["x1"] for ln in body if ln.get("rtl")), reverse=True)
+    rmargin = rights[len(rights) // 10] if rights else 0
     n = len(body)
     roles = ["body"] * n
     # tables: numeric rows, then the short label/header lines stacked right above them
@@ -397,11 +456,23 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
         text = ln["text"]
         size = ln["size"]
         # the first line of a page starts a paragraph unless it plainly runs on (lower case, not indented)
-        brk = i == 0 and not (pno > 1 and text[:1].islower() and ln["x0"] <= margin + 2)
+        brk = i == 0 and not (pno > 1 and (text[:1].islower() or text[:1] in _CLOSERS) and (ln["x0"] <= margin + 2 or ln.get("rtl")))
         if i > 0:
             gap = ln["top"] - body[i - 1]["bottom"]
-            if gap > max(normal_gap * 1.6, normal_gap + 2.5):
+            pitch = ln["base"] - body[i - 1]["base"] if normal_pitch and ln.get("base") is not None and body[i - 1].get("base") is not None else None
+            if pitch is not None and abs(ln["size"] - body[i - 1]["size"]) < 0.5:
+                if pitch > max(normal_pitch * 1.3, normal_pitch + 2.5) or pitch < -1.0:
+                    brk = True  # a blank line's worth of space, measured in this script's own line pitch
+                elif ln.get("rtl") and body[i - 1].get("rtl"):
+                    if ln["x1"] < rmargin - 8 and body[i - 1]["x1"] >= rmargin - 2 and not _HANGING_RE.match(body[i - 1]["text"]):
+                        brk = True  # first-line indent from the right
+                elif ln["x0"] > margin + 8 and body[i - 1]["x0"] <= margin + 2 and not _HANGING_RE.match(body[i - 1]["text"]):
+                    brk = True
+            elif gap > max(normal_gap * 1.6, normal_gap + 2.5):
                 brk = True
+            elif ln.get("rtl") and body[i - 1].get("rtl"):
+                if ln["x1"] < rmargin - 8 and body[i - 1]["x1"] >= rmargin - 2 and not _HANGING_RE.match(body[i - 1]["text"]):
+                    brk = True  # first-line indent from the right
             elif ln["x0"] > margin + 8 and body[i - 1]["x0"] <= margin + 2 and not _HANGING_RE.match(body[i - 1]["text"]):
                 brk = True  # first-line indent (not the text after a hanging label: "27.  Notes ..." / "   towards ...")
         role = roles[i]

@@ -137,6 +137,8 @@ def drop_page_furniture(lines: list[RawLine]) -> tuple[list[RawLine], list[bool]
             edges.extend(cand)
         threshold = max(2, int(0.3 * len(by_page)))
         for i in set(edges):
+            if lines[i].size is not None and not standalone[i]:
+                continue  # a PDF line inside a paragraph (no gap around it) is never a running head
             t = lines[i].text.strip()
             if len(t) < 200 and (edge_counts[_norm_key(t)] >= threshold or PAGE_NOISE_RE.match(t)):
                 drop[i] = True
@@ -205,6 +207,9 @@ def _line_mode(lines: list[RawLine]) -> bool:
     return open_long / len(chunks) > 0.5
 
 
+_CLOSERS = "。，、；：？！）」』》〉】〕”’.,;:!?)]»%"
+
+
 def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool, trust_blank_lines: bool = False) -> bool:
     """May `line`, which follows a break, continue paragraph `cur`?
 
@@ -222,6 +227,8 @@ def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool, trust_blank
     if not cur_t:
         return False
     first = text[:1]
+    if first in _CLOSERS:
+        return True  # no paragraph opens with a full stop or closing bracket ("。" carried over a page)
     if first.islower() and cur_t[-1] not in SENT_END and not (cur.length < 300 and CHAPEAU_RE.match(cur.text.rstrip())) and (line_mode or cur_t[-1] not in ",;،:：" or not line.break_before):
         return True  # (Russian and French preambular paragraphs start in lower case after a comma; not line.break_before: the PDF layout says it runs on)
     if not _ends_open(cur_t):
@@ -247,7 +254,10 @@ def _one_line_per_paragraph(lines: list[RawLine]) -> bool:
 
 def _script_changes(a: str, b: str) -> bool:
     """A line in another script than the paragraph so far (bilingual files) starts a new one."""
-    return (cjk_ratio(a) > 0.5) != (cjk_ratio(b) > 0.5)
+    ra, rb = cjk_ratio(a), cjk_ratio(b)
+    # a Chinese line may hold more digits, Latin and punctuation than Han ("，79.5%的土地已经退化。"):
+    # only a line with no Han at all (or all Han after none) is another script
+    return (ra > 0.5 and rb == 0.0 and any(c.isalpha() for c in b)) or (ra == 0.0 and rb > 0.5 and any(c.isalpha() for c in a))
 
 
 def assemble(lines: list[RawLine], gaps: list[bool], trust_blank_lines: bool = False) -> list[Para]:
@@ -274,7 +284,7 @@ def assemble(lines: list[RawLine], gaps: list[bool], trust_blank_lines: bool = F
                 new = not _continues(cur, line, gap, line_mode, trust_blank_lines)
             else:
                 new = cur.whole or line.whole or line.role != cur.role or _script_changes(cur.tail, text) or bool(LABEL_RE.match(text)) and cur.role == "body" and (
-                    _label_kind(LABEL_RE.match(text)) != "num" or cur.tail.rstrip()[-1:] in TERMINAL + ","
+                    _label_kind(LABEL_RE.match(text)) not in ("num", "sect") or cur.tail.rstrip()[-1:] in TERMINAL + ","  # "45.5 per cent" runs on
                 )
         if new:
             cur = Para(lines=[], page=line.page, role=line.role, heading_level=line.heading_level, whole=line.whole, after_gap=gap)

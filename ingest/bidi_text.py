@@ -1,0 +1,99 @@
+"""Right-to-left lines of a PDF back in reading (logical) order.
+
+A PDF draws Arabic and Hebrew glyphs left to right in visual order, and what a
+text engine reads out of it is either that visual order (pdfminer) or its own
+partial reordering (pdfium, which gets runs of digits and Latin wrong). Both
+engines therefore hand this module the glyphs of a line sorted by position,
+left to right, and the Unicode bidirectional algorithm (python-bidi) turns them
+into logical order: reordering is its own inverse for the two embedding levels
+of ordinary text (a right-to-left line with left-to-right runs of numbers and
+Latin words), so the algorithm applied to the visual string gives the logical one,
+brackets mirrored back.
+
+A glyph may stand for several letters (a ligature whose Unicode map gives
+"لا"): such a cluster is already in logical order and is put in reversed, so the
+reordering turns it the right way round. Presentation forms (U+FB50-FDFF,
+U+FE70-FEFF, what many Arabic fonts map their glyphs to) become plain letters
+with NFKC after the reordering, so a lam-alef ligature yields lam then alef.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+# Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, Arabic Extended, presentation forms
+RTL_RE = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LTR_LETTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff]")
+_PRESENTATION_RE = re.compile("[\ufb1d-\ufdff\ufe70-\ufefc]+")
+
+
+def has_rtl(text: str) -> bool:
+    return RTL_RE.search(text) is not None
+
+
+def rtl_share(text: str) -> float:
+    """Right-to-left letters among the strong letters of `text` (0 when it has none)."""
+    rtl = len(RTL_RE.findall(text))
+    if not rtl:
+        return 0.0
+    return rtl / (rtl + len(_LTR_LETTER_RE.findall(text)))
+
+
+def visual_to_logical(clusters: Iterable[str], base_rtl: bool) -> str:
+    """Glyph texts in visual order, left to right -> the line in logical order.
+
+    `base_rtl`: the paragraph direction (right to left for an Arabic page, even
+    on a line that quotes a long English title).
+    """
+    from bidi import get_display
+
+    visual = "".join(c[::-1] if len(c) > 1 and has_rtl(c) else c for c in clusters)
+    logical = get_display(visual, base_dir="R" if base_rtl else "L")
+    logical = repair_brackets(logical)
+    if _PRESENTATION_RE.search(logical):
+        logical = _PRESENTATION_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), logical)
+    return " ".join(logical.split())
+
+
+_PAIRS = ("()", "[]", "{}")
+
+
+def _well_formed(seq: list[str], pair: str) -> bool:
+    depth = 0
+    for c in seq:
+        depth += 1 if c == pair[0] else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def repair_brackets(text: str) -> str:
+    """Brackets turned the wrong way round by a mirrored glyph are turned back.
+
+    A mirrored bracket glyph in a right-to-left run is mapped to Unicode either by its
+    shape or by the letter typed, depending on the PDF writer (and pdfium mirrors some
+    itself), so after reordering "(UNEP)" may read ")UNEP(" or ")UNEP)". A line whose
+    brackets do not pair up is given the pairing that does: swapped, or opening and
+    closing in turn.
+    """
+    for pair in _PAIRS:
+        if pair[0] not in text and pair[1] not in text:
+            continue
+        idx = [i for i, c in enumerate(text) if c in pair]
+        seq = [text[i] for i in idx]
+        if _well_formed(seq, pair):
+            continue
+        swapped = [pair[1] if c == pair[0] else pair[0] for c in seq]
+        if _well_formed(swapped, pair):
+            fixed = swapped
+        elif len(seq) % 2 == 0:
+            fixed = [pair[k % 2] for k in range(len(seq))]
+        else:
+            continue
+        chars = list(text)
+        for i, c in zip(idx, fixed):
+            chars[i] = c
+        text = "".join(chars)
+    return text
