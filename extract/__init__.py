@@ -171,7 +171,7 @@ def annotate(doc: Document) -> Document:
                 extra = _modal_mandates(text, lang, actors, speaker, prev_subject, b.mandates, ctx, v.kinds)
                 if extra:
                     b.mandates = sorted(b.mandates + extra, key=lambda m: m.start or 0)
-            _complete(b.mandates, text, lang, b.kind, org, ctx, doc_session)
+            _complete(b.mandates, text, lang, b.kind, org, ctx, doc_session, v.kinds)
             subj = [m.addressees for m in b.mandates if m.modality in ("recommendation", "obligation", "permission")]
             if subj:
                 prev_subject = subj[-1]
@@ -206,11 +206,16 @@ def _modal_mandates(text: str, lang: str, actors, speaker, prev_subject, existin
     return out
 
 
-def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx, doc_session: Optional[str]) -> None:
+def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx, doc_session: Optional[str], kinds: dict) -> None:
     """Modality, session, requester and generic addressees of a block's mandates."""
     for m in ms:
         if m.modality is None:
-            m.modality = _mod.modality_of(m.verb_en, reported=kind != "operative" and bool(m.decision or m.issuer))
+            # told in a report: the request cites its decision, is in the past tense, or names a governing body as its author
+            passive_now = re.search(r"(?:\b(?:are|is|be|sont|est|son|es)|[بت]ُ?)\s*(?:also\s+|également\s+|aussi\s+)?$", text[:m.start or 0])
+            past = re.search(r"(?:ed|é|ée|és|ées|ó|ло|ли|ла)$", m.verb) and not passive_now
+            reported = kind != "operative" and bool(m.decision or past
+                                                      or kinds.get(m.issuer or "") in _mod.GOVERNING_KINDS)
+            m.modality = _mod.modality_of(m.verb_en, reported=reported)
         if m.session is None:
             m.session = _mod.decision_session(m.decision, org) or (doc_session if kind == "operative" or m.modality == "commitment" else None)
         if m.requester is None:

@@ -23,6 +23,9 @@ REQUEST_VERBS = {"request", "invite", "urge", "encourage", "call", "call upon", 
 DECISION_VERBS = {"decide", "authorize", "approve", "adopt", "endorse", "establish", "resolve", "agree", "extend", "elect"}
 
 
+GOVERNING_KINDS = {"cop", "assembly", "executive-board", "ga", "governing-council", "bureau"}
+
+
 def modality_of(verb_en: str, reported: bool = False) -> str:
     """The modality of a verb-led mandate; a request told in running text is `reported_request`."""
     if verb_en in REQUEST_VERBS:
@@ -43,9 +46,9 @@ MODALS: dict[str, list[tuple[str, str]]] = {
            (r"peu(?:ven)?t(?:\s+également|\s+aussi)?", "permission"),
            (r"(?:sont|est)\s+(?:également\s+|aussi\s+)?(?:invité|encouragé|prié|engagé|exhorté)e?s?", "request")],
     "es": [(r"deberían?", "recommendation"), (r"(?:deberán?|deben?)", "obligation"), (r"(?:podrán?|pueden?)(?:\s+también)?", "permission")],
-    "ru": [(r"(?:следует|рекомендуется|предлагается)", "recommendation"), (r"(?:должны|должен|должна|обязаны)", "obligation"),
+    "ru": [(r"(?:также\s+)?(?:рекомендуется|предлагается)", "request"), (r"следует", "recommendation"), (r"(?:должны|должен|должна|обязаны)", "obligation"),
            (r"(?:могут|может)(?:\s+также)?", "permission")],
-    "ar": [(r"(?:ينبغي|يجب)", "recommendation"), (r"(?:يُ?مكِ?ن|يجوز)", "permission")],
+    "ar": [(r"(?:ينبغي|يجب)", "recommendation"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
     "zh": [(r"(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)", "recommendation"),
            (r"(?:还|也)?(?:必须|须)", "obligation"), (r"(?:还|也)?(?:可以|可)(?!能|持续|再生|行|靠|观|信|控|比|塑|负担|及|用)", "permission")],
 }
@@ -53,8 +56,7 @@ MODALS: dict[str, list[tuple[str, str]]] = {
 OPENING: dict[str, list[tuple[str, str]]] = {
     "zh": [(r"(?:还|也|并)?(?:鼓励|邀请|吁请|促请|敦促|呼吁|请)", "request"), (r"建议", "recommendation")],
     "es": [(r"Se\s+(?:invita|alienta|insta|pide|solicita)(?:\s+también|\s+asimismo)?\s+a", "request"), (r"Se\s+recomienda\s+a", "recommendation")],
-    "ru": [(r"(?:также\s+)?(?:рекомендуется|предлагается)", "request")],
-    "ar": [(r"(?:كما\s+)?تُ?شجَّ?ع|(?:كما\s+)?يُ?دعى|(?:كما\s+)?تُ?دعى", "request")],
+    "ar": [(r"(?:كما\s+)?(?:ت[\u064B-\u0652]*ش[\u064B-\u0652]*ج[\u064B-\u0652]*ع|[يت][\u064B-\u0652]*د[\u064B-\u0652]*ع[\u064B-\u0652]*ى)[\u064B-\u0652]*", "request")],
     "fr": [(r"(?:Les|les)\s+", "")],  # placeholder never used (subject-first in French)
 }
 OPENING.pop("fr")
@@ -66,7 +68,7 @@ PRONOUN = {"en": r"\b(?:They|they)\s*$", "fr": r"\b(?:Elles|Ils|elles|ils)\s*$",
 
 _MODAL_RE = {lang: [(re.compile(r"(?<!\w)(" + rx + r")(?!\w)" if lang != "zh" else "(" + rx + ")", re.I if lang != "zh" else 0), mod) for rx, mod in lst]
              for lang, lst in MODALS.items()}
-_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？]))\s*(" + rx + r")\s*", 0), mod) for rx, mod in lst] for lang, lst in OPENING.items()}
+_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？]))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst] for lang, lst in OPENING.items()}
 _WE_RE = {lang: re.compile(rx) for lang, rx in WE.items()}
 _PRON_RE = {lang: re.compile(rx) for lang, rx in PRONOUN.items()}
 # what may stand between the subject and the modal ("Governments in a position to do so should")

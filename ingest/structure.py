@@ -304,7 +304,7 @@ _REF_WORDS = {
 }
 _UNNUMBERED_OP_RE = re.compile(r"^(?:(?:Also|Further|Furthermore|Again|Once\s+again|Strongly|Urgently|Hereby)\s+)?[A-Z][a-z]{2,}(?:es|s)\s+(?:its|the|that|to|all|with|on|upon|further|also|a|an|Member|States|Governments)\b")
 # a present-tense operative verb opening a paragraph (preambles open with participles and end in ",")
-_UNNUMBERED_OP_LOOSE_RE = re.compile(r"^(?:(?:Also|Further|Furthermore|Again|Once\s+again|Strongly|Urgently)\s+)?(?:Requests|Invites|Encourages|Urges|Calls|Decides|"
+_UNNUMBERED_OP_LOOSE_RE = re.compile(r"^(?:(?:Also|Further|Furthermore|Again|Once\s+again|Strongly|Urgently)\s+(?=[a-z]))?(?i:Requests|Invites|Encourages|Urges|Calls|Decides|"
                                      r"Welcomes|Recommends|Authorizes|Approves|Adopts|Endorses|Notes|Takes|Stresses|Emphasizes|Affirms|Reaffirms|"
                                      r"Recognizes|Acknowledges|Appeals|Expresses|Underlines|Commends|Supports|Agrees|Instructs)\s")
 _NUM_LABEL_RE = re.compile(r"^\s*(\d{1,3})[.)]\s")
