@@ -104,7 +104,19 @@ def _subject_before(text: str, pos: int, actors, lang: str) -> tuple[list[str], 
             first = a.start
         else:
             break
+    if out and first is not None and _COMPLEMENT_RE.get(lang, _COMPLEMENT_RE["en"]).search(text[max(0, first - 25):first]):
+        return [], pos  # "measures under the Convention may": the actor is a complement, not the subject
     return out, (first if first is not None else pos)
+
+
+_COMPLEMENT_RE = {
+    "en": re.compile(r"\b(?:of|under|for|in|by|with|to|from|on|within|across)\s+(?:the\s+|all\s+|its\s+|their\s+)?$", re.I),
+    "fr": re.compile(r"(?:\b(?:de|du|des|à|aux|au|par|pour|sur|dans|entre|avec)\s+(?:la\s+|le\s+|les\s+|l['’])?|\bd['’]|\bl['’])$", re.I),
+    "es": re.compile(r"\b(?:de|del|a|al|por|para|en|con|entre)\s+(?:la\s+|el\s+|los\s+|las\s+)?$", re.I),
+    "ru": re.compile(r"\b(?:по|для|в|на|от|с|между)\s+$", re.I),
+    "ar": re.compile(r"(?:في|من|على|إلى|عن|مع|بين)\s+$"),
+    "zh": re.compile(r"(?:的|对|向|在|与|和|为|由|从)$"),
+}
 
 
 def _object_after(text: str, pos: int, actors, lang: str) -> tuple[list[str], int]:
