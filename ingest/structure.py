@@ -202,7 +202,18 @@ def _line_mode(lines: list[RawLine]) -> bool:
     if len(chunks) < 8:
         return False
     open_long = sum(1 for ln in chunks if len(ln.text) >= 50 and _ends_open(ln.text))
-    return open_long / len(chunks) > 0.5
+    if open_long / len(chunks) <= 0.5:
+        return False
+    # a wrapped line is followed by the rest of its sentence: in cased scripts that starts in lower case
+    # at least sometimes; a list of items without final stops (SDG targets) starts every item in upper case
+    nxt = [b.text.lstrip()[:1] for a, b in zip(chunks, chunks[1:]) if _ends_open(a.text) and b.text.strip()]
+    cased = [c for c in nxt if c.isalpha() and c.lower() != c.upper()]
+    if len(cased) >= 0.5 * len(nxt):
+        return sum(1 for c in cased if c.islower()) >= 0.2 * len(cased)
+    # uncased scripts (Arabic): wrapped lines share one width; paragraphs do not
+    lens = sorted(len(ln.text.strip()) for ln in chunks)
+    top = lens[int(len(lens) * 0.8)]
+    return sum(1 for n in lens if n >= 0.8 * top) >= 0.6 * len(lens)
 
 
 def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool, trust_blank_lines: bool = False) -> bool:
