@@ -23,6 +23,7 @@ from typing import Optional
 from unkg.model import Block, Citation, Document, Entity
 
 from . import mandates as _m
+from . import modality as _mod
 from .verbs import leading_verb
 
 __all__ = ["annotate", "doc_org", "VOCABULARY_VERSION"]
@@ -72,6 +73,9 @@ def annotate(doc: Document) -> Document:
     v = load()
     org = doc_org(doc)
     ctx = _m.Context(org=org, doc_decision=_doc_decision(doc))
+    doc_session = _mod.symbol_session(doc.symbol)
+    speaker: Optional[str] = None
+    prev_subject: list[str] = []
     recent: dict[str, str] = {}
     blocks = [b for b in doc.blocks]
     # one spaCy pass per language, in batches
@@ -162,6 +166,15 @@ def annotate(doc: Document) -> Document:
                 if vb is not None and pos >= 0:
                     leading = (pos, b.verb, vb.en)
             b.mandates = _m.block_mandates(text, lang, b.kind, actors, cites, leading, ctx, v.kinds)
+            if b.kind == "text":
+                speaker = _mod.speaker_of(text, lang) or speaker
+                extra = _modal_mandates(text, lang, actors, speaker, prev_subject, b.mandates, ctx, v.kinds)
+                if extra:
+                    b.mandates = sorted(b.mandates + extra, key=lambda m: m.start or 0)
+            _complete(b.mandates, text, lang, b.kind, org, ctx, doc_session, v.kinds)
+            subj = [m.addressees for m in b.mandates if m.modality in ("recommendation", "obligation", "permission")]
+            if subj:
+                prev_subject = subj[-1]
         for c in cites:
             if c.type == "decision":
                 ctx.last_decision = c.id
@@ -169,6 +182,54 @@ def annotate(doc: Document) -> Document:
                 ctx.last_resolution = c.id
     _inherit_chapeaux(blocks, v.kinds, org)
     return doc
+
+
+def _modal_mandates(text: str, lang: str, actors, speaker, prev_subject, existing, ctx, kinds) -> list:
+    """Modal clauses ("Parties may ...", "缔约方应 ...", "We will ...") not already read as verb mandates."""
+    from unkg.model import Mandate
+
+    taken = [(m.start or 0, (m.start or 0) + len(m.verb)) for m in existing]
+    out = []
+    clauses = _mod.modal_clauses(text, lang, actors, speaker, prev_subject)
+    sent_end = re.compile(r"[.。!?！？;；](?:\s|$)")
+    for i, c in enumerate(clauses):
+        if any(a <= c.vend and c.start <= b for a, b in taken):
+            continue
+        nxt = clauses[i + 1].start if i + 1 < len(clauses) else len(text)
+        m = sent_end.search(text, c.aend)
+        end = min(nxt, m.start() if m else len(text))
+        raw = text[c.aend:end]
+        deadline, deadline_text = _m.find_deadline(raw, lang, None)
+        out.append(Mandate(verb=c.printed, verb_en=c.modality, force=c.modality, addressees=c.addressees,
+                           action=_m._clean_action(raw, lang), deadline=deadline, deadline_text=deadline_text,
+                           condition=_m.condition_of(raw), start=c.start, end=end, modality=c.modality))
+    return out
+
+
+def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx, doc_session: Optional[str], kinds: dict) -> None:
+    """Modality, session, requester and generic addressees of a block's mandates."""
+    for m in ms:
+        if m.modality is None:
+            # told in a report: the request cites its decision, is in the past tense, or names a governing body as its author
+            passive_now = re.search(r"(?:\b(?:are|is|be|sont|est|son|es)|[بت]ُ?)\s*(?:also\s+|également\s+|aussi\s+)?$", text[:m.start or 0])
+            past = re.search(r"(?:ed|é|ée|és|ées|ó|ло|ли|ла)$", m.verb) and not passive_now
+            reported = kind != "operative" and bool(m.decision or past
+                                                      or kinds.get(m.issuer or "") in _mod.GOVERNING_KINDS)
+            m.modality = _mod.modality_of(m.verb_en, reported=reported)
+        if m.session is None:
+            m.session = _mod.decision_session(m.decision, org) or (doc_session if kind == "operative" or m.modality == "commitment" else None)
+        if m.requester is None:
+            m.requester = m.issuer
+        if m.deadline and m.deadline.startswith("session.") and doc_session:
+            m.deadline = doc_session.split(".")[0] + "." + m.deadline.split(".", 1)[1]
+        if not m.addressees and m.modality in ("request", "recommendation", "reported_request") and m.start is not None:
+            pos = m.start + len(m.verb)
+            ext = re.match(r"\s+(?:upon|on|that)\b", text[pos:pos + 8])
+            if ext:
+                pos += ext.end()
+            g = _mod.generic_addressee(text, pos, lang)
+            if g:
+                m.addressees = [g[0]]
 
 
 _CHAPEAU_END = (":", "：", ":")

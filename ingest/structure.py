@@ -204,7 +204,18 @@ def _line_mode(lines: list[RawLine]) -> bool:
     if len(chunks) < 8:
         return False
     open_long = sum(1 for ln in chunks if len(ln.text) >= 50 and _ends_open(ln.text))
-    return open_long / len(chunks) > 0.5
+    if open_long / len(chunks) <= 0.5:
+        return False
+    # a wrapped line is followed by the rest of its sentence: in cased scripts that starts in lower case
+    # at least sometimes; a list of items without final stops (SDG targets) starts every item in upper case
+    nxt = [b.text.lstrip()[:1] for a, b in zip(chunks, chunks[1:]) if _ends_open(a.text) and b.text.strip()]
+    cased = [c for c in nxt if c.isalpha() and c.lower() != c.upper()]
+    if len(cased) >= 0.5 * len(nxt):
+        return sum(1 for c in cased if c.islower()) >= 0.2 * len(cased)
+    # uncased scripts (Arabic): wrapped lines share one width; paragraphs do not
+    lens = sorted(len(ln.text.strip()) for ln in chunks)
+    top = lens[int(len(lens) * 0.8)]
+    return sum(1 for n in lens if n >= 0.8 * top) >= 0.6 * len(lens)
 
 
 _CLOSERS = "。，、；：？！）」』》〉】〕”’.,;:!?)]»%"
@@ -313,6 +324,10 @@ _REF_WORDS = {
     "правила", "часть", "таблица", "таблице", "рисунок", "вставка", "шаг", "шага", "этап", "этапа", "этапе", "рекомендация",
 }
 _UNNUMBERED_OP_RE = re.compile(r"^(?:(?:Also|Further|Furthermore|Again|Once\s+again|Strongly|Urgently|Hereby)\s+)?[A-Z][a-z]{2,}(?:es|s)\s+(?:its|the|that|to|all|with|on|upon|further|also|a|an|Member|States|Governments)\b")
+# a present-tense operative verb opening a paragraph (preambles open with participles and end in ",")
+_UNNUMBERED_OP_LOOSE_RE = re.compile(r"^(?:(?:Also|Further|Furthermore|Again|Once\s+again|Strongly|Urgently)\s+(?=[a-z]))?(?i:Requests|Invites|Encourages|Urges|Calls|Decides|"
+                                     r"Welcomes|Recommends|Authorizes|Approves|Adopts|Endorses|Notes|Takes|Stresses|Emphasizes|Affirms|Reaffirms|"
+                                     r"Recognizes|Acknowledges|Appeals|Expresses|Underlines|Commends|Supports|Agrees|Instructs)\s")
 _NUM_LABEL_RE = re.compile(r"^\s*(\d{1,3})[.)]\s")
 
 
@@ -495,12 +510,16 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
             if kind == "preambular" and text.endswith(".") and _UNNUMBERED_OP_RE.match(text) and not any(LABEL_RE.match(q.text) for q in paras[i + 1 : i + 3]):
                 kind, level = "operative", 1  # the single, unnumbered operative paragraph ("Adopts the ... annexed to the present resolution.")
                 st.seen_operative = True
+            elif kind == "preambular" and text[-1:] in ";." and _UNNUMBERED_OP_LOOSE_RE.match(text) and blocks and blocks[-1].kind == "preambular" \
+                    and blocks[-1].text.rstrip()[-1:] in ",;":
+                kind, level = "operative", 1  # operative paragraphs printed without numbers (after preambles ending in ",")
+                st.seen_operative = True
         elif st.in_resolution:
             kind = "heading" if _is_heading_like(text) else "text"
             # operative paragraphs and sub-paragraphs whose labels were lost in conversion
             if kind == "text" and st.open_chapeau and text[-1:] in ".;" and len(text) > 40 and not BACKMATTER_RE.search(text):
                 kind, level = "operative", 2  # under "... and in this regard:"
-            elif kind == "text" and _UNNUMBERED_OP_RE.match(text) and text[-1:] in ".;" and len(text) > 40:
+            elif kind == "text" and (_UNNUMBERED_OP_RE.match(text) or _UNNUMBERED_OP_LOOSE_RE.match(text)) and text[-1:] in ".;" and len(text) > 40:
                 kind, level = "operative", 1
         elif st.body_started or len(text) > 200:
             st.body_started, zone = True, "body"

@@ -61,6 +61,11 @@ class Mandate(BaseModel):
     start: Optional[int] = None
     end: Optional[int] = None
     chapeau: Optional[str] = None
+    # added for reports, plans and declarations: request, recommendation, obligation, permission,
+    # commitment, reported_request, decision or statement; who asked; the session that asked
+    modality: Optional[str] = None
+    requester: Optional[str] = None
+    session: Optional[str] = None
 
 
 def printed_text(label: Optional[str], label_sep: Optional[str], text: str) -> str:

@@ -1,0 +1,243 @@
+"""Mandates outside resolution verbs: modal clauses, subjectless calls, first-person pledges,
+and the modality, session and generic addressees every mandate carries.
+
+Why: reports, action plans, manuals and declarations state obligations with modal verbs
+("Governments should ...", "Parties may ...", "缔约方可 ...", "Les Parties doivent ...",
+"We will ...") rather than with a resolution's leading verb; and a mandate's session comes
+from its decision or from the document itself.
+
+`modality` (the issue's "force"): request (request, invite, urge, call, encourage ...),
+recommendation (recommend, should), obligation (shall, must), permission (may),
+commitment (first-person will/commit/pledge), reported_request (a request told in a report),
+decision (decides, approves ...), statement (welcomes, notes ...: kept, but not asking anyone).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+REQUEST_VERBS = {"request", "invite", "urge", "encourage", "call", "call upon", "instruct", "mandate", "entrust", "direct", "appeal", "demand", "exhort"}
+DECISION_VERBS = {"decide", "authorize", "approve", "adopt", "endorse", "establish", "resolve", "agree", "extend", "elect"}
+
+
+GOVERNING_KINDS = {"cop", "assembly", "executive-board", "ga", "governing-council", "bureau"}
+
+
+def modality_of(verb_en: str, reported: bool = False) -> str:
+    """The modality of a verb-led mandate; a request told in running text is `reported_request`."""
+    if verb_en in REQUEST_VERBS:
+        return "reported_request" if reported else "request"
+    if verb_en in ("recommend", "suggest"):
+        return "recommendation"
+    if verb_en in DECISION_VERBS:
+        return "decision"
+    return "statement"
+
+
+# modal words per language -> modality; matched right after the subject
+MODALS: dict[str, list[tuple[str, str]]] = {
+    "en": [(r"should(?:\s+also|\s+further)?", "recommendation"), (r"(?:shall|must)(?:\s+also)?", "obligation"),
+           (r"may(?:\s+also)?(?!\s+wish)", "permission"), (r"may\s+wish\s+to", "recommendation"),
+           (r"(?:are|is)\s+(?:also\s+|further\s+|strongly\s+)?(?:encouraged|invited|requested|urged|called\s+upon)", "request")],
+    "fr": [(r"devrai(?:en)?t(?:\s+également|\s+aussi)?", "recommendation"), (r"doi(?:ven)?t(?:\s+également|\s+aussi)?", "obligation"),
+           (r"peu(?:ven)?t(?:\s+également|\s+aussi)?", "permission"),
+           (r"(?:sont|est)\s+(?:également\s+|aussi\s+)?(?:invité|encouragé|prié|engagé|exhorté)e?s?", "request")],
+    "es": [(r"deberían?", "recommendation"), (r"(?:deberán?|deben?)", "obligation"), (r"(?:podrán?|pueden?)(?:\s+también)?", "permission")],
+    "ru": [(r"(?:также\s+)?(?:рекомендуется|предлагается)", "request"), (r"следует", "recommendation"), (r"(?:должны|должен|должна|обязаны)", "obligation"),
+           (r"(?:могут|может)(?:\s+также)?", "permission")],
+    "ar": [(r"(?:ينبغي|يجب)", "recommendation"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
+    "zh": [(r"(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)", "recommendation"),
+           (r"(?:还|也)?(?:必须|须)", "obligation"), (r"(?:还|也)?(?:可以|可)(?!能|持续|再生|行|靠|观|信|控|比|塑|负担|及|用)", "permission")],
+}
+# subjectless calls: the verb opens the sentence and the addressee follows it
+OPENING: dict[str, list[tuple[str, str]]] = {
+    "zh": [(r"(?:还|也|并)?(?:鼓励|邀请|吁请|促请|敦促|呼吁|请)", "request"), (r"建议", "recommendation")],
+    "es": [(r"Se\s+(?:invita|alienta|insta|pide|solicita)(?:\s+también|\s+asimismo)?\s+a", "request"), (r"Se\s+recomienda\s+a", "recommendation")],
+    "ar": [(r"(?:كما\s+)?(?:ت[\u064B-\u0652]*ش[\u064B-\u0652]*ج[\u064B-\u0652]*ع|[يت][\u064B-\u0652]*د[\u064B-\u0652]*ع[\u064B-\u0652]*ى)[\u064B-\u0652]*", "request")],
+    "fr": [(r"(?:Les|les)\s+", "")],  # placeholder never used (subject-first in French)
+}
+OPENING.pop("fr")
+# Russian/Arabic: the subject follows a dative/prepositional modal ("Сторонам следует", "ينبغي للأطراف أن")
+WE = {"en": r"\bWe(?:\s+(?:also|further|therefore))?\s+(?:will|shall|commit(?:\s+ourselves)?\s+to|pledge\s+to|undertake\s+to|resolve\s+to)\b",
+      "fr": r"\bNous\s+(?:nous\s+engageons|allons|nous\s+efforcerons)\b", "es": r"\bNos\s+comprometemos\b",
+      "ru": r"\bМы\s+(?:обязуемся|будем)\b", "zh": r"我们(?:将|承诺|致力于|决心)", "ar": r"(?:ونحن|نحن)\s+(?:نلتزم|سن)"}
+PRONOUN = {"en": r"\b(?:They|they)\s*$", "fr": r"\b(?:Elles|Ils|elles|ils)\s*$", "es": r"\b(?:Ellas|Ellos)\s*$", "ru": r"\bОни\s*$", "zh": r"(?:它们|他们)$", "ar": r"$^"}
+
+_MODAL_RE = {lang: [(re.compile(r"(?<!\w)(" + rx + r")(?!\w)" if lang != "zh" else "(" + rx + ")", re.I if lang != "zh" else 0), mod) for rx, mod in lst]
+             for lang, lst in MODALS.items()}
+_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？]))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst] for lang, lst in OPENING.items()}
+_WE_RE = {lang: re.compile(rx) for lang, rx in WE.items()}
+_PRON_RE = {lang: re.compile(rx) for lang, rx in PRONOUN.items()}
+# what may stand between the subject and the modal ("Governments in a position to do so should")
+_SUBJ_GAP = {"zh": re.compile(r"^(?:还|也|均|都|则)?$"),
+             "ar": re.compile(r"^\s*$")}
+_SUBJ_GAP_DEFAULT = re.compile(r"^(?:,?\s*(?:in\s+(?:a\s+)?position\s+to\s+do\s+so|that\s+are\s+in\s+a\s+position\s+to\s+do\s+so|as\s+appropriate|"
+                               r"where\s+appropriate|le\s+cas\s+échéant|en\s+tant\s+que\s+de\s+besoin|según\s+proceda)\s*,?)?\s*$", re.I)
+_RU_AR_DATIVE = {"ru": re.compile(r"^\s*$"), "ar": re.compile(r"^\s*(?:على|ل|لل)?\s*$")}
+
+
+@dataclass
+class Clause:
+    start: int
+    vend: int
+    printed: str
+    modality: str
+    addressees: list[str]
+    aend: int
+
+
+def _subject_before(text: str, pos: int, actors, lang: str) -> tuple[list[str], int]:
+    """The actor list ending right before `pos` (the subject of a modal verb) and its start."""
+    gap_re = _SUBJ_GAP.get(lang, _SUBJ_GAP_DEFAULT)
+    conn = re.compile(r"^\s*(?:,|、|，|和|与|及|以及|and|et|y|e|и|و|as well as|ainsi que)?\s*(?:the\s+|les\s+|las\s+|los\s+|all\s+|other\s+|relevant\s+)*$", re.I)
+    out: list[str] = []
+    end = pos
+    first = None
+    for a in sorted((a for a in actors if a.end <= pos), key=lambda a: -a.end):
+        between = text[a.end:end]
+        if (gap_re if not out else conn).match(between):
+            out.insert(0, a.id)
+            end = a.start
+            first = a.start
+        else:
+            break
+    if out and first is not None and _COMPLEMENT_RE.get(lang, _COMPLEMENT_RE["en"]).search(text[max(0, first - 25):first]):
+        return [], pos  # "measures under the Convention may": the actor is a complement, not the subject
+    return out, (first if first is not None else pos)
+
+
+_COMPLEMENT_RE = {
+    "en": re.compile(r"\b(?:of|under|for|in|by|with|to|from|on|within|across)\s+(?:the\s+|all\s+|its\s+|their\s+)?$", re.I),
+    "fr": re.compile(r"(?:\b(?:de|du|des|à|aux|au|par|pour|sur|dans|entre|avec)\s+(?:la\s+|le\s+|les\s+|l['’])?|\bd['’]|\bl['’])$", re.I),
+    "es": re.compile(r"\b(?:de|del|a|al|por|para|en|con|entre)\s+(?:la\s+|el\s+|los\s+|las\s+)?$", re.I),
+    "ru": re.compile(r"\b(?:по|для|в|на|от|с|между)\s+$", re.I),
+    "ar": re.compile(r"(?:في|من|على|إلى|عن|مع|بين)\s+$"),
+    "zh": re.compile(r"(?:的|对|向|在|与|和|为|由|从)$"),
+}
+
+
+def _object_after(text: str, pos: int, actors, lang: str) -> tuple[list[str], int]:
+    from .mandates import addressees_after
+    return addressees_after(text, pos, actors, lang)
+
+
+def generic_addressee(text: str, pos: int, lang: str) -> Optional[tuple[str, int]]:
+    """An addressee outside the vocabulary named right after a request verb: the words up to
+    "to"/"," ("other intergovernmental organs across the United Nations system") as a slug id."""
+    if lang != "en":
+        return None
+    m = re.match(r"\s*((?:the\s+|all\s+|other\s+|relevant\s+)*(?:[A-Za-z][\w’'-]*\s+){0,9}?"
+                 r"(?:States|organs|organizations|bodies|agencies|entities|stakeholders|institutions|partners|actors|donors|countries|"
+                 r"Governments|authorities|parties|members|community|sector|funds|programmes|banks|groups|Secretariat))\b", text[pos:pos + 160])
+    if not m:
+        return None
+    phrase = m.group(1).strip()
+    if re.search(r"\b(?:of|in)\s*$", phrase):
+        return None
+    return "actor:" + slug(re.sub(r"^(?:the|all)\s+", "", phrase, flags=re.I)), pos + m.end(1)
+
+
+def slug(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    return re.sub(r"[^\w]+", "-", s.lower()).strip("-")[:80]
+
+
+def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_subject: list[str]) -> list[Clause]:
+    """Modal-verb, subjectless-call and first-person clauses of a running-text paragraph."""
+    out: list[Clause] = []
+    for rx, mod in _MODAL_RE.get(lang, []):
+        for m in rx.finditer(text):
+            s, e = m.span(1)
+            if lang in ("ru", "ar"):
+                # dative/prepositional subject after the modal ("Сторонам следует", "يمكن للأطراف أن")
+                ad, aend = _object_after(text, e, actors, lang)
+                if not ad:
+                    ad, first = _subject_before(text, s, actors, lang)
+                    if not ad:
+                        continue
+                    out.append(Clause(first, e, m.group(1), mod, ad, e))
+                    continue
+                out.append(Clause(s, e, m.group(1), mod, ad, aend))
+                continue
+            ad, first = _subject_before(text, s, actors, lang)
+            if not ad:
+                pm = _PRON_RE.get(lang)
+                pr = pm.search(text[max(0, s - 12):s]) if pm else None
+                if pr and prev_subject:
+                    out.append(Clause(s - 12 + pr.start() if s >= 12 else pr.start(), e, m.group(1), mod, list(prev_subject), e))
+                continue
+            out.append(Clause(first, e, m.group(1), mod, ad, e))
+    for rx, mod in _OPEN_RE.get(lang, []):
+        for m in rx.finditer(text):
+            s, e = m.span(1)
+            ad, aend = _object_after(text, e, actors, lang)
+            if ad:
+                out.append(Clause(s, e, m.group(1), mod, ad, aend))
+    we = _WE_RE.get(lang)
+    if we is not None and speaker:
+        for m in we.finditer(text):
+            out.append(Clause(m.start(), m.end(), m.group(0), "commitment", [speaker], m.end()))
+    out.sort(key=lambda c: c.start)
+    # one clause per position (a modal found by two patterns)
+    dedup: list[Clause] = []
+    for c in out:
+        if dedup and c.start < dedup[-1].vend:
+            continue
+        dedup.append(c)
+    return dedup
+
+
+_SPEAKER_RE = {"en": re.compile(r"^\s*We,\s+((?:the\s+)?[^,]{3,80}?),"), "fr": re.compile(r"^\s*Nous,\s+([^,]{3,80}?),"),
+               "es": re.compile(r"^\s*Nosotros,\s+([^,]{3,80}?),"), "zh": re.compile(r"^\s*我们(?:，|,)?([^，,]{2,30}?)(?:，|,)")}
+
+
+def speaker_of(text: str, lang: str) -> Optional[str]:
+    """The first-person speaker a declaration names ("We, the world's ministers for the environment, ...")."""
+    rx = _SPEAKER_RE.get(lang)
+    m = rx.match(text) if rx else None
+    if not m:
+        return None
+    return "actor:" + slug(re.sub(r"^the\s+", "", m.group(1), flags=re.I))
+
+
+# ---- sessions
+_SYMBOL_SESSION = [
+    (re.compile(r"UNEP/EA\.(\d+)"), "EA"), (re.compile(r"HSP/HA\.(\d+)"), "HA"), (re.compile(r"HSP/GC/(\d+)"), "GC"),
+    (re.compile(r"UNEP/GC(?:\.|/)(\d+)"), "GC"), (re.compile(r"ICCD/COP\((\d+)\)"), "COP"), (re.compile(r"^A/RES/(\d+)/"), "GA"),
+    (re.compile(r"^A/(\d+)/"), "GA"), (re.compile(r"^E/RES/(\d{4})/"), "ECOSOC"),
+]
+
+
+def symbol_session(symbol: Optional[str]) -> Optional[str]:
+    """`EA.5` for UNEP/EA.5/RES.1, `GA.80` for A/RES/80/12, `COP.16` for ICCD/COP(16)/18."""
+    for rx, body in _SYMBOL_SESSION:
+        m = rx.search(symbol or "")
+        if m:
+            return f"{body}.{int(m.group(1))}"
+    return None
+
+
+def decision_session(decision: Optional[str], org: Optional[str]) -> Optional[str]:
+    """The session that adopted a decision or resolution, from its number."""
+    if not decision:
+        return None
+    ref = decision.split(":", 1)[-1]
+    m = re.search(r"/(COP|CRIC|CST|CMP|CMA)\.(\d+)", ref)
+    if m:
+        return f"{m.group(1)}.{int(m.group(2))}"
+    s = symbol_session(ref)
+    if s:
+        return s
+    m = re.fullmatch(r"(\d{1,3})/(\d{1,4})", ref)
+    if m:
+        n = int(m.group(1))
+        if org == "unep":
+            return f"EA.{n}" if n <= 10 else f"GC.{n}"
+        if org == "un-habitat":
+            return f"HA.{n}" if n <= 10 else f"GC.{n}"
+        if decision.startswith("resolution:") and n >= 40:
+            return f"GA.{n}"
+    return None
