@@ -9,6 +9,8 @@ import io
 
 import pytest
 
+from tests.conftest import shared_or_skip
+
 from unkg.extract import score
 
 from ..conftest import SHARED
@@ -27,8 +29,7 @@ def test_gold_is_wellformed() -> None:
 
 @pytest.mark.parametrize("split", ["heldout", "tune"])
 def test_gold_precision_recall(split: str) -> None:
-    if not (SHARED / "corpus-dev").exists():
-        pytest.skip("../shared/corpus-dev absent: the dev corpus is needed to score the gold")
+    shared_or_skip("corpus-dev")  # the gold points into the dev corpus
     res = score.run(SHARED, split, out=io.StringIO())
     assert res["mandate"]["precision"] >= 0.9 and res["mandate"]["recall"] >= 0.9, res["mandate"]
     assert res["facts"]["precision"] >= 0.9 and res["facts"]["recall"] >= 0.9, res["facts"]
