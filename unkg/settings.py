@@ -1,64 +1,93 @@
-"""The one settings object: environment variables prefixed UNKG_, with defaults."""
+"""The one settings object, built once at the entry point (CLI, web app) and passed in.
+
+Each field names its environment variable and holds its default once; `Settings.from_env()` reads
+them all. The README's settings table is checked against these fields by tests/test_docs.py.
+"""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from platformdirs import user_data_dir
 from pydantic import BaseModel, Field
 
+_FALSE = ("", "off", "0", "false", "no")
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"UNKG_{name}", default)
+
+def _setting(default: Any, env: str, description: str, **kw: Any) -> Any:
+    return Field(default=default, description=description, json_schema_extra={"env": env}, **kw)
+
+
+def _default_home() -> Path:
+    return Path(user_data_dir("unkg"))
 
 
 class Settings(BaseModel):
     """Runtime configuration; read once per process from the environment."""
 
-    home: Path = Field(description="Folder holding the store (UNKG_HOME).")
-    max_file_mb: float = Field(description="Files larger than this are skipped (UNKG_MAX_FILE_MB).")
-    parse_timeout_s: float = Field(description="Per-file parse time limit (UNKG_PARSE_TIMEOUT).")
-    worker_memory_mb: int = Field(description="Address-space cap of a parse worker (UNKG_WORKER_MEMORY_MB).")
-    workers: int = Field(description="Parse worker processes (UNKG_WORKERS).")
-    max_pages: int = Field(description="Pages read from one PDF at most (UNKG_MAX_PAGES).")
-    api_key: Optional[str] = Field(default=None, repr=False, description="Key the web API's write endpoints require (UNKG_API_KEY); unset: writes refused.")
-    upload_max_mb: float = Field(default=50.0, description="Largest upload the web API accepts, in MB (UNKG_UPLOAD_MAX_MB).")
-    rate_limit: float = Field(default=20.0, description="Web requests per second allowed per client address (UNKG_RATE_LIMIT).")
-    rate_burst: int = Field(default=120, description="Web requests a client may make at once before the rate limit applies (UNKG_RATE_BURST).")
-    pdf_engine: str = Field(default="pdfium", description="PDF text engine: pdfium or pdfplumber (UNKG_PDF_ENGINE).")
-    encoder: str = Field(default="use-multilingual", description="Sentence encoder: use-multilingual or st:<model or path> (UNKG_ENCODER).")
-    exact_limit: int = Field(default=200_000, description="Up to this many paragraphs dense search is exact numpy; above, HNSW (UNKG_EXACT_LIMIT).")
-    lexical_matrix_min: int = Field(default=5000, description="From this many paragraphs OR queries use the BM25 matrix (UNKG_LEXICAL_MATRIX_MIN).")
-    search_numbers: bool = Field(default=False, description="Number agreement as a cross-language ranking signal (UNKG_SEARCH_NUMBERS=on).")
+    home: Path = Field(default_factory=_default_home, description="Folder holding the store (default: the user data dir).",
+                       json_schema_extra={"env": "UNKG_HOME"})
+    max_file_mb: float = _setting(200.0, "UNKG_MAX_FILE_MB", "Files larger than this are refused before parsing.")
+    parse_timeout_s: float = _setting(120.0, "UNKG_PARSE_TIMEOUT", "Seconds a parse worker may spend on one file.")
+    worker_memory_mb: int = _setting(3072, "UNKG_WORKER_MEMORY_MB", "Address-space cap of each parse worker.")
+    workers: int = _setting(min(2, os.cpu_count() or 1), "UNKG_WORKERS", "Parse worker processes.")
+    max_pages: int = _setting(3000, "UNKG_MAX_PAGES", "Pages read from one PDF at most.")
+    pdf_engine: str = _setting("pdfium", "UNKG_PDF_ENGINE", "PDF text engine: pdfium (fast) or pdfplumber.")
+    api_key: Optional[str] = _setting(None, "UNKG_API_KEY", "Key the web API's write endpoints require; unset: writes refused.",
+                                      repr=False)
+    upload_max_mb: float = _setting(50.0, "UNKG_UPLOAD_MAX_MB", "Largest upload the web API accepts, in MB.")
+    rate_limit: float = _setting(20.0, "UNKG_RATE_LIMIT", "Web requests per second allowed per client address.")
+    rate_burst: int = _setting(120, "UNKG_RATE_BURST", "Web requests a client may make at once before the rate limit applies.")
+    encoder: str = _setting("use-multilingual", "UNKG_ENCODER", "Sentence encoder: use-multilingual or st:<model or path>.")
+    exact_limit: int = _setting(200_000, "UNKG_EXACT_LIMIT", "Up to this many paragraphs dense search is exact numpy; above, HNSW.")
+    lexical_matrix_min: int = _setting(5000, "UNKG_LEXICAL_MATRIX_MIN", "From this many paragraphs OR queries use the BM25 matrix.")
+    search_numbers: bool = _setting(False, "UNKG_SEARCH_NUMBERS", "Numbers shared by query and paragraph count as evidence (on/off).")
+    falkordb_redis: Optional[str] = _setting(None, "UNKG_FALKORDB_REDIS",
+                                             "FalkorDB's Redis port (host:port): read-only Cypher runs as GRAPH.RO_QUERY with a server-side TIMEOUT.")
+    trusted_proxies: str = _setting("", "UNKG_TRUSTED_PROXIES",
+                                    "Proxy addresses (comma-separated IPs or CIDR) whose X-Forwarded-For is believed; unset: none.")
+    neo4j_uri: Optional[str] = _setting(None, "NEO4J_URI", "Bolt URI of the graph server (Neo4j or FalkorDB) for sync and Bolt search.")
+    neo4j_user: Optional[str] = _setting(None, "NEO4J_USER", "User name on the graph server (NEO4J_USERNAME is read too).")
+    neo4j_database: Optional[str] = _setting(None, "NEO4J_DATABASE", "Database on the graph server (default: the server's).")
+    neo4j_password: Optional[str] = _setting(None, "NEO4J_PASSWORD", "Password on the graph server; only from the environment.",
+                                             repr=False)
 
     @property
     def db_path(self) -> Path:
         return self.home / "unkg.sqlite"
 
     @classmethod
-    def from_env(cls) -> "Settings":
-        return cls(
-            home=Path(_env("HOME", user_data_dir("unkg"))).expanduser(),
-            max_file_mb=float(_env("MAX_FILE_MB", "200")),
-            parse_timeout_s=float(_env("PARSE_TIMEOUT", "120")),
-            worker_memory_mb=int(_env("WORKER_MEMORY_MB", "3072")),
-            workers=int(_env("WORKERS", str(min(2, os.cpu_count() or 1)))),
-            max_pages=int(_env("MAX_PAGES", "3000")),
-            api_key=os.environ.get("UNKG_API_KEY") or None,
-            upload_max_mb=float(_env("UPLOAD_MAX_MB", "50")),
-            rate_limit=float(_env("RATE_LIMIT", "20")),
-            rate_burst=int(_env("RATE_BURST", "120")),
-            pdf_engine=(_env("PDF_ENGINE", "") or "pdfium").strip().lower(),
-            encoder=_env("ENCODER", "").strip() or "use-multilingual",
-            exact_limit=int(_env("EXACT_LIMIT", "200000")),
-            lexical_matrix_min=int(_env("LEXICAL_MATRIX_MIN", "5000")),
-            search_numbers=_env("SEARCH_NUMBERS", "off").strip().lower() not in ("", "off", "0", "false", "no"),
-        )
+    def env_names(cls) -> dict[str, str]:
+        """field name -> environment variable."""
+        return {name: (f.json_schema_extra or {})["env"] for name, f in cls.model_fields.items()}
+
+    @classmethod
+    def from_env(cls, environ: Optional[dict[str, str]] = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, var in cls.env_names().items():
+            raw = env.get(var)
+            if raw is None and name == "neo4j_user":
+                raw = env.get("NEO4J_USERNAME")
+            if raw is None or (raw.strip() == "" and name != "search_numbers"):
+                continue
+            raw = raw.strip()
+            ann = cls.model_fields[name].annotation
+            if ann is bool:
+                values[name] = raw.lower() not in _FALSE
+            elif name == "home":
+                values[name] = Path(raw).expanduser()
+            elif name == "pdf_engine":
+                values[name] = raw.lower()
+            else:
+                values[name] = raw
+        return cls(**values)
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The settings of this process, for entry points; library code takes a Settings argument instead."""
     return Settings.from_env()
