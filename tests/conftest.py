@@ -84,5 +84,42 @@ def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subproce
     return subprocess.run([*UNKG, *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=str(REPO))
 
 
+def serve_and_wait(cmd: list[str], env: dict, cwd: str, timeout: float = 60.0):
+    """Start `unkg serve --port 0 --json` (as `cmd`), read the address it prints and wait until /api/health
+    answers. Returns (process, base url, health json); the caller stops the process (stop_server)."""
+    import time
+
+    import httpx
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+    try:
+        info = json.loads(proc.stdout.readline())
+        url = info["url"]
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                r = httpx.get(url + "api/health", timeout=2)
+                return proc, url, info, r.json()
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
+                time.sleep(0.2)
+    except BaseException:
+        stop_server(proc)
+        raise
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Ctrl-C, as a user stops it; killed if it does not stop in 15 s."""
+    import signal
+
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def json_lines(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip().startswith("{")]

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import site
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, serve_and_wait, stop_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -71,30 +69,15 @@ def test_demo_and_serve_from_the_wheel(installed, tmp_path):
     assert demo.returncode == 0, demo.stderr
     files = [json.loads(x) for x in demo.stdout.splitlines() if x.startswith("{")]
     assert len([f for f in files if f["status"] in ("ok", "partial")]) == 5
-    proc = subprocess.Popen([str(installed / "bin" / "unkg"), "serve", "--port", "0", "--json", "--no-warm"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(tmp_path))
+    proc, url, _, health = serve_and_wait([str(installed / "bin" / "unkg"), "serve", "--port", "0", "--json", "--no-warm"],
+                                          env, str(tmp_path))
     try:
-        info = json.loads(proc.stdout.readline())
-        url = info["url"]
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(url + "api/health", timeout=2)
-                break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
-                time.sleep(0.2)
-        assert r.json()["documents"] == 5
+        assert health["documents"] == 5
         assert httpx.get(url + "mandates", headers={"Accept": "text/html"}).status_code == 200
         if (REPO / "node_modules" / "cytoscape").is_dir():
             assert httpx.get(url + "static/vendor/cytoscape.min.js").status_code == 200
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
 
 
 def test_demo_exits_nonzero_when_it_could_not_ingest(installed, tmp_path):
