@@ -117,11 +117,15 @@ def export(
 ) -> None:
     """Export the graph: RDF (Turtle, JSON-LD), GraphML or Neo4j bulk-import CSV."""
     from .export import export as do_export
+    from .mandates import find_mandates
 
     try:
         store, kg, _ = _graph()
-        store.close()
-        res = do_export(kg, fmt, output)
+        try:
+            statuses = {m["id"]: m for m in find_mandates(store, limit=10**9)} if fmt.lower() in ("ttl", "jsonld") else None
+        finally:
+            store.close()
+        res = do_export(kg, fmt, output, statuses)
     except UnkgError as exc:
         _fail(str(exc))
         return

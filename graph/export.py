@@ -17,7 +17,7 @@ import csv
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 from urllib.parse import quote
 
 import networkx as nx
@@ -51,8 +51,10 @@ def node_iri(node_id: str, attrs: dict[str, Any] | None = None) -> str:
     return ID_BASE + quote(node_id, safe=":/.-_~@()")
 
 
-def to_rdf(kg: KnowledgeGraph):
-    """The graph as an rdflib Graph (ontology not included; it is its own file)."""
+def to_rdf(kg: KnowledgeGraph, statuses: Optional[dict[str, dict[str, Any]]] = None):
+    """The graph as an rdflib Graph (ontology not included; it is its own file). `statuses`: mandate node id ->
+    its status record (graph.lifecycle via graph.mandates), written as unkg:status, unkg:statusRule and
+    unkg:statusEvidence."""
     from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
     from rdflib.namespace import DCTERMS, PROV, SKOS
 
@@ -94,6 +96,12 @@ def to_rdf(kg: KnowledgeGraph):
             for prop, term in (("verb", unkg.verb), ("verb_en", unkg.verbEn), ("action", unkg.action), ("deadline", unkg.deadline)):
                 if attrs.get(prop):
                     out.add((s, term, Literal(attrs[prop])))
+            st = (statuses or {}).get(n)
+            if st:
+                out.add((s, unkg.status, Literal(st["status"])))
+                out.add((s, unkg.statusRule, Literal(st["status_rule"])))
+                for e in st.get("evidence", []):
+                    out.add((s, unkg.statusEvidence, URIRef(node_iri(S.paragraph_node_id(e["paragraph_id"])))))
         rest = {k: v for k, v in attrs.items() if k not in ("label", "name", "aliases", "text")}
         if rest:
             out.add((s, unkg.properties, Literal(json.dumps(rest, ensure_ascii=False, sort_keys=True, default=str))))
@@ -242,8 +250,9 @@ def read_csv_counts(folder: Path) -> dict[str, Any]:
     return {"nodes": sum(labels.values()), "relationships": sum(types.values()), "labels": labels, "types": types}
 
 
-def export(kg: KnowledgeGraph, fmt: str, path: Path) -> dict[str, Any]:
-    """Write the graph in `fmt` to `path` (a folder for csv); returns what was written."""
+def export(kg: KnowledgeGraph, fmt: str, path: Path, statuses: Optional[dict[str, dict[str, Any]]] = None) -> dict[str, Any]:
+    """Write the graph in `fmt` to `path` (a folder for csv); returns what was written. RDF carries the
+    mandates' `statuses` when given."""
     fmt = fmt.lower()
     writers: dict[str, Callable[[], Any]] = {}
     path = Path(path)
@@ -256,7 +265,7 @@ def export(kg: KnowledgeGraph, fmt: str, path: Path) -> dict[str, Any]:
     if fmt == "graphml":
         nx.write_graphml(_graphml_graph(kg), str(path), encoding="utf-8", named_key_ids=True)
     else:
-        rdf = to_rdf(kg)
+        rdf = to_rdf(kg, statuses)
         rdf.serialize(destination=str(path), format="turtle" if fmt == "ttl" else "json-ld", encoding="utf-8")
     del writers
     return {"format": fmt, "path": str(path), "nodes": kg.g.number_of_nodes(), "relationships": kg.g.number_of_edges()}

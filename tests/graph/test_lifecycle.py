@@ -119,3 +119,24 @@ def asked_web(seed_home):
     settings = Settings.from_env().model_copy(update={"rate_limit": 0.0})
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+def test_status_in_the_rdf_export(seed_home, tmp_path):
+    from rdflib import Graph, Literal, Namespace, URIRef
+
+    out = tmp_path / "g.ttl"
+    res = run_cli("graph", "export", "--format", "ttl", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    g = Graph().parse(str(out), format="turtle")
+    unkg = Namespace("https://w3id.org/unkg/ontology#")
+    rows = json.loads(run_cli("graph", "mandates", "--json").stdout)
+    assert rows
+    from unkg.graph.export import node_iri
+
+    for m in rows:
+        s = URIRef(node_iri(m["id"]))
+        assert (s, unkg.status, Literal(m["status"])) in g, m["id"]
+        evidence = set(g.objects(s, unkg.statusEvidence))
+        assert evidence == {URIRef(node_iri(f"para:{e['paragraph_id']}")) for e in m["evidence"]}
+        for e in evidence:  # each evidence paragraph is a node of the export
+            assert (e, None, None) in g
