@@ -15,14 +15,15 @@ packages read it from there.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 from typing import Optional
 
 from unkg.model import Block, Document
 
 from .identifiers import DECISION_HEADING, RES_SYMBOL
 
-#: bump when the rule below changes: stores recompute the citations they keep
-CITATION_RULE = "4"
+#: bump when the rules below (citations, element ids) change: stores recompute what they keep
+CITATION_RULE = "5"
 
 _SECTION_CHARS = 60
 #: a short text line such as "Decision 9/COP.16" opens a decision like a heading does
@@ -111,4 +112,85 @@ def cite_blocks(doc: Document) -> dict[str, str]:
         unnumbered += 1
         sect = f", {_section_name(section)}" if section is not None else ""
         out[b.id] = f"{where}{sect}, unnumbered para. {unnumbered}{item}"
+    return out
+
+
+def permalink(doc_id: str, eid: Optional[str]) -> Optional[str]:
+    """The stable link of a paragraph, the same in the web page, the API and the RDF export:
+    /eli/<document id, URL-encoded>/<element id>."""
+    return f"/eli/{quote(doc_id, safe='')}/{eid}" if eid else None
+
+
+# -- permanent element ids ---------------------------------------------------------------------------
+
+_ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+def _label_core(label: str) -> str:
+    return para_label(label).strip("()").strip().rstrip(")").strip()
+
+
+def _eid_part(label: str, prev_roman: bool) -> str:
+    core = _label_core(label)
+    low = core.lower()
+    if core.isdigit():
+        return f"para_{int(core)}"
+    if _ROMAN.match(low) and (len(low) > 1 or prev_roman):
+        return f"point_{low}"
+    if len(core) == 1 and core.isalpha():
+        return f"subpara_{low}"
+    return "item_" + (re.sub(r"[^\w]+", "-", low, flags=re.U).strip("-") or "x")
+
+
+def element_ids(doc: Document) -> dict[str, str]:
+    """An Akoma Ntoso-style element id for every block, stable while the printed structure stays:
+    `para_2__subpara_a`, `sec_B`, `sec_B__text_1` (an unnumbered paragraph: section and position),
+    `para_8__item_2` (a list item), `title`. Unique within the document (a repeat gets `_2`)."""
+    by_id = {b.id: b for b in doc.blocks}
+    out: dict[str, str] = {}
+    used: dict[str, int] = {}
+    section_eid = "front"
+    unnumbered = 0
+    items: dict[Optional[str], int] = {}
+    headings = 0
+    last_roman: dict[Optional[str], bool] = {}
+
+    def unique(eid: str) -> str:
+        used[eid] = used.get(eid, 0) + 1
+        return eid if used[eid] == 1 else f"{eid}_{used[eid]}"
+
+    for b in sorted(doc.blocks, key=lambda x: x.ord):
+        if b.kind == "title":
+            out[b.id] = unique("title")
+            continue
+        if b.kind == "heading":
+            headings += 1
+            lab = _label_core(b.label or "")
+            section_eid = unique(f"sec_{re.sub(r'[^0-9A-Za-z]+', '-', lab).strip('-') or headings}")
+            out[b.id] = section_eid
+            unnumbered = 0
+            continue
+        parts: list[str] = []
+        cur: Optional[Block] = b
+        hops = 0
+        while cur is not None and hops < 8:
+            if cur.label and cur.kind not in ("heading", "title"):
+                if is_bullet(cur.label):
+                    if cur is b:
+                        items[b.parent] = items.get(b.parent, 0) + 1
+                        parts.append(f"item_{items[b.parent]}")
+                else:
+                    prev = last_roman.get(cur.parent, False)
+                    part = _eid_part(cur.label, prev)
+                    if cur is b:
+                        last_roman[b.parent] = part.startswith("point_")
+                    parts.append(part)
+            cur = by_id.get(cur.parent) if cur.parent else None
+            hops += 1
+        if parts and not (len(parts) == 1 and parts[0].startswith("item_")):
+            out[b.id] = unique("__".join(reversed(parts)))
+            continue
+        unnumbered += 1
+        tail = f"__{parts[0]}" if parts else ""
+        out[b.id] = unique(f"{section_eid}__text_{unnumbered}{tail}")
     return out

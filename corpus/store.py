@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 from unkg.errors import StoreError
 from unkg.model import Block, Document
 
-from .citation import CITATION_RULE, cite_blocks
+from .citation import CITATION_RULE, cite_blocks, element_ids
 
 SCHEMA_VERSION = 1
 
@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS blocks (
     parent TEXT, page INTEGER, language TEXT, text TEXT NOT NULL, verb TEXT,
     translation_of TEXT,
     annotations TEXT NOT NULL DEFAULT '{}',
-    citation TEXT
+    citation TEXT,
+    eid TEXT
 );
 CREATE INDEX IF NOT EXISTS blocks_doc ON blocks(doc_id, ord);
 CREATE INDEX IF NOT EXISTS blocks_kind ON blocks(kind);
@@ -74,6 +75,10 @@ class Store:
             self.db.execute("ALTER TABLE blocks ADD COLUMN label_sep TEXT")
         if "citation" not in cols:
             self.db.execute("ALTER TABLE blocks ADD COLUMN citation TEXT")
+        if "eid" not in cols:
+            self.db.execute("ALTER TABLE blocks ADD COLUMN eid TEXT")
+            self.db.execute("UPDATE blocks SET citation = NULL")
+        self.db.execute("CREATE INDEX IF NOT EXISTS blocks_eid ON blocks(doc_id, eid)")
         rule = self.db.execute("SELECT value FROM meta WHERE key = 'citation_rule'").fetchone()
         if rule is None or rule[0] != CITATION_RULE:
             with self.transaction() as db:
@@ -89,8 +94,10 @@ class Store:
             doc = self.document(doc_id)
             if doc is None:
                 continue
+            eids = element_ids(doc)
             with self.transaction() as db:
-                db.executemany("UPDATE blocks SET citation = ? WHERE id = ?", [(c, i) for i, c in cite_blocks(doc).items()])
+                db.executemany("UPDATE blocks SET citation = ?, eid = ? WHERE id = ?",
+                               [(c, eids.get(i), i) for i, c in cite_blocks(doc).items()])
 
     @classmethod
     def open_default(cls) -> "Store":
@@ -161,6 +168,15 @@ class Store:
         """Block id -> citation for one document (corpus.citation's rule, stored with the document)."""
         return {r[0]: r[1] for r in self.db.execute("SELECT id, citation FROM blocks WHERE doc_id = ?", (doc_id,))}
 
+    def element_ids(self, doc_id: str) -> dict[str, str]:
+        """Block id -> permanent element id (`para_2__subpara_a`) for one document."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT id, eid FROM blocks WHERE doc_id = ?", (doc_id,))}
+
+    def block_by_eid(self, doc_id: str, eid: str) -> Optional[str]:
+        """The block id a permanent link names, or None."""
+        row = self.db.execute("SELECT id FROM blocks WHERE doc_id = ? AND eid = ?", (doc_id, eid)).fetchone()
+        return row[0] if row else None
+
     def mandate_blocks(self) -> list[sqlite3.Row]:
         """Every block holding mandates, with its citation and its document's metadata, in document order."""
         return self.db.execute(
@@ -200,6 +216,7 @@ class Store:
         ann = json.loads(d.pop("annotations") or "{}")
         d.pop("doc_id")
         d.pop("citation", None)
+        d.pop("eid", None)
         return Block(**d, **ann)
 
     # -- writing -----------------------------------------------------------
@@ -220,13 +237,13 @@ class Store:
                  json.dumps(doc.languages), doc.body, doc.session, doc.agenda_item, doc.doc_type, doc.pages,
                  json.dumps(doc.warnings, ensure_ascii=False)),
             )
-            cites = cite_blocks(doc)
+            cites, eids = cite_blocks(doc), element_ids(doc)
             db.executemany(
                 "INSERT INTO blocks(id, doc_id, ord, kind, zone, label, label_sep, level, parent, page, language, text, verb,"
-                " translation_of, annotations, citation) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " translation_of, annotations, citation, eid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (b.id, doc.id, b.ord, b.kind, b.zone, b.label, b.label_sep, b.level, b.parent, b.page, b.language, b.text, b.verb,
-                     b.translation_of, _annotations_json(b), cites.get(b.id))
+                     b.translation_of, _annotations_json(b), cites.get(b.id), eids.get(b.id))
                     for b in doc.blocks
                 ],
             )

@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Optional
 import networkx as nx
 
 from unkg.errors import GraphError
-from unkg.corpus.citation import cite_blocks
+from unkg.corpus.citation import cite_blocks, element_ids
 from unkg.model import Block, Document
 
 from . import schema as S
@@ -138,7 +138,7 @@ def document_contribution(doc: Document, facts: Optional[Iterable[Any]] = None) 
     """The nodes and edges one document adds to the graph (see docs/graph-schema.md)."""
     bd = _Builder(doc)
     by_id = {b.id: b for b in doc.blocks}
-    cites = cite_blocks(doc)
+    cites, eids = cite_blocks(doc), element_ids(doc)
     first = doc.blocks[0].id if doc.blocks else None
     did = S.document_node_id(doc.id)
     bd.node(did, "Document", None, name=doc.symbol or doc.title or doc.id, doc=doc.id, symbol=doc.symbol,
@@ -155,7 +155,7 @@ def document_contribution(doc: Document, facts: Optional[Iterable[Any]] = None) 
     report_like = (doc.doc_type or "").lower() in ("report", "note", "information", "progress report")
     for b in doc.blocks:
         pid = S.paragraph_node_id(b.id)
-        bd.node(pid, "Paragraph", b.id, name=cites[b.id], doc=doc.id, block=b.id, ord=b.ord,
+        bd.node(pid, "Paragraph", b.id, name=cites[b.id], eid=eids[b.id], doc=doc.id, block=b.id, ord=b.ord,
                 kind=b.kind, zone=b.zone, para_label=b.label, level=b.level, page=b.page,
                 language=b.language or doc.language, text=b.text, verb=b.verb)
         bd.edge(did, pid, "HAS_PARAGRAPH", b.id)

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import networkx as nx
 
+from unkg.corpus.citation import permalink
 from unkg.errors import GraphError
 
 from . import schema as S
@@ -92,6 +93,10 @@ def to_rdf(kg: KnowledgeGraph, statuses: Optional[dict[str, dict[str, Any]]] = N
                     out.add((s, term, Literal(attrs[prop])))
         if label == "Paragraph" and attrs.get("text"):
             out.add((s, unkg.text, Literal(attrs["text"], lang=attrs.get("language") or None)))
+        if label == "Paragraph" and attrs.get("eid"):
+            # the Akoma Ntoso-style element id, and the same permanent link the web page gives
+            out.add((s, unkg.eId, Literal(attrs["eid"])))
+            out.add((s, unkg.permalink, Literal(permalink(str(attrs.get("doc", "")), attrs["eid"]))))
         if label == "Mandate":
             for prop, term in (("verb", unkg.verb), ("verb_en", unkg.verbEn), ("action", unkg.action), ("deadline", unkg.deadline)):
                 if attrs.get(prop):

@@ -16,6 +16,7 @@ import re
 from typing import Any, Iterable, Optional
 
 import itertools
+import math
 
 import networkx as nx
 
@@ -27,6 +28,9 @@ from .build import KnowledgeGraph
 ENTITY_LABELS = ("Initiative", "Decision", "Actor", "Country", "Target", "Session", "Document", "Mandate", "Quantity", "Paragraph")
 #: cost of walking a relationship type in path search: structure edges cost more than statements
 EDGE_COST = {"HAS_PARAGRAPH": 3.0, "PART_OF": 1.5, "TRANSLATION_OF": 1.0, "FOR_SESSION": 2.0}
+#: nodes whose many links make a path through them uninformative, and how much each doubling of links costs
+HUB_LABELS = frozenset({"Actor", "Country", "Session"})
+HUB_WEIGHT = 0.25
 
 
 def _norm(s: str) -> str:
@@ -192,10 +196,17 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
         raise GraphError(f"{source!r} and {target!r} are the same node ({s})")
     ug = g.to_undirected(as_view=True)
 
+    def hub(n: str) -> float:
+        # passing through a generic actor everyone is linked to ("UNCCD secretariat") explains little:
+        # it costs more the more links it has, so specific links (a paragraph, a mandate) win
+        if n in (s, t) or g.nodes[n]["label"] not in HUB_LABELS:
+            return 0.0
+        return HUB_WEIGHT * math.log2(1 + g.degree(n))
+
     def cost(u: str, v: str, data: dict) -> Optional[float]:
         if avoid_documents and (g.nodes[u]["label"] == "Document" or g.nodes[v]["label"] == "Document") and s not in (u, v) and t not in (u, v):
             return None  # a document links all of its paragraphs: "same document" is no explanation
-        return min(EDGE_COST.get(d["type"], 1.0) for d in data.values())
+        return min(EDGE_COST.get(d["type"], 1.0) for d in data.values()) + (hub(u) + hub(v)) / 2
 
     try:
         # the same path whatever order the graph was loaded in: the smallest of the (first 500) equally short paths

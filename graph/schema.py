@@ -19,7 +19,7 @@ from unkg.corpus.identifiers import (  # noqa: F401  (one normalization, re-expo
 from unkg.errors import GraphError
 
 #: bump when the build rules change: every document is rebuilt and re-synced
-GRAPH_VERSION = "2"
+GRAPH_VERSION = "3"
 
 #: node labels, each with the prefix its ids carry
 LABELS: dict[str, str] = {

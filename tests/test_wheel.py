@@ -67,7 +67,9 @@ def test_demo_and_serve_from_the_wheel(installed, tmp_path):
     demo = subprocess.run([str(installed / "bin" / "unkg"), "demo", "--json"], capture_output=True, text=True, env=env,
                           cwd=str(tmp_path), timeout=900)
     assert demo.returncode == 0, demo.stderr
-    files = [json.loads(x) for x in demo.stdout.splitlines() if x.startswith("{")]
+    lines = [json.loads(x) for x in demo.stdout.splitlines() if x.startswith("{")]
+    files = [x for x in lines if "status" in x]
+    assert any("answers" in x for x in lines)
     assert len([f for f in files if f["status"] in ("ok", "partial")]) == 5
     proc, url, _, health = serve_and_wait([str(installed / "bin" / "unkg"), "serve", "--port", "0", "--json", "--no-warm"],
                                           env, str(tmp_path))

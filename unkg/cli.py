@@ -199,17 +199,24 @@ def demo(as_json: bool = typer.Option(False, "--json")) -> None:
     if not any(r.status in ("ok", "partial") or r.code == "unchanged" for r in reports):
         console.print(f"[red]error:[/red] no sample document could be ingested from {samples}", highlight=False)
         raise typer.Exit(1)
-    if as_json:
-        return
     from unkg.corpus.store import Store
+    from unkg.demo import answers, find_a_precedent, show
+    from unkg.graph.build import build_graph
 
     store = Store.open_default()
-    table = readable_table("document", "language", "kind counts", title="Sample corpus in the store")
-    for r in store.documents():
-        kinds = store.db.execute("SELECT kind, count(*) FROM blocks WHERE doc_id = ? GROUP BY kind", (r["id"],)).fetchall()
-        table.add_row(f"{r['symbol'] or r['title'] or r['id']}"[:60], ",".join(r["languages"]), ", ".join(f"{k}={n}" for k, n in kinds))
-    out.print(table)
+    try:
+        kg, _ = build_graph(store)
+        res = answers(store, kg, precedent=find_a_precedent(store))
+    except UnkgError as exc:
+        store.close()
+        _fail(str(exc))
+        return
     store.close()
+    if as_json:
+        sys.stdout.write(json.dumps({"answers": res}, ensure_ascii=False, default=str) + "\n")
+    else:
+        out.print()
+        show(res, out)
     if any(r.status == "failed" for r in reports):
         raise typer.Exit(1)
 

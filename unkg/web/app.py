@@ -32,6 +32,7 @@ from unkg.model import DocumentMeta
 from unkg.settings import Settings
 
 from . import schemas as M
+from unkg.corpus.citation import permalink
 from unkg.graph.lifecycle import STATUSES
 from unkg.graph.mandates import actor_name, text_dir
 from unkg.graph.query import MAX_PATH_STEPS
@@ -323,19 +324,20 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
                 names.setdefault(e.id, e.name)
         return names
 
-    def paragraph_out(doc, b, cites: dict[str, str], names: dict[str, str]) -> M.ParagraphOut:
+    def paragraph_out(doc, b, cites: dict[str, str], names: dict[str, str], eids: Optional[dict[str, str]] = None) -> M.ParagraphOut:
         mandates = [M.MandateOut(**m.model_dump(), addressee_names=[actor_name(a, names) for a in m.addressees]) for m in b.mandates]
         return M.ParagraphOut(
             id=b.id, anchor=f"p-{b.ord}", ord=b.ord, kind=b.kind, zone=b.zone, label=b.label, level=b.level, parent=b.parent,
             page=b.page, language=b.language or doc.language, dir=text_dir(b.language or doc.language), text=b.text,
             verb=b.verb, translation_of=b.translation_of, citation=cites.get(b.id) or b.id,
+            eid=(eids or {}).get(b.id), permalink=permalink(doc.id, (eids or {}).get(b.id)),
             entities=[M.EntityOut(**e.model_dump(include={"type", "text", "start", "end", "id", "name"})) for e in b.entities],
             citations=[M.CitationOut(**c.model_dump()) for c in b.citations], mandates=mandates,
         )
 
     def view_document(doc_id: str) -> M.DocumentView:
         doc = backend.document(doc_id)
-        cites = backend.citations(doc.id)
+        cites, eids = backend.citations(doc.id), backend.element_ids(doc.id)
         names = doc_names(doc)
         actors: dict[str, dict] = {}
         initiatives: dict[str, dict] = {}
@@ -350,7 +352,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
             dir=text_dir(doc.language),
             actors=sorted(actors.values(), key=lambda a: (-a["mentions"], a["name"])),
             initiatives=sorted(initiatives.values(), key=lambda a: (-a["mentions"], a["name"])),
-            paragraphs=[paragraph_out(doc, b, cites, names) for b in doc.blocks],
+            paragraphs=[paragraph_out(doc, b, cites, names, eids) for b in doc.blocks],
         )
 
     @app.get("/api/documents/{doc_id:path}", summary="One document with its paragraphs and annotations", response_model=M.DocumentView, responses=ERROR_RESPONSES, tags=["documents"])
@@ -369,7 +371,8 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
     def view_paragraph(pid: str) -> M.ParagraphView:
         doc, b = backend.paragraph(pid)
         summary = next(d for d in backend.documents() if d["id"] == doc.id)
-        return M.ParagraphView(document=M.DocumentSummary(**summary), paragraph=paragraph_out(doc, b, backend.citations(doc.id), doc_names(doc)),
+        return M.ParagraphView(document=M.DocumentSummary(**summary), paragraph=paragraph_out(doc, b, backend.citations(doc.id), doc_names(doc),
+                                                                                                backend.element_ids(doc.id)),
                                url=f"/documents/{qpath(doc.id)}#p-{b.ord}")
 
     @app.get("/api/paragraphs/{pid:path}", summary="One paragraph with its citation", response_model=M.ParagraphView, responses=ERROR_RESPONSES, tags=["documents"])
@@ -384,6 +387,15 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
             return JSONResponse(res.model_dump())
         p = res.paragraph
         return page(request, "paragraph.html", res=res, segs=marked(p.text, p.entities, p.citations))
+
+    @app.get("/eli/{ref:path}", include_in_schema=False)
+    def permalink_page(request: Request, ref: str, format: Optional[str] = Query(None, pattern="^(json|html)$")):
+        """A paragraph by its permanent link: /eli/<document id>/<element id> (the paragraph page, or its JSON)."""
+        doc_id, _, eid = ref.rpartition("/")
+        pid = backend.block_by_eid(doc_id, eid) if doc_id and eid else None
+        if pid is None:
+            raise NotFound(f"no paragraph {eid!r} in document {doc_id!r}; permanent links look like /eli/<document id>/para_2__subpara_a")
+        return paragraph_page(request, pid, format)
 
     # -- mandates ------------------------------------------------------------------------
 

@@ -101,6 +101,14 @@ class Backend:
                 self._names = (key, self.store.entity_names())
             return self._names[1]
 
+    def element_ids(self, doc_id: str) -> dict[str, str]:
+        with self.lock:
+            return self.store.element_ids(doc_id)
+
+    def block_by_eid(self, doc_id: str, eid: str) -> Optional[str]:
+        with self.lock:
+            return self.store.block_by_eid(doc_id, eid)
+
     def citations(self, doc_id: str) -> dict[str, str]:
         """Block id -> citation, as the store computed it (the one rule of corpus.citation)."""
         with self.lock:

@@ -127,6 +127,8 @@ class ParagraphOut(BaseModel):
     verb: Optional[str] = None
     translation_of: Optional[str] = None
     citation: str
+    eid: Optional[str] = Field(None, description="permanent element id within the document (Akoma Ntoso style: para_2__subpara_a)")
+    permalink: Optional[str] = Field(None, description="stable link to the paragraph: /eli/<document id>/<eid>")
     entities: list[EntityOut] = Field(default_factory=list)
     citations: list[CitationOut] = Field(default_factory=list)
     mandates: list[MandateOut] = Field(default_factory=list)
