@@ -46,6 +46,16 @@ CREATE TABLE IF NOT EXISTS blocks (
     eid TEXT
 );
 CREATE INDEX IF NOT EXISTS blocks_doc ON blocks(doc_id, ord);
+CREATE TABLE IF NOT EXISTS watches (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    label TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+    seen_at TEXT,
+    UNIQUE(kind, target)
+);
 CREATE INDEX IF NOT EXISTS blocks_kind ON blocks(kind);
 """
 
@@ -248,6 +258,47 @@ class Store:
                 ],
             )
             return "replaced" if old else "added"
+
+    # -- watch lists -------------------------------------------------------
+
+    def add_watch(self, kind: str, target: str, label: str, state: dict) -> tuple[int, bool]:
+        """Keep watching `target`; (id, created). Adding it again changes nothing."""
+        with self.transaction() as db:
+            row = db.execute("SELECT id FROM watches WHERE kind = ? AND target = ?", (kind, target)).fetchone()
+            if row:
+                return int(row[0]), False
+            cur = db.execute("INSERT INTO watches(kind, target, label, state, seen_at) VALUES (?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                             (kind, target, label, json.dumps(state, ensure_ascii=False)))
+            return int(cur.lastrowid), True
+
+    def watches(self) -> list[dict]:
+        out = []
+        for r in self.db.execute("SELECT * FROM watches ORDER BY id"):
+            d = dict(r)
+            d["state"] = json.loads(d["state"] or "{}")
+            out.append(d)
+        return out
+
+    def remove_watch(self, watch_id: int) -> bool:
+        with self.transaction() as db:
+            return db.execute("DELETE FROM watches WHERE id = ?", (watch_id,)).rowcount > 0
+
+    def mark_watch_seen(self, watch_id: int, state: dict) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE watches SET state = ?, seen_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
+                       (json.dumps(state, ensure_ascii=False), watch_id))
+
+    def documents_citing(self, decision_id: str) -> list[str]:
+        """Documents with a paragraph that cites the decision or resolution (its normalized id)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT b.doc_id FROM blocks b, json_each(b.annotations, '$.citations') c "
+            "WHERE json_extract(c.value, '$.id') = ? ORDER BY b.doc_id", (decision_id,))]
+
+    def paragraphs_naming(self, entity_id: str) -> list[str]:
+        """Paragraphs that name an entity (an extracted actor, initiative, country or target id)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT b.id FROM blocks b, json_each(b.annotations, '$.entities') e "
+            "WHERE json_extract(e.value, '$.id') = ? ORDER BY b.id", (entity_id,))]
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

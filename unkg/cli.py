@@ -225,7 +225,7 @@ def _register_subcommands() -> None:
     """Each package adds its own commands: `search.cli`, `graph.cli`, `extract.cli`, `unkg.web_cli`, `bench.cli`."""
     import importlib
 
-    for name in ("unkg.extract.cli", "unkg.search.cli", "unkg.graph.cli", "unkg.web_cli"):
+    for name in ("unkg.extract.cli", "unkg.search.cli", "unkg.graph.cli", "unkg.web_cli", "unkg.watch_cli"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -140,3 +140,48 @@ def test_status_in_the_rdf_export(seed_home, tmp_path):
         assert evidence == {URIRef(node_iri(f"para:{e['paragraph_id']}")) for e in m["evidence"]}
         for e in evidence:  # each evidence paragraph is a node of the export
             assert (e, None, None) in g
+
+
+def test_watch_lists_what_is_new_in_cli_and_web(lifecycle_home, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from unkg.settings import Settings
+    from unkg.web.app import create_app
+
+    assert run_cli("watch").returncode == 1  # nothing watched
+    added = json.loads(run_cli("watch", "add", "decision 9/COP.16", "--json").stdout)
+    assert added["kind"] == "decision" and added["target"] == "decision:9/COP.16" and added["created"]
+    again = json.loads(run_cli("watch", "add", "decision:9/COP.16", "--json").stdout)
+    assert again["id"] == added["id"] and not again["created"]
+    gm = json.loads(run_cli("watch", "add", "Global Mechanism", "--json").stdout)
+    assert gm["kind"] == "entity" and gm["target"] == "actor:global-mechanism"
+    first = json.loads(run_cli("watch", "--json").stdout)
+    assert all(w["new"] == [] for w in first)  # what was there when added counts as seen
+    report = tmp_path / "rep18.txt"
+    report.write_text(
+        "ICCD/COP(18)/7\n\nConference of the Parties\nEighteenth session\n\nFinancing early warning\n\n"
+        "Note by the Global Mechanism\n\nI. Background\n\n"
+        "1. Pursuant to decision 9/COP.16, this note reports on the work of the Global Mechanism.\n\n"
+        "II. Work of the Global Mechanism\n\n"
+        "2. The Global Mechanism designed a funding window for early warning systems in small island developing States, "
+        "with three pilot countries.\n", encoding="utf-8")
+    assert run_cli("ingest", str(report)).returncode == 0
+    settings = Settings.from_env().model_copy(update={"rate_limit": 0.0})
+    with TestClient(create_app(settings)) as client:
+        web = client.get("/api/watch").json()
+        page = client.get("/watch").text
+    peek = json.loads(run_cli("watch", "--peek", "--json").stdout)
+    assert [w["new"] for w in web["watches"]] == [w["new"] for w in peek]  # one answer, and the page marked nothing
+    dec = next(w for w in peek if w["id"] == added["id"])
+    whats = {(c["what"], c["text"]) for c in dec["new"]}
+    assert ("cites it", "ICCD/COP(18)/7") in whats
+    assert ("status", "decision 9/COP.16, para. 3: open -> reported on") in whats
+    assert ("evidence", "decision 9/COP.16, para. 3 <- ICCD/COP(18)/7, para. 2") in whats
+    names = next(w for w in peek if w["id"] == gm["id"])
+    assert "ICCD/COP(18)/7, para. 2" in {c["text"] for c in names["new"]}
+    assert "ICCD/COP(18)/7" in page and "open -&gt; reported on" in page
+    seen = json.loads(run_cli("watch", "--json").stdout)  # marks seen
+    assert seen == peek
+    assert all(w["new"] == [] for w in json.loads(run_cli("watch", "--json").stdout))
+    assert run_cli("watch", "rm", str(gm["id"])).returncode == 0
+    assert run_cli("watch", "rm", str(gm["id"])).returncode == 1

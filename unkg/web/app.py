@@ -397,6 +397,24 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
             raise NotFound(f"no paragraph {eid!r} in document {doc_id!r}; permanent links look like /eli/<document id>/para_2__subpara_a")
         return paragraph_page(request, pid, format)
 
+    # -- watch lists --------------------------------------------------------------------
+
+    def list_watches() -> M.WatchList:
+        rows = backend.watch_reports()
+        return M.WatchList(count=len(rows), watches=[M.WatchReport(**r) for r in rows])
+
+    @app.get("/api/watch", summary="Watch lists: what is new", response_model=M.WatchList, responses=ERROR_RESPONSES, tags=["mandates"])
+    def api_watch():
+        """Each watch (added with `unkg watch add`) and what is new since it was last marked seen; reading marks nothing."""
+        return list_watches()
+
+    @app.get("/watch", include_in_schema=False)
+    def watch_page(request: Request, format: Optional[str] = Query(None, pattern="^(json|html)$")):
+        res = list_watches()
+        if format == "json":
+            return JSONResponse(res.model_dump())
+        return page(request, "watch.html", res=res)
+
     # -- mandates ------------------------------------------------------------------------
 
     mandate_params = dict(

@@ -253,3 +253,23 @@ class SyncResponse(BaseModel):
     graph: dict[str, Any] = Field(description="the in-process graph's build report and counts")
     search: Optional[dict[str, Any]] = Field(None, description="the search index's report")
     neo4j: Optional[dict[str, Any]] = Field(None, description="the graph server sync report (with neo4j=true)")
+
+
+class WatchChange(BaseModel):
+    what: str = Field(description="cites it, names it, status, evidence or matches")
+    item: str
+    text: str
+
+
+class WatchReport(BaseModel):
+    id: int
+    kind: str = Field(description="decision, mandate, entity or query")
+    target: str
+    label: str
+    seen_at: Optional[str] = None
+    new: list[WatchChange] = Field(default_factory=list)
+
+
+class WatchList(BaseModel):
+    count: int
+    watches: list[WatchReport]
