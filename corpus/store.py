@@ -259,6 +259,37 @@ class Store:
             )
             return "replaced" if old else "added"
 
+    def paragraph_counts(self) -> dict[str, tuple[int, int]]:
+        """doc id -> (paragraphs, mandates)."""
+        paras = dict(self.db.execute("SELECT doc_id, count(*) FROM blocks GROUP BY doc_id").fetchall())
+        mandates = dict(self.db.execute(
+            "SELECT doc_id, sum(json_array_length(annotations, '$.mandates')) FROM blocks "
+            "WHERE json_type(annotations, '$.mandates') = 'array' GROUP BY doc_id").fetchall())
+        return {d: (int(n), int(mandates.get(d) or 0)) for d, n in paras.items()}
+
+    def document_of(self, block_id: str) -> Optional[str]:
+        """The document a paragraph belongs to, or None."""
+        row = self.db.execute("SELECT doc_id FROM blocks WHERE id = ?", (block_id,)).fetchone()
+        return row[0] if row else None
+
+    def change_key(self) -> tuple:
+        """Changes whenever a document is added, replaced or removed (for caches over the whole store)."""
+        return tuple(self.db.execute("SELECT count(*), max(ingested_at), total(length(sha256)) FROM documents").fetchone())
+
+    def document_versions(self) -> list[tuple[str, str, str]]:
+        """(id, sha256, ingested_at) of every document."""
+        return [tuple(r) for r in self.db.execute("SELECT id, sha256, ingested_at FROM documents")]
+
+    def facets(self) -> dict[str, list[str]]:
+        """The values the search filters offer: languages, bodies, sessions, document types."""
+        def distinct(sql: str) -> list[str]:
+            return sorted({r[0] for r in self.db.execute(sql)})
+
+        return {"languages": distinct("SELECT DISTINCT language FROM blocks WHERE language IS NOT NULL"),
+                "bodies": distinct("SELECT DISTINCT body FROM documents WHERE body IS NOT NULL"),
+                "sessions": distinct("SELECT DISTINCT session FROM documents WHERE session IS NOT NULL"),
+                "doc_types": distinct("SELECT DISTINCT doc_type FROM documents WHERE doc_type IS NOT NULL")}
+
     # -- watch lists -------------------------------------------------------
 
     def add_watch(self, kind: str, target: str, label: str, state: dict) -> tuple[int, bool]:

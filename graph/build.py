@@ -447,8 +447,8 @@ class BuildReport:
 
 def store_fingerprints(store) -> dict[str, str]:
     """doc id -> fingerprint of what the graph is built from (content hash, ingest time, graph version)."""
-    rows = store.db.execute("SELECT id, sha256, ingested_at FROM documents").fetchall()
-    return {r["id"]: hashlib.sha1(f"{r['sha256']}|{r['ingested_at']}|{S.GRAPH_VERSION}".encode()).hexdigest()[:16] for r in rows}
+    return {doc_id: hashlib.sha1(f"{sha}|{at}|{S.GRAPH_VERSION}".encode()).hexdigest()[:16]
+            for doc_id, sha, at in store.document_versions()}
 
 
 def default_cache_path() -> Path:

@@ -17,9 +17,10 @@ KEY = {"X-API-Key": API_KEY}
 # every GET route of the API, each exercised below (a new route must be added here, with a test)
 GET_API_ROUTES = {
     "/api/search", "/api/documents", "/api/documents/{doc_id:path}", "/api/paragraphs/{pid:path}", "/api/mandates",
-    "/api/mandates.csv", "/api/graph/nodes", "/api/graph/neighbourhood", "/api/graph/path", "/api/health",
+    "/api/mandates.csv", "/api/graph/nodes", "/api/graph/neighbourhood", "/api/graph/path", "/api/health", "/api/watch",
 }
-PAGES = {"/", "/documents", "/documents/{doc_id:path}", "/paragraphs/{pid:path}", "/mandates", "/graph"}
+PAGES = {"/", "/documents", "/documents/{doc_id:path}", "/paragraphs/{pid:path}", "/mandates", "/graph", "/watch",
+         "/eli/{ref:path}"}
 
 
 def assert_error(resp, status: int, code: str | None = None) -> dict:
@@ -376,3 +377,10 @@ def test_unexpected_errors_hide_their_details(web_env, monkeypatch):
             r = c.get(path)
             err = assert_error(r, 500, "internal_error")
             assert "secret" not in r.text and "RuntimeError" not in r.text
+
+
+def test_watch_list_empty_store_says_how_to_add(client):
+    res = client.get("/api/watch").json()
+    assert res == {"count": 0, "watches": []}
+    page = client.get("/watch", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "unkg watch add" in page.text

@@ -58,16 +58,13 @@ class Backend:
     def documents(self) -> list[dict]:
         with self.lock:
             rows = self.store.documents()
-            counts = dict(self.store.db.execute("SELECT doc_id, count(*) FROM blocks GROUP BY doc_id").fetchall())
-            mandates = dict(self.store.db.execute(
-                "SELECT doc_id, sum(json_array_length(annotations, '$.mandates')) FROM blocks "
-                "WHERE json_type(annotations, '$.mandates') = 'array' GROUP BY doc_id").fetchall())
+            counts = self.store.paragraph_counts()
         out = []
         for r in rows:
             out.append({
                 "id": r["id"], "symbol": r["symbol"], "title": r["title"], "date": r["date"], "language": r["language"],
                 "languages": r["languages"], "body": r["body"], "session": r["session"], "doc_type": r["doc_type"],
-                "format": r["format"], "paragraphs": counts.get(r["id"], 0), "mandates": int(mandates.get(r["id"]) or 0),
+                "format": r["format"], "paragraphs": counts.get(r["id"], (0, 0))[0], "mandates": counts.get(r["id"], (0, 0))[1],
                 "dir": text_dir(r["language"]),
             })
         return out
@@ -81,17 +78,17 @@ class Backend:
 
     def paragraph(self, block_id: str) -> tuple[Document, Block]:
         with self.lock:
-            row = self.store.db.execute("SELECT doc_id FROM blocks WHERE id = ?", (block_id,)).fetchone()
-        if row is None:
+            doc_id = self.store.document_of(block_id)
+        if doc_id is None:
             raise NotFound(f"no paragraph with id {block_id!r}; open its document from /documents")
-        doc = self.document(row["doc_id"])
+        doc = self.document(doc_id)
         for b in doc.blocks:
             if b.id == block_id:
                 return doc, b
         raise NotFound(f"no paragraph with id {block_id!r}")
 
     def _store_key(self) -> tuple:
-        return tuple(self.store.db.execute("SELECT count(*), max(ingested_at), total(length(sha256)) FROM documents").fetchone())
+        return self.store.change_key()
 
     def entity_names(self) -> dict[str, str]:
         """Entity id -> name over the whole store (recomputed only when the store changes)."""
@@ -167,13 +164,8 @@ class Backend:
 
     def facets(self) -> dict[str, list[str]]:
         with self.lock:
-            db = self.store.db
-            langs = sorted({r[0] for r in db.execute("SELECT DISTINCT language FROM blocks WHERE language IS NOT NULL")})
-            bodies = sorted({r[0] for r in db.execute("SELECT DISTINCT body FROM documents WHERE body IS NOT NULL")})
-            sessions = sorted({r[0] for r in db.execute("SELECT DISTINCT session FROM documents WHERE session IS NOT NULL")})
-            types = sorted({r[0] for r in db.execute("SELECT DISTINCT doc_type FROM documents WHERE doc_type IS NOT NULL")})
-        return {"languages": langs, "bodies": bodies, "sessions": sessions, "doc_types": types,
-                "kinds": ["title", "heading", "preambular", "operative", "text", "footnote", "table"]}
+            facets = self.store.facets()
+        return {**facets, "kinds": ["title", "heading", "preambular", "operative", "text", "footnote", "table"]}
 
     # -- graph ----------------------------------------------------------------------
 
