@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 from typing import Callable, Protocol
@@ -15,28 +16,19 @@ class Backend(Protocol):
     def __call__(self, path: Path, data: bytes) -> RawDoc: ...
 
 
-_REGISTRY: dict[str, Callable[[Path, bytes], RawDoc]] = {}
-_EXTENSIONS: dict[str, str] = {}
-
-
-def register(fmt: str, *extensions: str):
-    """Register a backend for a format name and its file extensions."""
-
-    def deco(fn: Callable[[Path, bytes], RawDoc]) -> Callable[[Path, bytes], RawDoc]:
-        _REGISTRY[fmt] = fn
-        for ext in extensions:
-            _EXTENSIONS[ext] = fmt
-        return fn
-
-    return deco
-
-
-def _load_all() -> None:
-    from . import docx_backend, html_backend, markdown_backend, pdf_backend, text_backend  # noqa: F401
+#: format -> (module of its backend, the reader's name, file extensions); the backends import nothing from here,
+#: so the map loads a backend only when a file of its format comes (PDF and DOCX libraries stay unloaded otherwise)
+FORMAT_MAP: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "pdf": ("unkg.ingest.pdf_backend", "read_pdf", ("pdf",)),
+    "docx": ("unkg.ingest.docx_backend", "read_docx", ("docx", "docm", "dotx")),
+    "html": ("unkg.ingest.html_backend", "read_html", ("html", "htm", "xhtml")),
+    "markdown": ("unkg.ingest.markdown_backend", "read_markdown", ("md", "markdown")),
+    "text": ("unkg.ingest.text_backend", "read_text", ("txt", "text")),
+}
+_EXTENSIONS: dict[str, str] = {ext: fmt for fmt, (_, _, exts) in FORMAT_MAP.items() for ext in exts}
 
 
 def supported_extensions() -> set[str]:
-    _load_all()
     return set(_EXTENSIONS)
 
 
@@ -46,7 +38,6 @@ def sniff_format(path: Path, data: bytes) -> str:
     A file whose extension lies (a PDF called .docx) is still read by the
     right backend; content that matches no backend is refused.
     """
-    _load_all()
     ext = path.suffix.lower().lstrip(".")
     head = data[:1024]
     if head.lstrip()[:5] == b"%PDF-" or data[:1024].find(b"%PDF-") != -1 and ext == "pdf":
@@ -89,5 +80,5 @@ def _looks_like_markdown(data: bytes) -> bool:
 
 
 def backend_for(fmt: str) -> Callable[[Path, bytes], RawDoc]:
-    _load_all()
-    return _REGISTRY[fmt]
+    module, reader, _ = FORMAT_MAP[fmt]
+    return getattr(importlib.import_module(module), reader)

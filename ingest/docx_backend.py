@@ -13,7 +13,6 @@ from pathlib import Path
 
 from unkg.errors import IngestError
 
-from .backends import register
 from .raw import RawDoc, RawLine
 
 MAX_ENTRIES = 2000
@@ -64,7 +63,6 @@ def _footnotes(zf: zipfile.ZipFile) -> list[str]:
     return out
 
 
-@register("docx", "docx", "docm", "dotx")
 def read_docx(path: Path, data: bytes) -> RawDoc:
     import docx
     from docx.table import Table

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from unkg.errors import IngestError
 
-from .backends import register
 from .encoding import decode_text, encoding_warnings
 from .raw import RawDoc, RawLine
 
@@ -17,7 +16,6 @@ _SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _SKIP = {"script", "style", "noscript", "nav", "template", "svg", "head", "iframe", "object"}
 
 
-@register("html", "html", "htm", "xhtml")
 def read_html(path: Path, data: bytes) -> RawDoc:
     import lxml.etree as etree
     import lxml.html

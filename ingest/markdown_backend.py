@@ -7,7 +7,6 @@ from pathlib import Path
 
 import yaml
 
-from .backends import register
 from .encoding import decode_text, encoding_warnings
 from .raw import RawDoc, RawLine
 
@@ -45,7 +44,6 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return {str(k): v for k, v in meta.items()}, text[m.end():]
 
 
-@register("markdown", "md", "markdown")
 def read_markdown(path: Path, data: bytes) -> RawDoc:
     text, enc = decode_text(str(path), data)
     meta, body = split_front_matter(text.replace("\r\n", "\n"))

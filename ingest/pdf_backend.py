@@ -29,7 +29,6 @@ from typing import Callable
 from unkg.errors import EncryptedFile, IngestError
 from unkg.settings import get_settings
 
-from .backends import register
 from .bidi_text import has_rtl, rtl_share, visual_to_logical
 from .raw import RawDoc, RawLine
 
@@ -509,6 +508,5 @@ def pdf_engine() -> str:
     return Settings.from_env().pdf_engine  # fresh, not the cached settings: a benchmark switches engines in one process
 
 
-@register("pdf", "pdf")
 def read_pdf(path: Path, data: bytes) -> RawDoc:
     return read_pdf_with(pdf_engine(), path, data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .backends import register
 from .encoding import decode_text, encoding_warnings
 from .raw import RawDoc, RawLine
 
@@ -33,7 +32,6 @@ def lines_from_text(text: str, start_page: int | None = None) -> list[RawLine]:
     return out
 
 
-@register("text", "txt", "text")
 def read_text(path: Path, data: bytes) -> RawDoc:
     text, enc = decode_text(str(path), data)
     has_ff = "\f" in text

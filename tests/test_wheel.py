@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -24,7 +25,13 @@ def installed(tmp_path_factory) -> Path:
     """A fresh venv holding the wheel built from this checkout; its dependencies come from the test venv
     (a plain path entry: the test venv's editable finder is not loaded)."""
     root = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(root), str(REPO)],
+    # built from a copy: setuptools writes build/ and *.egg-info next to the sources
+    src = root / "src"
+    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(".venv", "node_modules", ".git", "build", "*.egg-info", "__pycache__",
+                                                             ".unkg-home", "artifacts"))
+    if (REPO / "node_modules").is_dir():
+        (src / "node_modules").symlink_to(REPO / "node_modules")
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(root), str(src)],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr
     wheel = next(root.glob("unkg-*.whl"))
