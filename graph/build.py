@@ -125,7 +125,8 @@ class _Builder:
                   body=parts[1] if parts else None, session=S.decision_session(did))
         sid = S.decision_session(did)
         if sid:
-            self.node(sid, "Session", paragraph, body=parts[1], number=parts[2])
+            body, _, number = sid.removeprefix("session:").rpartition(".")
+            self.node(sid, "Session", paragraph, body=body, number=int(number) if number.isdigit() else number)
             self.edge(did, sid, "ADOPTED_AT", paragraph, keyed=False)
         return did
 
