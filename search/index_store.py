@@ -177,7 +177,7 @@ class SearchIndex:
 
     # -- dense ----------------------------------------------------------------
 
-    def sync_embeddings(self, encoder: Encoder, batch: int = 512,
+    def sync_embeddings(self, encoder: Encoder, batch: int = 2048,
                         on_progress: Optional[Callable[[int, int], None]] = None) -> tuple[int, float]:
         """Embed every distinct paragraph text that has no vector for this model yet. Returns (texts, seconds)."""
         t0 = time.perf_counter()
