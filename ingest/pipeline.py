@@ -12,11 +12,12 @@ from unkg.model import Block, Document
 from unkg.settings import get_settings
 
 from .backends import backend_for, sniff_format
+from .bounds import MAX_PARAGRAPH_CHARS, split_long, split_warning
 from .language import detect_language, document_languages
 from .metadata import doc_type, find_agenda_item, find_body, find_date, find_session, find_symbol
 from .patterns import CHAPEAU_RE, cjk_ratio
 from .raw import RawDoc
-from .structure import assemble, classify, drop_page_furniture
+from .structure import Para, assemble, classify, drop_page_furniture
 
 _META_LANG = {"en": "en", "english": "en", "fr": "fr", "french": "fr", "es": "es", "spanish": "es", "ru": "ru",
               "russian": "ru", "zh": "zh", "chinese": "zh", "ar": "ar", "arabic": "ar"}
@@ -59,11 +60,32 @@ def _link_translations(blocks: list[Block], languages: list[str]) -> None:
             b.translation_of = None
 
 
+def _bound_paragraphs(paras: list[Para]) -> tuple[list[Para], str]:
+    """Cut paragraphs longer than the bound into pieces (see bounds.py); the warning says how many."""
+    if all(p.length <= MAX_PARAGRAPH_CHARS for p in paras):
+        return paras, ""
+    out: list[Para] = []
+    long_blocks = pieces = 0
+    for p in paras:
+        if p.length <= MAX_PARAGRAPH_CHARS or len(p.text) <= MAX_PARAGRAPH_CHARS:
+            out.append(p)
+            continue
+        parts = split_long(p.text)
+        long_blocks += 1
+        pieces += len(parts)
+        for i, part in enumerate(parts):
+            # the pieces keep the paragraph's page and role; only the first keeps its place after a gap
+            role = p.role if i == 0 or p.role != "heading" else "body"
+            out.append(Para([part], p.page, role=role, heading_level=p.heading_level, whole=p.whole,
+                            after_gap=p.after_gap and i == 0, text=part))
+    return out, split_warning(long_blocks, pieces)
+
+
 def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optional[str] = None) -> Document:
     """Turn a backend's RawDoc into a Document with structure, metadata and languages."""
     sha = hashlib.sha256(data).hexdigest()
     lines, gaps, _furniture = drop_page_furniture(raw.lines)
-    paras = assemble(lines, gaps, trust_blank_lines=fmt == "text")
+    paras, split_note = _bound_paragraphs(assemble(lines, gaps, trust_blank_lines=fmt == "text"))
     plain = [p.text[:500] for p in paras]  # metadata lives in the first words of a line
     symbol = find_symbol([ln.text.strip() for ln in raw.lines[:60]], raw.meta)
     blocks = classify(paras, "tmp")
@@ -109,7 +131,7 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
         agenda_item=find_agenda_item(front),
         doc_type=doc_type(symbol, has_chapeau),
         pages=raw.pages,
-        warnings=list(raw.warnings),
+        warnings=list(raw.warnings) + ([split_note] if split_note else []),
         blocks=blocks,
     )
 
