@@ -32,6 +32,8 @@ class Settings(BaseModel):
     encoder: str = Field(default="use-multilingual", description="Sentence encoder: use-multilingual or st:<model or path> (UNKG_ENCODER).")
     exact_limit: int = Field(default=200_000, description="Up to this many paragraphs dense search is exact numpy; above, HNSW (UNKG_EXACT_LIMIT).")
     lexical_matrix_min: int = Field(default=5000, description="From this many paragraphs OR queries use the BM25 matrix (UNKG_LEXICAL_MATRIX_MIN).")
+    falkordb_redis: Optional[str] = Field(default=None, description="FalkorDB's Redis port (host:port): read-only Cypher then runs as GRAPH.RO_QUERY with a server-side TIMEOUT (UNKG_FALKORDB_REDIS).")
+    trusted_proxies: str = Field(default="", description="Proxy addresses (comma-separated IPs or CIDR) whose X-Forwarded-For is believed; unset: none (UNKG_TRUSTED_PROXIES).")
     search_numbers: bool = Field(default=False, description="Number agreement as a cross-language ranking signal (UNKG_SEARCH_NUMBERS=on).")
 
     @property
@@ -55,6 +57,8 @@ class Settings(BaseModel):
             encoder=_env("ENCODER", "").strip() or "use-multilingual",
             exact_limit=int(_env("EXACT_LIMIT", "200000")),
             lexical_matrix_min=int(_env("LEXICAL_MATRIX_MIN", "5000")),
+            falkordb_redis=_env("FALKORDB_REDIS", "").strip() or None,
+            trusted_proxies=_env("TRUSTED_PROXIES", "").strip(),
             search_numbers=_env("SEARCH_NUMBERS", "off").strip().lower() not in ("", "off", "0", "false", "no"),
         )
 
