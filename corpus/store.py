@@ -2,7 +2,11 @@
 
 One transaction per document. A document is keyed by its stable id (symbol
 and language, or content hash) and by the path it came from; the same bytes
-again change nothing, changed bytes replace the older version whole.
+again change nothing, changed bytes from the same path replace the older
+version whole. Different content from another path under an id already stored
+(two files printing the same symbol and language) is a conflict: nothing is
+replaced unless the caller asks for it (`replace=True`), so one file never
+silently overwrites another.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
 
-from unkg.errors import StoreError
+from unkg.errors import StoreError, StoreFull
 from unkg.model import Block, Document
 
 SCHEMA_VERSION = 1
@@ -51,6 +55,7 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.conflict_source: Optional[str] = None  # set by put_document when it answers 'conflict'
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
@@ -81,14 +86,29 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+        """One transaction; all or nothing. A full disk becomes StoreFull (rolled back), not a traceback."""
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self._rollback()
+                raise
+            else:
+                self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if not _is_full(exc):
+                raise
+            self._rollback()
+            raise StoreFull(f"the disk holding the store at {self.path} is full ({exc}); the change was rolled back, "
+                            "nothing already stored was lost: free some space and run the command again") from None
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     # -- reading -----------------------------------------------------------
 
@@ -144,12 +164,20 @@ class Store:
 
     # -- writing -----------------------------------------------------------
 
-    def put_document(self, doc: Document) -> str:
-        """Store a document in one transaction. Returns 'added', 'replaced' or 'unchanged'."""
+    def put_document(self, doc: Document, replace: bool = False) -> str:
+        """Store a document in one transaction. Returns 'added', 'replaced', 'unchanged' or 'conflict'.
+
+        'conflict': another source already holds this id with other content; nothing was written
+        (`conflict_source` names it). With `replace`, the newcomer replaces it.
+        """
         with self.transaction() as db:
-            old = db.execute("SELECT id, sha256 FROM documents WHERE source = ? OR id = ?", (doc.source, doc.id)).fetchall()
+            old = db.execute("SELECT id, sha256, source FROM documents WHERE source = ? OR id = ?", (doc.source, doc.id)).fetchall()
             if any(r["sha256"] == doc.sha256 and r["id"] == doc.id for r in old):
                 return "unchanged"
+            rival = next((r for r in old if r["id"] == doc.id and r["source"] != doc.source), None)
+            if rival is not None and not replace:
+                self.conflict_source = rival["source"]
+                return "conflict"
             for r in old:
                 db.execute("DELETE FROM blocks WHERE doc_id = ?", (r["id"],))
                 db.execute("DELETE FROM documents WHERE id = ?", (r["id"],))
@@ -173,6 +201,11 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _is_full(exc: sqlite3.Error) -> bool:
+    msg = str(exc).lower()
+    return "disk is full" in msg or "database or disk is full" in msg or "no space" in msg
 
 
 def _annotations_json(b: Block) -> str:

@@ -18,9 +18,18 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from unkg.corpus.store import Store
-from unkg.errors import GraphError, UnkgError
+from unkg.errors import GraphError, StoreFull, UnkgError
 from unkg.model import Block, Document
 from unkg.settings import Settings
+
+
+#: uploads parse one batch at a time in a server process (a batch has UNKG_WORKERS workers)
+_INGEST_SLOT = threading.BoundedSemaphore(1)
+INGEST_WAIT_S = 120.0
+
+
+class ServerBusy(UnkgError):
+    """Too much work in flight: try again later (answered 503)."""
 
 
 class NotFound(UnkgError):
@@ -235,7 +244,7 @@ class Backend:
         w = csv.writer(buf)
         w.writerow(cols)
         for r in rows:
-            w.writerow(["; ".join(r["addressee_names"]) if c == "addressees" else (r.get(c) or "") for c in cols])
+            w.writerow([csv_cell("; ".join(r["addressee_names"]) if c == "addressees" else (r.get(c) or "")) for c in cols])
         return buf.getvalue()
 
     # -- search ---------------------------------------------------------------------
@@ -334,27 +343,54 @@ class Backend:
         path = d / (f"{sha}.{ext}" if ext else sha)
         if not path.exists():
             tmp = d / f".{sha}.part"
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            try:
+                tmp.write_bytes(data)
+                tmp.replace(path)
+            except OSError as exc:  # a full disk: nothing half-written stays behind
+                tmp.unlink(missing_ok=True)
+                raise StoreFull(f"the server cannot store the upload ({exc.strerror or exc}); nothing was stored") from None
         return sha, path
 
-    def ingest(self, paths: list[Path]) -> list[dict]:
+    def ingest(self, paths: list[Path], replace: bool = False) -> list[dict]:
         from unkg.ingest.batch import ingest_paths
 
-        # a connection of its own: parsing takes seconds, and readers go on meanwhile (WAL)
-        store = Store(self.store.path)
+        upload_dir = self.upload_dir().resolve()
+
+        def label(source: str) -> str:  # reports name uploads by their stored name, never a server path
+            return f"upload {Path(source).name}" if Path(source).parent == upload_dir else "a file ingested on the server"
+
+        # one ingest at a time per server: each runs `UNKG_WORKERS` parse workers, so that is the global cap
+        if not _INGEST_SLOT.acquire(timeout=INGEST_WAIT_S):
+            raise ServerBusy(f"another upload is being parsed; try again in a minute (waited {INGEST_WAIT_S:g} s)")
         try:
-            reports = ingest_paths([str(p) for p in paths], store, settings=self.settings)
+            # a connection of its own: parsing takes seconds, and readers go on meanwhile (WAL)
+            store = Store(self.store.path)
+            try:
+                reports = ingest_paths([str(p) for p in paths], store, settings=self.settings, replace=replace,
+                                       source_label=label)
+            finally:
+                store.close()
         finally:
-            store.close()
+            _INGEST_SLOT.release()
         with self.lock:
             self._kg_checked = 0.0
         return [r.as_dict() for r in reports]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe (OWASP)."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def graph_node_json(g, n: str, with_text: bool = False) -> dict:
     a = g.nodes[n]
-    props = {k: v for k, v in a.items() if k not in ("label", "name") and isinstance(v, (str, int, float, bool, list))}
+    # `source` is the path the document was read from on this server: not for public answers
+    props = {k: v for k, v in a.items() if k not in ("label", "name", "source") and isinstance(v, (str, int, float, bool, list))}
     if not with_text and isinstance(props.get("text"), str) and len(props["text"]) > 300:
         props["text"] = props["text"][:300] + "…"
     return {"id": n, "label": a.get("label") or "", "name": str(a.get("name") or n), "degree": g.degree(n),
@@ -390,17 +426,31 @@ def resolve_node(kg, text: str) -> str:
     raise NotFound(f"no graph node {text!r}; find one with /api/graph/nodes?q=...")
 
 
-def neighbourhood(kg, node: str, depth: int = 1, limit: int = 80, types: Optional[set[str]] = None) -> dict:
-    """The node, its neighbours up to `depth` steps (both directions) and the edges between them."""
+#: the work one neighbourhood request may do: edges looked at, and seconds; past either the answer is cut
+#: (`truncated`). Hubs (a convention secretariat, a document) have thousands of edges each, and
+#: depth 3 x 500 nodes once cost 6 s of CPU per unauthenticated request.
+NEIGHBOURHOOD_EDGE_BUDGET = 20000
+NEIGHBOURHOOD_TIME_BUDGET_S = 1.0
+
+
+def neighbourhood(kg, node: str, depth: int = 1, limit: int = 80, types: Optional[set[str]] = None,
+                  edge_budget: int = NEIGHBOURHOOD_EDGE_BUDGET, time_budget_s: float = NEIGHBOURHOOD_TIME_BUDGET_S) -> dict:
+    """The node, its neighbours up to `depth` steps (both directions) and the edges between them (within the budget)."""
     g = kg.g
     node = resolve_node(kg, node)
     seen = {node}
     frontier = [node]
     truncated = False
     edges: dict[str, dict] = {}
+    deadline = time.monotonic() + time_budget_s
+    looked = 0
     for _ in range(max(1, min(depth, 3))):
         nxt = []
         for n in frontier:
+            looked += g.degree(n)
+            if looked > edge_budget or time.monotonic() > deadline:
+                truncated = True
+                break
             cand = [(u, v, k, d) for u, v, k, d in g.out_edges(n, keys=True, data=True)]
             cand += [(u, v, k, d) for u, v, k, d in g.in_edges(n, keys=True, data=True)]
             # the most connected neighbours first, so a node with hundreds of paragraphs shows its hubs
