@@ -18,9 +18,10 @@ import re
 #: longest paragraph kept whole; UN operative paragraphs run to about 3,000 characters
 MAX_PARAGRAPH_CHARS = 5000
 
-# a sentence end: Latin/Cyrillic/Arabic full stop, ! ? ; (followed by a space), or a CJK stop
-_SENTENCE_END = re.compile(r"[.!?;؟؛](?=\s)|[。！？；]")
-_SPACE = re.compile(r"\s")
+# the LAST sentence end of a window (Latin/Cyrillic/Arabic full stop, ! ? ; followed by a space, or a
+# CJK stop) and the last space: one greedy match each, so a cut costs one scan of the window
+_LAST_SENTENCE_END = re.compile(r"(?s:.*)(?:[.!?;؟؛](?=\s)|[。！？；])")
+_LAST_SPACE = re.compile(r"(?s:.*)\s")
 
 
 def split_long(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
@@ -31,14 +32,8 @@ def split_long(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
     start, n = 0, len(text)
     while n - start > limit:
         window = text[start : start + limit]
-        cut = 0
-        for m in _SENTENCE_END.finditer(window, limit // 2):
-            cut = m.end()
-        if not cut:
-            for m in _SPACE.finditer(window, limit // 2):
-                cut = m.start() + 1
-        if not cut:
-            cut = limit
+        m = _LAST_SENTENCE_END.match(window, limit // 2) or _LAST_SPACE.match(window, limit // 2)
+        cut = m.end() if m else limit
         piece = window[:cut].strip()
         if piece:
             pieces.append(piece)

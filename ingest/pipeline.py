@@ -60,11 +60,16 @@ def _link_translations(blocks: list[Block], languages: list[str]) -> None:
             b.translation_of = None
 
 
-def _bound_paragraphs(paras: list[Para]) -> tuple[list[Para], str]:
-    """Cut paragraphs longer than the bound into pieces (see bounds.py); the warning says how many."""
+def _bound_paragraphs(paras: list[Para]) -> tuple[list[Para], str, dict[str, int]]:
+    """Cut paragraphs longer than the bound into pieces (see bounds.py); the warning says how many.
+
+    The third value maps each piece's text to the number of the paragraph it was cut from, so
+    the language is detected once per original paragraph, as it was before the cut.
+    """
     if all(p.length <= MAX_PARAGRAPH_CHARS for p in paras):
-        return paras, ""
+        return paras, "", {}
     out: list[Para] = []
+    origin: dict[str, int] = {}
     long_blocks = pieces = 0
     for p in paras:
         if p.length <= MAX_PARAGRAPH_CHARS or len(p.text) <= MAX_PARAGRAPH_CHARS:
@@ -73,26 +78,35 @@ def _bound_paragraphs(paras: list[Para]) -> tuple[list[Para], str]:
         parts = split_long(p.text)
         long_blocks += 1
         pieces += len(parts)
+        origin.update(dict.fromkeys(parts, long_blocks))
         for i, part in enumerate(parts):
             # the pieces keep the paragraph's page and role; only the first keeps its place after a gap
             role = p.role if i == 0 or p.role != "heading" else "body"
             out.append(Para([part], p.page, role=role, heading_level=p.heading_level, whole=p.whole,
                             after_gap=p.after_gap and i == 0, text=part))
-    return out, split_warning(long_blocks, pieces)
+    return out, split_warning(long_blocks, pieces), origin
 
 
 def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optional[str] = None) -> Document:
     """Turn a backend's RawDoc into a Document with structure, metadata and languages."""
     sha = hashlib.sha256(data).hexdigest()
     lines, gaps, _furniture = drop_page_furniture(raw.lines)
-    paras, split_note = _bound_paragraphs(assemble(lines, gaps, trust_blank_lines=fmt == "text"))
+    paras, split_note, origin = _bound_paragraphs(assemble(lines, gaps, trust_blank_lines=fmt == "text"))
     plain = [p.text[:500] for p in paras]  # metadata lives in the first words of a line
-    symbol = find_symbol([ln.text.strip() for ln in raw.lines[:60]], raw.meta)
+    # a symbol sits on a short line; a long one (a whole file without breaks) is not scanned
+    symbol = find_symbol([ln.text.strip() if len(ln.text) < 1000 else "" for ln in raw.lines[:60]], raw.meta)
     blocks = classify(paras, "tmp")
     sized = []
+    piece_lang: dict[int, Optional[str]] = {}
     for b in blocks:
-        letters = sum(1 for c in b.text[:200] if c.isalpha())
-        lang = detect_language(b.text) if letters >= 12 or cjk_ratio(b.text) > 0.5 else None
+        k = origin.get(b.text)
+        if k is not None and k in piece_lang:
+            lang = piece_lang[k]
+        else:
+            letters = sum(1 for c in b.text[:200] if c.isalpha())
+            lang = detect_language(b.text) if letters >= 12 or cjk_ratio(b.text) > 0.5 else None
+            if k is not None:
+                piece_lang[k] = lang
         b.language = lang
         sized.append((lang, len(b.text) * (3 if lang == "zh" else 1)))
     languages = document_languages(sized)
