@@ -334,12 +334,14 @@ class Backend:
     def save_upload(self, data: bytes, client_name: Optional[str]) -> tuple[str, Path]:
         """Store uploaded bytes under their content hash; the client's name only lends a known extension."""
         from unkg.ingest.backends import supported_extensions
+        from unkg.leftovers import remove_stale
 
         sha = hashlib.sha256(data).hexdigest()
         ext = Path(client_name or "").suffix.lower().lstrip(".")
         ext = ext if re.fullmatch(r"[a-z0-9]{1,8}", ext or "") and ext in supported_extensions() else ""
         d = self.upload_dir()
         d.mkdir(parents=True, exist_ok=True)
+        remove_stale(d, [".*.part"])  # uploads a killed server never renamed
         path = d / (f"{sha}.{ext}" if ext else sha)
         if not path.exists():
             tmp = d / f".{sha}.part"
