@@ -15,7 +15,7 @@ import json
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from unkg.errors import StoreError, StoreFull
 from unkg.model import Block, Document
@@ -62,18 +62,40 @@ class Store:
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}; set UNKG_HOME to a writable folder") from None
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
-        self._migrate()
-        self.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.OperationalError as exc:
+            self.db.close()
+            if _is_full(exc):
+                raise self._full(exc) from None
+            raise
+        try:
+            self.create_schema(SCHEMA, self._migrate,
+                               lambda db: db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                                                     (str(SCHEMA_VERSION),)))
+        except StoreFull:
+            self.db.close()
+            raise
 
-    def _migrate(self) -> None:
+    def create_schema(self, script: str, *then: Callable[[sqlite3.Connection], None]) -> None:
+        """Create tables (``IF NOT EXISTS``) and run `then` in one transaction.
+
+        Why: on a full disk a new store, or a store gaining the search tables, must end
+        with all of them or none, and the error must be StoreFull, not a traceback.
+        """
+        with self.transaction(immediate=False) as db:
+            for stmt in _statements(script):
+                db.execute(stmt)
+            for step in then:
+                step(db)
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
         """Columns added after a store was created (additive, so older stores keep working)."""
-        cols = {r[1] for r in self.db.execute("PRAGMA table_info(blocks)")}
+        cols = {r[1] for r in db.execute("PRAGMA table_info(blocks)")}
         if "label_sep" not in cols:
-            self.db.execute("ALTER TABLE blocks ADD COLUMN label_sep TEXT")
+            db.execute("ALTER TABLE blocks ADD COLUMN label_sep TEXT")
 
     @classmethod
     def open_default(cls) -> "Store":
@@ -85,10 +107,14 @@ class Store:
         self.db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One transaction; all or nothing. A full disk becomes StoreFull (rolled back), not a traceback."""
+    def transaction(self, immediate: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction; all or nothing. A full disk becomes StoreFull (rolled back), not a traceback.
+
+        `immediate=False` takes the write lock only at the first write (schema checks that find
+        everything in place then never wait for a writer in another process).
+        """
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
             try:
                 yield self.db
             except BaseException:
@@ -100,8 +126,11 @@ class Store:
             if not _is_full(exc):
                 raise
             self._rollback()
-            raise StoreFull(f"the disk holding the store at {self.path} is full ({exc}); the change was rolled back, "
-                            "nothing already stored was lost: free some space and run the command again") from None
+            raise self._full(exc) from None
+
+    def _full(self, exc: sqlite3.Error) -> StoreFull:
+        return StoreFull(f"the disk holding the store at {self.path} is full ({exc}); the change was rolled back, "
+                         "nothing already stored was lost: free some space and run the command again")
 
     def _rollback(self) -> None:
         if self.db.in_transaction:
@@ -201,6 +230,19 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a schema script (executescript would commit on its own, outside the transaction)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
 
 
 def _is_full(exc: sqlite3.Error) -> bool:

@@ -85,7 +85,7 @@ class SearchIndex:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.db: sqlite3.Connection = store.db
-        self.db.executescript(SEARCH_SCHEMA)
+        store.create_schema(SEARCH_SCHEMA)  # all or none of the tables; a full disk is StoreFull
         # SQL reads a paragraph as printed through the model's own function
         self.db.create_function("unkg_printed", 3, printed_text, deterministic=True)
         self._upgrade()
