@@ -2,7 +2,11 @@
 
 One transaction per document. A document is keyed by its stable id (symbol
 and language, or content hash) and by the path it came from; the same bytes
-again change nothing, changed bytes replace the older version whole.
+again change nothing, changed bytes from the same path replace the older
+version whole. Different content from another path under an id already stored
+(two files printing the same symbol and language) is a conflict: nothing is
+replaced unless the caller asks for it (`replace=True`), so one file never
+silently overwrites another.
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ import json
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
-from unkg.errors import StoreError
+from unkg.errors import StoreError, StoreFull
 from unkg.model import Block, Document
 
 from .citation import CITATION_RULE, cite_blocks, element_ids
@@ -65,37 +69,59 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.conflict_source: Optional[str] = None  # set by put_document when it answers 'conflict'
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}; set UNKG_HOME to a writable folder") from None
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
-        self._migrate()
-        self.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-
-    def _migrate(self) -> None:
-        """Columns added after a store was created (additive, so older stores keep working)."""
-        cols = {r[1] for r in self.db.execute("PRAGMA table_info(blocks)")}
-        if "label_sep" not in cols:
-            self.db.execute("ALTER TABLE blocks ADD COLUMN label_sep TEXT")
-        if "citation" not in cols:
-            self.db.execute("ALTER TABLE blocks ADD COLUMN citation TEXT")
-        if "eid" not in cols:
-            self.db.execute("ALTER TABLE blocks ADD COLUMN eid TEXT")
-            self.db.execute("UPDATE blocks SET citation = NULL")
-        self.db.execute("CREATE INDEX IF NOT EXISTS blocks_eid ON blocks(doc_id, eid)")
-        rule = self.db.execute("SELECT value FROM meta WHERE key = 'citation_rule'").fetchone()
-        if rule is None or rule[0] != CITATION_RULE:
-            with self.transaction() as db:
-                db.execute("UPDATE blocks SET citation = NULL")
-                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('citation_rule', ?)", (CITATION_RULE,))
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.OperationalError as exc:
+            self.db.close()
+            if _is_full(exc):
+                raise self._full(exc) from None
+            raise
+        try:
+            self.create_schema(SCHEMA, self._migrate,
+                               lambda db: db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                                                     (str(SCHEMA_VERSION),)))
+        except StoreFull:
+            self.db.close()
+            raise
         if self.db.execute("SELECT 1 FROM blocks WHERE citation IS NULL LIMIT 1").fetchone():
             self._backfill_citations()
+
+    def create_schema(self, script: str, *then: Callable[[sqlite3.Connection], None]) -> None:
+        """Create tables (``IF NOT EXISTS``) and run `then` in one transaction.
+
+        Why: on a full disk a new store, or a store gaining the search tables, must end
+        with all of them or none, and the error must be StoreFull, not a traceback.
+        """
+        with self.transaction(immediate=False) as db:
+            for stmt in _statements(script):
+                db.execute(stmt)
+            for step in then:
+                step(db)
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Columns added after a store was created (additive, so older stores keep working)."""
+        cols = {r[1] for r in db.execute("PRAGMA table_info(blocks)")}
+        if "label_sep" not in cols:
+            db.execute("ALTER TABLE blocks ADD COLUMN label_sep TEXT")
+        if "citation" not in cols:
+            db.execute("ALTER TABLE blocks ADD COLUMN citation TEXT")
+        if "eid" not in cols:
+            db.execute("ALTER TABLE blocks ADD COLUMN eid TEXT")
+            db.execute("UPDATE blocks SET citation = NULL")
+        db.execute("CREATE INDEX IF NOT EXISTS blocks_eid ON blocks(doc_id, eid)")
+        rule = db.execute("SELECT value FROM meta WHERE key = 'citation_rule'").fetchone()
+        if rule is None or rule[0] != CITATION_RULE:
+            db.execute("UPDATE blocks SET citation = NULL")
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('citation_rule', ?)", (CITATION_RULE,))
 
     def _backfill_citations(self) -> None:
         """Citations of documents stored before the store kept them (computed by the one rule, corpus.citation)."""
@@ -119,15 +145,37 @@ class Store:
         self.db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+    def transaction(self, immediate: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction; all or nothing. A full disk becomes StoreFull (rolled back), not a traceback.
+
+        `immediate=False` takes the write lock only at the first write (schema checks that find
+        everything in place then never wait for a writer in another process).
+        """
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            try:
+                yield self.db
+            except BaseException:
+                self._rollback()
+                raise
+            else:
+                self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if not _is_full(exc):
+                raise
+            self._rollback()
+            raise self._full(exc) from None
+
+    def _full(self, exc: sqlite3.Error) -> StoreFull:
+        return StoreFull(f"the disk holding the store at {self.path} is full ({exc}); the change was rolled back, "
+                         "nothing already stored was lost: free some space and run the command again")
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     # -- reading -----------------------------------------------------------
 
@@ -231,12 +279,20 @@ class Store:
 
     # -- writing -----------------------------------------------------------
 
-    def put_document(self, doc: Document) -> str:
-        """Store a document in one transaction. Returns 'added', 'replaced' or 'unchanged'."""
+    def put_document(self, doc: Document, replace: bool = False) -> str:
+        """Store a document in one transaction. Returns 'added', 'replaced', 'unchanged' or 'conflict'.
+
+        'conflict': another source already holds this id with other content; nothing was written
+        (`conflict_source` names it). With `replace`, the newcomer replaces it.
+        """
         with self.transaction() as db:
-            old = db.execute("SELECT id, sha256 FROM documents WHERE source = ? OR id = ?", (doc.source, doc.id)).fetchall()
+            old = db.execute("SELECT id, sha256, source FROM documents WHERE source = ? OR id = ?", (doc.source, doc.id)).fetchall()
             if any(r["sha256"] == doc.sha256 and r["id"] == doc.id for r in old):
                 return "unchanged"
+            rival = next((r for r in old if r["id"] == doc.id and r["source"] != doc.source), None)
+            if rival is not None and not replace:
+                self.conflict_source = rival["source"]
+                return "conflict"
             for r in old:
                 db.execute("DELETE FROM blocks WHERE doc_id = ?", (r["id"],))
                 db.execute("DELETE FROM documents WHERE id = ?", (r["id"],))
@@ -333,6 +389,24 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a schema script (executescript would commit on its own, outside the transaction)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+def _is_full(exc: sqlite3.Error) -> bool:
+    msg = str(exc).lower()
+    return "disk is full" in msg or "database or disk is full" in msg or "no space" in msg
 
 
 def _annotations_json(b: Block) -> str:

@@ -18,7 +18,7 @@ Public API (stable; the graph and the store read these):
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterator, Optional
 
 from unkg.model import Block, Citation, Document, Entity
 
@@ -35,6 +35,10 @@ _DECISION_HEAD_RE = re.compile(r"^\s*(?:Decision|Décision|Decisión|Решен�
 _RES_HEAD_RE = re.compile(r"^\s*(\d{1,3})/(\d{1,4})\.\s")
 _SKIP_ZONES = {"toc"}
 MAX_PARAGRAPH_CHARS = 200_000
+#: characters of one document that go through extraction; the largest real UN document seen
+#: (a 700-page budget section) has about 700,000. Past it the text is kept and indexed, not annotated:
+#: extraction output grows with the text (a 10 MB file of "the Parties" gave 500,000 mentions, 1 GB).
+MAX_EXTRACT_CHARS = 2_000_000
 
 
 def doc_org(doc: Document) -> Optional[str]:
@@ -67,7 +71,7 @@ def _lang(b: Block, doc: Document) -> str:
 
 def annotate(doc: Document) -> Document:
     """Fill each block's annotations in place and return the document."""
-    from .pipeline import SPANS_GAZ, get_nlp
+    from .pipeline import SPANS_GAZ
     from .vocab import load
 
     v = load()
@@ -78,8 +82,8 @@ def annotate(doc: Document) -> Document:
     prev_subject: list[str] = []
     recent: dict[str, str] = {}
     blocks = [b for b in doc.blocks]
-    # one spaCy pass per language, in batches
-    by_lang: dict[str, list[int]] = {}
+    todo: list[int] = []
+    budget, skipped = MAX_EXTRACT_CHARS, 0
     for i, b in enumerate(blocks):
         vb = leading_verb(b.text, b.kind, b.level, b.language)
         b.verb = vb.printed if vb else None
@@ -90,17 +94,18 @@ def annotate(doc: Document) -> Document:
             # no real paragraph is this long (a file without breaks): keep the text, skip the extraction
             doc.warnings.append(f"paragraph {b.id} has {len(b.text)} characters; extraction skipped above {MAX_PARAGRAPH_CHARS}")
             continue
-        by_lang.setdefault(_lang(b, doc), []).append(i)
-    sdocs: dict[int, object] = {}
-    for lang, idx in by_lang.items():
-        nlp = get_nlp(lang)
-        for i, sd in zip(idx, nlp.pipe([blocks[i].text for i in idx], batch_size=256)):
-            sdocs[i] = sd
-    self_symbol = f"document:{doc.symbol}" if doc.symbol else None
-    for i, b in enumerate(blocks):
-        sd = sdocs.get(i)
-        if sd is None:
+        budget -= len(b.text)
+        if budget < 0:
+            skipped += 1
             continue
+        todo.append(i)
+    if skipped:
+        doc.warnings.append(f"extraction stopped after {MAX_EXTRACT_CHARS} characters: the last {skipped} paragraph(s) "
+                            "are stored and searchable but not annotated")
+    sdocs = _analyses(blocks, todo, doc)
+    self_symbol = f"document:{doc.symbol}" if doc.symbol else None
+    for i, sd in sdocs:
+        b = blocks[i]
         lang = _lang(b, doc)
         text = b.text
         actors: list[_m.Actor] = []
@@ -231,6 +236,37 @@ def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx
             if g:
                 m.addressees = [g[0]]
 
+
+def _analyses(blocks: list[Block], todo: list[int], doc: Document) -> Iterator[tuple[int, object]]:
+    """spaCy analyses of the blocks `todo`, in document order, a window at a time.
+
+    Why a window: holding every analysis of a long file at once took about 400 kB
+    per 5,000-character paragraph (a 10 MB file: over 1 GB). Within a window the
+    blocks go through one `nlp.pipe` per language; identical texts (running
+    heads, the pieces of a split repeated line) are analysed once, and the last
+    window's analyses are kept to serve repeats across windows.
+    """
+    from .pipeline import get_nlp
+
+    seen: dict[tuple[str, str], object] = {}
+    for w in range(0, len(todo), _WINDOW):
+        window = todo[w:w + _WINDOW]
+        new: dict[str, list[str]] = {}
+        for i in window:
+            key = (_lang(blocks[i], doc), blocks[i].text)
+            if key not in seen:
+                seen[key] = None
+                new.setdefault(key[0], []).append(key[1])
+        for lang, texts in new.items():
+            for text, sd in zip(texts, get_nlp(lang).pipe(texts, batch_size=64)):
+                seen[(lang, text)] = sd
+        for i in window:
+            yield i, seen[(_lang(blocks[i], doc), blocks[i].text)]
+        if len(seen) > _WINDOW:
+            seen = {k: seen[k] for k in {(_lang(blocks[i], doc), blocks[i].text) for i in window}}
+
+
+_WINDOW = 128
 
 _CHAPEAU_END = (":", "：", ":")
 

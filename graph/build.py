@@ -381,16 +381,21 @@ class KnowledgeGraph:
 
     # -- persistence ----------------------------------------------------------
     def save(self, path: Path) -> None:
+        """Write the cache atomically: a temporary file renamed into place, one saver at a time."""
+        from unkg.leftovers import exclusive
+
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=".graph-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(self.__dict__, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with exclusive(_lock_path(path)):
+            remove_stale_temps(path, locked=True)
+            fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=_TMP_PREFIX, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(self.__dict__, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
 
     @classmethod
     def load(cls, path: Path) -> "KnowledgeGraph":
@@ -438,18 +443,46 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
     facts: bool = False
+    stale_temps: int = 0  # temporary files of killed cache saves removed before this build
 
     def as_dict(self) -> dict[str, Any]:
         return {"added": self.added, "updated": self.updated, "removed": self.removed, "unchanged": self.unchanged,
                 "seconds": round(self.seconds, 3), "items": self.items,
                 "items_per_s": round(self.items / self.seconds, 1) if self.seconds else None,
-                "initiative_facts": self.facts, "skipped": self.skipped[:50], **self.counts}
+                "initiative_facts": self.facts, "stale_temps_removed": self.stale_temps, "skipped": self.skipped[:50], **self.counts}
 
 
 def store_fingerprints(store) -> dict[str, str]:
     """doc id -> fingerprint of what the graph is built from (content hash, ingest time, graph version)."""
     return {doc_id: hashlib.sha1(f"{sha}|{at}|{S.GRAPH_VERSION}".encode()).hexdigest()[:16]
             for doc_id, sha, at in store.document_versions()}
+
+
+_TMP_PREFIX = ".graph-"
+
+
+def _lock_path(cache: Path) -> Path:
+    return cache.with_name(cache.name + ".lock")
+
+
+def remove_stale_temps(cache: Path, locked: bool = False) -> list[Path]:
+    """Remove the temporary files of graph-cache saves that were killed before their rename.
+
+    Saves hold the cache's lock, so with the lock free no temp file belongs to a live save and
+    all are removed at once; if another process is saving, only ones untouched for minutes go.
+    """
+    from unkg.leftovers import STALE_AFTER_S, exclusive, remove_stale
+
+    pattern = [f"{_TMP_PREFIX}*.tmp"]
+    if locked:
+        return remove_stale(cache.parent, pattern, older_than_s=0)
+    if not cache.parent.is_dir():
+        return []
+    try:
+        with exclusive(_lock_path(cache), blocking=False) as free:
+            return remove_stale(cache.parent, pattern, older_than_s=0 if free else STALE_AFTER_S)
+    except OSError:  # a read-only home: nothing of ours can be there; the save reports the folder
+        return []
 
 
 def default_cache_path() -> Path:
@@ -463,9 +496,10 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
     """Bring the graph up to date with the store, touching only documents changed since the last build."""
     t0 = time.perf_counter()
     cache = cache if cache is not None else default_cache_path()
+    removed = remove_stale_temps(cache) if save else []
     if kg is None:
         kg = KnowledgeGraph.load(cache) if save or cache.exists() else KnowledgeGraph()
-    rep = BuildReport()
+    rep = BuildReport(stale_temps=len(removed))
     current = store_fingerprints(store)
     import importlib.util
 

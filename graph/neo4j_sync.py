@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from unkg.errors import GraphError
+from unkg.settings import get_settings
 
 from . import schema as S
 from .build import KnowledgeGraph
@@ -682,35 +683,8 @@ def sync_one_by_one(kg: KnowledgeGraph, client: Client, seconds: Optional[float]
 
 # -- read-only Cypher passthrough -----------------------------------------------------------
 
-_WRITE_WORDS = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|LOAD\s+CSV|GRANT|DENY|REVOKE|ALTER|RENAME|"
-    r"TRANSACTIONS|START\s+DATABASE|STOP\s+DATABASE|TERMINATE|USE)\b", re.I)
-_CALL = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)", re.I)
-READ_PROCEDURES = ("db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "db.constraints",
-                   "db.schema.visualization", "db.schema.nodetypeproperties", "db.schema.reltypeproperties",
-                   "dbms.components", "algo.bfs", "algo.sppaths", "algo.sspaths", "algo.pagerank", "algo.wcc",
-                   "algo.betweenness", "db.idx.fulltext.querynodes")
-
-
-def _strip_literals(query: str) -> str:
-    q = re.sub(r"/\*.*?\*/", " ", query, flags=re.S)
-    q = re.sub(r"//[^\n]*", " ", q)
-    q = re.sub(r"'(?:\\.|[^'\\])*'", "''", q)
-    q = re.sub(r'"(?:\\.|[^"\\])*"', '""', q)
-    return q
-
-
-def check_read_only(query: str) -> None:
-    """Raise GraphError unless `query` only reads: no write clause, no LOAD CSV, only read procedures."""
-    if not query.strip():
-        raise GraphError("empty Cypher query")
-    q = _strip_literals(query)
-    m = _WRITE_WORDS.search(re.sub(r"`[^`]*`", "``", q))
-    if m:
-        raise GraphError(f"only read queries are allowed here ({m.group(1).upper()} changes the graph or the server); use `unkg graph sync` to write")
-    for proc in _CALL.findall(q):
-        if proc.lower() not in READ_PROCEDURES:
-            raise GraphError(f"procedure {proc} is not on the read-only list ({', '.join(READ_PROCEDURES)})")
+# the check lives in cypher_guard (a tokenizer); re-exported here for the callers that import it from this module
+from .cypher_guard import READ_PROCEDURES, check_read_only  # noqa: E402,F401
 
 
 def _jsonable(value: Any) -> Any:
@@ -745,6 +719,18 @@ def read_query(conn: Connection, query: str, params: Optional[dict] = None, time
         if own:
             client.close()
         raise
+
+    redis = get_settings().falkordb_redis
+    if redis and client.dialect.name == "falkordb":
+        # the server's own read-only mode and time limit (falkor_resp.py)
+        from .falkor_resp import graph_key, parse_address, ro_query
+
+        try:
+            address = parse_address(redis)
+            return ro_query(address, graph_key(address, conn.database), query, params, timeout=timeout, limit=limit)
+        finally:
+            if own:
+                client.close()
 
     def work() -> None:
         try:

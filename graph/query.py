@@ -17,6 +17,7 @@ from typing import Any, Iterable, Optional
 
 import itertools
 import math
+import time
 
 import networkx as nx
 
@@ -138,7 +139,8 @@ MAX_PATH_STEPS = 12
 
 
 def neighbours(kg: KnowledgeGraph, node: str, depth: int = 1, types: Optional[Iterable[str]] = None,
-               limit: int = 200, include_paragraphs: bool = True) -> dict[str, Any]:
+               limit: int = 200, include_paragraphs: bool = True, edge_budget: Optional[int] = None,
+               time_budget_s: Optional[float] = None) -> dict[str, Any]:
     """Nodes within `depth` steps (either direction) and the relationships between them, with provenance.
 
     The one traversal behind the CLI, the HTTP API and the graph explorer: the most connected
@@ -150,9 +152,16 @@ def neighbours(kg: KnowledgeGraph, node: str, depth: int = 1, types: Optional[It
     frontier = [start]
     edges = []
     truncated = False
+    deadline = time.monotonic() + time_budget_s if time_budget_s is not None else None
+    looked = 0
     for d in range(1, depth + 1):
         nxt = []
         for n in frontier:
+            # a budget of work (edges looked at, seconds) for callers that answer untrusted requests
+            looked += g.degree(n)
+            if (edge_budget is not None and looked > edge_budget) or (deadline is not None and time.monotonic() > deadline):
+                truncated = True
+                break
             cand = list(g.out_edges(n, keys=True, data=True)) + list(g.in_edges(n, keys=True, data=True))
             cand.sort(key=lambda e: (-g.degree(e[1] if e[0] == n else e[0]), e[2]))
             for u, v, k, a in cand:

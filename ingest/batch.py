@@ -81,8 +81,15 @@ def ingest_paths(
     settings: Optional[Settings] = None,
     on_file: Optional[Callable[[FileReport], None]] = None,
     on_total: Optional[Callable[[int], None]] = None,
+    replace: bool = False,
+    source_label: Optional[Callable[[str], str]] = None,
 ) -> list[FileReport]:
-    """Ingest files and folders into the store; return one report per file."""
+    """Ingest files and folders into the store; return one report per file.
+
+    A file whose symbol and language are already stored from another file with other content
+    fails with code 'conflict' (nothing replaced) unless `replace` is set. `source_label` turns a
+    stored source path into what the report may show (the web API hides server paths).
+    """
     files, reports = expand_paths(paths)
     for r in reports:
         if on_file:
@@ -106,7 +113,17 @@ def ingest_paths(
         else:
             doc = res.document
             doc.source = str(Path(res.path).resolve())
-            outcome = store.put_document(doc)
+            outcome = store.put_document(doc, replace=replace)
+            if outcome == "conflict":
+                other = store.conflict_source or "another file"
+                other = source_label(other) if source_label else other
+                r = FileReport(res.path, "failed", f"{doc.id} is already stored from {other} with other content; "
+                               "nothing was replaced (ingest again with --replace to replace it)", "conflict",
+                               doc.id, doc.symbol, doc.language, len(doc.blocks))
+                reports.append(r)
+                if on_file:
+                    on_file(r)
+                continue
             status = "partial" if doc.warnings else "ok"
             reason = {"added": "stored", "replaced": "replaced an older version", "unchanged": "same content already stored"}[outcome]
             if doc.warnings:

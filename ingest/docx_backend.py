@@ -65,14 +65,37 @@ def _footnotes(zf: zipfile.ZipFile) -> list[str]:
 
 def read_docx(path: Path, data: bytes) -> RawDoc:
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     zf = check_zip(str(path), data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for broken packages
         raise IngestError(str(path), f"unreadable Word file: {type(exc).__name__}: {exc}", "invalid") from None
+    try:
+        lines, meta = _walk(document)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # a package that opens but whose XML is not a Word body (seen by fuzzing)
+        raise IngestError(str(path), f"damaged Word file: its document part is not a readable Word body "
+                                     f"({type(exc).__name__}: {str(exc)[:120]})", "invalid") from None
+    warnings: list[str] = []
+    try:
+        notes = _footnotes(zf)
+    except Exception as exc:  # lxml's XMLSyntaxError and kin: the body is still good
+        if isinstance(exc, (MemoryError, RecursionError)):
+            raise
+        notes = []
+        warnings.append(f"the footnotes part is damaged ({type(exc).__name__}); footnotes skipped")
+    for note in notes:
+        lines.append(RawLine(note, break_before=True, whole=True, role="footnote"))
+    return RawDoc(lines=lines, meta=meta, warnings=warnings)
+
+
+def _walk(document) -> tuple[list[RawLine], dict]:
+    """Paragraphs and table rows in body order, and the core properties worth keeping."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     lines: list[RawLine] = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
@@ -99,8 +122,6 @@ def read_docx(path: Path, data: bytes) -> RawDoc:
                         seen.append(t)
                 if seen:
                     lines.append(RawLine("\t".join(seen), break_before=True, whole=True, role="table"))
-    for note in _footnotes(zf):
-        lines.append(RawLine(note, break_before=True, whole=True, role="footnote"))
     props = document.core_properties
     meta = {k: v for k, v in {"title": props.title, "language": props.language, "subject": props.subject}.items() if v}
-    return RawDoc(lines=lines, meta=meta)
+    return lines, meta

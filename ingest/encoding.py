@@ -23,6 +23,50 @@ def _looks_binary(text: str) -> bool:
     return bad / len(sample) > 0.02
 
 
+# the most frequent Han characters of UN texts: real Chinese is full of them, bytes read as UTF-16 are not
+_COMMON_HAN = set("的和在是国会议秘书处缔约方请决定报告进展土地退化发展合作行动计划年第届工作委员可持续一了为与对")
+
+
+def _plausible_utf16(text: str) -> bool:
+    """Is this text in a UN language? (Binary read as UTF-16 is a third Han ideographs, in no order.)"""
+    if not text:
+        return False
+    sample = text[:20000]
+    han = good = common = 0
+    for c in sample:
+        o = ord(c)
+        if 0x4E00 <= o <= 0x9FFF:
+            han += 1
+            common += c in _COMMON_HAN
+        elif (32 <= o < 127 or c in "\t\n\r\f" or 0xA0 <= o <= 0x24F or 0x400 <= o <= 0x4FF or 0x600 <= o <= 0x6FF
+              or 0x2000 <= o <= 0x206F or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF):
+            good += 1
+    if (han + good) < 0.95 * len(sample):
+        return False
+    return han < 0.3 * len(sample) or common >= 0.08 * han
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without a BOM (Chinese, Russian, Arabic: few zero bytes), little- or big-endian."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:65536]
+    if sum(1 for b in sample if b < 9 or 13 < b < 32) <= len(sample) * 0.01:
+        try:
+            data.decode("utf-8")
+            return None  # valid UTF-8 without control bytes is read as UTF-8
+        except UnicodeDecodeError:
+            pass
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _plausible_utf16(text):
+            return text, enc
+    return None
+
+
 def decode_text(path: str, data: bytes) -> tuple[str, str]:
     """Return (text, encoding). Raise IngestError for bytes that are not text."""
     if not data.strip():
@@ -45,6 +89,9 @@ def decode_text(path: str, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
         raise IngestError(path, "binary content (NUL bytes); not a text document", "binary")
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     sample = data[:65536]
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
     if controls > len(sample) * 0.01:

@@ -12,11 +12,12 @@ from unkg.model import Block, Document
 from unkg.settings import get_settings
 
 from .backends import backend_for, sniff_format
+from .bounds import MAX_PARAGRAPH_CHARS, split_long, split_warning
 from .language import detect_language, document_languages
 from .metadata import doc_type, find_agenda_item, find_body, find_date, find_session, find_symbol
 from .patterns import CHAPEAU_RE, cjk_ratio
 from .raw import RawDoc
-from .structure import assemble, classify, drop_page_furniture
+from .structure import Para, assemble, classify, drop_page_furniture
 
 _META_LANG = {"en": "en", "english": "en", "fr": "fr", "french": "fr", "es": "es", "spanish": "es", "ru": "ru",
               "russian": "ru", "zh": "zh", "chinese": "zh", "ar": "ar", "arabic": "ar"}
@@ -59,18 +60,53 @@ def _link_translations(blocks: list[Block], languages: list[str]) -> None:
             b.translation_of = None
 
 
+def _bound_paragraphs(paras: list[Para]) -> tuple[list[Para], str, dict[str, int]]:
+    """Cut paragraphs longer than the bound into pieces (see bounds.py); the warning says how many.
+
+    The third value maps each piece's text to the number of the paragraph it was cut from, so
+    the language is detected once per original paragraph, as it was before the cut.
+    """
+    if all(p.length <= MAX_PARAGRAPH_CHARS for p in paras):
+        return paras, "", {}
+    out: list[Para] = []
+    origin: dict[str, int] = {}
+    long_blocks = pieces = 0
+    for p in paras:
+        if p.length <= MAX_PARAGRAPH_CHARS or len(p.text) <= MAX_PARAGRAPH_CHARS:
+            out.append(p)
+            continue
+        parts = split_long(p.text)
+        long_blocks += 1
+        pieces += len(parts)
+        origin.update(dict.fromkeys(parts, long_blocks))
+        for i, part in enumerate(parts):
+            # the pieces keep the paragraph's page and role; only the first keeps its place after a gap
+            role = p.role if i == 0 or p.role != "heading" else "body"
+            out.append(Para([part], p.page, role=role, heading_level=p.heading_level, whole=p.whole,
+                            after_gap=p.after_gap and i == 0, text=part))
+    return out, split_warning(long_blocks, pieces), origin
+
+
 def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optional[str] = None) -> Document:
     """Turn a backend's RawDoc into a Document with structure, metadata and languages."""
     sha = hashlib.sha256(data).hexdigest()
     lines, gaps, _furniture = drop_page_furniture(raw.lines)
-    paras = assemble(lines, gaps, trust_blank_lines=fmt == "text")
+    paras, split_note, origin = _bound_paragraphs(assemble(lines, gaps, trust_blank_lines=fmt == "text"))
     plain = [p.text[:500] for p in paras]  # metadata lives in the first words of a line
-    symbol = find_symbol([ln.text.strip() for ln in raw.lines[:60]], raw.meta)
+    # a symbol sits on a short line; a long one (a whole file without breaks) is not scanned
+    symbol = find_symbol([ln.text.strip() if len(ln.text) < 1000 else "" for ln in raw.lines[:60]], raw.meta)
     blocks = classify(paras, "tmp")
     sized = []
+    piece_lang: dict[int, Optional[str]] = {}
     for b in blocks:
-        letters = sum(1 for c in b.text[:200] if c.isalpha())
-        lang = detect_language(b.text) if letters >= 12 or cjk_ratio(b.text) > 0.5 else None
+        k = origin.get(b.text)
+        if k is not None and k in piece_lang:
+            lang = piece_lang[k]
+        else:
+            letters = sum(1 for c in b.text[:200] if c.isalpha())
+            lang = detect_language(b.text) if letters >= 12 or cjk_ratio(b.text) > 0.5 else None
+            if k is not None:
+                piece_lang[k] = lang
         b.language = lang
         sized.append((lang, len(b.text) * (3 if lang == "zh" else 1)))
     languages = document_languages(sized)
@@ -109,7 +145,7 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
         agenda_item=find_agenda_item(front),
         doc_type=doc_type(symbol, has_chapeau),
         pages=raw.pages,
-        warnings=list(raw.warnings),
+        warnings=list(raw.warnings) + ([split_note] if split_note else []),
         blocks=blocks,
     )
 

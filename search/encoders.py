@@ -29,6 +29,17 @@ from unkg.errors import SearchError
 
 DEFAULT_ENCODER = "use-multilingual"
 
+#: the most characters of one text an encoder sees. Ingest already cuts paragraphs
+#: at 5,000 characters (ingest/bounds.py); this is the last guard, for stores made
+#: before that bound and for queries: the encoder's memory grows with the square of
+#: a text's length, and one 50 MB text asked it for 46 GiB.
+MAX_ENCODE_CHARS = 8000
+
+
+def bounded(texts: Iterable[str], limit: int = MAX_ENCODE_CHARS) -> list[str]:
+    """Texts cut to the encoder's character cap (an empty text becomes '.', which every model reads)."""
+    return [t[:limit] if t.strip() else "." for t in texts]
+
 
 @runtime_checkable
 class Encoder(Protocol):
@@ -70,7 +81,7 @@ class USEEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: Iterable[str]) -> np.ndarray:
-        texts = [t if t.strip() else "." for t in texts]
+        texts = bounded(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
@@ -112,7 +123,7 @@ class SentenceTransformerEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: Iterable[str]) -> np.ndarray:
-        texts = list(texts)
+        texts = bounded(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:

@@ -35,6 +35,7 @@ from unkg.corpus.store import Store
 from unkg.corpus.identifiers import DECISION_HEADING
 from unkg.graph.schema import document_node_id, entity_node, normalize_decision, paragraph_node_id
 from unkg.errors import SearchError
+from unkg.leftovers import remove_stale
 from unkg.settings import get_settings
 from unkg.model import printed_text as model_printed_text
 
@@ -163,6 +164,10 @@ _BLOCK_COLS = (
 )
 
 
+#: the temporary names of LexicalMatrix.save and VectorIndex's ANN file before their rename
+_CACHE_TEMPS = ("*.tmp.npz", "*.usearch.tmp")
+
+
 class Searcher:
     """Search one store. Thread-safe for queries; indexing happens on first use (``auto_index``)."""
 
@@ -174,6 +179,7 @@ class Searcher:
         self._encoder: Optional[Encoder] = encoder if encoder is not None and not isinstance(encoder, str) else None
         self.auto_index = auto_index
         self.cache_dir = cache_dir or (self.store.path.parent / "search-cache")
+        remove_stale(self.cache_dir, _CACHE_TEMPS)  # matrix and ANN files a killed process never renamed
         self._vi: Optional[VectorIndex] = None
         self._vi_key: Optional[tuple] = None
         self._lm: Optional[LexicalMatrix] = None

@@ -60,6 +60,11 @@ CREATE TABLE IF NOT EXISTS search_embeddings (
 # headings that differ only by their number stay apart and a quoted label matches
 INDEXED_TEXT = "printed-v1"
 
+# the most characters of one paragraph the FTS index reads: ingest cuts paragraphs at 5,000
+# (ingest/bounds.py); this guards stores made before that bound, whose one-line files would
+# otherwise be segmented whole
+MAX_FTS_CHARS = 20000
+
 
 @dataclass
 class IndexReport:
@@ -80,7 +85,7 @@ class SearchIndex:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.db: sqlite3.Connection = store.db
-        self.db.executescript(SEARCH_SCHEMA)
+        store.create_schema(SEARCH_SCHEMA)  # all or none of the tables; a full disk is StoreFull
         # SQL reads a paragraph as printed through the model's own function
         self.db.create_function("unkg_printed", 3, printed_text, deterministic=True)
         self._upgrade()
@@ -153,7 +158,7 @@ class SearchIndex:
                 for b in blocks:
                     if not (b["text"] or "").strip():
                         continue
-                    text = b["printed"]
+                    text = b["printed"][:MAX_FTS_CHARS]
                     cur = db.execute(
                         "INSERT INTO search_blocks(block_id, doc_id, text_hash, lang) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT(block_id) DO UPDATE SET doc_id = excluded.doc_id, text_hash = excluded.text_hash, "

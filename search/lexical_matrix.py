@@ -146,9 +146,13 @@ class LexicalMatrix:
         path.parent.mkdir(parents=True, exist_ok=True)
         terms = np.array(list(self.vocab), dtype=object)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, terms=np.array("\x00".join(terms.tolist())), indptr=self.indptr, cols=self.cols,
-                 weights=self.weights, rowids=self.rowids)
-        os.replace(tmp, path)
+        try:
+            np.savez(tmp, terms=np.array("\x00".join(terms.tolist())), indptr=self.indptr, cols=self.cols,
+                     weights=self.weights, rowids=self.rowids)
+            os.replace(tmp, path)
+        except BaseException:  # a full disk or an interrupt: no half-written matrix stays behind
+            tmp.unlink(missing_ok=True)
+            raise
 
     @classmethod
     def load(cls, path: Path) -> "LexicalMatrix":

@@ -72,8 +72,12 @@ class VectorIndex:
         if self._ann_path is not None:
             Path(self._ann_path).parent.mkdir(parents=True, exist_ok=True)
             tmp = str(self._ann_path) + ".tmp"
-            idx.save(tmp)
-            os.replace(tmp, self._ann_path)
+            try:
+                idx.save(tmp)
+                os.replace(tmp, self._ann_path)
+            except BaseException:  # a full disk or an interrupt: no half-written index stays behind
+                Path(tmp).unlink(missing_ok=True)
+                raise
         return idx
 
     # -- search ---------------------------------------------------------------

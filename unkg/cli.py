@@ -102,7 +102,7 @@ def parse(
         raise typer.Exit(1)
 
 
-def _run_ingest(paths: list[str], as_json: bool) -> list:
+def _run_ingest(paths: list[str], as_json: bool, replace: bool = False) -> list:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from unkg.corpus.store import Store
@@ -127,7 +127,7 @@ def _run_ingest(paths: list[str], as_json: bool) -> list:
                 detail = f"{r.symbol or r.doc_id or ''} {r.language or ''} {r.paragraphs or ''} " if r.status in ("ok", "partial") else ""
                 progress.console.print(f"[{colour}]{r.status:8}[/{colour}] {r.path}  {detail}{r.reason}", highlight=False)
 
-        reports = ingest_paths(paths, store, on_file=on_file, on_total=on_total)
+        reports = ingest_paths(paths, store, on_file=on_file, on_total=on_total, replace=replace)
     counts = store.counts()
     store.close()
     if not as_json:
@@ -140,10 +140,11 @@ def _run_ingest(paths: list[str], as_json: bool) -> list:
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files and folders (searched recursively)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON report per file per line."),
+    replace: bool = typer.Option(False, "--replace", help="Let a file replace a document stored from another file under the same symbol and language (otherwise: a conflict, nothing replaced)."),
 ) -> None:
     """Ingest files into the store under UNKG_HOME. Exits 1 if any file failed."""
     try:
-        reports = _run_ingest(paths, as_json)
+        reports = _run_ingest(paths, as_json, replace)
     except UnkgError as exc:
         _fail(str(exc))
         return

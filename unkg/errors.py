@@ -52,6 +52,10 @@ class StoreError(UnkgError):
     """The local store could not be read or written."""
 
 
+class StoreFull(StoreError):
+    """The disk under the store (or the upload folder) is full; the change was rolled back whole."""
+
+
 class GraphError(UnkgError):
     """Building, syncing or querying the graph failed."""
 

@@ -53,7 +53,9 @@ def register(app: typer.Typer) -> None:
         sys.stdout.flush()
         application = create_app(settings, backend=backend, warm=warm)
         try:
-            uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False)
+            # proxy headers are read by the app itself, and only from UNKG_TRUSTED_PROXIES (uvicorn would believe
+            # any X-Forwarded-For sent from the loopback address)
+            uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False, proxy_headers=False)
         except OSError as exc:
             typer.echo(f"error: cannot listen on {host}:{port}: {exc}; pick another --port", err=True)
             raise typer.Exit(2)

@@ -17,10 +17,11 @@ PATH = REPO / "docs" / "hostile-inputs.md"
 HEADER = [
     "# Hostile inputs and their outcomes",
     "",
-    "Written by the tests in `tests/hostile/` on every run (not by hand); each section by the test it names.",
+    "Written by the tests in `tests/hostile/` on every run (not by hand); each section by the test it names,",
+    "except the last (round two), a summary kept by hand that lists every case with its regression test.",
 ]
 #: sections in this order, any other after them
-ORDER = ("files", "graph-sync-sigkill", "graph-sync-outage-empty", "graph-sync-outage-kept")
+ORDER = ("files", "graph-sync-sigkill", "graph-sync-outage-empty", "graph-sync-outage-kept", "round-two")
 
 
 def write_section(name: str, lines: list[str]) -> None:

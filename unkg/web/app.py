@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from unkg.errors import GraphError, SearchError, UnkgError
+from unkg.errors import GraphError, SearchError, StoreFull, UnkgError
 from unkg.model import DocumentMeta
 from unkg.settings import Settings
 
@@ -37,7 +37,7 @@ from unkg.graph.lifecycle import STATUSES
 from unkg.graph.mandates import actor_name, text_dir
 from unkg.graph.query import MAX_PATH_STEPS
 
-from .data import Backend, BadRequest, NotFound, find_nodes, neighbourhood, shortest_path
+from .data import Backend, BadRequest, NotFound, ServerBusy, find_nodes, neighbourhood, shortest_path
 from .security import ApiError, RateLimitMiddleware, TokenBucket, error_body, require_api_key
 
 log = logging.getLogger("unkg.web")
@@ -171,7 +171,8 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
     )
     app.state.settings = settings
     app.state.backend = backend
-    app.add_middleware(RateLimitMiddleware, bucket=TokenBucket(settings.rate_limit, settings.rate_burst))
+    app.add_middleware(RateLimitMiddleware, bucket=TokenBucket(settings.rate_limit, settings.rate_burst),
+                       trusted_proxies=settings.trusted_proxies)
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "xml"], default=True))
     env.filters["q"] = qpath
@@ -179,7 +180,9 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
 
     def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         tmpl = env.get_template(name)
-        html = tmpl.render(request=request, path=request.url.path, **ctx)
+        # links back to this page are same-origin paths: `//evil.example/x` must not become a link to another site
+        path = "/" + request.url.path.lstrip("/\\")
+        html = tmpl.render(request=request, path=path, **ctx)
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
     def wants_json(request: Request) -> bool:
@@ -202,6 +205,11 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
     async def _unkg_error(request: Request, exc: UnkgError):
         if isinstance(exc, NotFound):
             return error_response(request, 404, "not_found", str(exc))
+        if isinstance(exc, StoreFull):  # the message names server paths: logged, not answered
+            log.error("store full on %s: %s", request.url.path, exc)
+            return error_response(request, 507, "insufficient_storage", "the server's disk is full; nothing was stored. Try again later")
+        if isinstance(exc, ServerBusy):
+            return error_response(request, 503, "busy", str(exc), {"Retry-After": "60"})
         if isinstance(exc, (BadRequest, SearchError)):
             return error_response(request, 400, "bad_request", str(exc))
         log.warning("unkg error on %s: %s", request.url.path, exc)
@@ -471,7 +479,33 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
 
     # -- graph ---------------------------------------------------------------------------
 
-    @app.get("/api/graph/nodes", summary="Find graph nodes by name", response_model=M.NodeList, responses=ERROR_RESPONSES, tags=["graph"])
+    def costly(request: Request):
+        """Dependency of the graph endpoints: a few at a time per client and overall (429 / 503 beyond)."""
+        client = request.scope.get("state", {}).get("client_address") or (request.client.host if request.client else "unknown")
+        with expensive.lock:
+            if expensive.total >= expensive.max_total:
+                raise ApiError(503, "busy", "the server is busy with graph requests; try again in a few seconds", {"Retry-After": "2"})
+            if expensive.by_client.get(client, 0) >= expensive.per_client:
+                raise ApiError(429, "too_many_graph_requests",
+                               f"at most {expensive.per_client} graph requests at a time per client; wait for one to finish",
+                               {"Retry-After": "1"})
+            expensive.by_client[client] = expensive.by_client.get(client, 0) + 1
+            expensive.total += 1
+        try:
+            yield
+        finally:
+            with expensive.lock:
+                expensive.total -= 1
+                left = expensive.by_client.get(client, 1) - 1
+                if left <= 0:
+                    expensive.by_client.pop(client, None)
+                else:
+                    expensive.by_client[client] = left
+
+    expensive = ExpensiveSlots()
+    app.state.expensive = expensive
+
+    @app.get("/api/graph/nodes", summary="Find graph nodes by name", response_model=M.NodeList, responses=ERROR_RESPONSES, tags=["graph"], dependencies=[Depends(costly)])
     def api_graph_nodes(q: str = Query(..., min_length=1, max_length=200, description="part of a node's name, alias or id"),
                         label: Optional[str] = Query(None, max_length=30, description="Initiative, Actor, Decision, Document ..."),
                         limit: int = Query(20, ge=1, le=200)):
@@ -479,7 +513,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         nodes = find_nodes(backend.graph(), q, label, limit)
         return M.NodeList(query=q, count=len(nodes), nodes=[M.GraphNode(**n) for n in nodes])
 
-    @app.get("/api/graph/neighbourhood", summary="A node and its neighbours", response_model=M.Neighbourhood, responses=ERROR_RESPONSES, tags=["graph"])
+    @app.get("/api/graph/neighbourhood", summary="A node and its neighbours", response_model=M.Neighbourhood, responses=ERROR_RESPONSES, tags=["graph"], dependencies=[Depends(costly)])
     def api_graph_neighbourhood(node: str = Query(..., max_length=400, description="node id, e.g. initiative:changwon-initiative"),
                                 depth: int = Query(1, ge=1, le=3), limit: int = Query(60, ge=1, le=500),
                                 types: Optional[str] = Query(None, max_length=300, description="comma-separated relationship types")):
@@ -487,7 +521,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         t = {x.strip().upper() for x in types.split(",") if x.strip()} if types else None
         return neighbourhood(backend.graph(), node, depth, limit, t)
 
-    @app.get("/api/graph/path", summary="Shortest explained path between two nodes", response_model=M.GraphPath, responses=ERROR_RESPONSES, tags=["graph"])
+    @app.get("/api/graph/path", summary="Shortest explained path between two nodes", response_model=M.GraphPath, responses=ERROR_RESPONSES, tags=["graph"], dependencies=[Depends(costly)])
     def api_graph_path(source: str = Query(..., max_length=400), target: str = Query(..., max_length=400),
                        max_len: int = Query(MAX_PATH_STEPS, ge=1, le=20)):
         """The shortest path between two nodes (edges followed in either direction), with each edge's paragraph."""
@@ -515,7 +549,8 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
               openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                   "type": "object", "required": ["files"],
                   "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}})
-    async def api_ingest(request: Request):
+    async def api_ingest(request: Request, replace: bool = Query(False, description="let an upload replace a document already stored "
+                                                                            "from another file under the same symbol and language")):
         """Upload files (multipart field `files`) and ingest them. Stored under their SHA-256, never under the client's name."""
         limit = int(settings.upload_max_mb * 1024 * 1024)
         too_large = ApiError(413, "too_large", f"the upload is larger than the limit of {settings.upload_max_mb:g} MB (UNKG_UPLOAD_MAX_MB)")
@@ -551,7 +586,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
                 raise too_large
             sha, path = await run_in_threadpool(backend.save_upload, data, up.filename)
             saved.append((up.filename or "", sha, path, len(data)))
-        reports = await run_in_threadpool(backend.ingest, sorted({p for _, _, p, _ in saved}))
+        reports = await run_in_threadpool(backend.ingest, sorted({p for _, _, p, _ in saved}), replace)
         by_path = {str(Path(r["path"]).resolve()): r for r in reports}
         files = []
         for name, sha, path, size in saved:
@@ -579,6 +614,17 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         return {"ok": True, **backend.counts(), "writes_enabled": bool(settings.api_key)}
 
     return app
+
+
+class ExpensiveSlots:
+    """Graph requests in flight, per client and in all (the per-client budget of the graph endpoints)."""
+
+    def __init__(self, per_client: int = 2, max_total: int = 8) -> None:
+        self.per_client = per_client
+        self.max_total = max_total
+        self.total = 0
+        self.by_client: dict[str, int] = {}
+        self.lock = threading.Lock()
 
 
 def _warm(backend: Backend) -> None:

@@ -18,11 +18,20 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from unkg.corpus.store import Store
+from unkg.errors import GraphError, StoreFull, UnkgError
 from unkg.graph.mandates import MandateFilter, find_mandates, text_dir
 from unkg.graph.query import explain_path, neighbours, resolve
-from unkg.errors import GraphError, UnkgError
 from unkg.model import Block, Document
 from unkg.settings import Settings
+
+
+#: uploads parse one batch at a time in a server process (a batch has UNKG_WORKERS workers)
+_INGEST_SLOT = threading.BoundedSemaphore(1)
+INGEST_WAIT_S = 120.0
+
+
+class ServerBusy(UnkgError):
+    """Too much work in flight: try again later (answered 503)."""
 
 
 class NotFound(UnkgError):
@@ -133,7 +142,7 @@ class Backend:
         w.writerow(cols)
         for r in rows:
             cells = {"addressees": "; ".join(r["addressee_names"]), "evidence": "; ".join(e["citation"] for e in r.get("evidence", []))}
-            w.writerow([cells[c] if c in cells else (r.get(c) or "") for c in cols])
+            w.writerow([csv_cell(cells[c] if c in cells else (r.get(c) or "")) for c in cols])
         return buf.getvalue()
 
     # -- search ---------------------------------------------------------------------
@@ -238,36 +247,65 @@ class Backend:
     def save_upload(self, data: bytes, client_name: Optional[str]) -> tuple[str, Path]:
         """Store uploaded bytes under their content hash; the client's name only lends a known extension."""
         from unkg.ingest.backends import supported_extensions
+        from unkg.leftovers import remove_stale
 
         sha = hashlib.sha256(data).hexdigest()
         ext = Path(client_name or "").suffix.lower().lstrip(".")
         ext = ext if re.fullmatch(r"[a-z0-9]{1,8}", ext or "") and ext in supported_extensions() else ""
         d = self.upload_dir()
         d.mkdir(parents=True, exist_ok=True)
+        remove_stale(d, [".*.part"])  # uploads a killed server never renamed
         path = d / (f"{sha}.{ext}" if ext else sha)
         if not path.exists():
             tmp = d / f".{sha}.part"
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            try:
+                tmp.write_bytes(data)
+                tmp.replace(path)
+            except OSError as exc:  # a full disk: nothing half-written stays behind
+                tmp.unlink(missing_ok=True)
+                raise StoreFull(f"the server cannot store the upload ({exc.strerror or exc}); nothing was stored") from None
         return sha, path
 
-    def ingest(self, paths: list[Path]) -> list[dict]:
+    def ingest(self, paths: list[Path], replace: bool = False) -> list[dict]:
         from unkg.ingest.batch import ingest_paths
 
-        # a connection of its own: parsing takes seconds, and readers go on meanwhile (WAL)
-        store = Store(self.store.path)
+        upload_dir = self.upload_dir().resolve()
+
+        def label(source: str) -> str:  # reports name uploads by their stored name, never a server path
+            return f"upload {Path(source).name}" if Path(source).parent == upload_dir else "a file ingested on the server"
+
+        # one ingest at a time per server: each runs `UNKG_WORKERS` parse workers, so that is the global cap
+        if not _INGEST_SLOT.acquire(timeout=INGEST_WAIT_S):
+            raise ServerBusy(f"another upload is being parsed; try again in a minute (waited {INGEST_WAIT_S:g} s)")
         try:
-            reports = ingest_paths([str(p) for p in paths], store, settings=self.settings)
+            # a connection of its own: parsing takes seconds, and readers go on meanwhile (WAL)
+            store = Store(self.store.path)
+            try:
+                reports = ingest_paths([str(p) for p in paths], store, settings=self.settings, replace=replace,
+                                       source_label=label)
+            finally:
+                store.close()
         finally:
-            store.close()
+            _INGEST_SLOT.release()
         with self.lock:
             self._kg_checked = 0.0
         return [r.as_dict() for r in reports]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe (OWASP)."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def graph_node_json(g, n: str, with_text: bool = False) -> dict:
     a = g.nodes[n]
-    props = {k: v for k, v in a.items() if k not in ("label", "name") and isinstance(v, (str, int, float, bool, list))}
+    # `source` is the path the document was read from on this server: not for public answers
+    props = {k: v for k, v in a.items() if k not in ("label", "name", "source") and isinstance(v, (str, int, float, bool, list))}
     if not with_text and isinstance(props.get("text"), str) and len(props["text"]) > 300:
         props["text"] = props["text"][:300] + "…"
     return {"id": n, "label": a.get("label") or "", "name": str(a.get("name") or n), "degree": g.degree(n),
@@ -297,12 +335,21 @@ def resolve_node(kg, text: str) -> str:
         raise NotFound(f"no graph node {text!r}; find one with /api/graph/nodes?q=...") from None
 
 
-def neighbourhood(kg, node: str, depth: int = 1, limit: int = 80, types: Optional[set[str]] = None) -> dict:
-    """graph.query.neighbours (the one traversal), as the graph explorer draws it."""
+#: the work one neighbourhood request may do: edges looked at, and seconds; past either the answer is cut
+#: (`truncated`). Hubs (a convention secretariat, a document) have thousands of edges each, and
+#: depth 3 x 500 nodes once cost 6 s of CPU per unauthenticated request.
+NEIGHBOURHOOD_EDGE_BUDGET = 20000
+NEIGHBOURHOOD_TIME_BUDGET_S = 1.0
+
+
+def neighbourhood(kg, node: str, depth: int = 1, limit: int = 80, types: Optional[set[str]] = None,
+                  edge_budget: int = NEIGHBOURHOOD_EDGE_BUDGET, time_budget_s: float = NEIGHBOURHOOD_TIME_BUDGET_S) -> dict:
+    """graph.query.neighbours (the one traversal) within the web's work budget, as the graph explorer draws it."""
     g = kg.g
     node = resolve_node(kg, node)
     try:
-        res = neighbours(kg, node, depth=max(1, min(depth, 3)), types=types, limit=limit)
+        res = neighbours(kg, node, depth=max(1, min(depth, 3)), types=types, limit=limit,
+                         edge_budget=edge_budget, time_budget_s=time_budget_s)
     except GraphError as exc:
         raise BadRequest(str(exc)) from None
     edges = [graph_edge_json(g, r["source"], r["target"], r["key"], g.edges[r["source"], r["target"], r["key"]])
