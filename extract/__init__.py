@@ -26,7 +26,7 @@ from . import mandates as _m
 from . import modality as _mod
 from .verbs import leading_verb
 
-__all__ = ["annotate", "doc_org", "VOCABULARY_VERSION"]
+__all__ = ["annotate", "doc_org"]
 
 _ORG_BY_PREFIX = (("ICCD/", "unccd"), ("HSP/", "un-habitat"), ("UNEP/", "unep"), ("FCCC/", "unfccc"), ("A/", "ga"), ("E/", "ga"))
 _UNCCD_RE = re.compile(r"UNCCD|Desertification|荒漠化公约|CNULCD|CNULD|КБОООН|لمكافحة التصحر|désertification|Desertificación")

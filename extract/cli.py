@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show the mandates, citations, initiative facts and (optionally) entities found in files."""
         from rich.console import Console
-        from unkg.tables import readable_table
+        from unkg.terminal import readable_table
 
         from unkg.ingest.batch import parse_paths
 

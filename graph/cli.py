@@ -7,32 +7,26 @@ Every command has --help and --json; exit codes: 0 ok, 1 nothing found,
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from unkg.tables import readable_table
+from unkg.terminal import readable_table
 
 _STATUS_STYLE = {"open": "yellow", "reported on": "cyan", "implemented": "green", "superseded": "magenta", "elapsed": "red"}
 
 from unkg.errors import UnkgError
+from unkg.terminal import fail as _fail, emit as _emit
 
 graph_app = typer.Typer(help="The knowledge graph: build, sync to Neo4j, export, query.", no_args_is_help=True)
 console = Console(stderr=True)
 out = Console()
 
 
-def _emit(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
-    sys.stdout.flush()
 
 
-def _fail(msg: str, code: int = 2) -> None:
-    console.print(f"[red]error:[/red] {msg}", highlight=False)
-    raise typer.Exit(code)
 
 
 def _store():

@@ -11,14 +11,12 @@ import typer
 from rich.console import Console
 
 from unkg.errors import UnkgError
+from unkg.terminal import fail as _fail
 
 console = Console(stderr=True)
 out = Console()
 
 
-def _fail(msg: str, code: int = 2) -> None:
-    console.print(f"[red]error:[/red] {msg}", highlight=False)
-    raise typer.Exit(code)
 
 
 def _progress_cb(enabled: bool):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+
 
 import typer
 from rich.console import Console
-from unkg.tables import readable_table
+from unkg.terminal import readable_table
 
 from unkg.errors import UnkgError
+from unkg.terminal import fail as _fail
 
 app = typer.Typer(help="unkg: UN documents to a searchable knowledge graph.", no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)
@@ -27,9 +28,6 @@ def samples_dir() -> Path:
                     "reinstall unkg or run from a checkout")
 
 
-def _fail(msg: str, code: int = 2) -> None:
-    console.print(f"[red]error:[/red] {msg}")
-    raise typer.Exit(code)
 
 
 def paragraph_json(b) -> dict:

@@ -38,16 +38,6 @@ class FileTooLarge(IngestError):
         super().__init__(path, reason, code="too_large")
 
 
-class ParseTimeout(IngestError):
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(path, reason, code="timeout")
-
-
-class ParseResourceLimit(IngestError):
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(path, reason, code="resource_limit")
-
-
 class StoreError(UnkgError):
     """The local store could not be read or written."""
 

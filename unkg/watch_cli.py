@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from unkg.errors import UnkgError
+from unkg.terminal import fail as _fail
 
 watch_app = typer.Typer(help="Watch a decision, an initiative, an actor, a mandate or a query; list what is new.",
                         invoke_without_command=True)
@@ -19,9 +20,6 @@ console = Console(stderr=True)
 out = Console()
 
 
-def _fail(msg: str, code: int = 2) -> None:
-    console.print(f"[red]error:[/red] {escape(msg)}", highlight=False)
-    raise typer.Exit(code)
 
 
 @contextmanager

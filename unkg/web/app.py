@@ -32,6 +32,7 @@ from unkg.model import DocumentMeta
 from unkg.settings import Settings
 
 from . import schemas as M
+from unkg import __version__
 from unkg.corpus.citation import permalink
 from unkg.graph.lifecycle import STATUSES
 from unkg.graph.mandates import actor_name, text_dir
@@ -160,7 +161,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
 
     app = FastAPI(
         title="unkg",
-        version="0.1.0",
+        version=__version__,
         description=("Search, read and explore UN decisions: paragraphs in six languages, the mandates they give, "
                      "and the knowledge graph built from them. Every page of the web UI has a JSON twin here. "
                      "Write endpoints need the server's API key (UNKG_API_KEY) in the X-API-Key header. "
