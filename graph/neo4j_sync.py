@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -68,6 +69,9 @@ class Connection:
         import neo4j
 
         _install_close_shim()
+        # Neo4j sends notifications (an unknown property key, a deprecation) that the
+        # driver logs as warnings: not the user's business on every sync and search
+        logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
         password = os.environ.get("NEO4J_PASSWORD")
         auth = (self.user or "neo4j", password) if password is not None else None
         try:
@@ -121,6 +125,12 @@ class Dialect:
         return params
 
     def schema_statements(self, run_read: Callable[[str], list[dict]]) -> list[str]:
+        """What is missing (by name): `IF NOT EXISTS` makes each safe, this makes a second sync send none."""
+        have = {r["name"] for r in run_read("SHOW CONSTRAINTS YIELD name RETURN name")}
+        have |= {r["name"] for r in run_read("SHOW INDEXES YIELD name RETURN name")}
+        return [st for st in self._all_schema_statements() if st.split()[2] not in have]
+
+    def _all_schema_statements(self) -> list[str]:
         out = []
         for label in S.LABELS:
             out.append(f"CREATE CONSTRAINT unkg_{label.lower()}_id IF NOT EXISTS FOR (n:{S.check_label(label)}) REQUIRE n.id IS UNIQUE")
