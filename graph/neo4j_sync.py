@@ -119,6 +119,8 @@ class Dialect:
     read_sessions = True
     #: send the time limit as the transaction timeout (the server stops the query itself)
     tx_timeout = True
+    #: writes in explicit transactions (BEGIN, RUN, COMMIT): a batch is confirmed by its commit
+    explicit_tx = True
 
     def params(self, params: dict) -> dict:
         """Parameters as this server must receive them (Neo4j: as they are)."""
@@ -157,6 +159,8 @@ class FalkorDialect(Dialect):
     # a transaction timeout in the RUN message makes it pick another graph than
     # the database names: the time limit is only the client's watchdog there
     tx_timeout = False
+    # its Bolt endpoint runs each statement on its own: auto-commit writes
+    explicit_tx = False
     # FalkorDB 4.16's Bolt endpoint pastes string parameters between single quotes
     # without escaping them, and map keys and parameter names bare: an apostrophe
     # ("Children's Fund") fails the statement, a backslash is read as an escape,
@@ -238,6 +242,10 @@ class Client:
         try:
             self.driver.verify_connectivity()
             info = self.driver.get_server_info()
+        except self._neo4j.exceptions.AuthError as exc:
+            self.driver.close()
+            raise GraphError(f"the graph server at {conn.uri} (NEO4J_URI) refused the login of user {conn.user or 'neo4j'!r}: "
+                             f"{str(exc.message or exc)[:200]}; check NEO4J_USER and NEO4J_PASSWORD") from None
         except Exception as exc:
             self.driver.close()
             raise GraphError(f"cannot reach the graph server at {conn.uri}: {type(exc).__name__}: {str(exc)[:200]}; "
@@ -286,7 +294,12 @@ class Client:
         try:
             params = self.dialect.params(params)
             with self.session() as s:
-                return s.run(query, params).consume().counters
+                if not self.dialect.explicit_tx:
+                    return s.run(query, params).consume().counters
+                with s.begin_transaction() as tx:
+                    counters = tx.run(query, params).consume().counters
+                    tx.commit()
+                    return counters
         except self._neo4j.exceptions.Neo4jError as exc:
             raise GraphError(f"the graph server refused a write: {exc.code}: {str(exc.message or exc)[:300]}") from None
         except (self._neo4j.exceptions.DriverError, OSError) as exc:

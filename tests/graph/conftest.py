@@ -156,21 +156,29 @@ def _start_neo4j():
     return srv
 
 
-@pytest.fixture(scope="session", params=["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def _bolt_server(request):
-    """One server of each kind for the whole session: FalkorDB and a real Neo4j 5 (neo4j-server/)."""
-    if request.param == "neo4j":
-        srv = _start_neo4j()
-        try:
-            yield BoltServer("neo4j", srv.uri, srv.database, srv.user, srv.password, srv)
-        finally:
-            srv.cleanup()
-        return
+@pytest.fixture(scope="session")
+def _neo4j_server() -> BoltServer:
+    """A real Neo4j 5 (neo4j-server/), started once per session on a free loopback port, stopped after."""
+    srv = _start_neo4j()
+    try:
+        yield BoltServer("neo4j", srv.uri, srv.database, srv.user, srv.password, srv)
+    finally:
+        srv.cleanup()
+
+
+@pytest.fixture(scope="session")
+def _falkordb_server() -> BoltServer:
     srv = FalkorServer().start()
     try:
         yield BoltServer("falkordb", srv.uri, "unkg_test", server=srv)
     finally:
         srv.cleanup()
+
+
+@pytest.fixture(scope="session", params=["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def _bolt_server(request) -> BoltServer:
+    """Each Bolt test twice: on FalkorDB and on a real Neo4j 5."""
+    return request.getfixturevalue(f"_{request.param}_server")
 
 
 def bolt_env(monkeypatch, server: BoltServer) -> None:
@@ -188,7 +196,7 @@ def clean_server(client, kind: str) -> None:
     from unkg.graph import schema as S
 
     if kind == "neo4j":
-        client.write("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS", {})
+        client.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS")  # auto-commit only
         for r in client.run("SHOW INDEXES YIELD name, type WHERE type IN ['FULLTEXT', 'VECTOR'] RETURN name"):
             client.write(f"DROP INDEX `{r['name']}` IF EXISTS", {})
         return
@@ -202,15 +210,32 @@ def bolt_server(_bolt_server, monkeypatch) -> BoltServer:
     return _bolt_server
 
 
+def clean_connection(server: BoltServer):
+    from unkg.graph.neo4j_sync import Client, Connection
+
+    conn = Connection(server.uri, user=server.user, database=server.database)
+    with Client(conn) as client:
+        clean_server(client, server.kind)
+    return conn
+
+
 @pytest.fixture
 def bolt(bolt_server):
     """A Connection to an emptied database on the session's Bolt server (FalkorDB, then Neo4j)."""
-    from unkg.graph.neo4j_sync import Client, Connection
+    return clean_connection(bolt_server)
 
-    conn = Connection(bolt_server.uri, user=bolt_server.user, database=bolt_server.database)
-    with Client(conn) as client:
-        clean_server(client, bolt_server.kind)
-    return conn
+
+@pytest.fixture
+def neo4j_server(_neo4j_server, monkeypatch) -> BoltServer:
+    """The session's Neo4j alone (tests of the Neo4j dialect), NEO4J_* pointing at it."""
+    bolt_env(monkeypatch, _neo4j_server)
+    return _neo4j_server
+
+
+@pytest.fixture
+def neo4j_bolt(neo4j_server):
+    """A Connection to the emptied Neo4j database."""
+    return clean_connection(neo4j_server)
 
 
 @pytest.fixture

@@ -76,8 +76,15 @@ public final class Neo4jLauncher {
         // The initial user must change its password before it may do anything: set it
         // here (idempotent on a data dir that already has it).
         GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-        system.executeTransactionally("ALTER USER neo4j SET PASSWORD $p CHANGE NOT REQUIRED",
-                java.util.Map.of("p", password));
+        try {
+            system.executeTransactionally("ALTER USER neo4j SET PASSWORD $p CHANGE NOT REQUIRED",
+                    java.util.Map.of("p", password));
+        } catch (org.neo4j.graphdb.QueryExecutionException e) {
+            // a data dir that already has this password (a restart) says so; anything else is an error
+            if (e.getMessage() == null || !e.getMessage().contains("cannot be the same")) {
+                throw e;
+            }
+        }
 
         System.out.println("NEO4J READY bolt://127.0.0.1:" + port);
         System.out.flush();
