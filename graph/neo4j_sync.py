@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -69,6 +70,9 @@ class Connection:
         import neo4j
 
         _install_close_shim()
+        # Neo4j sends notifications (an unknown property key, a deprecation) that the
+        # driver logs as warnings: not the user's business on every sync and search
+        logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
         password = os.environ.get("NEO4J_PASSWORD")
         auth = (self.user or "neo4j", password) if password is not None else None
         try:
@@ -116,21 +120,36 @@ class Dialect:
     read_sessions = True
     #: send the time limit as the transaction timeout (the server stops the query itself)
     tx_timeout = True
+    #: writes in explicit transactions (BEGIN, RUN, COMMIT): a batch is confirmed by its commit
+    explicit_tx = True
 
     def params(self, params: dict) -> dict:
         """Parameters as this server must receive them (Neo4j: as they are)."""
         return params
 
     def schema_statements(self, run_read: Callable[[str], list[dict]]) -> list[str]:
+        """What is missing (by name): `IF NOT EXISTS` makes each safe, this makes a second sync send none."""
+        have = {r["name"] for r in run_read("SHOW CONSTRAINTS YIELD name RETURN name")}
+        have |= {r["name"] for r in run_read("SHOW INDEXES YIELD name RETURN name")}
+        # an index on the relationship key makes Neo4j plan each relationship MERGE as an
+        # index seek that must also scan the transaction's own new relationships: a batch
+        # gets quadratic (2,000 rows took ~20 s). Without it the MERGE expands between its
+        # two (bound) nodes. Servers synced before lose the index.
+        drop = [f"DROP INDEX {name} IF EXISTS" for name in sorted(have) if _REL_KEY_INDEX.match(name)]
+        return drop + [st for st in self._all_schema_statements() if st.split()[2] not in have]
+
+    def _all_schema_statements(self) -> list[str]:
         out = []
         for label in S.LABELS:
             out.append(f"CREATE CONSTRAINT unkg_{label.lower()}_id IF NOT EXISTS FOR (n:{S.check_label(label)}) REQUIRE n.id IS UNIQUE")
         for label in sorted(S.OWNED_LABELS):
             out.append(f"CREATE INDEX unkg_{label.lower()}_doc IF NOT EXISTS FOR (n:{S.check_label(label)}) ON (n.doc)")
         for rel in S.REL_TYPES:
-            out.append(f"CREATE INDEX unkg_rel_{rel.lower()}_key IF NOT EXISTS FOR ()-[r:{S.check_rel_type(rel)}]-() ON (r.key)")
             out.append(f"CREATE INDEX unkg_rel_{rel.lower()}_doc IF NOT EXISTS FOR ()-[r:{S.check_rel_type(rel)}]-() ON (r.doc)")
         return out
+
+
+_REL_KEY_INDEX = re.compile(r"^unkg_rel_[a-z_]+_key$")
 
 
 class FalkorDialect(Dialect):
@@ -148,6 +167,8 @@ class FalkorDialect(Dialect):
     # a transaction timeout in the RUN message makes it pick another graph than
     # the database names: the time limit is only the client's watchdog there
     tx_timeout = False
+    # its Bolt endpoint runs each statement on its own: auto-commit writes
+    explicit_tx = False
     # FalkorDB 4.16's Bolt endpoint pastes string parameters between single quotes
     # without escaping them, and map keys and parameter names bare: an apostrophe
     # ("Children's Fund") fails the statement, a backslash is read as an escape,
@@ -229,6 +250,10 @@ class Client:
         try:
             self.driver.verify_connectivity()
             info = self.driver.get_server_info()
+        except self._neo4j.exceptions.AuthError as exc:
+            self.driver.close()
+            raise GraphError(f"the graph server at {conn.uri} (NEO4J_URI) refused the login of user {conn.user or 'neo4j'!r}: "
+                             f"{str(exc.message or exc)[:200]}; check NEO4J_USER and NEO4J_PASSWORD") from None
         except Exception as exc:
             self.driver.close()
             raise GraphError(f"cannot reach the graph server at {conn.uri}: {type(exc).__name__}: {str(exc)[:200]}; "
@@ -277,7 +302,12 @@ class Client:
         try:
             params = self.dialect.params(params)
             with self.session() as s:
-                return s.run(query, params).consume().counters
+                if not self.dialect.explicit_tx:
+                    return s.run(query, params).consume().counters
+                with s.begin_transaction() as tx:
+                    counters = tx.run(query, params).consume().counters
+                    tx.commit()
+                    return counters
         except self._neo4j.exceptions.Neo4jError as exc:
             raise GraphError(f"the graph server refused a write: {exc.code}: {str(exc.message or exc)[:300]}") from None
         except (self._neo4j.exceptions.DriverError, OSError) as exc:
@@ -636,7 +666,10 @@ def reset_target(store, conn: Connection, client: Optional[Client] = None) -> No
     client = client or Client(conn)
     try:
         for label in S.LABELS:
-            client.write(f"MATCH (n:{S.check_label(label)}) DETACH DELETE n", {})
+            if client.dialect.name == "neo4j":  # in slices: one transaction would outgrow the server's memory
+                client.run(f"MATCH (n:{S.check_label(label)}) CALL {{ WITH n DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS")
+            else:
+                client.write(f"MATCH (n:{S.check_label(label)}) DETACH DELETE n", {})
         sync_state(store.db, conn.target)
         store.db.execute("DELETE FROM graph_sync WHERE target = ?", (conn.target,))
     finally:

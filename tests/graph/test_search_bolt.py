@@ -70,10 +70,10 @@ def _n_local(local) -> int:
     return local.store.db.execute("SELECT count(*) FROM search_blocks").fetchone()[0]
 
 
-def test_push_sends_every_paragraph_once_and_a_second_push_sends_nothing(local, bolt, pushed):
+def test_push_sends_every_paragraph_once_and_a_second_push_sends_nothing(local, bolt, bolt_server, pushed):
     n = _n_local(local)
     assert pushed.paragraphs == n and pushed.server_paragraphs == n and pushed.dim == 512
-    assert pushed.dialect == ("neo4j" if os.environ.get("NEO4J_URI") else "falkordb")
+    assert pushed.dialect == bolt_server.kind
     assert len(push_state(local.store.db, bolt.target)) == n
     again = push_search_index(local, bolt)
     assert again.paragraphs == 0 and again.removed == 0 and again.statements == 0 and not again.reconciled
