@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 import time
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from unkg.errors import GraphError
-from unkg.settings import get_settings
+from unkg.settings import Settings, get_settings
 
 from . import schema as S
 from .build import KnowledgeGraph
@@ -51,15 +50,18 @@ class Connection:
     uri: str
     user: Optional[str] = None
     database: Optional[str] = None
+    password: Optional[str] = field(default=None, repr=False)
 
     @classmethod
-    def from_options(cls, uri: Optional[str] = None, user: Optional[str] = None, database: Optional[str] = None) -> "Connection":
-        uri = uri or os.environ.get("NEO4J_URI")
+    def from_options(cls, uri: Optional[str] = None, user: Optional[str] = None, database: Optional[str] = None,
+                     settings: Optional[Settings] = None) -> "Connection":
+        """Options first, then the settings (NEO4J_URI, NEO4J_USER, NEO4J_DATABASE, NEO4J_PASSWORD: unkg.settings)."""
+        settings = settings or Settings.from_env()
+        uri = uri or settings.neo4j_uri
         if not uri:
             raise GraphError("no graph server given: pass --uri bolt://HOST:7687 or set NEO4J_URI (password in NEO4J_PASSWORD)")
-        user = user or os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME")
-        database = database or os.environ.get("NEO4J_DATABASE")
-        return cls(uri=uri, user=user, database=database)
+        return cls(uri=uri, user=user or settings.neo4j_user, database=database or settings.neo4j_database,
+                   password=settings.neo4j_password)
 
     @property
     def target(self) -> str:
@@ -73,7 +75,8 @@ class Connection:
         # Neo4j sends notifications (an unknown property key, a deprecation) that the
         # driver logs as warnings: not the user's business on every sync and search
         logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
-        password = os.environ.get("NEO4J_PASSWORD")
+        # the password is a secret: from the settings (NEO4J_PASSWORD) when the connection was not given one
+        password = self.password if self.password is not None else Settings.from_env().neo4j_password
         auth = (self.user or "neo4j", password) if password is not None else None
         try:
             return neo4j.GraphDatabase.driver(self.uri, auth=auth, connection_timeout=10,
