@@ -1,0 +1,173 @@
+"""One fused score per paragraph, the order the hits are shown in.
+
+    score = dense * shape + LEXICAL * coverage + WHOLE * whole_query + QUOTED * quoted
+
+- ``dense``: cosine similarity of the query and the paragraph (the one signal
+  comparable across languages);
+- ``coverage``: the share of the query's words (weighted by their rarity, idf)
+  that the paragraph holds. A paragraph in another language than the query's
+  counts only language-neutral words (numbers, codes, names written with a
+  capital: "15.3.1", "UNCCD", "Changwon"), since an English word found inside a
+  French paragraph is chance. Chinese words are looked up as character strings
+  in the text, so jieba's cuts do not matter;
+- ``whole_query``: the paragraph holds the query's words as one exact sequence
+  (a name: "Changwon Initiative", "昌原倡议");
+- ``quoted``: the paragraph holds every quoted phrase (those come first);
+- ``shape``: below 1 for headings, titles and blocks of a few words, whose
+  embeddings sit close to any short query in any language.
+
+Score-based rather than rank-based fusion: rank fusion hands a position to a
+hit whatever its evidence, so a short heading in another language took places
+from the paragraphs that answer the query. The score shown is the score sorted on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from .text import STOPWORDS, _HAN_RUN, ParsedQuery, han_bigrams
+
+LEXICAL = 0.5  # a paragraph holding every query word gains half a cosine
+WHOLE = 0.2  # ... and more when it holds them in the query's order (names)
+QUOTED = 1.0  # holding every quoted phrase outweighs any other evidence
+SHORT_SHAPE = 0.75  # dense similarity of a heading or a block of a few words counts three quarters
+SHORT_TOKENS = 4  # "a few words": fewer tokens than this
+SECTION = 0.15  # a paragraph whose section heading holds the query's words gains this much of the heading's coverage
+
+_CAPITALISED = re.compile(r"(?<![\w])[A-Z\u0400-\u042f][\w.\-/]*")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class Candidate:
+    """What the ranking reads of one indexed paragraph."""
+
+    rowid: int
+    block_id: str
+    doc_id: str
+    lang: Optional[str]
+    kind: str
+    text: str  # as printed, label included
+    body: str  # the indexed (folded) words in order, space-separated
+    tokens: frozenset[str]
+    n_tokens: int
+    parent: Optional[str] = None
+    translation_of: Optional[str] = None
+    text_hash: str = ""
+    symbol: Optional[str] = None
+    label: Optional[str] = None
+    dense: Optional[float] = None
+    coverage: float = 0.0
+    whole: bool = False
+    quoted: bool = False
+    section_bonus: float = 0.0
+    score: float = 0.0
+
+    @property
+    def short(self) -> bool:
+        return self.kind in ("heading", "title") or self.n_tokens < SHORT_TOKENS
+
+
+@dataclass
+class QueryTerms:
+    """The query's content words with their weights, prepared once per query."""
+
+    terms: list[str]
+    weights: dict[str, float]
+    neutral: frozenset[str]  # words that count in a paragraph of any language
+    sequence: list[str] = field(default_factory=list)  # the unquoted words in order (for the whole-query match)
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+
+def query_terms(pq: ParsedQuery, doc_freq, n_docs: int) -> QueryTerms:
+    """Content words of the query (quoted ones included), idf-weighted; `doc_freq(term)` -> paragraphs holding it."""
+    words = pq.words + [w for p in pq.phrases for w in p]
+    terms: list[str] = []
+    for w in words:
+        if w in STOPWORDS or w in terms or not w.strip():
+            continue
+        if not any(c.isalnum() for c in w):
+            continue
+        terms.append(w)
+    n = max(n_docs, 1)
+    weights = {}
+    for t in terms:
+        df = doc_freq(t)
+        weights[t] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    caps = {_fold(m.group()) for m in _CAPITALISED.finditer(unicodedata.normalize("NFKC", pq.text))}
+    neutral = frozenset(t for t in terms if _DIGIT.search(t) or t in caps)
+    seq = [w for w in pq.words if any(c.isalnum() for c in w)]
+    return QueryTerms(terms, weights, neutral, seq)
+
+
+def _fold(word: str) -> str:
+    word = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in word if not unicodedata.combining(c))
+
+
+def holds(c: Candidate, term: str) -> bool:
+    """Whether the paragraph holds the word: Chinese as a character string of the text, others as an indexed token."""
+    if _HAN_RUN.fullmatch(term):
+        return term in c.text
+    return term in c.tokens
+
+
+def holds_sequence(c: Candidate, seq: list[str]) -> bool:
+    """The words in this order, adjacent (Chinese: the characters, wherever the segmenter cut)."""
+    if not seq:
+        return False
+    if all(_HAN_RUN.fullmatch(t) for t in seq):
+        return "".join(seq) in c.text
+    return (" " + " ".join(seq) + " ") in (" " + c.body + " ")
+
+
+def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
+    total = sum(q.weights.values())
+    if total <= 0:
+        return 0.0
+    got = 0.0
+    for t in q.terms:
+        if not same_language and t not in q.neutral:
+            continue
+        if holds(c, t):
+            got += q.weights[t]
+    return got / total
+
+
+def evidence(c: Candidate, q: QueryTerms, qlang: Optional[str]) -> None:
+    """The lexical parts of one candidate: coverage and the whole-query match."""
+    same = qlang is None or c.lang is None or c.lang == qlang
+    c.coverage = coverage(c, q, same) if not q.empty else 0.0
+    if len(q.sequence) > 1 and c.coverage > 0 and (same or all(t in q.neutral for t in q.sequence)):
+        c.whole = holds_sequence(c, q.sequence)
+
+
+def score(c: Candidate, dense_floor: float, words_found: bool) -> float:
+    """The fused score of one candidate (stored on it). `words_found`: some paragraph in the query's language
+    holds query words; then a short block without them is a weak answer (its embedding is close to any short
+    query in any language), and its dense similarity counts with the short shape. Without such evidence
+    (a query in one language over paragraphs in another) the embedding is all there is, and counts in full."""
+    d = c.dense if c.dense is not None else dense_floor
+    shape = SHORT_SHAPE if words_found and c.short and c.coverage == 0 else 1.0
+    c.score = d * shape + LEXICAL * c.coverage + WHOLE * c.whole + QUOTED * c.quoted + c.section_bonus
+    return c.score
+
+
+def words_found(cands: Iterable[Candidate], qlang: Optional[str]) -> bool:
+    return any(c.coverage > 0 and (qlang is None or c.lang in (None, qlang)) for c in cands)
+
+
+def group_key(c: Candidate) -> str:
+    """Paragraphs that are one text: the same printed text, or translations of each other."""
+    return c.translation_of or c.block_id
+
+
+def order(cands: Iterable[Candidate]) -> list[Candidate]:
+    return sorted(cands, key=lambda c: (-c.score, c.rowid))
