@@ -61,7 +61,11 @@ def _print_hits(query: str, hits: list, show_translations: bool = True) -> None:
     for i, h in enumerate(hits, 1):
         mark = " [green]exact[/green]" if h.exact else ""
         out.print(f"{i:>3}. [cyan]{h.citation}[/cyan] [dim]{h.language or '-'} {h.paragraph_id} score={h.score:.4f}[/dim]{mark}", highlight=False)
+        if h.section:
+            out.print(f"     [dim]section:[/dim] {h.section[:120]}", highlight=False)
         out.print(f"     {h.text[:300]}", markup=False, highlight=False)
+        if h.also_in:
+            out.print(f"     [dim]also in:[/dim] {'; '.join(h.also_in[:8])}", highlight=False)
         if show_translations:
             for t in h.translations:
                 out.print(f"     [dim]{t.language}:[/dim] {t.text[:200]}", highlight=False)

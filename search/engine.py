@@ -42,7 +42,7 @@ from .encoders import Encoder, get_encoder
 from .index_store import IndexReport, SearchIndex
 from .lexical_matrix import LexicalMatrix, terms_of_match
 from . import ranking
-from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_bigrams, normalise, number_agreement, numbers, parse_query, query_language
+from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_bigrams, normalise, number_agreement, numbers, parse_query, query_language, search_language
 from .vectors import VectorIndex, similarities
 
 RRF_K = 60
@@ -271,7 +271,7 @@ class Searcher:
         allowed = self._allowed_rowids(filters)
         depth = max(100, 5 * top_k)
         parsed = [parse_query(q or "") for q in queries]
-        langs = [query_language(q) if q and q.strip() else None for q in queries]
+        langs = [search_language(q) if q and q.strip() else None for q in queries]
 
         dense_lists: list[list[tuple[int, float]]] = [[] for _ in queries]
         qvecs: list[Optional[np.ndarray]] = [None for _ in queries]

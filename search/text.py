@@ -232,6 +232,19 @@ def fts_phrases(phrases: list[list[str]]) -> str | None:
     return " AND ".join(parts)
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
+_OTHER_SCRIPT = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u3400-\u9fff]")
+
+
+def search_language(text: str) -> str | None:
+    """The language of a query, None when it cannot be told: a single Latin-script word ("Objective",
+    "Kubuqi") reads the same in English, French and Spanish, and a guess would make its words count
+    in one language only."""
+    if not _OTHER_SCRIPT.search(text) and len(_LATIN_WORD.findall(text)) < 2:
+        return None
+    return query_language(text)
+
+
 def query_language(text: str) -> str | None:
     try:
         from unkg.ingest.language import detect_language
