@@ -154,6 +154,7 @@ class Hit:
     section: Optional[str] = None
     # the citations of other paragraphs with the same printed text (collapsed into this hit)
     also_in: list[str] = field(default_factory=list)
+    also_in_ids: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -465,7 +466,9 @@ class Searcher:
             same_text = [c for c in g[1:] if c.text_hash == rep.text_hash]
             if same_text:
                 others = self._rows([c.rowid for c in same_text])
-                hit.also_in = [self.citation(others[c.rowid]) for c in same_text if c.rowid in others]
+                kept = [others[c.rowid] for c in same_text if c.rowid in others]
+                hit.also_in = [self.citation(r) for r in kept]
+                hit.also_in_ids = [r["id"] for r in kept]
             if with_translations:
                 hit.translations = self.translations(row)
             hits.append(hit)

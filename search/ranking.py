@@ -29,13 +29,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from .text import STOPWORDS, _HAN_RUN, ParsedQuery, han_bigrams
+from .text import STOPWORDS, _HAN_RUN, ParsedQuery, han_bigrams, stem
 
 LEXICAL = 0.5  # a paragraph holding every query word gains half a cosine
 WHOLE = 0.2  # ... and more when it holds them in the query's order (names)
 QUOTED = 1.0  # holding every quoted phrase outweighs any other evidence
-SHORT_SHAPE = 0.75  # dense similarity of a heading or a block of a few words counts three quarters
-SHORT_TOKENS = 4  # "a few words": fewer tokens than this
+SHORT_SHAPE = 0.6  # the evidence for a heading counts this much (a block of a few words: up to 1.0 at SHORT_TOKENS)
+SHORT_TOKENS = 12  # "a few words": fewer tokens than this
+COVERAGE_POWER = 1.5  # a paragraph holding one query word of four gains far less than a quarter of a full match
+STEM_CREDIT = 0.7  # an inflected form of a query word counts this much of the word
 SECTION = 0.15  # a paragraph whose section heading holds the query's words gains this much of the heading's coverage
 
 _CAPITALISED = re.compile(r"(?<![\w])[A-Z\u0400-\u042f][\w.\-/]*")
@@ -67,9 +69,14 @@ class Candidate:
     section_bonus: float = 0.0
     score: float = 0.0
 
+    _stems: Optional[frozenset[str]] = None
+
+
     @property
-    def short(self) -> bool:
-        return self.kind in ("heading", "title") or self.n_tokens < SHORT_TOKENS
+    def stems(self) -> frozenset[str]:
+        if self._stems is None:
+            self._stems = frozenset(stem(t) for t in self.tokens)
+        return self._stems
 
 
 @dataclass
@@ -129,6 +136,8 @@ def holds_sequence(c: Candidate, seq: list[str]) -> bool:
 
 
 def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
+    """The idf-weighted share of the query's words the paragraph holds; an inflected form (same stem)
+    counts STEM_CREDIT of a word."""
     total = sum(q.weights.values())
     if total <= 0:
         return 0.0
@@ -138,6 +147,8 @@ def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
             continue
         if holds(c, t):
             got += q.weights[t]
+        elif not _HAN_RUN.fullmatch(t) and stem(t) != t and stem(t) in c.stems:
+            got += STEM_CREDIT * q.weights[t]
     return got / total
 
 
@@ -151,13 +162,20 @@ def evidence(c: Candidate, q: QueryTerms, qlang: Optional[str]) -> None:
 
 def score(c: Candidate, dense_floor: float, words_found: bool) -> float:
     """The fused score of one candidate (stored on it). `words_found`: some paragraph in the query's language
-    holds query words; then a short block without them is a weak answer (its embedding is close to any short
-    query in any language), and its dense similarity counts with the short shape. Without such evidence
-    (a query in one language over paragraphs in another) the embedding is all there is, and counts in full."""
+    holds query words; then a block of a few words is a weak answer (its embedding is close to any short
+    query, and holding one query word is most of it), and its evidence counts with the short shape. Without
+    such evidence (a query in one language over paragraphs in another) the embedding is all there is."""
     d = c.dense if c.dense is not None else dense_floor
-    shape = SHORT_SHAPE if words_found and c.short and c.coverage == 0 else 1.0
-    c.score = d * shape + LEXICAL * c.coverage + WHOLE * c.whole + QUOTED * c.quoted + c.section_bonus
+    shape = short_shape(c) if words_found else 1.0
+    c.score = (d + LEXICAL * c.coverage ** COVERAGE_POWER + WHOLE * c.whole) * shape + QUOTED * c.quoted + c.section_bonus
     return c.score
+
+
+def short_shape(c: Candidate) -> float:
+    """1.0 for a paragraph of SHORT_TOKENS words or more, down to SHORT_SHAPE for a heading or a word or two."""
+    if c.kind in ("heading", "title"):
+        return SHORT_SHAPE
+    return min(1.0, SHORT_SHAPE + (1.0 - SHORT_SHAPE) * c.n_tokens / SHORT_TOKENS)
 
 
 def words_found(cands: Iterable[Candidate], qlang: Optional[str]) -> bool:

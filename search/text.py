@@ -98,9 +98,33 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+_NUMBER_RANGE = re.compile(r"\d+(?:-\d+)+")
+
+
 def _latin_tokens(chunk: str) -> Iterator[str]:
     for m in _WORD.finditer(chunk):
-        yield _fold(m.group())
+        w = m.group()
+        if _NUMBER_RANGE.fullmatch(w):
+            # "1981-2010" is the same range as "1981–2010" (en dash, a separator): two numbers either way
+            yield from w.split("-")
+        else:
+            yield _fold(w)
+
+
+_AR_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال")
+
+
+def stem(word: str) -> str:
+    """A crude language-neutral stem for inflected words (засухи / засухой, datos / dato, الجفاف / بالجفاف):
+    an Arabic article or clitic off, then the first five letters of a word of six or more. Used only to
+    credit a near match when scoring candidates, never to find them."""
+    for c in _AR_CLITICS:
+        if word.startswith(c) and len(word) - len(c) >= 3:
+            word = word[len(c):]
+            break
+    if len(word) >= 6 and word.isalpha():
+        return word[:5]
+    return word
 
 
 def subwords(text: str) -> list[str]:
