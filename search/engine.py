@@ -435,11 +435,15 @@ class Searcher:
             if len(pq.words) > 1 and content and len(pq.words) <= 8:
                 # a name or a set phrase typed without quotes: every paragraph holding it is a candidate
                 whole_seq = {r for r, *_ in self._fts(fts_phrases([pq.words]), filters, 200)}
-        pool = set(dense_rank) | set(lex_rank) | quoted | whole_seq
+        q = ranking.query_terms(pq, self._doc_freq, self._n_paragraphs())
+        named: set[int] = set()
+        for _span, name in q.names:  # a name in the query: its forms in every language are candidates
+            for form in name.forms:
+                named |= {r for r, *_ in self._fts(fts_phrases([list(form)]), filters, 200)}
+        pool = set(dense_rank) | set(lex_rank) | quoted | whole_seq | named
         if not pool:
             return []
         cands = self._candidates(pool)
-        q = ranking.query_terms(pq, self._doc_freq, self._n_paragraphs())
         floor = min(dense_sim.values()) if dense_sim else 0.0
         self._dense_for(cands, dense_sim, qvec)
         for c in cands.values():

@@ -38,6 +38,7 @@ SHORT_SHAPE = 0.6  # the evidence for a heading counts this much (a block of a f
 SHORT_TOKENS = 12  # "a few words": fewer tokens than this
 COVERAGE_POWER = 1.5  # a paragraph holding one query word of four gains far less than a quarter of a full match
 STEM_CREDIT = 0.7  # an inflected form of a query word counts this much of the word
+NAME_OTHER_LANGUAGE = 0.8  # a name found in another language than the query's counts this much
 SECTION = 0.15  # a paragraph whose section heading holds the query's words gains this much of the heading's coverage
 
 _CAPITALISED = re.compile(r"(?<![\w])[A-Z\u0400-\u042f][\w.\-/]*")
@@ -87,6 +88,7 @@ class QueryTerms:
     weights: dict[str, float]
     neutral: frozenset[str]  # words that count in a paragraph of any language
     sequence: list[str] = field(default_factory=list)  # the unquoted words in order (for the whole-query match)
+    names: list = field(default_factory=list)  # (query tokens spelling a vocabulary name, the Name with all its forms)
 
     @property
     def empty(self) -> bool:
@@ -111,7 +113,9 @@ def query_terms(pq: ParsedQuery, doc_freq, n_docs: int) -> QueryTerms:
     caps = {_fold(m.group()) for m in _CAPITALISED.finditer(unicodedata.normalize("NFKC", pq.text))}
     neutral = frozenset(t for t in terms if _DIGIT.search(t) or t in caps)
     seq = [w for w in pq.words if any(c.isalnum() for c in w)]
-    return QueryTerms(terms, weights, neutral, seq)
+    from .names import names_in
+
+    return QueryTerms(terms, weights, neutral, seq, names_in(pq.words))
 
 
 def _fold(word: str) -> str:
@@ -135,14 +139,37 @@ def holds_sequence(c: Candidate, seq: list[str]) -> bool:
     return (" " + " ".join(seq) + " ") in (" " + c.body + " ")
 
 
+def holds_name(c: Candidate, name) -> bool:
+    """Whether the paragraph holds any form of the name, in any language."""
+    padded = " " + c.body + " "
+    for form in name.forms:
+        if all(_HAN_RUN.fullmatch(t) for t in form):
+            if "".join(form) in c.text:
+                return True
+        elif " " + " ".join(form) + " " in padded:
+            return True
+    return any(h in c.text for h in name.han_forms)
+
+
 def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
     """The idf-weighted share of the query's words the paragraph holds; an inflected form (same stem)
-    counts STEM_CREDIT of a word."""
+    counts STEM_CREDIT of a word; the words of a name count in any language where the paragraph holds
+    the name in one of its forms."""
     total = sum(q.weights.values())
     if total <= 0:
         return 0.0
     got = 0.0
+    named: set[str] = set()
+    for span, name in q.names:
+        if holds_name(c, name):
+            named.update(span)
+            if list(span) == q.sequence:
+                c.whole = True
     for t in q.terms:
+        if t in named:
+            # the name in another language than the query's: evidence, a little weaker than the query's own wording
+            got += q.weights[t] * (1.0 if same_language else NAME_OTHER_LANGUAGE)
+            continue
         if not same_language and t not in q.neutral:
             continue
         if holds(c, t):
@@ -156,7 +183,7 @@ def evidence(c: Candidate, q: QueryTerms, qlang: Optional[str]) -> None:
     """The lexical parts of one candidate: coverage and the whole-query match."""
     same = qlang is None or c.lang is None or c.lang == qlang
     c.coverage = coverage(c, q, same) if not q.empty else 0.0
-    if len(q.sequence) > 1 and c.coverage > 0 and (same or all(t in q.neutral for t in q.sequence)):
+    if not c.whole and len(q.sequence) > 1 and c.coverage > 0 and (same or all(t in q.neutral for t in q.sequence)):
         c.whole = holds_sequence(c, q.sequence)
 
 
