@@ -77,6 +77,8 @@ ENTITY_LABELS = {"actor": "Actor", "country": "Country", "initiative": "Initiati
 _DECISION = re.compile(r"^(?:decision:)?\s*(\d+)\s*/\s*(COP|CRIC|CST|COP\.\s*)\s*\.?\s*(\d+)\s*$", re.I)
 _DECISION_ANY = re.compile(r"^(\d+)/([A-Za-z][A-Za-z\-]*)\.?\s*(\d+)$")
 _RESOLUTION = re.compile(r"^(?:resolution:)?(\d+)/(\d+)$")
+_RES_SYMBOL = re.compile(r"^A/RES/(\d+)/(\d+)$")
+_GA_DECISION = re.compile(r"^decision:(\d+)/(\d+)$")
 
 BODY_CODES = {
     "unccd conference of the parties": "COP",
@@ -145,8 +147,16 @@ def session_name(sid: str) -> str:
 def normalize_decision(text: str) -> Optional[str]:
     """`22/COP.15`, `decision 22/COP.15`, `decision:22/COP.15` -> `decision:22/COP.15`; resolutions -> `resolution:62/193`."""
     t = text.strip()
+    m = _RES_SYMBOL.match(t)
+    if m:  # "A/RES/75/218": the resolution the document is
+        return f"resolution:{int(m.group(1))}/{int(m.group(2))}"
+    said_decision = re.match(r"(decision|décision|decisión|решение|决定|第)\s*:?\s*", t, flags=re.I) is not None or bool(re.search(r"(号决定|號決定)$", t))
     t = re.sub(r"^(decision|décision|decisión|решение|决定|第)\s*:?\s*", "", t, flags=re.I)
     t = re.sub(r"\s*(号决定|號決定)$", "", t)
+    if said_decision and _RESOLUTION.match(t) and not t.startswith("resolution:"):
+        # "decision 79/571": a decision of the General Assembly, not its resolution 79/571
+        m = _RESOLUTION.match(t)
+        return f"decision:{int(m.group(1))}/{int(m.group(2))}"
     if t.lower().startswith("resolution"):
         t = re.sub(r"^resolution\s*:?\s*", "", t, flags=re.I)
         m = _RESOLUTION.match(t)
@@ -183,8 +193,8 @@ def sort_key_decision(decision: str) -> tuple:
     parts = decision_parts(decision)
     if parts:
         return (parts[1], parts[2], parts[0])
-    m = _RESOLUTION.match(decision.removeprefix("resolution:"))
-    if m:
+    m = _RESOLUTION.match(decision.removeprefix("resolution:")) or _GA_DECISION.match(decision)
+    if m:  # General Assembly resolutions and decisions: by session, then number
         return ("~res", int(m.group(1)), int(m.group(2)))
     return ("~", 0, 0)
 
