@@ -46,6 +46,7 @@ from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_big
 from .vectors import VectorIndex, similarities
 
 RRF_K = 60
+SECTION_HEADS = 40  # headings among this many best candidates show as the section of their paragraphs
 MODES = ("hybrid", "dense", "lexical")
 
 
@@ -437,7 +438,7 @@ class Searcher:
                 whole_seq = {r for r, *_ in self._fts(fts_phrases([pq.words]), filters, 200)}
         q = ranking.query_terms(pq, self._doc_freq, self._n_paragraphs())
         named: set[int] = set()
-        for _span, name in q.names:  # a name in the query: its forms in every language are candidates
+        for _span, name, _m in q.names:  # a name in the query: its forms in every language are candidates
             for form in name.forms:
                 named |= {r for r, *_ in self._fts(fts_phrases([list(form)]), filters, 200)}
         pool = set(dense_rank) | set(lex_rank) | quoted | whole_seq | named
@@ -479,23 +480,47 @@ class Searcher:
         return hits
 
     def _candidates(self, rowids: Iterable[int]) -> dict[int, ranking.Candidate]:
-        """What the ranking reads of each paragraph, 500 at a time."""
+        """What the ranking reads of each paragraph, 500 at a time; kept per index generation (a paragraph's
+        text does not change within one), so the paragraphs many queries meet are read once."""
+        gen = self.index.generation()
+        with self._lock:
+            if getattr(self, "_cand_gen", None) != gen:
+                self._cand_cache: OrderedDict[int, tuple] = OrderedDict()
+                self._cand_gen = gen
+            cache = self._cand_cache
         rowids = list(rowids)
-        out: dict[int, ranking.Candidate] = {}
-        for i in range(0, len(rowids), 500):
-            chunk = rowids[i : i + 500]
+        base: dict[int, tuple] = {}
+        missing = []
+        for r in rowids:
+            t = cache.get(r)
+            if t is None:
+                missing.append(r)
+            else:
+                base[r] = t
+        for i in range(0, len(missing), 500):
+            chunk = missing[i : i + 500]
             for r in self.store.db.execute(
                 "SELECT sb.rowid, sb.block_id, sb.doc_id, coalesce(sb.lang, b.language), b.kind, "
-                "unkg_printed(b.label, b.label_sep, b.text), f.body, b.parent, b.translation_of, sb.text_hash, d.symbol, b.label "
+                "b.label, b.label_sep, b.text, f.body, b.parent, b.translation_of, sb.text_hash, d.symbol "
                 "FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id JOIN documents d ON d.id = b.doc_id "
                 f"JOIN search_fts f ON f.rowid = sb.rowid WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):
-                toks = (r[6] or "").split()
-                out[r[0]] = ranking.Candidate(
-                    rowid=r[0], block_id=r[1], doc_id=r[2], lang=r[3], kind=r[4] or "", text=unicodedata_nfkc(r[5] or ""),
-                    body=r[6] or "", tokens=frozenset(toks), n_tokens=len(toks), parent=r[7], translation_of=r[8],
-                    text_hash=r[9], symbol=r[10], label=r[11])
+                body = r[8] or ""
+                toks = body.split()
+                text = unicodedata_nfkc(model_printed_text(r[5], r[6], r[7] or ""))
+                base[r[0]] = (r[1], r[2], r[3], r[4] or "", text, body, frozenset(toks), len(toks), r[9], r[10], r[11], r[12], r[5])
+        with self._lock:
+            for r in missing:
+                if r in base:
+                    cache[r] = base[r]
+            while len(cache) > 50_000:
+                cache.popitem(last=False)
+        out: dict[int, ranking.Candidate] = {}
+        for r, t in base.items():
+            out[r] = ranking.Candidate(
+                rowid=r, block_id=t[0], doc_id=t[1], lang=t[2], kind=t[3], text=t[4], body=t[5], tokens=t[6], n_tokens=t[7],
+                parent=t[8], translation_of=t[9], text_hash=t[10], symbol=t[11], label=t[12])
         return out
 
     def _dense_for(self, cands: dict[int, ranking.Candidate], dense_sim: dict[int, float], qvec: Optional[np.ndarray]) -> None:
@@ -514,7 +539,9 @@ class Searcher:
         """A heading shows as the section of its paragraphs: its first paragraphs become candidates, lifted by the
         heading's coverage of the query (the heading itself stays a candidate with the short-block shape, so a
         heading that is the answer, say the translation of the query, is still found)."""
-        heads = {c.block_id: c for c in cands.values() if c.kind in ("heading", "title")}
+        # only the headings that could reach the first results matter
+        top = sorted(cands.values(), key=lambda c: -c.score)[:SECTION_HEADS]
+        heads = {c.block_id: c for c in top if c.kind in ("heading", "title")}
         if not heads:
             return
         ids = list(heads)
@@ -527,7 +554,7 @@ class Searcher:
                 chunk,
             ):
                 lst = children.setdefault(parent, [])
-                if len(lst) < 5:
+                if len(lst) < 3:
                     lst.append(rowid)
         if not children:
             return

@@ -38,6 +38,7 @@ SHORT_SHAPE = 0.6  # the evidence for a heading counts this much (a block of a f
 SHORT_TOKENS = 12  # "a few words": fewer tokens than this
 COVERAGE_POWER = 1.5  # a paragraph holding one query word of four gains far less than a quarter of a full match
 STEM_CREDIT = 0.7  # an inflected form of a query word counts this much of the word
+MAX_STEMMED_TERMS = 12  # longer queries (pasted text) are matched by their exact words only
 NAME_OTHER_LANGUAGE = 0.8  # a name found in another language than the query's counts this much
 SECTION = 0.15  # a paragraph whose section heading holds the query's words gains this much of the heading's coverage
 
@@ -70,14 +71,7 @@ class Candidate:
     section_bonus: float = 0.0
     score: float = 0.0
 
-    _stems: Optional[frozenset[str]] = None
 
-
-    @property
-    def stems(self) -> frozenset[str]:
-        if self._stems is None:
-            self._stems = frozenset(stem(t) for t in self.tokens)
-        return self._stems
 
 
 @dataclass
@@ -88,7 +82,9 @@ class QueryTerms:
     weights: dict[str, float]
     neutral: frozenset[str]  # words that count in a paragraph of any language
     sequence: list[str] = field(default_factory=list)  # the unquoted words in order (for the whole-query match)
-    names: list = field(default_factory=list)  # (query tokens spelling a vocabulary name, the Name with all its forms)
+    names: list = field(default_factory=list)  # (query tokens spelling a vocabulary name, the Name, its matcher)
+    stems: dict = field(default_factory=dict)  # stem -> the query words it stands for
+    stem_re: Optional[re.Pattern] = None  # finds any of the stems at the start of a paragraph's word
 
     @property
     def empty(self) -> bool:
@@ -115,7 +111,16 @@ def query_terms(pq: ParsedQuery, doc_freq, n_docs: int) -> QueryTerms:
     seq = [w for w in pq.words if any(c.isalnum() for c in w)]
     from .names import names_in
 
-    return QueryTerms(terms, weights, neutral, seq, names_in(pq.words))
+    stems: dict[str, list[str]] = {}
+    if len(terms) <= MAX_STEMMED_TERMS:  # a pasted paragraph is matched by its exact words
+        for t in terms:
+            st = stem(t)
+            if st != t and not _HAN_RUN.fullmatch(t):
+                stems.setdefault(st, []).append(t)
+    # one pass over a paragraph's words: any stem at the start of a word, an Arabic article or clitic allowed before it
+    stem_re = re.compile(r"(?:^| )(?:وال|بال|فال|كال|لل|ال)?(" + "|".join(map(re.escape, sorted(stems, key=len, reverse=True))) + ")") if stems else None
+    names = [(span, name, name_matcher(name)) for span, name in names_in(pq.words)]
+    return QueryTerms(terms, weights, neutral, seq, names, stems, stem_re)
 
 
 def _fold(word: str) -> str:
@@ -139,16 +144,20 @@ def holds_sequence(c: Candidate, seq: list[str]) -> bool:
     return (" " + " ".join(seq) + " ") in (" " + c.body + " ")
 
 
-def holds_name(c: Candidate, name) -> bool:
+def name_matcher(name) -> tuple[Optional[re.Pattern], tuple[str, ...]]:
+    """One pattern for the name's forms in a paragraph's indexed words, and its Chinese forms (looked up in the text)."""
+    latin = [" ".join(f) for f in name.forms if not all(_HAN_RUN.fullmatch(t) for t in f)]
+    han = tuple(dict.fromkeys(["".join(f) for f in name.forms if all(_HAN_RUN.fullmatch(t) for t in f)] + list(name.han_forms)))
+    rx = re.compile(r"(?:^| )(?:" + "|".join(map(re.escape, sorted(latin, key=len, reverse=True))) + r")(?= |$)") if latin else None
+    return rx, han
+
+
+def holds_name(c: Candidate, matcher: tuple[Optional[re.Pattern], tuple[str, ...]]) -> bool:
     """Whether the paragraph holds any form of the name, in any language."""
-    padded = " " + c.body + " "
-    for form in name.forms:
-        if all(_HAN_RUN.fullmatch(t) for t in form):
-            if "".join(form) in c.text:
-                return True
-        elif " " + " ".join(form) + " " in padded:
-            return True
-    return any(h in c.text for h in name.han_forms)
+    rx, han = matcher
+    if rx is not None and rx.search(c.body):
+        return True
+    return any(h in c.text for h in han)
 
 
 def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
@@ -160,11 +169,15 @@ def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
         return 0.0
     got = 0.0
     named: set[str] = set()
-    for span, name in q.names:
-        if holds_name(c, name):
+    for span, name, matcher in q.names:
+        if holds_name(c, matcher):
             named.update(span)
             if list(span) == q.sequence:
                 c.whole = True
+    inflected: set[str] = set()
+    if q.stem_re is not None:
+        for st in q.stem_re.findall(c.body):
+            inflected.update(q.stems.get(st, ()))
     for t in q.terms:
         if t in named:
             # the name in another language than the query's: evidence, a little weaker than the query's own wording
@@ -174,7 +187,7 @@ def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
             continue
         if holds(c, t):
             got += q.weights[t]
-        elif not _HAN_RUN.fullmatch(t) and stem(t) != t and stem(t) in c.stems:
+        elif t in inflected:
             got += STEM_CREDIT * q.weights[t]
     return got / total
 
