@@ -36,6 +36,7 @@ WHOLE = 0.2  # ... and more when it holds them in the query's order (names)
 QUOTED = 1.0  # holding every quoted phrase outweighs any other evidence
 SHORT_SHAPE = 0.6  # the evidence for a heading counts this much (a block of a few words: up to 1.0 at SHORT_TOKENS)
 SHORT_TOKENS = 12  # "a few words": fewer tokens than this
+WORDS_FOUND = 0.5  # the share of the query's words a same-language paragraph must hold for the short shape to apply
 COVERAGE_POWER = 1.5  # a paragraph holding one query word of four gains far less than a quarter of a full match
 STEM_CREDIT = 0.7  # an inflected form of a query word counts this much of the word
 MAX_STEMMED_TERMS = 12  # longer queries (pasted text) are matched by their exact words only
@@ -219,7 +220,10 @@ def short_shape(c: Candidate) -> float:
 
 
 def words_found(cands: Iterable[Candidate], qlang: Optional[str]) -> bool:
-    return any(c.coverage > 0 and (qlang is None or c.lang in (None, qlang)) for c in cands)
+    """Whether the query's own words answer it somewhere: a paragraph in the query's language holds at least
+    WORDS_FOUND of them (a stray paragraph in the query's language inside a French document, holding two
+    words of an English sentence, is not that)."""
+    return any(c.coverage >= WORDS_FOUND and (qlang is None or c.lang in (None, qlang)) for c in cands)
 
 
 def group_key(c: Candidate) -> str:
