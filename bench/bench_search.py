@@ -155,12 +155,16 @@ def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Op
         vi = s.vector_index()
         load_s = time.perf_counter() - t0
         s._checked_at = time.monotonic() + 1e9  # measured queries: no index check
-        lat = {"hybrid": [], "dense": [], "lexical": []}
+        lat = {"hybrid": [], "dense": [], "lexical": [], "hybrid_rrf_previous": []}
         for mode in lat:
+            if mode == "hybrid_rrf_previous":
+                # the rank fusion this ranking replaced, in the same process, for the ratio (same candidates and hits)
+                s._rank_hybrid = lambda pq, ql, dense, qv, filters, k, depth, wt: s._fuse_one(pq, ql, dense, filters, k, depth, "hybrid", wt)
             for q in queries[:nq]:
                 t0 = time.perf_counter()
-                s.search(q, top_k=10, mode=mode)
+                s.search(q, top_k=10, mode="hybrid" if mode == "hybrid_rrf_previous" else mode)
                 lat[mode].append(time.perf_counter() - t0)
+            s.__dict__.pop("_rank_hybrid", None)
         enc_lat = []
         for q in queries[:nq]:
             t0 = time.perf_counter()

@@ -68,7 +68,8 @@ def normalize_decision(text: str) -> Optional[str]:
     m = RES_SYMBOL.match(t)
     if m:
         return f"resolution:{m.group(1)}/{m.group(2)}"
-    said_decision = re.match(r"^(decision|décision|decisión|решение|决定)\b", t, flags=re.I) is not None
+    said_decision = (re.match(r"^(decision|décision|decisión|решение|决定|第)", t, flags=re.I) is not None
+                     or re.search(r"(号决定|號決定)$", t) is not None)
     t = re.sub(r"^(decision|décision|decisión|решение|决定|第)\s*:?\s*", "", t, flags=re.I)
     t = re.sub(r"\s*(号决定|號決定)$", "", t)
     if t.lower().startswith("resolution"):

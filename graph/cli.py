@@ -232,7 +232,7 @@ def precedents(
     decision: str = typer.Argument(..., help="Decision, e.g. 22/COP.15."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Earlier decisions a decision cites or follows up. Exit 1 if none are known."""
+    """Earlier decisions and resolutions a decision cites (recalling, reaffirming, 忆及...) or follows up, oldest first. Exit 1 if none are known."""
     from .query import precedents as q
 
     try:
@@ -247,7 +247,8 @@ def precedents(
     else:
         for r in rows:
             p = r["paragraph"] or {}
-            out.print(f"{r['decision']['name']}  {r['relation']}  ({p.get('citation') or ''})", markup=False, highlight=False)
+            how = r.get("wording") or r["relation"]
+            out.print(f"{r['decision']['name']}  {how}  ({p.get('citation') or ''})", markup=False, highlight=False)
     if not rows:
         raise typer.Exit(1)
 

@@ -246,12 +246,36 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
 # -- precedents -------------------------------------------------------------------------------------
 
 
+_OPENING = re.compile(r"^\s*(?:[(\[]?[\w.]{1,6}[.)\]]\s+)?(?P<w>[^\W\d_]+(?:\s+(?:also|further|again|in mind|note|with appreciation))?)", re.UNICODE)
+_ZH_OPENING = re.compile(r"^\s*(?:[(（]?[\w.]{1,6}[.)）]\s*)?(?P<w>又|还|并|再次)?(?P<v>忆及|回顾|重申|确认|欢迎|注意到|赞赏|认识到|铭记|提及|请|决定)")
+
+
+def citing_wording(text: str) -> Optional[str]:
+    """The verb a paragraph cites with: "Recalling", "Reaffirming also", "Recalls", "忆及" (None when it cannot tell)."""
+    m = _ZH_OPENING.match(text or "")
+    if m:
+        return (m.group("w") or "") + m.group("v")
+    m = _OPENING.match(text or "")
+    return m.group("w") if m else None
+
+
+def _documents_of(kg: KnowledgeGraph, decision: str) -> list[str]:
+    """Stored documents that are this decision or resolution ("A/RES/75/218" is resolution 75/218)."""
+    sym = decision.split(":", 1)[-1]
+    return [n for n, a in kg.g.nodes(data=True)
+            if a["label"] == "Document" and a.get("doc")
+            and (a.get("symbol") == sym or S.normalize_decision(a.get("symbol") or "") == decision)]
+
+
 def precedents(kg: KnowledgeGraph, decision: str, depth: int = 5) -> list[dict[str, Any]]:
-    """Earlier decisions a decision follows up or cites, nearest first, each with the paragraph that says so."""
+    """Earlier decisions and resolutions a decision follows up or cites ("Recalling its resolution 74/220",
+    "忆及第 22/COP.15 号决定"), oldest first, each with the paragraph that says so and its wording. The
+    citation links are followed further through every cited text the graph holds (up to `depth` steps)."""
     g = kg.g
     d0 = resolve(kg, decision, labels=("Decision",))
     out: dict[str, dict[str, Any]] = {}
     frontier = [(d0, 0)]
+    seen = {d0}
     while frontier:
         cur, dist = frontier.pop(0)
         if dist >= depth:
@@ -259,23 +283,25 @@ def precedents(kg: KnowledgeGraph, decision: str, depth: int = 5) -> list[dict[s
         found = []
         for _, v, a in g.out_edges(cur, data=True):
             if a["type"] == "FOLLOWS_UP":
-                found.append((v, "FOLLOWS_UP", a.get("paragraph"), a.get("rule")))
-        for v, rel, para, rule in found:
-            if v == d0 or v in out:
-                continue
-            out[v] = {"decision": node_info(kg, v), "relation": rel, "rule": rule, "steps": dist + 1,
-                      "session": g.nodes[v].get("session"), "paragraph": paragraph_info(kg, para)}
-            frontier.append((v, dist + 1))
-    # decisions cited by the decision's own text (a stored document whose symbol is the decision)
-    sym = d0.split(":", 1)[-1]
-    for n, a in g.nodes(data=True):
-        if a["label"] == "Document" and a.get("doc") and (a.get("symbol") == sym or S.normalize_decision(a.get("symbol") or "") == d0):
-            for _, p, e in g.out_edges(n, data=True):
+                found.append((v, "FOLLOWS_UP", a.get("paragraph"), a.get("rule"), None))
+        # the citations in the text of the decision itself, where the graph holds it
+        for doc in _documents_of(kg, cur):
+            for _, p, e in g.out_edges(doc, data=True):
                 if e["type"] != "HAS_PARAGRAPH":
                     continue
+                ptext = g.nodes[p].get("text", "")
                 for _, c, ce in g.out_edges(p, data=True):
-                    if ce["type"] == "CITES" and g.nodes[c]["label"] == "Decision" and c != d0 and c not in out \
-                            and S.sort_key_decision(c) < S.sort_key_decision(d0):
-                        out[c] = {"decision": node_info(kg, c), "relation": "CITES", "rule": "cited in the decision", "steps": 1,
-                                  "session": g.nodes[c].get("session"), "paragraph": paragraph_info(kg, ce.get("paragraph"))}
-    return sorted(out.values(), key=lambda r: (r["steps"], tuple(-x if isinstance(x, int) else x for x in S.sort_key_decision(r["decision"]["id"]))))
+                    if ce["type"] == "CITES" and g.nodes[c]["label"] == "Decision" and c != cur:
+                        found.append((c, "CITES", ce.get("paragraph"), "cited in the text", citing_wording(ptext)))
+        for v, rel, para, rule, wording in found:
+            if v in seen:
+                continue
+            # a follow-up goes back in time; a citation may only name an earlier text of the same series
+            if S.sort_key_decision(v)[0] == S.sort_key_decision(d0)[0] and S.sort_key_decision(v) >= S.sort_key_decision(d0) \
+                    and S.sort_key_decision(d0)[0] != "~":
+                continue
+            seen.add(v)
+            out[v] = {"decision": node_info(kg, v), "relation": rel, "rule": rule, "wording": wording, "steps": dist + 1,
+                      "session": g.nodes[v].get("session"), "paragraph": paragraph_info(kg, para)}
+            frontier.append((v, dist + 1))
+    return sorted(out.values(), key=lambda r: (S.sort_key_decision(r["decision"]["id"]), r["decision"]["id"]))

@@ -78,6 +78,7 @@ FACT_RELATIONS = {
 ENTITY_LABELS = {"actor": "Actor", "country": "Country", "initiative": "Initiative", "target": "Target",
                  "quantity": "Quantity", "document": "Document"}
 
+_GA_DECISION = re.compile(r"^decision:(\d+)/(\d+)$")  # a General Assembly decision ("decision 79/571")
 
 
 def check_label(label: str) -> str:
@@ -130,8 +131,8 @@ def sort_key_decision(decision: str) -> tuple:
     parts = decision_parts(decision)
     if parts:
         return (parts[1], parts[2], parts[0])
-    m = _RESOLUTION.match(decision.removeprefix("resolution:"))
-    if m:
+    m = _RESOLUTION.match(decision.removeprefix("resolution:")) or _GA_DECISION.match(decision)
+    if m:  # General Assembly resolutions and decisions: by session, then number
         return ("~res", int(m.group(1)), int(m.group(2)))
     return ("~", 0, 0)
 

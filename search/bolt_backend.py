@@ -340,7 +340,8 @@ def fts_terms(match: str) -> tuple[list[Term], bool]:
         term = (fld, pieces)
         if term not in terms:
             terms.append(term)
-    return terms, bool(cols) and all(c == "body" for c in cols)
+    # phrases (every part names its column, joined by AND): all of them; an OR of words: any
+    return terms, bool(cols) and all(c in ("body", "extra") for c in cols) and " OR " not in (match or "")
 
 
 # -- push -------------------------------------------------------------------------------

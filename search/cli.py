@@ -67,7 +67,11 @@ def _print_hits(query: str, hits: list, show_translations: bool = True) -> None:
     for i, h in enumerate(hits, 1):
         mark = " [green]exact[/green]" if h.exact else ""
         out.print(f"{i:>3}. [cyan]{h.citation}[/cyan] [dim]{h.language or '-'} {h.paragraph_id} score={h.score:.4f}[/dim]{mark}", highlight=False)
+        if h.section:
+            out.print(f"     [dim]section:[/dim] {h.section[:120]}", highlight=False)
         out.print(f"     {h.text[:300]}", markup=False, highlight=False)
+        if h.also_in:
+            out.print(f"     [dim]also in:[/dim] {'; '.join(h.also_in[:8])}", highlight=False)
         if show_translations:
             for t in h.translations:
                 out.print(f"     [dim]{t.language}:[/dim] {t.text[:200]}", highlight=False)
@@ -198,9 +202,9 @@ def register(app: typer.Typer) -> None:
     def precedents(
         paragraph: Optional[str] = typer.Argument(None, help="A paragraph id (as shown by `unkg search`)."),
         text: Optional[str] = typer.Option(None, "--text", help="Pasted text instead of a paragraph id."),
-        min_similarity: float = typer.Option(0.6, "--min-similarity", min=0.0, max=1.0, help="Word-level similarity to keep (1.0 = identical)."),
+        min_similarity: float = typer.Option(0.6, "--min-similarity", min=0.0, max=1.0, help="Word-level similarity to keep (1.0 = identical); across languages the calibrated threshold applies."),
         limit: int = typer.Option(20, "--limit", min=1),
-        any_language: bool = typer.Option(False, "--any-language", help="Also paragraphs in other languages (dense matches)."),
+        any_language: bool = typer.Option(False, "--any-language", help="Also paragraphs in other languages: found by meaning (dense similarity over a threshold calibrated per language pair), shown beside your wording."),
         encoder: Optional[str] = typer.Option(None, "--encoder"),
         as_json: bool = typer.Option(False, "--json", help="One JSON array of precedents."),
     ) -> None:
@@ -222,7 +226,12 @@ def register(app: typer.Typer) -> None:
             if not found:
                 console.print("no precedents found")
             for p in found:
-                tag = "identical" if p.identical else f"similarity {p.similarity:.2f}"
+                tag = ("identical" if p.identical else f"similarity {p.similarity:.2f}") if not p.translation \
+                    else f"same meaning, {p.language} (dense similarity {p.similarity:.2f})"
                 out.print(f"[cyan]{p.citation}[/cyan] [dim]{p.date or '-'} {p.language or '-'} {p.paragraph_id}[/dim] {tag}", highlight=False)
-                out.print(f"    {p.diff[:500]}", markup=False, highlight=False)
+                if p.translation:  # side by side: the precedent's own wording, then the text asked about
+                    out.print(f"    [dim]{p.language}:[/dim] {p.text[:500]}", highlight=False)
+                    out.print(f"    [dim]{p.query_language or '?'} (yours):[/dim] {p.query_text[:500]}", highlight=False)
+                else:
+                    out.print(f"    {p.diff[:500]}", markup=False, highlight=False)
         s.close()

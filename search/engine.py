@@ -24,6 +24,7 @@ import re
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,10 +43,12 @@ from unkg.model import printed_text as model_printed_text
 from .encoders import Encoder, get_encoder
 from .index_store import IndexReport, SearchIndex
 from .lexical_matrix import LexicalMatrix, terms_of_match
-from .text import STOPWORDS, ParsedQuery, fts_or, fts_phrases, normalise, number_agreement, numbers, parse_query, query_language
-from .vectors import VectorIndex
+from . import ranking
+from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_bigrams, normalise, number_agreement, numbers, parse_query, query_language, search_language
+from .vectors import VectorIndex, similarities
 
 RRF_K = 60
+SECTION_HEADS = 40  # headings among this many best candidates show as the section of their paragraphs
 MODES = ("hybrid", "dense", "lexical")
 
 
@@ -150,6 +153,11 @@ class Hit:
     context: dict = field(default_factory=dict)
     dense_rank: Optional[int] = None
     lexical_rank: Optional[int] = None
+    # the heading of the paragraph's section, as printed (a heading is shown as the section of its paragraphs)
+    section: Optional[str] = None
+    # the citations of other paragraphs with the same printed text (collapsed into this hit)
+    also_in: list[str] = field(default_factory=list)
+    also_in_ids: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -269,21 +277,27 @@ class Searcher:
         allowed = self._allowed_rowids(filters)
         depth = max(100, 5 * top_k)
         parsed = [parse_query(q or "") for q in queries]
-        langs = [query_language(q) if q and q.strip() else None for q in queries]
+        langs = [search_language(q) if q and q.strip() else None for q in queries]
 
         dense_lists: list[list[tuple[int, float]]] = [[] for _ in queries]
+        qvecs: list[Optional[np.ndarray]] = [None for _ in queries]
         if mode in ("hybrid", "dense"):
             texts = [normalise(q) for q in queries]
             idx = [i for i, t in enumerate(texts) if t]
             if idx:
                 vi = self.vector_index()
                 qv = self.encoder.encode([texts[i] for i in idx])
-                for i, (ids, scores) in zip(idx, vi.search(qv, depth, allowed)):
+                for j, (i, (ids, scores)) in enumerate(zip(idx, vi.search(qv, depth, allowed))):
                     dense_lists[i] = list(zip(ids.tolist(), scores.tolist()))
+                    qvecs[i] = qv[j]
 
         results: list[list[Hit]] = []
         for qi, pq in enumerate(parsed):
-            results.append(self._fuse_one(pq, langs[qi], dense_lists[qi], filters, top_k, depth, mode, with_translations))
+            if mode == "hybrid":
+                results.append(self._rank_hybrid(pq, langs[qi], dense_lists[qi], qvecs[qi], filters, top_k, depth,
+                                                 with_translations))
+            else:
+                results.append(self._fuse_one(pq, langs[qi], dense_lists[qi], filters, top_k, depth, mode, with_translations))
         return results
 
     def _allowed_rowids(self, filters: Filters) -> Optional[np.ndarray]:
@@ -402,6 +416,232 @@ class Searcher:
                 hit.translations = self.translations(row)
             hits.append(hit)
         return hits
+
+    # -- hybrid ranking: one fused score (see ranking.py) ------------------------------
+
+    def _rank_hybrid(self, pq: ParsedQuery, qlang: Optional[str], dense: list[tuple[int, float]],
+                     qvec: Optional[np.ndarray], filters: Filters, top_k: int, depth: int,
+                     with_translations: bool) -> list[Hit]:
+        """Candidates from both indexes (and every paragraph holding a quoted phrase or the query's words
+        in sequence), each scored once; headings become the section of their paragraphs; paragraphs that are
+        one text (identical, or translations of each other) make one hit."""
+        dense_rank = {r: i for i, (r, _) in enumerate(dense, 1)}
+        dense_sim = dict(dense)
+        lex_rank: dict[int, int] = {}
+        quoted: set[int] = set()
+        whole_seq: set[int] = set()
+        if not pq.empty:
+            all_words = pq.words + [w for p in pq.phrases for w in p]
+            for rank, (r, *_rest) in enumerate(self._fts(fts_or(all_words, stopwords_alone=False), filters, depth), 1):
+                lex_rank.setdefault(r, rank)
+            if pq.phrases:
+                quoted = {r for r, *_ in self._fts(fts_phrases(pq.phrases), filters, max(depth, 1000))}
+            content = [w for w in pq.words if w not in STOPWORDS]
+            if len(pq.words) > 1 and content and len(pq.words) <= 8:
+                # a name or a set phrase typed without quotes: every paragraph holding it is a candidate
+                whole_seq = {r for r, *_ in self._fts(fts_phrases([pq.words]), filters, 200)}
+        q = ranking.query_terms(pq, self._doc_freq, self._n_paragraphs())
+        named: set[int] = set()
+        for _span, name, _m in q.names:  # a name in the query: its forms in every language are candidates
+            for form in name.forms:
+                named |= {r for r, *_ in self._fts(fts_phrases([list(form)]), filters, 200)}
+        pool = set(dense_rank) | set(lex_rank) | quoted | whole_seq | named
+        if not pool:
+            return []
+        cands = self._candidates(pool)
+        floor = min(dense_sim.values()) if dense_sim else 0.0
+        self._dense_for(cands, dense_sim, qvec)
+        for c in cands.values():
+            c.quoted = c.rowid in quoted
+            ranking.evidence(c, q, qlang)
+        found = ranking.words_found(cands.values(), qlang)
+        for c in cands.values():
+            ranking.score(c, floor, found)
+        self._sections(cands, q, qlang, floor, found, dense_sim, qvec, filters)
+        groups = self._collapse(cands, qlang)
+        groups = groups[:top_k]
+        rows = self._rows([g[0].rowid for g in groups])
+        hits = []
+        for g in groups:
+            rep = g[0]
+            row = rows.get(rep.rowid)
+            if row is None:
+                continue
+            hit = self._hit(row, max(c.score for c in g))
+            hit.exact = rep.quoted
+            hit.dense_rank = dense_rank.get(rep.rowid)
+            hit.lexical_rank = lex_rank.get(rep.rowid)
+            hit.section = self._section_title(row)
+            same_text = [c for c in g[1:] if c.text_hash == rep.text_hash]
+            if same_text:
+                others = self._rows([c.rowid for c in same_text])
+                kept = [others[c.rowid] for c in same_text if c.rowid in others]
+                hit.also_in = [self.citation(r) for r in kept]
+                hit.also_in_ids = [r["id"] for r in kept]
+            if with_translations:
+                hit.translations = self.translations(row)
+            hits.append(hit)
+        return hits
+
+    def _candidates(self, rowids: Iterable[int]) -> dict[int, ranking.Candidate]:
+        """What the ranking reads of each paragraph, 500 at a time; kept per index generation (a paragraph's
+        text does not change within one), so the paragraphs many queries meet are read once."""
+        gen = self.index.generation()
+        with self._lock:
+            if getattr(self, "_cand_gen", None) != gen:
+                self._cand_cache: OrderedDict[int, tuple] = OrderedDict()
+                self._cand_gen = gen
+            cache = self._cand_cache
+        rowids = list(rowids)
+        base: dict[int, tuple] = {}
+        missing = []
+        for r in rowids:
+            t = cache.get(r)
+            if t is None:
+                missing.append(r)
+            else:
+                base[r] = t
+        for i in range(0, len(missing), 500):
+            chunk = missing[i : i + 500]
+            for r in self.store.db.execute(
+                "SELECT sb.rowid, sb.block_id, sb.doc_id, coalesce(sb.lang, b.language), b.kind, "
+                "b.label, b.label_sep, b.text, f.body, b.parent, b.translation_of, sb.text_hash, d.symbol "
+                "FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id JOIN documents d ON d.id = b.doc_id "
+                f"JOIN search_fts f ON f.rowid = sb.rowid WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                body = r[8] or ""
+                toks = body.split()
+                text = unicodedata_nfkc(model_printed_text(r[5], r[6], r[7] or ""))
+                base[r[0]] = (r[1], r[2], r[3], r[4] or "", text, body, frozenset(toks), len(toks), r[9], r[10], r[11], r[12], r[5])
+        with self._lock:
+            for r in missing:
+                if r in base:
+                    cache[r] = base[r]
+            while len(cache) > 50_000:
+                cache.popitem(last=False)
+        out: dict[int, ranking.Candidate] = {}
+        for r, t in base.items():
+            out[r] = ranking.Candidate(
+                rowid=r, block_id=t[0], doc_id=t[1], lang=t[2], kind=t[3], text=t[4], body=t[5], tokens=t[6], n_tokens=t[7],
+                parent=t[8], translation_of=t[9], text_hash=t[10], symbol=t[11], label=t[12])
+        return out
+
+    def _dense_for(self, cands: dict[int, ranking.Candidate], dense_sim: dict[int, float], qvec: Optional[np.ndarray]) -> None:
+        """The cosine of every candidate: from the dense list, else computed from its stored vector."""
+        missing = [r for r in cands if r not in dense_sim]
+        extra: dict[int, float] = {}
+        if missing and qvec is not None:
+            vi = self.vector_index()
+            if isinstance(vi, VectorIndex):
+                extra = similarities(vi, qvec, missing)
+        for r, c in cands.items():
+            c.dense = dense_sim.get(r, extra.get(r))
+
+    def _sections(self, cands: dict[int, ranking.Candidate], q: ranking.QueryTerms, qlang: Optional[str], floor: float,
+                  found: bool, dense_sim: dict[int, float], qvec: Optional[np.ndarray], filters: Filters) -> None:
+        """A heading shows as the section of its paragraphs: its first paragraphs become candidates, lifted by the
+        heading's coverage of the query (the heading itself stays a candidate with the short-block shape, so a
+        heading that is the answer, say the translation of the query, is still found)."""
+        # only the headings that could reach the first results matter
+        top = sorted(cands.values(), key=lambda c: -c.score)[:SECTION_HEADS]
+        heads = {c.block_id: c for c in top if c.kind in ("heading", "title")}
+        if not heads:
+            return
+        ids = list(heads)
+        children: dict[str, list[int]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for parent, rowid in self.store.db.execute(
+                "SELECT b.parent, sb.rowid FROM blocks b JOIN search_blocks sb ON sb.block_id = b.id "
+                f"WHERE b.parent IN ({','.join('?' * len(chunk))}) AND b.kind NOT IN ('heading', 'title') ORDER BY b.parent, b.ord",
+                chunk,
+            ):
+                lst = children.setdefault(parent, [])
+                if len(lst) < 3:
+                    lst.append(rowid)
+        if not children:
+            return
+        allowed = self._allowed_rowids(filters)
+        allowed_set = None if allowed is None else set(allowed.tolist())
+        new = {r for lst in children.values() for r in lst if r not in cands and (allowed_set is None or r in allowed_set)}
+        if new:
+            fresh = self._candidates(new)
+            self._dense_for(fresh, dense_sim, qvec)
+            for c in fresh.values():
+                ranking.evidence(c, q, qlang)
+                ranking.score(c, floor, found)
+            cands.update(fresh)
+        for head_id, rowids in children.items():
+            head = heads[head_id]
+            kids = [cands[r] for r in rowids if r in cands]
+            if not kids:
+                continue
+            for k in kids:
+                bonus = ranking.SECTION * head.coverage
+                if bonus > k.section_bonus:
+                    k.score += bonus - k.section_bonus
+                    k.section_bonus = bonus
+            if found:
+                # the query's words were found: the heading shows as the section of these paragraphs, not as a hit
+                del cands[head.rowid]
+
+    def _collapse(self, cands: dict[int, ranking.Candidate], qlang: Optional[str]) -> list[list[ranking.Candidate]]:
+        """Groups of candidates that are one text, best group first; each group's first member is the one shown:
+        the best in the query's language when the group has one (its translations are shown beside it)."""
+        ordered = ranking.order(cands.values())
+        alias: dict[str, int] = {}  # identity key -> group index
+        groups: list[list[ranking.Candidate]] = []
+        for c in ordered:
+            keys = [f"t:{c.text_hash}", f"g:{ranking.group_key(c)}"]
+            if c.symbol and c.label:
+                keys.append(f"s:{c.symbol}|{c.label}")
+            gi = next((alias[k] for k in keys if k in alias
+                       and (not k.startswith("s:") or all(m.doc_id != c.doc_id for m in groups[alias[k]]))), None)
+            if gi is None:
+                gi = len(groups)
+                groups.append([])
+            groups[gi].append(c)
+            for k in keys:
+                alias.setdefault(k, gi)
+        for g in groups:
+            if qlang is not None and g[0].lang not in (None, qlang):
+                same = [c for c in g if c.lang == qlang]
+                if same:
+                    g.remove(same[0])
+                    g.insert(0, same[0])
+        return groups
+
+    def _section_title(self, row: sqlite3.Row) -> Optional[str]:
+        if not row["parent"]:
+            return None
+        p = self.store.db.execute("SELECT kind, label, label_sep, text FROM blocks WHERE id = ?", (row["parent"],)).fetchone()
+        if p is None or p["kind"] not in ("heading", "title"):
+            return None
+        return printed_text(p)
+
+    def _doc_freq(self, term: str) -> int:
+        """Paragraphs holding a word (a Chinese word: its rarest character pair, an upper bound)."""
+        keys = han_bigrams(term) if _HAN_RUN.fullmatch(term) and len(term) > 1 else [term]
+        lm = self.lexical_matrix()
+        best = None
+        for k in keys:
+            if lm is not None:
+                t = lm.vocab.get(k)
+                df = 0 if t is None else int(lm.indptr[t + 1] - lm.indptr[t])
+            else:
+                row = self.store.db.execute("SELECT doc FROM search_vocab WHERE term = ?", (k,)).fetchone()
+                df = int(row[0]) if row else 0
+            best = df if best is None else min(best, df)
+        return best or 0
+
+    def _n_paragraphs(self) -> int:
+        with self._lock:
+            gen = self.index.generation()
+            if getattr(self, "_n_gen", None) != gen:
+                self._n_cache, self._n_gen = self.index.paragraph_count(), gen
+            return self._n_cache
+
 
     def _rrf(self, dense_rank: dict[int, int], lex_rank: dict[int, int], neutral_rank: dict[int, int],
              neutral_weight: dict[int, float], qlang: Optional[str]) -> tuple[dict[int, float], list[int]]:
@@ -580,6 +820,10 @@ class Searcher:
 
 
 _WORDSPLIT = re.compile(r"[^\w]+")
+
+
+def unicodedata_nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 def _annotations(row: sqlite3.Row) -> dict:

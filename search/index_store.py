@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS search_blocks (
 CREATE INDEX IF NOT EXISTS search_blocks_doc ON search_blocks(doc_id);
 CREATE INDEX IF NOT EXISTS search_blocks_hash ON search_blocks(text_hash);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(body, extra, tokenize = 'unicode61 remove_diacritics 2');
+-- paragraphs per word (the ranking weighs a query's words by their rarity)
+CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
 -- translations are looked up by `translation_of` for every hit; the corpus schema has no index on it
 CREATE INDEX IF NOT EXISTS search_blocks_translation_of ON blocks(translation_of);
 CREATE TABLE IF NOT EXISTS search_embeddings (
@@ -58,7 +60,7 @@ CREATE TABLE IF NOT EXISTS search_embeddings (
 
 # what a paragraph is indexed by: its printed form, label included ("1.1.3. Reporting process"), so that
 # headings that differ only by their number stay apart and a quoted label matches
-INDEXED_TEXT = "printed-v1"
+INDEXED_TEXT = "printed-v2-han-pairs"
 
 # the most characters of one paragraph the FTS index reads: ingest cuts paragraphs at 5,000
 # (ingest/bounds.py); this guards stores made before that bound, whose one-line files would

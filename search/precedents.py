@@ -6,15 +6,26 @@ index (paraphrases, other languages); each is scored by word-level similarity
 (difflib ratio over tokens), kept above ``min_similarity``, and returned oldest
 first (document date, then symbol) with a word-level diff against the query text:
 ``[-removed-]`` and ``{+added+}`` marks, and as a list of operations.
+
+Across languages (``same_language=False``) a paragraph and its translation share no words: a
+paragraph in another language is kept when the dense similarity of the two texts clears the
+threshold calibrated for that language pair on aligned dev data
+(``crosslingual_thresholds.json``, made by bench/calibrate_precedents.py), and is shown beside
+the query's own wording instead of a word diff.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Optional
+
+import numpy as np
 
 from unkg.errors import SearchError
 
@@ -34,6 +45,11 @@ class Precedent:
     identical: bool
     diff: str  # inline: [-old words-] {+new words+}
     ops: list[dict] = field(default_factory=list)
+    # a paragraph in another language: found by meaning (dense similarity over the pair's threshold),
+    # shown beside the query's wording (no word diff across languages)
+    translation: bool = False
+    query_language: Optional[str] = None
+    query_text: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -80,6 +96,44 @@ def _cjk(text: str) -> bool:
     return sum(1 for c in text if "\u4e00" <= c <= "\u9fff") > len(text) / 4
 
 
+THRESHOLDS = Path(__file__).resolve().parent / "crosslingual_thresholds.json"
+
+
+@lru_cache(maxsize=1)
+def _thresholds() -> dict:
+    try:
+        return json.loads(THRESHOLDS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"use": {}, "default": 0.6}
+
+
+def crosslingual_threshold(a: Optional[str], b: Optional[str]) -> float:
+    """The dense similarity a paragraph in language `b` needs to count as a precedent of a text in `a`."""
+    t = _thresholds()
+    use = t.get("use", {})
+    for key in (f"{a}-{b}", f"{b}-{a}"):
+        if key in use:
+            return float(use[key])
+    return float(t.get("default", 0.6))
+
+
+def _dense_sims(searcher: Searcher, text: str, rowids: list[int]) -> dict[int, float]:
+    """Cosine of the query text to each paragraph, from the stored vectors (or encoded here when there are none)."""
+    from .vectors import VectorIndex, similarities
+
+    qv = searcher.encoder.encode([text])[0]
+    vi = searcher.vector_index()
+    sims = similarities(vi, qv, rowids) if isinstance(vi, VectorIndex) else {}
+    missing = [r for r in rowids if r not in sims]
+    if missing:
+        texts = searcher._texts(missing)
+        order = [r for r in missing if r in texts]
+        if order:
+            vecs = searcher.encoder.encode([normalise(texts[r]) for r in order])
+            sims.update({r: float(v) for r, v in zip(order, (vecs @ qv).tolist())})
+    return sims
+
+
 def find_precedents(searcher: Searcher, paragraph_id: Optional[str] = None, text: Optional[str] = None,
                     min_similarity: float = 0.6, limit: int = 20, same_language: bool = True,
                     use_dense: bool = True) -> list[Precedent]:
@@ -118,11 +172,18 @@ def find_precedents(searcher: Searcher, paragraph_id: Optional[str] = None, text
         except SearchError:
             pass
     rows = searcher._rows(list(cands))
+    own = set()
+    if paragraph_id:  # the paragraph's own translations are the same text, not precedents
+        own = {r[0] for r in db.execute("SELECT id FROM blocks WHERE translation_of = ? OR id = "
+                                         "(SELECT translation_of FROM blocks WHERE id = ?)", (paragraph_id, paragraph_id))}
+    other_lang = [r for r, row in rows.items() if lang and row["language"] and row["language"] != lang]
+    sims = _dense_sims(searcher, text, other_lang) if other_lang and not same_language and use_dense else {}
     out: list[Precedent] = []
     for r, row in rows.items():
-        if paragraph_id and row["id"] == paragraph_id:
+        if paragraph_id and (row["id"] == paragraph_id or row["id"] in own):
             continue
-        if same_language and lang and row["language"] and row["language"] != lang:
+        crosses = bool(lang and row["language"] and row["language"] != lang)
+        if same_language and crosses:
             continue
         if ref_doc is not None:
             if row["doc_id"] == ref_doc:
@@ -130,6 +191,16 @@ def find_precedents(searcher: Searcher, paragraph_id: Optional[str] = None, text
             # earlier only: a dated reference keeps dated paragraphs from before it
             if ref_date and (not row["date"] or row["date"] >= ref_date):
                 continue
+        if crosses:
+            sim = sims.get(r)
+            if sim is None or sim < crosslingual_threshold(lang, row["language"]):
+                continue
+            out.append(Precedent(
+                paragraph_id=row["id"], symbol=row["symbol"], citation=searcher.citation(row), date=row["date"],
+                language=row["language"], text=row["text"], similarity=round(sim, 4), identical=False, diff="", ops=[],
+                translation=True, query_language=lang, query_text=text,
+            ))
+            continue
         diff, ops, ratio = word_diff(row["text"], text)
         if ratio < min_similarity:
             continue

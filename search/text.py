@@ -46,13 +46,33 @@ def text_hash(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _jieba():
+    """A private jieba with the UN user dictionary: the extract vocabulary's Chinese names of actors,
+    initiatives and places (every alias) are words of their own, so "在昌原倡议的" is cut 在 / 昌原倡议 / 的."""
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
+    jb = jieba.Tokenizer()
+    jb.initialize()
+    for w in user_words():
+        jb.add_word(w, freq=2_000_000)
+    return jb
+
+
+@lru_cache(maxsize=1)
+def user_words() -> tuple[str, ...]:
+    """The Chinese words of the extract vocabulary (names and UN terms), as the extractor segments them."""
+    try:
+        from unkg.extract.vocab import load
+    except ImportError:  # pragma: no cover - the extract package is part of the install
+        return ()
+    return tuple(load().zh_words)
+
+
+def han_bigrams(run: str) -> list[str]:
+    """Overlapping character pairs of a Han run ("昌原倡议" -> 昌原 原倡 倡议): found whatever jieba cut."""
+    return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def _cut(run: str) -> list[str]:
@@ -78,9 +98,33 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+_NUMBER_RANGE = re.compile(r"\d+(?:-\d+)+")
+
+
 def _latin_tokens(chunk: str) -> Iterator[str]:
     for m in _WORD.finditer(chunk):
-        yield _fold(m.group())
+        w = m.group()
+        if _NUMBER_RANGE.fullmatch(w):
+            # "1981-2010" is the same range as "1981–2010" (en dash, a separator): two numbers either way
+            yield from w.split("-")
+        else:
+            yield _fold(w)
+
+
+_AR_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال")
+
+
+def stem(word: str) -> str:
+    """A crude language-neutral stem for inflected words (засухи / засухой, datos / dato, الجفاف / بالجفاف):
+    an Arabic article or clitic off, then the first five letters of a word of six or more. Used only to
+    credit a near match when scoring candidates, never to find them."""
+    for c in _AR_CLITICS:
+        if word.startswith(c) and len(word) - len(c) >= 3:
+            word = word[len(c):]
+            break
+    if len(word) >= 6 and word.isalpha():
+        return word[:5]
+    return word
 
 
 def subwords(text: str) -> list[str]:
@@ -91,8 +135,10 @@ def subwords(text: str) -> list[str]:
         for w in _jieba().cut_for_search(m.group(), HMM=True):
             if w.strip() and w not in precise:
                 extra.append(w)
-        # single characters too, so any one-character query still matches
+        # single characters too, so any one-character query still matches, then the character pairs:
+        # a name or phrase is found as its run of pairs wherever the word splitter put the boundaries
         extra.extend(c for c in m.group())
+        extra.extend(han_bigrams(m.group()))
     return extra
 
 
@@ -183,16 +229,46 @@ def fts_or(terms: list[str], drop_stopwords: bool = True, stopwords_alone: bool 
         parts.append(_lit(t))
         if len(t) > 1 and _HAN_RUN.fullmatch(t):
             # the same characters in sequence, wherever jieba cut the indexed text differently
-            parts.append("extra : " + _lit(" ".join(t)))
+            parts.append("extra : " + _lit(" ".join(han_bigrams(t))))
     return " OR ".join(parts)
 
 
 def fts_phrases(phrases: list[list[str]]) -> str | None:
-    """All quoted phrases, each matched as an exact token sequence."""
-    parts = ["body : " + _lit(" ".join(p)) for p in phrases if p]
+    """All quoted phrases, each matched as an exact token sequence; a phrase's Chinese runs as their
+    character pairs in sequence (the `extra` column), so the segmenter's cuts do not matter."""
+    parts = []
+    for p in phrases:
+        groups: list[tuple[bool, list[str]]] = []  # runs of Han tokens and of other tokens, in order
+        for tok in p:
+            han = bool(_HAN_RUN.fullmatch(tok))
+            if groups and groups[-1][0] == han:
+                groups[-1][1].append(tok)
+            else:
+                groups.append((han, [tok]))
+        for han, toks in groups:
+            if not han:
+                parts.append("body : " + _lit(" ".join(toks)))
+                continue
+            run = "".join(toks)
+            parts.append("extra : " + _lit(" ".join(han_bigrams(run)) if len(run) > 1 else run))
     if not parts:
         return None
     return " AND ".join(parts)
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
+_OTHER_SCRIPT = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u3400-\u9fff]")
+
+
+def search_language(text: str) -> str | None:
+    """The language of a query, None when it cannot be told: a single Latin-script word ("Objective",
+    "Kubuqi") reads the same in English, French and Spanish, and a guess would make its words count
+    in one language only."""
+    if not _OTHER_SCRIPT.search(text) and len(_LATIN_WORD.findall(text)) < 2:
+        return None
+    # a pasted paragraph: its first sentences tell the language (detection cost grows with the length: 0.25 s
+    # for a long paragraph on this machine)
+    return query_language(text[:300])
 
 
 def query_language(text: str) -> str | None:

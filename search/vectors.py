@@ -158,3 +158,19 @@ class VectorIndex:
             except Exception:
                 return 0
         return 0
+
+
+def similarities(index: "VectorIndex", query: np.ndarray, rowids: list[int]) -> dict[int, float]:
+    """Cosine similarity of one query vector to the given paragraphs (those with a vector): the ranking
+    scores candidates that only the lexical index found on the same scale as the dense ones."""
+    if not rowids or not getattr(index, "n", 0):
+        return {}
+    want = np.asarray(rowids, dtype=np.int64)
+    pos = np.searchsorted(index.ids, want)
+    pos = np.minimum(pos, index.n - 1)
+    ok = index.ids[pos] == want
+    if not ok.any():
+        return {}
+    vecs = np.asarray(index._vecs16[pos[ok]], dtype=np.float32)
+    sims = vecs @ np.asarray(query, dtype=np.float32).reshape(-1)
+    return {int(r): float(s) for r, s in zip(want[ok].tolist(), sims.tolist())}

@@ -202,6 +202,16 @@ def clean_server(client, kind: str) -> None:
         return
     for label in S.LABELS:
         client.write(f"MATCH (n:{label}) DETACH DELETE n", {})
+    # FalkorDB keeps a label's full-text and vector indexes when its nodes go: drop them too, so a test's
+    # search index never carries the terms of an earlier test's corpus
+    from unkg.search.bolt_backend import LABEL as SEARCH_LABEL
+
+    client.write(f"MATCH (n:{SEARCH_LABEL}) DETACH DELETE n", {})
+    for stmt in (f"CALL db.idx.fulltext.drop('{SEARCH_LABEL}')",):
+        try:
+            client.write(stmt, {})
+        except Exception:  # no such index: nothing to drop
+            pass
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from unkg.graph import neo4j_sync
 from unkg.graph import schema as S
 from unkg.graph.build import build_graph
 from unkg.graph.neo4j_sync import Client, read_query, sync_graph, sync_state
-from unkg.graph.query import mandates, neighbours, precedents
+from unkg.graph.mandates import MandateFilter, find_mandates
+from unkg.graph.query import neighbours, precedents
 
 from tests.conftest import REPO, run_cli
 from tests.graph.conftest import local_graph, server_graph
@@ -99,17 +100,22 @@ def _q(conn, query, **params):
     return read_query(conn, query, params, limit=100000)
 
 
-def test_the_same_answers_as_the_local_graph(synced, neo4j_bolt):
+def mandates(store, **filters):
+    """The one mandate query (the store the local graph is built from)."""
+    return find_mandates(store, MandateFilter.of(**filters))
+
+
+def test_the_same_answers_as_the_local_graph(synced, seed_store, neo4j_bolt):
     kg, _ = synced
     # everything: nodes, relationships, properties, no duplicates
     with Client(neo4j_bolt) as c:
         assert server_graph(c) == (*local_graph(kg), 0, 0)
     # mandates by addressee (and decision)
     for who, actor in (("Global Mechanism", "actor:global-mechanism"), ("secretariat", "actor:unccd-secretariat")):
-        local = {m["id"] for m in mandates(kg, addressee=who)}
+        local = {m["id"] for m in mandates(seed_store, addressee=who)}
         server = {r["m"] for r in _q(neo4j_bolt, "MATCH (m:Mandate)-[:ADDRESSED_TO]->(:Actor {id: $a}) RETURN DISTINCT m.id AS m", a=actor)}
         assert local and local == server, who
-    local = {m["id"] for m in mandates(kg, decision="22/COP.15", language="zh")}
+    local = {m["id"] for m in mandates(seed_store, decision="22/COP.15", language="zh")}
     server = {r["m"] for r in _q(neo4j_bolt, "MATCH (:Decision {id: $d})-[:CONTAINS_MANDATE]->(m:Mandate {language: 'zh'}) RETURN m.id AS m",
                                  d="decision:22/COP.15")}
     assert local and local == server
@@ -208,7 +214,7 @@ def doc_examples() -> list[str]:
     return [m.group(1).strip() for m in re.finditer(r"```cypher\n(.*?)```", text, re.S)]
 
 
-def test_every_cypher_example_of_the_docs_runs(synced, neo4j_bolt):
+def test_every_cypher_example_of_the_docs_runs(synced, seed_store, neo4j_bolt):
     examples = doc_examples()
     assert len(examples) >= 4
     for q in examples:
@@ -218,6 +224,6 @@ def test_every_cypher_example_of_the_docs_runs(synced, neo4j_bolt):
     kg, _ = synced
     by_name = {q.splitlines()[0]: q for q in examples}
     gm = next(q for first, q in by_name.items() if "Global Mechanism" in first)
-    assert {r["mandate"] for r in read_query(neo4j_bolt, gm)} == {m["id"] for m in mandates(kg, addressee="Global Mechanism")}
+    assert {r["mandate"] for r in read_query(neo4j_bolt, gm)} == {m["id"] for m in mandates(seed_store, addressee="Global Mechanism")}
     prec = next(q for first, q in by_name.items() if "precedents" in first.lower())
     assert [r["precedent"] for r in read_query(neo4j_bolt, prec)] == [p["decision"]["id"] for p in precedents(kg, "22/COP.15")]

@@ -201,9 +201,12 @@ def test_fulltext_queries_are_made_of_words_only():
     assert not all_of
     for _fld, pieces in terms:
         assert all(p.isalnum() or "_" in p for p in pieces)
-    assert (None, ["22", "cop", "15"]) in terms and (EXTRA, ["昌", "原"]) in terms
+    assert (None, ["22", "cop", "15"]) in terms and (EXTRA, ["昌原", "原倡", "倡议"]) in terms
     terms, all_of = fts_terms(fts_phrases(pq.phrases))
     assert all_of and terms == [(TEXT, ["kubuqi", "forum"])]
+    # a quoted Chinese name: its character pairs in sequence, all required
+    terms, all_of = fts_terms(fts_phrases(parse_query('"昌原倡议"').phrases))
+    assert all_of and terms == [(EXTRA, ["昌原", "原倡", "倡议"])]
     neo, falkor = SearchDialect(), FalkorSearchDialect()
     t = [(None, ["land"]), (None, ["22", "cop", "15"]), (EXTRA, ["昌", "原"])]
     assert neo.fulltext_any(t) == 'land OR "22 cop 15" OR search_extra:"昌 原"^0.3'

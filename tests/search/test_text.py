@@ -4,9 +4,29 @@ from unkg.search.text import fts_or, fts_phrases, numbers, number_agreement, par
 
 
 def test_chinese_is_segmented_into_words():
+    from unkg.search.text import subwords
+
     toks = tokens("土地退化零增长目标设定方案共支持了130个参与国")
-    assert "土地" in toks and "退化" in toks
-    assert "130" in toks
+    # the programme's name is in the extract vocabulary: one token, the words inside it extra tokens
+    assert "土地退化零增长目标设定方案" in toks
+    assert "支持" in toks and "130" in toks
+    assert {"土地", "退化"} <= set(subwords("土地退化零增长目标设定方案"))
+    assert tokens("防治荒漠化的努力")[:2] == ["防治", "荒漠化"]
+
+
+def test_every_vocabulary_name_is_one_token_in_context():
+    from unkg.search.text import user_words
+
+    names = [w for w in user_words() if len(w) >= 4]
+    assert len(names) > 50
+    for name in names:
+        # wherever it stands, a name of the vocabulary is cut as itself (在昌原倡议的 -> 在 / 昌原倡议 / 的)
+        assert name in tokens(f"在{name}的推动下"), name
+
+
+def test_quoted_chinese_phrase_is_matched_by_character_pairs():
+    assert fts_phrases(parse_query('"昌原倡议"').phrases) == 'extra : "昌原 原倡 倡议"'
+    assert fts_phrases([["land", "degradation", "零增长"]]) == 'body : "land degradation" AND extra : "零增 增长"'
 
 
 def test_latin_words_are_folded_and_codes_kept_whole():

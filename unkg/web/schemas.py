@@ -48,6 +48,8 @@ class SearchHit(BaseModel):
     session: Optional[str] = None
     doc_type: Optional[str] = None
     exact: bool = False
+    section: Optional[str] = Field(None, description="the heading of the paragraph's section, as printed")
+    also_in: list[str] = Field(default_factory=list, description="citations of other paragraphs with the same text")
     translations: list[Translation] = Field(default_factory=list)
     context: dict = Field(default_factory=dict, description="the paragraph's graph neighbourhood: paragraph, document and "
                           "decision node ids, the initiatives/actors/targets/documents it links to, its mandates")
