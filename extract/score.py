@@ -294,6 +294,7 @@ def run(root: Path, split: str = "all", gold_files: Optional[list[Path]] = None,
         docs = [d for d in docs if d["doc"] + json.dumps(d.get("lines")) in keep]
     t = {k: Tally() for k in KINDS}
     per_lang: dict[str, dict[str, Tally]] = defaultdict(lambda: {k: Tally() for k in KINDS})
+    per_genre: dict[str, dict[str, Tally]] = defaultdict(lambda: {k: Tally() for k in KINDS})
     for d in docs:
         key = d["doc"] + json.dumps(d.get("lines"))
         drows = [r for r in facts if r["doc"] + json.dumps(r.get("lines")) == key]
@@ -301,7 +302,7 @@ def run(root: Path, split: str = "all", gold_files: Optional[list[Path]] = None,
         one = {k: Tally() for k in KINDS}
         score_doc(doc, drows, one, d["doc"])
         for k in KINDS:
-            for tt in (t[k], per_lang[d.get("lang", "?")][k]):
+            for tt in (t[k], per_lang[d.get("lang", "?")][k], per_genre[d.get("genre", "?")][k]):
                 tt.tp += one[k].tp
                 tt.fp += one[k].fp
                 tt.fn += one[k].fn
@@ -325,6 +326,15 @@ def run(root: Path, split: str = "all", gold_files: Optional[list[Path]] = None,
     out.write("per language (mandate, initiative, target recall):\n")
     for lang, lt in sorted(per_lang.items()):
         out.write(f"  {lang}: " + "  ".join(f"{k} P{lt[k].p():.2f} R{lt[k].r():.2f}" for k in ("mandate", "addressee", "initiative", "target")) + "\n")
+    out.write("per kind of document (facts = mandates, initiatives, targets):\n")
+    result["genres"] = {}
+    for genre, gt in sorted(per_genre.items()):
+        tp = sum(gt[k].tp for k in ("mandate", "initiative", "target"))
+        fp = sum(gt[k].fp for k in ("mandate", "initiative", "target"))
+        fn = sum(gt[k].fn for k in ("mandate", "initiative", "target"))
+        gp, gr = (tp / (tp + fp) if tp + fp else 1.0), (tp / (tp + fn) if tp + fn else 1.0)
+        result["genres"][genre] = {"precision": round(gp, 3), "recall": round(gr, 3), "n": tp + fn}
+        out.write(f"  {genre:<12} facts P{gp:.3f} R{gr:.3f} (n={tp + fn})  " + "  ".join(f"{k} P{gt[k].p():.2f} R{gt[k].r():.2f}" for k in ("mandate", "addressee", "initiative", "target")) + "\n")
     if verbose:
         for k in KINDS:
             for x in t[k].misses:
