@@ -24,6 +24,7 @@ from unkg.model import Block, Citation, Document, Entity
 
 from . import mandates as _m
 from . import modality as _mod
+from .deadlines import next_session as _next_session
 from .verbs import leading_verb
 
 __all__ = ["annotate", "doc_org", "VOCABULARY_VERSION"]
@@ -220,6 +221,9 @@ def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx
             m.session = _mod.decision_session(m.decision, org) or (doc_session if kind == "operative" or m.modality == "commitment" else None)
         if m.requester is None:
             m.requester = m.issuer
+        if m.deadline == "session.next":
+            # "at its next session": the session after the mandate's own (or the document's)
+            m.deadline = _next_session(m.session or doc_session)
         if m.deadline and m.deadline.startswith("session.") and doc_session:
             m.deadline = doc_session.split(".")[0] + "." + m.deadline.split(".", 1)[1]
         if not m.addressees and m.modality in ("request", "recommendation", "reported_request") and m.start is not None:
@@ -255,6 +259,8 @@ def _inherit_chapeaux(blocks: list[Block], kinds: dict[str, str], org: Optional[
             inherited = []
             for head in heads:
                 deadline, deadline_text = _m.find_deadline(k.text, lang, kinds.get(head.issuer or "") or ("cop" if org == "unccd" else None))
+                if deadline == "session.next":
+                    deadline = _next_session(head.session)
                 inherited.append(head.model_copy(update={
                     "action": action, "start": 0, "end": len(k.text), "chapeau": b.id,
                     "deadline": deadline or head.deadline, "deadline_text": deadline_text or head.deadline_text,

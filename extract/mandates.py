@@ -37,6 +37,7 @@ from typing import Optional
 
 from unkg.model import Mandate
 
+from .deadlines import words_deadline
 from .quantities import find_dates
 from .verb_lexicon import FORCE, LEXICON
 
@@ -144,7 +145,7 @@ _BODY_WORDS = {"缔约方会议": "COP", "缔约方大会": "COP", "执行局": 
 SESSION_RES = [
     re.compile(r"供(?P<body>缔约方会议|缔约方大会|执行局|人居大会|审评委员会)?第(?P<zord>[一二三四五六七八九十]+|\d+)届会议审议"
                r"|(?:向|在)(?P<body2>缔约方会议|缔约方大会|执行局|人居大会|审评委员会)?第(?P<zord2>[一二三四五六七八九十]+|\d+)届会议(?:上)?(?:报告|提交|审议)"),
-    re.compile(r"(?:at|by|to|for consideration (?:at|by)|until|before|agenda (?:of|for))\s+(?:its|the|their)\s+(?P<ord>" + _ORD_ALT + r")\s+(?:regular\s+|ordinary\s+)?session(?:\s+of the (?P<body>Conference of the Parties|Executive Board|General Assembly|Assembly))?", re.I),
+    re.compile(r"(?:at|by|to|for consideration (?:at|by)|until|before|during|no later than|not later than|agenda (?:of|for))\s+(?:its|the|their)\s+(?P<ord>" + _ORD_ALT + r")\s+(?:regular\s+|ordinary\s+)?session(?:\s+of the (?P<body>Conference of the Parties|Executive Board|General Assembly|Assembly))?", re.I),
     re.compile(r"(?:à|lors de)\s+(?:sa|la)\s+(?P<ord>" + _ORD_ALT + r")\s+session", re.I),
     re.compile(r"(?:en|durante)\s+su\s+(?P<ord>" + _ORD_ALT + r")\s+(?:período de sesiones|reunión)", re.I),
     re.compile(r"на\s+(?:своей|ее|его)\s+(?P<ord>" + _ORD_ALT + r")\s+сессии", re.I),
@@ -186,7 +187,7 @@ def _session(body: Optional[str], num: int, issuer_kind: Optional[str]) -> str:
     return f"{b}.{num}"
 
 
-_SESSION_CUE = re.compile(r"session|届会议|сесси|sesiones|reunión|دورت|COP\s?\d|CRIC\s?\d|CST\s?\d", re.I)
+_SESSION_CUE = re.compile(r"session|届会议|届缔约方|сесси|sesiones|reunión|دورت|COP\s?-?\d|CRIC\s?\d|CST\s?\d|КС\s?-?\d", re.I)
 _DATE_CUE = re.compile(r"(?:19|20)\d\d")
 
 
@@ -195,6 +196,11 @@ def find_deadline(text: str, lang: str, issuer_kind: Optional[str]) -> tuple[Opt
     has_session = bool(_SESSION_CUE.search(text))
     if not has_session and not _DATE_CUE.search(text):
         return None, None
+    words, words_text = words_deadline(text, lang)
+    if words:
+        if words.startswith("session.") and words != "session.next":
+            words = _session(None, int(words.split(".")[1]), issuer_kind)
+        return words, words_text
     for rx in (SESSION_RES if has_session else ()):
         m = rx.search(text)
         if not m:
