@@ -32,6 +32,7 @@ __all__ = ["annotate", "doc_org", "VOCABULARY_VERSION"]
 _ORG_BY_PREFIX = (("ICCD/", "unccd"), ("HSP/", "un-habitat"), ("UNEP/", "unep"), ("FCCC/", "unfccc"), ("A/", "ga"), ("E/", "ga"))
 _UNCCD_RE = re.compile(r"UNCCD|Desertification|荒漠化公约|CNULCD|CNULD|КБОООН|لمكافحة التصحر|désertification|Desertificación")
 _HABITAT_RE = re.compile(r"UN-Habitat|人居署|ONU-Habitat|ONU-Hábitat|ООН-Хабитат|موئل الأمم المتحدة")
+_UNEP_RE = re.compile(r"\bUNEP\b|United Nations Environment Programme|环境署|\bPNUE\b|\bPNUMA\b|ЮНЕП|برنامج الأمم المتحدة للبيئة")
 _DECISION_HEAD_RE = re.compile(r"^\s*(?:Decision|Décision|Decisión|Решение|المقرر|第)\s*(\d{1,3})\s*/\s*(COP|CRIC|CST)\s*\.\s*(\d{1,2})")
 _RES_HEAD_RE = re.compile(r"^\s*(\d{1,3})/(\d{1,4})\.\s")
 _SKIP_ZONES = {"toc"}
@@ -47,10 +48,9 @@ def doc_org(doc: Document) -> Optional[str]:
         if sym.startswith(prefix):
             return org
     sample = " ".join(b.text for b in doc.blocks[:80])
-    u, h = len(_UNCCD_RE.findall(sample)), len(_HABITAT_RE.findall(sample))
-    if u or h:
-        return "unccd" if u >= h else "un-habitat"
-    return None
+    counts = {"unccd": len(_UNCCD_RE.findall(sample)), "un-habitat": len(_HABITAT_RE.findall(sample)), "unep": len(_UNEP_RE.findall(sample))}
+    best = max(counts, key=lambda k: counts[k])  # ties keep the order above
+    return best if counts[best] else None
 
 
 def _doc_decision(doc: Document) -> Optional[str]:
@@ -110,7 +110,12 @@ def annotate(doc: Document) -> Document:
             typ = sp.label_
             if typ == "ignore":
                 continue
-            if eid.startswith("@"):
+            if eid == "@secretariat" and org == "ga":
+                # a General Assembly text: "the Secretariat" is the United Nations Secretariat; a lower-case
+                # "secretariat" is a convention's ("the secretariat and the Global Mechanism of the Convention")
+                eid = "actor:un-secretariat" if lang in ("zh", "ar") or text[sp.start_char:sp.start_char + 1].isupper() \
+                    else v.resolve_relative(eid, None, recent)
+            elif eid.startswith("@"):
                 eid = v.resolve_relative(eid, org, recent)
             else:
                 kind = v.kinds.get(eid)

@@ -293,6 +293,10 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
     if kind != "operative" and not actors:
         return out  # in running text a mandate needs an addressee
     starts = [a.start for a in actors]
+    if leading is None and kind == "operative":
+        rm = _REPEAT_START_RE.match(text)
+        if rm and RENEWED_RE.get(lang) is not None and RENEWED_RE[lang].match(text, rm.end()):
+            leading = (rm.start(1), rm.group(1), "reiterate")
     if leading is not None:
         s, printed, en = leading
         vend = s + len(printed)
@@ -331,8 +335,30 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
             ad = [a.id for a in actors if sent_start <= a.start and a.end <= m.start()]
             if ad:
                 out.append(Trigger(m.start(1), m.end(1), m.group(1), en, list(dict.fromkeys(ad)), m.end(), passive=True))
+    for i, t in enumerate(out):
+        rx = RENEWED_RE.get(lang)
+        m = rx.match(text, t.vend) if rx is not None and not t.passive else None
+        if m:
+            # "Reiterates its invitation to the parties to ...": the renewed invitation is the mandate
+            noun = m.group("noun").lower()
+            en = next(v for k, v in _RENEWED_NOUNS.items() if noun.startswith(k))
+            ad, aend = addressees_after(text, m.end(), actors, lang, starts)
+            out[i] = Trigger(t.start, m.end(), text[t.start:m.end()].strip(), en, ad, aend)
     out.sort(key=lambda t: t.start)
     return out
+
+
+# a verb of repetition followed by the noun of a request verb ("Reiterates its invitation to", "Recalls the call upon")
+RENEWED_RE = {
+    "en": re.compile(r"\s+(?:with\s+appreciation\s+|also\s+)?(?:the|its|their)\s+(?:earlier\s+|previous\s+)?(?P<noun>invitation|request|call|appeal|encouragement)\s+(?:to|upon|on)\b", re.I),
+    "fr": re.compile(r"\s+(?:son|sa|l['’]|leur)\s*(?P<noun>invitation|demande|appel|encouragement)\s+(?:à|aux|au)\b", re.I),
+    "es": re.compile(r"\s+(?:su|la|el)\s+(?P<noun>invitación|solicitud|petición|llamamiento|exhortación)\s+(?:a|al)\b", re.I),
+    "ar": re.compile(r"\s+(?P<noun>دعوته|طلبه|مناشدته)\s+(?:إلى|ل)?"),
+}
+_REPEAT_START_RE = re.compile(r"\s*((?:Also\s+|Further\s+)?(?:Reiterates|Recalls|Renews|Réitère|Renouvelle|Rappelle|Reitera|Renueva|Recuerda|Reafirma|ي?كرر|ويكرر))\b", re.I)
+_RENEWED_NOUNS = {"invitation": "invite", "request": "request", "call": "call upon", "appeal": "appeal", "encouragement": "encourage",
+                  "demande": "request", "appel": "call upon", "invitación": "invite", "solicitud": "request", "petición": "request",
+                  "llamamiento": "call upon", "exhortación": "urge", "دعوته": "invite", "طلبه": "request", "مناشدته": "appeal"}
 
 
 @dataclass
