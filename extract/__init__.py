@@ -178,7 +178,7 @@ def annotate(doc: Document) -> Document:
                 if extra:
                     b.mandates = sorted(b.mandates + extra, key=lambda m: m.start or 0)
             _complete(b.mandates, text, lang, b.kind, org, ctx, doc_session, v.kinds)
-            subj = [m.addressees for m in b.mandates if m.modality in ("recommendation", "obligation", "permission")]
+            subj = [m.addressees for m in b.mandates if m.modality in ("recommendation", "obligation", "permission") and m.addressees]
             if subj:
                 prev_subject = subj[-1]
         for c in cites:
@@ -231,7 +231,8 @@ def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx
             m.deadline = _next_session(m.session or doc_session)
         if m.deadline and m.deadline.startswith("session.") and doc_session:
             m.deadline = doc_session.split(".")[0] + "." + m.deadline.split(".", 1)[1]
-        if not m.addressees and m.modality in ("request", "recommendation", "reported_request") and m.start is not None:
+        if not m.addressees and m.modality in ("request", "recommendation", "reported_request") and m.start is not None \
+                and m.force != m.modality:  # a modal clause without a named subject asks no one named
             pos = m.start + len(m.verb)
             ext = re.match(r"\s+(?:upon|on|that)\b", text[pos:pos + 8])
             if ext:

@@ -67,7 +67,9 @@ for _lang in ("fr", "es", "ru", "zh", "ar"):
 VERBS["zh"] = {k: v for k, v in VERBS["zh"].items() if k in {"决定", "请", "要求", "邀请", "吁请", "呼吁", "促请", "敦促", "鼓励", "欢迎", "注意到", "表示注意到", "核可", "批准", "建议", "授权", "责成"}}
 VERBS["zh"].update({"授权": "authorize", "责成": "instruct", "还请": "request", "又请": "request"})
 VERBS["fr"].update({"demande": "request", "invite": "invite", "engage": "urge", "encourage": "encourage"})
-VERBS["es"].update({"pide": "request", "solicita": "request", "invita": "invite", "insta": "urge", "alienta": "encourage"})
+VERBS["es"].update({"pide": "request", "solicita": "request", "invita": "invite", "insta": "urge", "alienta": "encourage",
+                    "pidió": "request", "solicitó": "request", "invitó": "invite", "instó": "urge", "alentó": "encourage"})
+VERBS["fr"].update({"a prié": "request", "a demandé": "request", "a invité": "invite", "a engagé": "urge", "a encouragé": "encourage"})
 VERBS["ar"].update({"يطلب": "request", "يدعو": "invite", "يحث": "urge", "يشجع": "encourage", "يرحب": "welcome"})
 
 _WB = {"en": (r"\b", r"\b"), "fr": (r"(?<!\w)", r"(?!\w)"), "es": (r"(?<!\w)", r"(?!\w)"), "ru": (r"(?<!\w)", r"(?!\w)"),

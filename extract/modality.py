@@ -46,16 +46,16 @@ MODALS: dict[str, list[tuple[str, str]]] = {
            (r"peu(?:ven)?t(?:\s+également|\s+aussi)?", "permission"),
            (r"(?:sont|est)\s+(?:également\s+|aussi\s+)?(?:invité|encouragé|prié|engagé|exhorté)e?s?", "request")],
     "es": [(r"deberían?", "recommendation"), (r"(?:deberán?|deben?)", "obligation"), (r"(?:podrán?|pueden?)(?:\s+también)?", "permission")],
-    "ru": [(r"(?:также\s+)?(?:рекомендуется|предлагается)", "request"), (r"следует", "recommendation"), (r"(?:должны|должен|должна|обязаны)", "obligation"),
+    "ru": [(r"(?:также\s+)?(?:рекомендуется|предлагается)", "request"), (r"возможно,\s+пожелают", "recommendation"), (r"следует", "recommendation"), (r"(?:должны|должен|должна|должно|обязаны)", "obligation"),
            (r"(?:могут|может)(?:\s+также)?", "permission")],
-    "ar": [(r"(?:ينبغي|يجب)", "recommendation"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
-    "zh": [(r"(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)", "recommendation"),
+    "ar": [(r"ينبغي", "recommendation"), (r"(?:يجب|يتعين)", "obligation"), (r"قد\s+ترغب", "recommendation"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
+    "zh": [(r"(?<![相适供反响回对答效感呼理])(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)", "recommendation"), (r"不妨", "recommendation"),
            (r"(?:还|也)?(?:必须|须)", "obligation"), (r"(?:还|也)?(?:可以|可)(?!能|持续|再生|行|靠|观|信|控|比|塑|负担|及|用)", "permission")],
 }
 # subjectless calls: the verb opens the sentence and the addressee follows it
 OPENING: dict[str, list[tuple[str, str]]] = {
-    "zh": [(r"(?:还|也|并)?(?:鼓励|邀请|吁请|促请|敦促|呼吁|请)", "request"), (r"建议", "recommendation")],
-    "es": [(r"Se\s+(?:invita|alienta|insta|pide|solicita)(?:\s+también|\s+asimismo)?\s+a", "request"), (r"Se\s+recomienda\s+a", "recommendation")],
+    "zh": [(r"(?:(?:此外|另外|同时|因此|但是?|然而)，?)?(?:还|也|并)?(?:鼓励|邀请|吁请|促请|敦促|呼吁|请)", "request"), (r"建议", "recommendation")],
+    "es": [(r"[Ss]e\s+(?:invita(?:rá)?|alienta|insta|pide|pedirá|solicita(?:rá)?)(?:\s+también|\s+asimismo)?\s+a", "request"), (r"[Ss]e\s+recomienda\s+a", "recommendation")],
     "ar": [(r"(?:كما\s+)?(?:ت[\u064B-\u0652]*ش[\u064B-\u0652]*ج[\u064B-\u0652]*ع|[يت][\u064B-\u0652]*د[\u064B-\u0652]*ع[\u064B-\u0652]*ى)[\u064B-\u0652]*", "request")],
     "fr": [(r"(?:Les|les)\s+", "")],  # placeholder never used (subject-first in French)
 }
@@ -68,13 +68,15 @@ PRONOUN = {"en": r"\b(?:They|they)\s*$", "fr": r"\b(?:Elles|Ils|elles|ils)\s*$",
 
 _MODAL_RE = {lang: [(re.compile(r"(?<!\w)(" + rx + r")(?!\w)" if lang != "zh" else "(" + rx + ")", re.I if lang != "zh" else 0), mod) for rx, mod in lst]
              for lang, lst in MODALS.items()}
-_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？]))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst] for lang, lst in OPENING.items()}
+# a call opens a sentence, or follows a comma after a concessive clause ("虽然……，但鼓励缔约方", "Si bien ..., se invita a las Partes")
+_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？])|(?<=[，,]\s)(?=se\s)|(?<=[，,])(?=但|并|同时))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst]
+            for lang, lst in OPENING.items()}
 _WE_RE = {lang: re.compile(rx) for lang, rx in WE.items()}
 _PRON_RE = {lang: re.compile(rx) for lang, rx in PRONOUN.items()}
 # what may stand between the subject and the modal ("Governments in a position to do so should")
 _SUBJ_GAP = {"zh": re.compile(r"^(?:还|也|均|都|则)?$"),
              "ar": re.compile(r"^\s*$")}
-_SUBJ_GAP_DEFAULT = re.compile(r"^(?:,?\s*(?:in\s+(?:a\s+)?position\s+to\s+do\s+so|that\s+are\s+in\s+a\s+position\s+to\s+do\s+so|as\s+appropriate|"
+_SUBJ_GAP_DEFAULT = re.compile(r"^(?:\s*(?:also|también|además|également|aussi|encore)\s*)?(?:,?\s*(?:in\s+(?:a\s+)?position\s+to\s+do\s+so|that\s+are\s+in\s+a\s+position\s+to\s+do\s+so|as\s+appropriate|"
                                r"where\s+appropriate|le\s+cas\s+échéant|en\s+tant\s+que\s+de\s+besoin|según\s+proceda)\s*,?)?\s*$", re.I)
 _RU_AR_DATIVE = {"ru": re.compile(r"^\s*$"), "ar": re.compile(r"^\s*(?:على|ل|لل)?\s*$")}
 
@@ -157,6 +159,9 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
                 if not ad:
                     ad, first = _subject_before(text, s, actors, lang)
                     if not ad:
+                        c = _agentless(text, s, e, m.group(1), mod, lang, actors)
+                        if c:
+                            out.append(c)
                         continue
                     out.append(Clause(first, e, m.group(1), mod, ad, e))
                     continue
@@ -166,14 +171,25 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
             if not ad:
                 pm = _PRON_RE.get(lang)
                 pr = pm.search(text[max(0, s - 12):s]) if pm else None
-                if pr and prev_subject:
-                    out.append(Clause(s - 12 + pr.start() if s >= 12 else pr.start(), e, m.group(1), mod, list(prev_subject), e))
+                earlier = [c.addressees for c in out if c.start < s and c.addressees]
+                if pr and (earlier or prev_subject):
+                    # "They should ...": the subject of the last modal clause, in this paragraph or the one before
+                    out.append(Clause(s - 12 + pr.start() if s >= 12 else pr.start(), e, m.group(1), mod, list(earlier[-1] if earlier else prev_subject), e))
+                    continue
+                c = _agentless(text, s, e, m.group(1), mod, lang, actors)
+                if c:
+                    out.append(c)
                 continue
             out.append(Clause(first, e, m.group(1), mod, ad, e))
     for rx, mod in _OPEN_RE.get(lang, []):
         for m in rx.finditer(text):
             s, e = m.span(1)
             ad, aend = _object_after(text, e, actors, lang)
+            if not ad and lang == "zh":
+                # "请希望报告受影响区域的缔约方": the addressee after a short relative clause ending in 的
+                rel = re.match(r"[^，。；：]{1,24}?的", text[e:e + 26])
+                if rel:
+                    ad, aend = _object_after(text, e + rel.end(), actors, lang)
             if ad:
                 out.append(Clause(s, e, m.group(1), mod, ad, aend))
     we = _WE_RE.get(lang)
@@ -188,6 +204,59 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
             continue
         dedup.append(c)
     return dedup
+
+
+# "It should be noted that", "应当指出", "cabe señalar": a remark, not a directive
+_REMARK_AFTER = re.compile(r"^\s*(?:be\s+(?:noted|recalled|recognized|stressed|emphasized|mentioned|borne\s+in\s+mind|pointed\s+out)|note|recall)\b"
+                           r"|^(?:指出|注意|强调|承认|说明)|^\s*(?:être\s+noté|señalarse|observarse|отметить|الإشارة)", re.I)
+_PASSIVE_AFTER = {
+    "en": re.compile(r"^\s+(?:also\s+|further\s+)?be\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|made|taken|set|built|held|sought|given|paid|kept|met|done|put|drawn|brought|shown|seen|spent)\b", re.I),
+}
+_ASK_PARTICIPLE = re.compile(r"^\s+(?:also\s+|further\s+)?be\s+(?:encouraged|invited|urged|requested|supported|called\s+upon)\b", re.I)
+_SUBJ_BOUNDARY = re.compile(r"[.;:!?。；：！？]\s*|^")
+_GENERIC_HEADS = re.compile(r"(?:s|people|public|sector|society|community|communities|staff|academia|media)$", re.I)
+_DETERMINERS = re.compile(r"^(?:the|all|other|relevant|concerned|interested|each|every)\s+", re.I)
+
+
+def _agentless(text: str, s: int, e: int, printed: str, mod: str, lang: str, actors) -> Optional["Clause"]:
+    """A recommendation or obligation without an actor before its modal: a passive ("Efforts
+    should be made", "应填写", "deberá completarse", "должно основываться", "ينبغي ملء") asks no one
+    named; an English subject of generic agents ("Countries should", "Governments, enterprises and
+    the public should") names its addressees.  Permissions need a named subject (a capability is not
+    a permission)."""
+    if mod not in ("recommendation", "obligation"):
+        return None
+    after = text[e:e + 40]
+    if _REMARK_AFTER.search(after) or re.match(r"\s*[?？]", after):
+        return None
+    start = max((m.end() for m in _SUBJ_BOUNDARY.finditer(text, 0, s)), default=0)
+    subject = text[start:s].strip()
+    if lang != "en":
+        if len(subject) > (40 if lang == "zh" else 120):
+            return None
+        return Clause(s if not subject else start, e, printed, mod, [], e)
+    if _PASSIVE_AFTER["en"].match(after) and not _ASK_PARTICIPLE.match(after):
+        return Clause(start, e, printed, mod, [], e)
+    lead = _DETERMINERS.sub("", subject)
+    first = next((a for a in actors if a.start == start + (len(subject) - len(lead)) + (len(text[start:s]) - len(text[start:s].lstrip()))), None)
+    if first is not None and re.match(r"\s*(?:of|in|from|which|that|who)\b", text[first.end:first.end + 8]):
+        # "The governments of all relevant countries which are mandated ... should": the head noun is the subject
+        return Clause(start, e, printed, mod, [first.id], e)
+    # a subject of generic agents: a short list of plural nouns ("Countries", "Governments, enterprises and the public")
+    subject = re.sub(r"^(?:Preferably|Therefore|Thus|Moreover|Furthermore|In addition|Finally|However),?\s+", "", subject)
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", subject) if i.strip()]
+    if not items or len(items) > 8 or len(subject) > 160:
+        return None
+    ids = []
+    for it in items:
+        it = _DETERMINERS.sub("", it)
+        words = it.split()
+        if not words or len(words) > 4 or not _GENERIC_HEADS.search(words[-1]) or any(w.lower() in ("that", "which", "who", "of") for w in words):
+            return None
+        a0 = text.find(it, start, s)
+        hit = next((a.id for a in actors if a0 >= 0 and a.start < a0 + len(it) and a0 < a.end), None)
+        ids.append(hit or "actor:" + slug(it))
+    return Clause(start, e, printed, mod, list(dict.fromkeys(ids)), e)
 
 
 _SPEAKER_RE = {"en": re.compile(r"^\s*We,\s+((?:the\s+)?[^,]{3,80}?),"), "fr": re.compile(r"^\s*Nous,\s+([^,]{3,80}?),"),

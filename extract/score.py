@@ -130,6 +130,17 @@ def _blocks_with(doc, para: str):
     return [b for b in doc.blocks if key and key in _norm(b.printed())]
 
 
+_MARKS = "\u064B-\u0652\u0670"  # Arabic short vowels and shadda: typed and printed texts order them differently
+
+
+def _find_at(text: str, at: str) -> Optional[int]:
+    """Where the clause opening `at` is in the block text (case-insensitive, Arabic marks ignored)."""
+    bare = re.sub(f"[{_MARKS}]", "", at)
+    rx = "".join(re.escape(c) + f"[{_MARKS}]*" for c in bare)
+    m = re.search(rx, text, re.I)
+    return m.start() if m else None
+
+
 def _modality(m) -> str:
     return getattr(m, "modality", None) or "statement"
 
@@ -163,8 +174,7 @@ def score_doc(doc, rows: list[dict], t: dict[str, Tally], ddoc: str) -> None:
             # position of the clause opening in the block text (by normalized prefix search)
             pos = None
             if g.get("at"):
-                i = text.lower().find(g["at"].lower())
-                pos = i if i >= 0 else None
+                pos = _find_at(text, g["at"])
             best, bestd = None, None
             for j, m in enumerate(sys_ms):
                 if j in used or _modality(m) != g["modality"]:
