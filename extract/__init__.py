@@ -176,9 +176,11 @@ def annotate(doc: Document) -> Document:
                 speaker = _mod.speaker_of(text, lang) or speaker
                 extra = _modal_mandates(text, lang, actors, speaker, prev_subject, b.mandates, ctx, v.kinds)
                 if extra:
+                    # "should be encouraged to": one recommendation, not also a passive request
+                    b.mandates = [m for m in b.mandates if not _after_modal(text, m, extra)]
                     b.mandates = sorted(b.mandates + extra, key=lambda m: m.start or 0)
             _complete(b.mandates, text, lang, b.kind, org, ctx, doc_session, v.kinds)
-            subj = [m.addressees for m in b.mandates if m.modality in ("recommendation", "obligation", "permission") and m.addressees]
+            subj = [m.addressees for m in b.mandates if m.modality in ("recommendation", "obligation", "permission", "request") and m.addressees]
             if subj:
                 prev_subject = subj[-1]
         for c in cites:
@@ -190,11 +192,27 @@ def annotate(doc: Document) -> Document:
     return doc
 
 
+def _after_modal(text: str, m, extra: list) -> bool:
+    """A passive verb right after a modal clause's "should be" ("should be encouraged to")."""
+    vp = text.find(m.verb, m.start or 0)
+    for x in extra:
+        if x.start is None or x.modality not in ("recommendation", "obligation"):
+            continue
+        xe = text.find(x.verb, x.start) + len(x.verb)
+        if 0 <= xe <= vp and re.fullmatch(r"\s+(?:also\s+|further\s+)?be\s+", text[xe:vp]):
+            return True
+    return False
+
+
 def _modal_mandates(text: str, lang: str, actors, speaker, prev_subject, existing, ctx, kinds) -> list:
     """Modal clauses ("Parties may ...", "缔约方应 ...", "We will ...") not already read as verb mandates."""
     from unkg.model import Mandate
 
-    taken = [(m.start or 0, (m.start or 0) + len(m.verb)) for m in existing]
+    taken = []
+    for m in existing:
+        vp = text.find(m.verb, m.start or 0) if m.verb else -1
+        vp = vp if vp >= 0 else (m.start or 0)
+        taken.append((vp, vp + len(m.verb or "")))
     out = []
     clauses = _mod.modal_clauses(text, lang, actors, speaker, prev_subject)
     sent_end = re.compile(r"[.。!?！？;；](?:\s|$)")
@@ -217,7 +235,8 @@ def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx
     for m in ms:
         if m.modality is None:
             # told in a report: the request cites its decision, is in the past tense, or names a governing body as its author
-            passive_now = re.search(r"(?:\b(?:are|is|be|sont|est|son|es)|[بت]ُ?)\s*(?:also\s+|également\s+|aussi\s+)?$", text[:m.start or 0])
+            vpos = text.find(m.verb, m.start or 0) if m.verb else (m.start or 0)
+            passive_now = re.search(r"(?:\b(?:are|is|be|sont|est|son|es)|[بت]ُ?)\s*(?:also\s+|également\s+|aussi\s+)?$", text[:vpos if vpos >= 0 else (m.start or 0)])
             past = re.search(r"(?:ed|é|ée|és|ées|ó|ло|ли|ла)$", m.verb) and not passive_now
             reported = kind != "operative" and bool(m.decision or past
                                                       or kinds.get(m.issuer or "") in _mod.GOVERNING_KINDS)

@@ -336,7 +336,9 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
             sent_start = max([0] + [mm.end() for mm in SENT_SPLIT.finditer(text[max(0, m.start() - 600):m.start()])]) + max(0, m.start() - 600)
             ad = [a.id for a in actors if sent_start <= a.start and a.end <= m.start()]
             if ad:
-                out.append(Trigger(m.start(1), m.end(1), m.group(1), en, list(dict.fromkeys(ad)), m.end(), passive=True))
+                # the clause opens with its subject ("Governments, scientists ... are called upon to")
+                first = min(a.start for a in actors if sent_start <= a.start and a.end <= m.start())
+                out.append(Trigger(first, m.end(1), m.group(1), en, list(dict.fromkeys(ad)), m.end(), passive=True))
     for i, t in enumerate(out):
         rx = RENEWED_RE.get(lang)
         m = rx.match(text, t.vend) if rx is not None and not t.passive else None

@@ -48,7 +48,7 @@ MODALS: dict[str, list[tuple[str, str]]] = {
     "es": [(r"deberían?", "recommendation"), (r"(?:deberán?|deben?)", "obligation"), (r"(?:podrán?|pueden?)(?:\s+también)?", "permission")],
     "ru": [(r"(?:также\s+)?(?:рекомендуется|предлагается)", "request"), (r"возможно,\s+пожелают", "recommendation"), (r"следует", "recommendation"), (r"(?:должны|должен|должна|должно|обязаны)", "obligation"),
            (r"(?:могут|может)(?:\s+также)?", "permission")],
-    "ar": [(r"ينبغي", "recommendation"), (r"(?:يجب|يتعين)", "obligation"), (r"قد\s+ترغب", "recommendation"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
+    "ar": [(r"و?ينبغي", "recommendation"), (r"و?(?:يجب|يتعين)", "obligation"), (r"قد\s+ترغب", "recommendation"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
     "zh": [(r"(?<![相适供反响回对答效感呼理])(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)", "recommendation"), (r"不妨", "recommendation"),
            (r"(?:还|也)?(?:必须|须)", "obligation"), (r"(?:还|也)?(?:可以|可)(?!能|持续|再生|行|靠|观|信|控|比|塑|负担|及|用)", "permission")],
 }
@@ -76,7 +76,8 @@ _PRON_RE = {lang: re.compile(rx) for lang, rx in PRONOUN.items()}
 # what may stand between the subject and the modal ("Governments in a position to do so should")
 _SUBJ_GAP = {"zh": re.compile(r"^(?:还|也|均|都|则)?$"),
              "ar": re.compile(r"^\s*$")}
-_SUBJ_GAP_DEFAULT = re.compile(r"^(?:\s*(?:also|también|además|également|aussi|encore)\s*)?(?:,?\s*(?:in\s+(?:a\s+)?position\s+to\s+do\s+so|that\s+are\s+in\s+a\s+position\s+to\s+do\s+so|as\s+appropriate|"
+_SUBJ_GAP_DEFAULT = re.compile(r"^(?:,\s*(?:with\s+the\s+(?:assistance|support|help)\s+of|in\s+(?:close\s+)?(?:consultation|collaboration|cooperation)\s+with)\s[^,;:.]{3,120},)?"
+                               r"(?:\s*(?:also|también|además|également|aussi|encore)\s*)?(?:,?\s*(?:in\s+(?:a\s+)?position\s+to\s+do\s+so|that\s+are\s+in\s+a\s+position\s+to\s+do\s+so|as\s+appropriate|"
                                r"where\s+appropriate|le\s+cas\s+échéant|en\s+tant\s+que\s+de\s+besoin|según\s+proceda)\s*,?)?\s*$", re.I)
 _RU_AR_DATIVE = {"ru": re.compile(r"^\s*$"), "ar": re.compile(r"^\s*(?:على|ل|لل)?\s*$")}
 
@@ -159,7 +160,7 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
                 if not ad:
                     ad, first = _subject_before(text, s, actors, lang)
                     if not ad:
-                        c = _agentless(text, s, e, m.group(1), mod, lang, actors)
+                        c = _agentless(text, s, e, m.group(1), mod, lang, actors, _last_subject(out, s))
                         if c:
                             out.append(c)
                         continue
@@ -176,10 +177,14 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
                     # "They should ...": the subject of the last modal clause, in this paragraph or the one before
                     out.append(Clause(s - 12 + pr.start() if s >= 12 else pr.start(), e, m.group(1), mod, list(earlier[-1] if earlier else prev_subject), e))
                     continue
-                c = _agentless(text, s, e, m.group(1), mod, lang, actors)
+                c = _agentless(text, s, e, m.group(1), mod, lang, actors, _last_subject(out, s))
                 if c:
                     out.append(c)
                 continue
+            if lang == "en":
+                g = generic_subject(text, first, s, actors)
+                if g:
+                    first, ad = g
             out.append(Clause(first, e, m.group(1), mod, ad, e))
     for rx, mod in _OPEN_RE.get(lang, []):
         for m in rx.finditer(text):
@@ -213,12 +218,20 @@ _PASSIVE_AFTER = {
     "en": re.compile(r"^\s+(?:also\s+|further\s+)?be\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|made|taken|set|built|held|sought|given|paid|kept|met|done|put|drawn|brought|shown|seen|spent)\b", re.I),
 }
 _ASK_PARTICIPLE = re.compile(r"^\s+(?:also\s+|further\s+)?be\s+(?:encouraged|invited|urged|requested|supported|called\s+upon)\b", re.I)
+_ANY_MODAL = {"en": re.compile(r"\b(?:should|shall|must)\b", re.I), "fr": re.compile(r"\b(?:doi(?:ven)?t|devrai(?:en)?t)\b", re.I),
+              "es": re.compile(r"\b(?:deber(?:á|án|ían?)|deben?)\b", re.I), "ru": re.compile(r"(?:должн|следует)", re.I),
+              "zh": re.compile(r"应|必须"), "ar": re.compile(r"ينبغي|يجب|يتعين")}
 _SUBJ_BOUNDARY = re.compile(r"[.;:!?。；：！？]\s*|^")
 _GENERIC_HEADS = re.compile(r"(?:s|people|public|sector|society|community|communities|staff|academia|media)$", re.I)
 _DETERMINERS = re.compile(r"^(?:the|all|other|relevant|concerned|interested|each|every)\s+", re.I)
 
 
-def _agentless(text: str, s: int, e: int, printed: str, mod: str, lang: str, actors) -> Optional["Clause"]:
+def _last_subject(out: list, s: int) -> list[str]:
+    subj = [c.addressees for c in out if c.start < s]
+    return subj[-1] if subj else []
+
+
+def _agentless(text: str, s: int, e: int, printed: str, mod: str, lang: str, actors, earlier: Optional[list] = None) -> Optional["Clause"]:
     """A recommendation or obligation without an actor before its modal: a passive ("Efforts
     should be made", "应填写", "deberá completarse", "должно основываться", "ينبغي ملء") asks no one
     named; an English subject of generic agents ("Countries should", "Governments, enterprises and
@@ -231,12 +244,15 @@ def _agentless(text: str, s: int, e: int, printed: str, mod: str, lang: str, act
         return None
     start = max((m.end() for m in _SUBJ_BOUNDARY.finditer(text, 0, s)), default=0)
     subject = text[start:s].strip()
+    if _ANY_MODAL.get(lang) and _ANY_MODAL[lang].search(subject):
+        # "should be provided as text and should not exceed": a second modal of the same subject
+        return Clause(s, e, printed, mod, list(earlier or []), e)
     if lang != "en":
-        if len(subject) > (40 if lang == "zh" else 120):
+        if len(subject) > (60 if lang == "zh" else 200):
             return None
-        return Clause(s if not subject else start, e, printed, mod, [], e)
+        return Clause(s, e, printed, mod, [], e)  # asks no one named: the clause opens at its modal
     if _PASSIVE_AFTER["en"].match(after) and not _ASK_PARTICIPLE.match(after):
-        return Clause(start, e, printed, mod, [], e)
+        return Clause(s, e, printed, mod, [], e)
     lead = _DETERMINERS.sub("", subject)
     first = next((a for a in actors if a.start == start + (len(subject) - len(lead)) + (len(text[start:s]) - len(text[start:s].lstrip()))), None)
     if first is not None and re.match(r"\s*(?:of|in|from|which|that|who)\b", text[first.end:first.end + 8]):
@@ -248,6 +264,18 @@ def _agentless(text: str, s: int, e: int, printed: str, mod: str, lang: str, act
     if not items or len(items) > 8 or len(subject) > 160:
         return None
     ids = []
+    ids = _generic_items(text, start, s, items, actors)
+    if ids is None:
+        # another subject ("The narrative should explain", "Each example should be provided"): asks no one named
+        if len(subject.split()) <= 8 and not re.match(r"(?:It|This|That|These|Those|There|Which|Who)\b", subject) and "," not in subject:
+            return Clause(s, e, printed, mod, [], e)
+        return None
+    return Clause(start, e, printed, mod, ids, e)
+
+
+def _generic_items(text: str, start: int, s: int, items: list[str], actors) -> Optional[list[str]]:
+    """Ids of a list of generic agents ("Civil organizations", "the private sector", "enterprises"), or None."""
+    ids = []
     for it in items:
         it = _DETERMINERS.sub("", it)
         words = it.split()
@@ -256,7 +284,22 @@ def _agentless(text: str, s: int, e: int, printed: str, mod: str, lang: str, act
         a0 = text.find(it, start, s)
         hit = next((a.id for a in actors if a0 >= 0 and a.start < a0 + len(it) and a0 < a.end), None)
         ids.append(hit or "actor:" + slug(it))
-    return Clause(start, e, printed, mod, list(dict.fromkeys(ids)), e)
+    return list(dict.fromkeys(ids))
+
+
+def generic_subject(text: str, first: int, s: int, actors) -> Optional[tuple[int, list[str]]]:
+    """When the actors right before a modal end a longer list of agents ("Civil organizations, ..., the private
+    sector, enterprises and local communities should"), the whole list from the sentence start."""
+    start = max((m.end() for m in _SUBJ_BOUNDARY.finditer(text, 0, first)), default=0)
+    head = text[start:first].strip()
+    if not head or not re.search(r"(?:,|\band)\s*$", head):
+        return None
+    subject = text[start:s].strip()
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", subject) if i.strip()]
+    if len(items) > 8:
+        return None
+    ids = _generic_items(text, start, s, items, actors)
+    return (start, ids) if ids else None
 
 
 _SPEAKER_RE = {"en": re.compile(r"^\s*We,\s+((?:the\s+)?[^,]{3,80}?),"), "fr": re.compile(r"^\s*Nous,\s+([^,]{3,80}?),"),

@@ -180,7 +180,8 @@ def score_doc(doc, rows: list[dict], t: dict[str, Tally], ddoc: str) -> None:
                 if j in used or _modality(m) != g["modality"]:
                     continue
                 d = abs((m.start or 0) - pos) if pos is not None else 0
-                if pos is not None and d > max(40, len(g["at"]) + 10) and not (m.start == 0 and m.chapeau):
+                same_sentence = pos is not None and (m.start or 0) > pos and not re.search(r"[.;。；!?！？]\s", text[pos:(m.start or 0)])
+                if pos is not None and d > max(40, len(g["at"]) + 10) and not (m.start == 0 and m.chapeau) and not same_sentence:
                     continue
                 if bestd is None or d < bestd:
                     best, bestd = j, d
