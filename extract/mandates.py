@@ -347,7 +347,7 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
             noun = m.group("noun").lower()
             en = next(v for k, v in _RENEWED_NOUNS.items() if noun.startswith(k))
             ad, aend = addressees_after(text, m.end(), actors, lang, starts)
-            out[i] = Trigger(t.start, m.end(), text[t.start:m.end()].strip(), en, ad, aend)
+            out[i] = Trigger(t.start, m.end(), t.printed, en, ad, aend)
     out.sort(key=lambda t: t.start)
     return out
 

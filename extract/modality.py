@@ -159,6 +159,10 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
                 ad, aend = _object_after(text, e, actors, lang)
                 if not ad:
                     ad, first = _subject_before(text, s, actors, lang)
+                    gb = _GENERIC_BEFORE_RE.get(lang)
+                    gm = gb.search(text, 0, s) if gb and not ad else None
+                    if gm:
+                        ad, first = [GENERIC_GROUPS[gm.group(1).lower()]], gm.start(1)
                     if not ad:
                         c = _agentless(text, s, e, m.group(1), mod, lang, actors, _last_subject(out, s))
                         if c:
@@ -195,6 +199,11 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
                 rel = re.match(r"[^，。；：]{1,24}?的", text[e:e + 26])
                 if rel:
                     ad, aend = _object_after(text, e + rel.end(), actors, lang)
+            if not ad:
+                g = _GENERIC_GROUP_RE.get(lang)
+                gm = g.match(text, e) if g else None
+                if gm:
+                    ad, aend = [GENERIC_GROUPS[gm.group(1).lower()]], gm.end()
             if ad:
                 out.append(Clause(s, e, m.group(1), mod, ad, aend))
     we = _WE_RE.get(lang)
@@ -218,6 +227,12 @@ _PASSIVE_AFTER = {
     "en": re.compile(r"^\s+(?:also\s+|further\s+)?be\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|made|taken|set|built|held|sought|given|paid|kept|met|done|put|drawn|brought|shown|seen|spent)\b", re.I),
 }
 _ASK_PARTICIPLE = re.compile(r"^\s+(?:also\s+|further\s+)?be\s+(?:encouraged|invited|urged|requested|supported|called\s+upon)\b", re.I)
+# groups outside the vocabulary named as addressees of a call ("鼓励各国", "Se invita a los países", "Странам рекомендуется")
+GENERIC_GROUPS = {"各国": "actor:countries", "los países": "actor:countries", "البلدان": "actor:countries", "странам": "actor:countries",
+                  "les pays": "actor:countries"}
+_GENERIC_GROUP_RE = {"zh": re.compile(r"\s*(各国)"), "es": re.compile(r"\s*(los países)\b", re.I), "ar": re.compile(r"\s*(البلدان)"),
+                     "fr": re.compile(r"\s*(les pays)\b", re.I)}
+_GENERIC_BEFORE_RE = {"ru": re.compile(r"(?:^|(?<=[.;:]\s))(Странам)\s+(?:также\s+)?$")}
 _ANY_MODAL = {"en": re.compile(r"\b(?:should|shall|must)\b", re.I), "fr": re.compile(r"\b(?:doi(?:ven)?t|devrai(?:en)?t)\b", re.I),
               "es": re.compile(r"\b(?:deber(?:á|án|ían?)|deben?)\b", re.I), "ru": re.compile(r"(?:должн|следует)", re.I),
               "zh": re.compile(r"应|必须"), "ar": re.compile(r"ينبغي|يجب|يتعين")}
