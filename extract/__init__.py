@@ -133,7 +133,12 @@ def annotate(doc: Document) -> Document:
                     mask[e.start:e.end] = b"\x01" * (e.end - e.start)
         for f in orgs:
             if any(mask[f.start:f.end]):
-                continue
+                inner = [e for e in b.entities if e.type in ("target", "initiative") and f.start <= e.start and e.end <= f.end and (e.end - e.start) < (f.end - f.start)]
+                covered = [e for e in b.entities if e.type != "country" and e.start < f.end and f.start < e.end]
+                if f.kind != "initiative" or not inner or len(inner) != len(covered):
+                    continue
+                # "Land Degradation Neutrality Fund": the named fund, not a mention of the target inside its name
+                b.entities = [e for e in b.entities if e not in inner]
             b.entities.append(Entity(type=f.kind, text=f.text, start=f.start, end=f.end, id=f.id, name=v.names.get(f.id, f.text)))
             if f.kind == "actor":
                 actors.append(_m.Actor(f.start, f.end, f.id, None))

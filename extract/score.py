@@ -270,10 +270,12 @@ def _system_items(b, kind: str) -> list:
                 out.append(("initiative", e.id, e.text))
         return out
     out = []
+    named: set[str] = set()
     for e in b.entities:
         if e.type == "quantity":
             out.append(("quantity", e.value, e.unit, e.text))
-        elif e.type == "target" and e.id and not e.id.startswith("sdg:"):
+        elif e.type == "target" and e.id and not e.id.startswith("sdg:") and e.id not in named:
+            named.add(e.id)  # a named target is one fact per paragraph, however often it is mentioned
             out.append(("named", e.id, e.text))
         elif e.type == "date" and e.id and re.fullmatch(r"date:\d{4}", e.id) and _TARGET_YEAR_CUE.search(b.text[max(0, e.start - 14):e.end + 2]):
             out.append(("quantity", float(e.id[5:]), "year", e.text))
@@ -281,7 +283,8 @@ def _system_items(b, kind: str) -> list:
 
 
 # a year that is a target ("by 2030", "d'ici à 2030", "para 2030", "к 2030 году", "2030年前")
-_TARGET_YEAR_CUE = re.compile(r"(?:\bby|d[’']ici (?:à |a )?|\bpara|\bк|\bdo|\bحلول|before|no later than|au plus tard en)\s+(?:the end of\s+)?\d{4}|\d{4}\s*年(?:底)?前", re.I)
+_TARGET_YEAR_CUE = re.compile(r"(?:\bby|d[’']ici (?:à |a )?|\bpara|\bhasta|\bк|\bdo|\bحلول|before|no later than|au plus tard en)\s+(?:the end of\s+|عام\s+)?\d{4}"
+                              r"|\d{4}\s*年(?:底)?前|到\s*\d{4}\s*年", re.I)
 
 
 def _item_match(kind: str, g: dict, e: tuple) -> bool:
