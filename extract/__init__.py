@@ -27,7 +27,7 @@ from . import modality as _mod
 from .deadlines import next_session as _next_session
 from .verbs import leading_verb
 
-__all__ = ["annotate", "doc_org", "VOCABULARY_VERSION"]
+__all__ = ["annotate", "doc_org", "garbled", "VOCABULARY_VERSION"]
 
 _ORG_BY_PREFIX = (("ICCD/", "unccd"), ("HSP/", "un-habitat"), ("UNEP/", "unep"), ("FCCC/", "unfccc"), ("A/", "ga"), ("E/", "ga"))
 _UNCCD_RE = re.compile(r"UNCCD|Desertification|荒漠化公约|CNULCD|CNULD|КБОООН|لمكافحة التصحر|désertification|Desertificación")
@@ -51,6 +51,26 @@ def doc_org(doc: Document) -> Optional[str]:
     counts = {"unccd": len(_UNCCD_RE.findall(sample)), "un-habitat": len(_HABITAT_RE.findall(sample)), "unep": len(_UNEP_RE.findall(sample))}
     best = max(counts, key=lambda k: counts[k])  # ties keep the order above
     return best if counts[best] else None
+
+
+_FRAME_RE = re.compile(r"^[\s|:\-=+*#_.~`]+$")
+
+
+def garbled(text: str) -> bool:
+    """Text a broken font map turned into symbols ("('3 ()S% (+%'1"): few letters, many punctuation
+    marks, and words mixing both.  Tables rules ("|---|") and numbers are not garbled."""
+    chars = [c for c in text if not c.isspace()]
+    if len(chars) < 8 or _FRAME_RE.match(text):
+        return False
+    letters = sum(1 for c in chars if c.isalpha())
+    digits = sum(1 for c in chars if c.isdigit())
+    other = len(chars) - letters - digits
+    if other / len(chars) > 0.35 and letters / len(chars) < 0.6 and digits / len(chars) < 0.4:
+        return True
+    words = text.split()
+    mixed = sum(1 for w in words if sum(1 for c in w if not c.isalnum()) >= 2 and any(c.isalpha() for c in w)
+                and not re.match(r"^(?:https?://|www\.|[\w.+-]+@)|^[A-Z]{1,6}/[\w./()-]+$|^\(?[a-z]\)[,;.]?$", w))
+    return len(words) >= 4 and mixed / len(words) > 0.5
 
 
 def _doc_decision(doc: Document) -> Optional[str]:
@@ -86,6 +106,10 @@ def annotate(doc: Document) -> Document:
         b.verb = vb.printed if vb else None
         b.entities, b.citations, b.mandates = [], [], []
         if b.zone in _SKIP_ZONES or not b.text.strip():
+            continue
+        if b.kind in ("text", "operative", "preambular", "heading") and garbled(b.text):
+            # unreadable characters (a broken font map): kept as text, never read for entities or mandates
+            doc.warnings.append(f"paragraph {b.id}: garbled text ({b.text[:24]!r}...), not extracted")
             continue
         if len(b.text) > MAX_PARAGRAPH_CHARS:
             # no real paragraph is this long (a file without breaks): keep the text, skip the extraction
