@@ -48,7 +48,9 @@ MODALS: dict[str, list[tuple[str, str]]] = {
     "es": [(r"deberían?", "recommendation"), (r"(?:deberán?|deben?)", "obligation"), (r"(?:podrán?|pueden?)(?:\s+también)?", "permission")],
     "ru": [(r"(?:также\s+)?(?:рекомендуется|предлагается)", "request"), (r"возможно,\s+пожелают", "recommendation"), (r"следует", "recommendation"), (r"(?:должны|должен|должна|должно|обязаны)", "obligation"),
            (r"(?:могут|может)(?:\s+также)?", "permission")],
-    "ar": [(r"و?ينبغي", "recommendation"), (r"و?(?:يجب|يتعين)", "obligation"), (r"قد\s+ترغب", "recommendation"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
+    "ar": [(r"و?ينبغي", "recommendation"), (r"و?(?:يجب|يتعين)", "obligation"), (r"قد\s+ترغب", "recommendation"),
+           (r"(?:و|ف)?قد\s+تُ?شج[َّ]*ع", "request"), (r"(?:و|ف)?قد\s+(?!ترغب|تم|يكون|تكون)[تي][\u0600-\u06ff\u064B-\u0652]+", "permission"),
+           (r"مدعو(?:ة|ون|ين)", "request"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
     "zh": [(r"(?<![相适供反响回对答效感呼理])(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)", "recommendation"), (r"不妨", "recommendation"),
            (r"(?:还|也)?(?:必须|须)", "obligation"), (r"(?:还|也)?(?:可以|可)(?!能|持续|再生|行|靠|观|信|控|比|塑|负担|及|用)", "permission")],
 }
@@ -56,7 +58,8 @@ MODALS: dict[str, list[tuple[str, str]]] = {
 OPENING: dict[str, list[tuple[str, str]]] = {
     "zh": [(r"(?:(?:此外|另外|同时|因此|但是?|然而)，?)?(?:还|也|并)?(?:鼓励|邀请|吁请|促请|敦促|呼吁|请)", "request"), (r"建议", "recommendation")],
     "es": [(r"[Ss]e\s+(?:invita(?:rá)?|alienta|insta|pide|pedirá|solicita(?:rá)?)(?:\s+también|\s+asimismo)?\s+a", "request"), (r"[Ss]e\s+recomienda\s+a", "recommendation")],
-    "ar": [(r"(?:كما\s+)?(?:ت[\u064B-\u0652]*ش[\u064B-\u0652]*ج[\u064B-\u0652]*ع|[يت][\u064B-\u0652]*د[\u064B-\u0652]*ع[\u064B-\u0652]*ى)[\u064B-\u0652]*", "request")],
+    "ar": [(r"(?:كما\s+)?(?:ت[\u064B-\u0652]*ش[\u064B-\u0652]*ج[\u064B-\u0652]*ع|[يت][\u064B-\u0652]*د[\u064B-\u0652]*ع[\u064B-\u0652]*ى)[\u064B-\u0652]*", "request"),
+           (r"س[\u064B-\u0652]*ي[\u064B-\u0652]*ط[\u064B-\u0652]*ل[\u064B-\u0652]*ب[\u064B-\u0652]*\s+من", "request")],
     "fr": [(r"(?:Les|les)\s+", "")],  # placeholder never used (subject-first in French)
 }
 OPENING.pop("fr")
@@ -157,6 +160,11 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
             if lang in ("ru", "ar"):
                 # dative/prepositional subject after the modal ("Сторонам следует", "يمكن للأطراف أن")
                 ad, aend = _object_after(text, e, actors, lang)
+                if not ad:
+                    g = _GENERIC_GROUP_RE.get(lang)
+                    gm = g.match(text, e) if g else None
+                    if gm:
+                        ad, aend = [GENERIC_GROUPS[gm.group(1).lower()]], gm.end()
                 if not ad:
                     ad, first = _subject_before(text, s, actors, lang)
                     gb = _GENERIC_BEFORE_RE.get(lang)
