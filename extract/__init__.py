@@ -277,6 +277,11 @@ def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx
         if m.deadline == "session.next":
             # "at its next session": the session after the mandate's own (or the document's)
             m.deadline = _next_session(m.session or doc_session)
+        if m.deadline and doc_session and m.deadline.split(".")[0] in ("HA", "GA", "EA") and m.deadline.split(".")[0] != doc_session.split(".")[0] \
+                and re.search(r"(?<!General )(?<!Habitat )(?<!Environment )\bAssembly\b", m.deadline_text or "") \
+                and not re.search(r"Habitat|Environment|General", m.deadline_text or ""):
+            # "the seventy-fifth session of the Assembly" in a General Assembly text is the General Assembly's
+            m.deadline = doc_session.split(".")[0] + "." + m.deadline.split(".", 1)[1]
         if m.deadline and m.deadline.startswith("session.") and doc_session:
             m.deadline = doc_session.split(".")[0] + "." + m.deadline.split(".", 1)[1]
         if not m.addressees and m.modality in ("request", "recommendation", "reported_request") and m.start is not None \

@@ -222,10 +222,22 @@ def find_deadline(text: str, lang: str, issuer_kind: Optional[str]) -> tuple[Opt
         if d.id.count("-") == 2 and (DATE_DEADLINE_RE.search(before) or DATE_DEADLINE_RE.search(after)):
             return d.id.split(":", 1)[1], (before.split()[-1] + " " if before.split() and lang != "zh" else "") + d.text + (after[:2] if lang == "zh" else "")
     for rx in YEAR_DEADLINE_RES:
-        m = rx.search(text)
-        if m:
+        for m in rx.finditer(text):
+            if _inside_quotes(text, m.start()):
+                continue  # "the global goal of “the neutrality of land degradation by 2030”": a goal's name, not a deadline
             return m.group("y"), m.group(0).strip()
     return None, None
+
+
+_OPEN_Q, _CLOSE_Q = "“«《「\"", "”»》」\""
+
+
+def _inside_quotes(text: str, pos: int) -> bool:
+    """Whether position `pos` is inside a quotation (curly, guillemets, Chinese title marks)."""
+    before = text[max(0, pos - 200):pos]
+    o = max(before.rfind(c) for c in "“«《「")
+    c = max(before.rfind(c) for c in "”»》」")
+    return o > c
 
 
 def addressees_after(text: str, pos: int, actors: list[Actor], lang: str, starts: Optional[list[int]] = None) -> tuple[list[str], int]:

@@ -86,3 +86,19 @@ def test_comparable_values():
     assert next_session("COP.16") == "COP.17" and next_session(None) is None
     # ISO dates and session numbers of one body sort by time as strings / numbers
     assert sorted([last_day(2026, 6), last_day(2025, 12)]) == ["2025-12-31", "2026-06-30"]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Calls upon Member States to form coalitions to help achieve the global goal of “the neutrality of land degradation by 2030”;"),
+    ("zh", "吁请会员国结成联盟，帮助实现“2030年前实现土地退化零增长”的全球目标；"),
+])
+def test_a_year_inside_a_quoted_goal_is_not_a_deadline(lang, text):
+    assert _deadline(lang, text) is None
+
+
+def test_the_assembly_of_a_general_assembly_text_is_the_general_assembly():
+    text = "Invites the President of the General Assembly to organize, during the seventy-fifth session of the Assembly, a high-level dialogue;"
+    blocks = [Block(id="t#1", ord=0, kind="preambular", text="The General Assembly,", language="en"),
+              Block(id="t#2", ord=1, kind="operative", label="1.", level=1, text=text, language="en")]
+    doc = Document(id="t", source="t", sha256="0", format="text", language="en", symbol="A/RES/75/218", blocks=blocks)
+    assert annotate(doc).blocks[1].mandates[0].deadline == "GA.75"
