@@ -292,7 +292,8 @@ def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx
                 pos += ext.end()
             g = _mod.generic_addressee(text, pos, lang)
             if g:
-                m.addressees = [g[0]]
+                # "developed countries party to the Convention and other relevant stakeholders"
+                m.addressees = _m.generic_tail(text, g[1], [g[0]])[0]
 
 
 _CHAPEAU_END = (":", "：", ":")

@@ -229,6 +229,25 @@ def find_deadline(text: str, lang: str, issuer_kind: Optional[str]) -> tuple[Opt
     return None, None
 
 
+_GENERIC_TAIL_RE = re.compile(r"(?:\s+part(?:y|ies)\s+to\s+the\s+Convention)?,?\s+and\s+((?:other\s+|all\s+|relevant\s+|international\s+|regional\s+)*"
+                              r"(?:[a-z][\w-]*\s+){0,2}?(?:donors|actors|stakeholders|partners|organizations|entities|institutions|agencies|bodies))\b")
+
+
+def generic_tail(text: str, end: int, ad: list[str]) -> tuple[list[str], int]:
+    """Named addressees followed by a generic group ("Member States and other donors", "... and other actors")."""
+    from .modality import slug
+
+    ad = list(ad)
+    while True:  # "... and other institutions and supporting bodies"
+        m = _GENERIC_TAIL_RE.match(text, end)
+        if not m:
+            return ad, end
+        gid = "actor:" + slug(re.sub(r"(?:all|relevant)\s+", "", m.group(1)))
+        if gid not in ad:
+            ad.append(gid)
+        end = m.end()
+
+
 _OPEN_Q, _CLOSE_Q = "“«《「\"", "”»》」\""
 
 
@@ -318,6 +337,8 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
         if extra:  # "Takes note of", "Calls upon": the verb is two words
             vend += extra.end()
         ad, aend = addressees_after(text, vend, actors, lang, starts)
+        if ad and lang == "en":
+            ad, aend = generic_tail(text, aend, ad)
         out.append(Trigger(s, vend, printed, en, ad, aend))
     rx = VERB_RE.get(lang)
     if rx is not None:
@@ -328,6 +349,8 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
             printed = m.group(1)
             en = _verb_en(lang, printed)
             ad, aend = addressees_after(text, e, actors, lang, starts)
+            if ad and lang == "en":
+                ad, aend = generic_tail(text, aend, ad)
             before = text[max(0, s - 60):s]
             boundary = bool(BOUNDARY_RE[lang].search(before)) if lang in BOUNDARY_RE else False
             if kind == "operative":

@@ -137,7 +137,8 @@ def generic_addressee(text: str, pos: int, lang: str) -> Optional[tuple[str, int
         return None
     m = re.match(r"\s*((?:the\s+|all\s+|other\s+|relevant\s+)*(?:[A-Za-z][\w’'-]*\s+){0,9}?"
                  r"(?:States|organs|organizations|bodies|agencies|entities|stakeholders|institutions|partners|actors|donors|countries|"
-                 r"Governments|authorities|parties|members|community|sector|funds|programmes|banks|groups|Secretariat))\b", text[pos:pos + 160])
+                 r"Governments|authorities|parties|members|community|sectors|sector|funds|programmes|banks|groups|Secretariat)"
+                 r"(?:\s+of\s+the\s+United\s+Nations(?:\s+system)?)?)\b", text[pos:pos + 160])
     if not m:
         return None
     phrase = m.group(1).strip()
