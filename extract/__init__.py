@@ -203,7 +203,7 @@ def annotate(doc: Document) -> Document:
             b.mandates = _m.block_mandates(text, lang, b.kind, actors, cites, leading, ctx, v.kinds)
             if b.kind == "text":
                 speaker = _mod.speaker_of(text, lang) or speaker
-                extra = _modal_mandates(text, lang, actors, speaker, prev_subject, b.mandates, ctx, v.kinds)
+                extra = _modal_mandates(text, lang, actors, speaker, prev_subject, b.mandates, ctx, v.kinds) + _noun_requests(text, lang, actors, cites, b.mandates)
                 if extra:
                     # "should be encouraged to": one recommendation, not also a passive request
                     b.mandates = [m for m in b.mandates if not _after_modal(text, m, extra)]
@@ -219,6 +219,22 @@ def annotate(doc: Document) -> Document:
                 ctx.last_resolution = c.id
     _inherit_chapeaux(blocks, v.kinds, org)
     return doc
+
+
+def _noun_requests(text: str, lang: str, actors, cites, existing) -> list:
+    """Requests told by their noun ("In response to the request of the Governing Council in its resolution 24/3,
+    the Executive Director ...", "应缔约方会议的要求，秘书处 ..."): reported_request, with requester and decision."""
+    from unkg.model import Mandate
+
+    out = []
+    for start, vend, verb, ad, requester, decision in _mod.request_noun_clauses(text, lang, actors, cites):
+        if any((m.start or 0) <= start < (m.end or 0) for m in existing):
+            continue
+        end = text.find(".", vend) if lang != "zh" else text.find("。", vend)
+        end = end if end >= 0 else len(text)
+        out.append(Mandate(verb=verb or "request", verb_en="request", force="requests", addressees=ad, action=_m._clean_action(text[vend:end], lang),
+                           decision=decision, issuer=requester, requester=requester, start=start, end=end, modality="reported_request"))
+    return out
 
 
 def _after_modal(text: str, m, extra: list) -> bool:

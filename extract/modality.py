@@ -51,7 +51,7 @@ MODALS: dict[str, list[tuple[str, str]]] = {
     "ar": [(r"و?ينبغي", "recommendation"), (r"و?(?:يجب|يتعين)", "obligation"), (r"قد\s+ترغب", "recommendation"),
            (r"(?:و|ف)?قد\s+تُ?شج[َّ]*ع", "request"), (r"(?:و|ف)?قد\s+(?!ترغب|تم|يكون|تكون)[تي][\u0600-\u06ff\u064B-\u0652]+", "permission"),
            (r"مدعو(?:ة|ون|ين)", "request"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
-    "zh": [(r"(?<![相适供反响回对答效感呼理])(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)", "recommendation"), (r"不妨", "recommendation"),
+    "zh": [(r"(?<![相适供反响回对答效感呼理])(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)(?![^，。；]{0,24}?(?:要求|请求|邀请)[，,])", "recommendation"), (r"不妨", "recommendation"),
            (r"(?:还|也)?(?:必须|须)", "obligation"), (r"(?:还|也)?(?:可以|可)(?!能|持续|再生|行|靠|观|信|控|比|塑|负担|及|用)", "permission")],
 }
 # subjectless calls: the verb opens the sentence and the addressee follows it
@@ -377,3 +377,37 @@ def decision_session(decision: Optional[str], org: Optional[str]) -> Optional[st
         if decision.startswith("resolution:") and n >= 40:
             return f"GA.{n}"
     return None
+
+
+# ---- requests told by their noun: "In response to the request of the Governing Council in its resolution 24/3,
+# the Executive Director prepared ...", "应缔约方会议的要求，秘书处编写了 ..."
+REQUEST_NOUN_CUE = {
+    "en": re.compile(r"\b(?:In response to|Pursuant to|Responding to|Following|At the request of|As requested by)\b(?=(?:[^.;]|\.(?!\s)){0,40}\brequest|\s+the\s+[A-Z])(?:[^.;]|\.(?!\s))*?,\s*", re.I),
+    "fr": re.compile(r"(?:Comme suite à|En réponse à|Conformément à|À la demande d[eu]|A la demande d[eu])(?:[^.;]|\.(?!\s))*?,\s*"),
+    "es": re.compile(r"(?:En respuesta a|Atendiendo a|A petición d[e]l?|Conforme a)(?:[^.;]|\.(?!\s))*?,\s*", re.I),
+    "ru": re.compile(r"(?:В ответ на просьбу|По просьбе|Во исполнение просьбы)(?:[^.;]|\.(?!\s))*?,\s*"),
+    "zh": re.compile(r"(?:应|根据)[^，。；]{2,40}?(?:的)?(?:要求|请求)[，,]\s*"),
+    "ar": re.compile(r"(?:استجابة\s+لطلب|بناء\s+على\s+طلب|عملا\s+بطلب)[^.؛]{0,200}?[،,]\s*"),
+}
+
+
+def request_noun_clauses(text: str, lang: str, actors, cites) -> list[tuple]:
+    """(start, verb end, printed verb, addressees, requester, decision) of requests told by their noun:
+    the requester and the decision are named in the opening phrase, the addressee is the subject after it."""
+    rx = REQUEST_NOUN_CUE.get(lang)
+    if rx is None or not actors:
+        return []
+    out = []
+    for m in rx.finditer(text):
+        inside = [a for a in actors if m.start() <= a.start and a.end <= m.end()]
+        if not inside:
+            continue
+        requester = inside[0].id
+        decision = next((c.id for c in cites if m.start() <= c.start and c.end <= m.end() and c.type in ("decision", "resolution")), None)
+        subj = [a for a in actors if m.end() <= a.start <= m.end() + 12]
+        if not subj:
+            continue
+        a = subj[0]
+        verb = re.match(r"\s*([\u4e00-\u9fff]{1,2}了?)" if lang == "zh" else r"\s*((?:has\s+|have\s+|a\s+|ha\s+|hat\s+)?[\w\u0600-\u06ff]+)", text[a.end:a.end + 40])
+        out.append((m.start(), a.end + (verb.end() if verb else 0), (verb.group(1) if verb else ""), [a.id], requester, decision))
+    return out
