@@ -309,7 +309,9 @@ def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx
             g = _mod.generic_addressee(text, pos, lang)
             if g:
                 # "developed countries party to the Convention and other relevant stakeholders"
-                m.addressees = _m.generic_tail(text, g[1], [g[0]])[0]
+                m.addressees, gend = _m.generic_tail(text, g[1], [g[0]])
+                if m.end and gend < m.end and m.action and text[gend:m.end].strip():
+                    m.action = _m._clean_action(text[gend:m.end], lang)  # the action starts after the addressees
 
 
 _CHAPEAU_END = (":", "：", ":")

@@ -282,10 +282,20 @@ def addressees_after(text: str, pos: int, actors: list[Actor], lang: str, starts
     return out, end
 
 
+_ACTION_LEAD = {"en": r"to", "fr": r"de|d['’]|à|que", "es": r"a|que|de", "ru": r"чтобы", "ar": r"إلى|أن"}
+# ", making full use of existing resources, to ...": an aside between the addressee and the action
+_ASIDE_RE = re.compile(r"^,?\s*(?:making|taking|using|drawing|bearing|building|acting|working|in\s+(?:close\s+)?(?:consultation|collaboration|cooperation|coordination|accordance)\s+with|"
+                       r"within|subject\s+to|as\s+appropriate|where\s+appropriate|upon\s+request|inter\s+alia)\b[^,;]{0,160},\s*(?=to\b)", re.I)
+
+
 def _clean_action(s: str, lang: str) -> str:
     s = CONDITION_RE.sub(" ", s)
     s = s.strip()
-    s = re.sub(r"^(?:[,，:：]\s*)?(?:to|de|d['’]|à|que|a|чтобы|إلى|أن)\s+", "", s, flags=re.I) if lang != "zh" else s.lstrip("，,：: ")
+    if lang == "en":
+        s = _ASIDE_RE.sub("", s)
+    lead = _ACTION_LEAD.get(lang)
+    # only the language's own connective is dropped ("to prepare"), never a first word ("a report", "A review")
+    s = re.sub(r"^(?:[,，:：]\s*)?(?:" + lead + r")\s+", "", s, flags=re.I) if lead else s.lstrip("，,：: ")
     prev = None
     while prev != s:
         prev = s
@@ -348,6 +358,9 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
                 continue
             printed = m.group(1)
             en = _verb_en(lang, printed)
+            if en == "mandate" and (re.search(r"\b(?:the|their|its|his|her|our|respective|existing|current|new|and|of|with|within|whose)\s+$", text[max(0, s - 20):s], re.I)
+                                    or re.match(r"\s*(?:of|and|,|\.|;|\))", text[e:e + 5])):
+                continue  # "within their respective mandates": the noun, never a mandate
             ad, aend = addressees_after(text, e, actors, lang, starts)
             if ad and lang == "en":
                 ad, aend = generic_tail(text, aend, ad)

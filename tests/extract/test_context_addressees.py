@@ -51,3 +51,24 @@ def test_lower_case_secretariat_of_a_convention_in_a_ga_resolution():
 def test_renewed_invitation_is_a_request(lang, text, expected):
     ms = annotate(_doc("A/RES/75/218", lang, "The General Assembly,", text)).blocks[1].mandates
     assert [(m.modality, m.addressees) for m in ms] == [("request", expected)], [(m.verb, m.addressees) for m in ms]
+
+
+@pytest.mark.parametrize("text,addressees,action", [
+    ("Requests the Secretary-General, making full use of existing resources, to prepare a report on the matter;",
+     ["actor:un-secretary-general"], "prepare a report on the matter"),
+    ("Encourages all relevant entities, within their respective mandates, to harness opportunities;", ["actor:relevant-entities"], "harness opportunities"),
+    ("Requests the Secretary-General a report on the implementation of the present resolution;", ["actor:un-secretary-general"],
+     "a report on the implementation of the present resolution"),
+])
+def test_actions_keep_their_first_word_and_skip_asides(text, addressees, action):
+    ms = annotate(_doc("A/RES/75/218", "en", "The General Assembly,", text)).blocks[1].mandates
+    assert [(m.addressees, m.action) for m in ms] == [(addressees, action)]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Encourages all relevant entities, within their respective mandates and in line with the mandates of their governing bodies, to harness opportunities;"),
+    ("zh", "鼓励所有相关实体在各自任务范围内利用机会；"),
+])
+def test_the_noun_mandates_is_never_a_mandate(lang, text):
+    ms = annotate(_doc("A/RES/75/218", lang, "The General Assembly," if lang == "en" else "大会，", text)).blocks[1].mandates
+    assert len(ms) == 1 and ms[0].verb_en == "encourage", [(m.verb, m.verb_en) for m in ms]
