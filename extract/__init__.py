@@ -24,13 +24,15 @@ from unkg.model import Block, Citation, Document, Entity
 
 from . import mandates as _m
 from . import modality as _mod
+from .deadlines import next_session as _next_session
 from .verbs import leading_verb
 
-__all__ = ["annotate", "doc_org"]
+__all__ = ["annotate", "doc_org", "garbled"]
 
 _ORG_BY_PREFIX = (("ICCD/", "unccd"), ("HSP/", "un-habitat"), ("UNEP/", "unep"), ("FCCC/", "unfccc"), ("A/", "ga"), ("E/", "ga"))
 _UNCCD_RE = re.compile(r"UNCCD|Desertification|荒漠化公约|CNULCD|CNULD|КБОООН|لمكافحة التصحر|désertification|Desertificación")
 _HABITAT_RE = re.compile(r"UN-Habitat|人居署|ONU-Habitat|ONU-Hábitat|ООН-Хабитат|موئل الأمم المتحدة")
+_UNEP_RE = re.compile(r"\bUNEP\b|United Nations Environment Programme|环境署|\bPNUE\b|\bPNUMA\b|ЮНЕП|برنامج الأمم المتحدة للبيئة")
 _DECISION_HEAD_RE = re.compile(r"^\s*(?:Decision|Décision|Decisión|Решение|المقرر|第)\s*(\d{1,3})\s*/\s*(COP|CRIC|CST)\s*\.\s*(\d{1,2})")
 _RES_HEAD_RE = re.compile(r"^\s*(\d{1,3})/(\d{1,4})\.\s")
 _SKIP_ZONES = {"toc"}
@@ -50,10 +52,29 @@ def doc_org(doc: Document) -> Optional[str]:
         if sym.startswith(prefix):
             return org
     sample = " ".join(b.text for b in doc.blocks[:80])
-    u, h = len(_UNCCD_RE.findall(sample)), len(_HABITAT_RE.findall(sample))
-    if u or h:
-        return "unccd" if u >= h else "un-habitat"
-    return None
+    counts = {"unccd": len(_UNCCD_RE.findall(sample)), "un-habitat": len(_HABITAT_RE.findall(sample)), "unep": len(_UNEP_RE.findall(sample))}
+    best = max(counts, key=lambda k: counts[k])  # ties keep the order above
+    return best if counts[best] else None
+
+
+_FRAME_RE = re.compile(r"^[\s|:\-=+*#_.~`]+$")
+
+
+def garbled(text: str) -> bool:
+    """Text a broken font map turned into symbols ("('3 ()S% (+%'1"): few letters, many punctuation
+    marks, and words mixing both.  Tables rules ("|---|") and numbers are not garbled."""
+    chars = [c for c in text if not c.isspace()]
+    if len(chars) < 8 or _FRAME_RE.match(text):
+        return False
+    letters = sum(1 for c in chars if c.isalpha())
+    digits = sum(1 for c in chars if c.isdigit())
+    other = len(chars) - letters - digits
+    if other / len(chars) > 0.35 and letters / len(chars) < 0.6 and digits / len(chars) < 0.4:
+        return True
+    words = text.split()
+    mixed = sum(1 for w in words if sum(1 for c in w if not c.isalnum()) >= 2 and any(c.isalpha() for c in w)
+                and not re.match(r"^(?:https?://|www\.|[\w.+-]+@)|^[A-Z]{1,6}/[\w./()-]+$|^\(?[a-z]\)[,;.]?$", w))
+    return len(words) >= 4 and mixed / len(words) > 0.5
 
 
 def _doc_decision(doc: Document) -> Optional[str]:
@@ -90,6 +111,10 @@ def annotate(doc: Document) -> Document:
         b.entities, b.citations, b.mandates = [], [], []
         if b.zone in _SKIP_ZONES or not b.text.strip():
             continue
+        if b.kind in ("text", "operative", "preambular", "heading") and garbled(b.text):
+            # unreadable characters (a broken font map): kept as text, never read for entities or mandates
+            doc.warnings.append(f"paragraph {b.id}: garbled text ({b.text[:24]!r}...), not extracted")
+            continue
         if len(b.text) > MAX_PARAGRAPH_CHARS:
             # no real paragraph is this long (a file without breaks): keep the text, skip the extraction
             doc.warnings.append(f"paragraph {b.id} has {len(b.text)} characters; extraction skipped above {MAX_PARAGRAPH_CHARS}")
@@ -114,7 +139,12 @@ def annotate(doc: Document) -> Document:
             typ = sp.label_
             if typ == "ignore":
                 continue
-            if eid.startswith("@"):
+            if eid == "@secretariat" and org == "ga":
+                # a General Assembly text: "the Secretariat" is the United Nations Secretariat; a lower-case
+                # "secretariat" is a convention's ("the secretariat and the Global Mechanism of the Convention")
+                eid = "actor:un-secretariat" if lang in ("zh", "ar") or text[sp.start_char:sp.start_char + 1].isupper() \
+                    else v.resolve_relative(eid, None, recent)
+            elif eid.startswith("@"):
                 eid = v.resolve_relative(eid, org, recent)
             else:
                 kind = v.kinds.get(eid)
@@ -132,7 +162,12 @@ def annotate(doc: Document) -> Document:
                     mask[e.start:e.end] = b"\x01" * (e.end - e.start)
         for f in orgs:
             if any(mask[f.start:f.end]):
-                continue
+                inner = [e for e in b.entities if e.type in ("target", "initiative") and f.start <= e.start and e.end <= f.end and (e.end - e.start) < (f.end - f.start)]
+                covered = [e for e in b.entities if e.type != "country" and e.start < f.end and f.start < e.end]
+                if f.kind != "initiative" or not inner or len(inner) != len(covered):
+                    continue
+                # "Land Degradation Neutrality Fund": the named fund, not a mention of the target inside its name
+                b.entities = [e for e in b.entities if e not in inner]
             b.entities.append(Entity(type=f.kind, text=f.text, start=f.start, end=f.end, id=f.id, name=v.names.get(f.id, f.text)))
             if f.kind == "actor":
                 actors.append(_m.Actor(f.start, f.end, f.id, None))
@@ -173,11 +208,13 @@ def annotate(doc: Document) -> Document:
             b.mandates = _m.block_mandates(text, lang, b.kind, actors, cites, leading, ctx, v.kinds)
             if b.kind == "text":
                 speaker = _mod.speaker_of(text, lang) or speaker
-                extra = _modal_mandates(text, lang, actors, speaker, prev_subject, b.mandates, ctx, v.kinds)
+                extra = _modal_mandates(text, lang, actors, speaker, prev_subject, b.mandates, ctx, v.kinds) + _noun_requests(text, lang, actors, cites, b.mandates)
                 if extra:
+                    # "should be encouraged to": one recommendation, not also a passive request
+                    b.mandates = [m for m in b.mandates if not _after_modal(text, m, extra)]
                     b.mandates = sorted(b.mandates + extra, key=lambda m: m.start or 0)
             _complete(b.mandates, text, lang, b.kind, org, ctx, doc_session, v.kinds)
-            subj = [m.addressees for m in b.mandates if m.modality in ("recommendation", "obligation", "permission")]
+            subj = [m.addressees for m in b.mandates if m.modality in ("recommendation", "obligation", "permission", "request") and m.addressees]
             if subj:
                 prev_subject = subj[-1]
         for c in cites:
@@ -189,11 +226,43 @@ def annotate(doc: Document) -> Document:
     return doc
 
 
+def _noun_requests(text: str, lang: str, actors, cites, existing) -> list:
+    """Requests told by their noun ("In response to the request of the Governing Council in its resolution 24/3,
+    the Executive Director ...", "应缔约方会议的要求，秘书处 ..."): reported_request, with requester and decision."""
+    from unkg.model import Mandate
+
+    out = []
+    for start, vend, verb, ad, requester, decision in _mod.request_noun_clauses(text, lang, actors, cites):
+        if any((m.start or 0) <= start < (m.end or 0) for m in existing):
+            continue
+        end = text.find(".", vend) if lang != "zh" else text.find("。", vend)
+        end = end if end >= 0 else len(text)
+        out.append(Mandate(verb=verb or "request", verb_en="request", force="requests", addressees=ad, action=_m._clean_action(text[vend:end], lang),
+                           decision=decision, issuer=requester, requester=requester, start=start, end=end, modality="reported_request"))
+    return out
+
+
+def _after_modal(text: str, m, extra: list) -> bool:
+    """A passive verb right after a modal clause's "should be" ("should be encouraged to")."""
+    vp = text.find(m.verb, m.start or 0)
+    for x in extra:
+        if x.start is None or x.modality not in ("recommendation", "obligation"):
+            continue
+        xe = text.find(x.verb, x.start) + len(x.verb)
+        if 0 <= xe <= vp and re.fullmatch(r"\s+(?:also\s+|further\s+)?be\s+", text[xe:vp]):
+            return True
+    return False
+
+
 def _modal_mandates(text: str, lang: str, actors, speaker, prev_subject, existing, ctx, kinds) -> list:
     """Modal clauses ("Parties may ...", "缔约方应 ...", "We will ...") not already read as verb mandates."""
     from unkg.model import Mandate
 
-    taken = [(m.start or 0, (m.start or 0) + len(m.verb)) for m in existing]
+    taken = []
+    for m in existing:
+        vp = text.find(m.verb, m.start or 0) if m.verb else -1
+        vp = vp if vp >= 0 else (m.start or 0)
+        taken.append((vp, vp + len(m.verb or "")))
     out = []
     clauses = _mod.modal_clauses(text, lang, actors, speaker, prev_subject)
     sent_end = re.compile(r"[.。!?！？;；](?:\s|$)")
@@ -216,7 +285,8 @@ def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx
     for m in ms:
         if m.modality is None:
             # told in a report: the request cites its decision, is in the past tense, or names a governing body as its author
-            passive_now = re.search(r"(?:\b(?:are|is|be|sont|est|son|es)|[بت]ُ?)\s*(?:also\s+|également\s+|aussi\s+)?$", text[:m.start or 0])
+            vpos = text.find(m.verb, m.start or 0) if m.verb else (m.start or 0)
+            passive_now = re.search(r"(?:\b(?:are|is|be|sont|est|son|es)|[بت]ُ?)\s*(?:also\s+|également\s+|aussi\s+)?$", text[:vpos if vpos >= 0 else (m.start or 0)])
             past = re.search(r"(?:ed|é|ée|és|ées|ó|ло|ли|ла)$", m.verb) and not passive_now
             reported = kind != "operative" and bool(m.decision or past
                                                       or kinds.get(m.issuer or "") in _mod.GOVERNING_KINDS)
@@ -225,16 +295,28 @@ def _complete(ms: list, text: str, lang: str, kind: str, org: Optional[str], ctx
             m.session = _mod.decision_session(m.decision, org) or (doc_session if kind == "operative" or m.modality == "commitment" else None)
         if m.requester is None:
             m.requester = m.issuer
+        if m.deadline == "session.next":
+            # "at its next session": the session after the mandate's own (or the document's)
+            m.deadline = _next_session(m.session or doc_session)
+        if m.deadline and doc_session and m.deadline.split(".")[0] in ("HA", "GA", "EA") and m.deadline.split(".")[0] != doc_session.split(".")[0] \
+                and re.search(r"(?<!General )(?<!Habitat )(?<!Environment )\bAssembly\b", m.deadline_text or "") \
+                and not re.search(r"Habitat|Environment|General", m.deadline_text or ""):
+            # "the seventy-fifth session of the Assembly" in a General Assembly text is the General Assembly's
+            m.deadline = doc_session.split(".")[0] + "." + m.deadline.split(".", 1)[1]
         if m.deadline and m.deadline.startswith("session.") and doc_session:
             m.deadline = doc_session.split(".")[0] + "." + m.deadline.split(".", 1)[1]
-        if not m.addressees and m.modality in ("request", "recommendation", "reported_request") and m.start is not None:
+        if not m.addressees and m.modality in ("request", "recommendation", "reported_request") and m.start is not None \
+                and m.force != m.modality:  # a modal clause without a named subject asks no one named
             pos = m.start + len(m.verb)
             ext = re.match(r"\s+(?:upon|on|that)\b", text[pos:pos + 8])
             if ext:
                 pos += ext.end()
             g = _mod.generic_addressee(text, pos, lang)
             if g:
-                m.addressees = [g[0]]
+                # "developed countries party to the Convention and other relevant stakeholders"
+                m.addressees, gend = _m.generic_tail(text, g[1], [g[0]])
+                if m.end and gend < m.end and m.action and text[gend:m.end].strip():
+                    m.action = _m._clean_action(text[gend:m.end], lang)  # the action starts after the addressees
 
 
 def _analyses(blocks: list[Block], todo: list[int], doc: Document) -> Iterator[tuple[int, object]]:
@@ -291,6 +373,8 @@ def _inherit_chapeaux(blocks: list[Block], kinds: dict[str, str], org: Optional[
             inherited = []
             for head in heads:
                 deadline, deadline_text = _m.find_deadline(k.text, lang, kinds.get(head.issuer or "") or ("cop" if org == "unccd" else None))
+                if deadline == "session.next":
+                    deadline = _next_session(head.session)
                 inherited.append(head.model_copy(update={
                     "action": action, "start": 0, "end": len(k.text), "chapeau": b.id,
                     "deadline": deadline or head.deadline, "deadline_text": deadline_text or head.deadline_text,

@@ -37,6 +37,7 @@ from typing import Optional
 
 from unkg.model import Mandate
 
+from .deadlines import words_deadline
 from .quantities import find_dates
 from .verb_lexicon import FORCE, LEXICON
 
@@ -66,7 +67,9 @@ for _lang in ("fr", "es", "ru", "zh", "ar"):
 VERBS["zh"] = {k: v for k, v in VERBS["zh"].items() if k in {"决定", "请", "要求", "邀请", "吁请", "呼吁", "促请", "敦促", "鼓励", "欢迎", "注意到", "表示注意到", "核可", "批准", "建议", "授权", "责成"}}
 VERBS["zh"].update({"授权": "authorize", "责成": "instruct", "还请": "request", "又请": "request"})
 VERBS["fr"].update({"demande": "request", "invite": "invite", "engage": "urge", "encourage": "encourage"})
-VERBS["es"].update({"pide": "request", "solicita": "request", "invita": "invite", "insta": "urge", "alienta": "encourage"})
+VERBS["es"].update({"pide": "request", "solicita": "request", "invita": "invite", "insta": "urge", "alienta": "encourage",
+                    "pidió": "request", "solicitó": "request", "invitó": "invite", "instó": "urge", "alentó": "encourage"})
+VERBS["fr"].update({"a prié": "request", "a demandé": "request", "a invité": "invite", "a engagé": "urge", "a encouragé": "encourage"})
 VERBS["ar"].update({"يطلب": "request", "يدعو": "invite", "يحث": "urge", "يشجع": "encourage", "يرحب": "welcome"})
 
 _WB = {"en": (r"\b", r"\b"), "fr": (r"(?<!\w)", r"(?!\w)"), "es": (r"(?<!\w)", r"(?!\w)"), "ru": (r"(?<!\w)", r"(?!\w)"),
@@ -144,7 +147,7 @@ _BODY_WORDS = {"缔约方会议": "COP", "缔约方大会": "COP", "执行局": 
 SESSION_RES = [
     re.compile(r"供(?P<body>缔约方会议|缔约方大会|执行局|人居大会|审评委员会)?第(?P<zord>[一二三四五六七八九十]+|\d+)届会议审议"
                r"|(?:向|在)(?P<body2>缔约方会议|缔约方大会|执行局|人居大会|审评委员会)?第(?P<zord2>[一二三四五六七八九十]+|\d+)届会议(?:上)?(?:报告|提交|审议)"),
-    re.compile(r"(?:at|by|to|for consideration (?:at|by)|until|before|agenda (?:of|for))\s+(?:its|the|their)\s+(?P<ord>" + _ORD_ALT + r")\s+(?:regular\s+|ordinary\s+)?session(?:\s+of the (?P<body>Conference of the Parties|Executive Board|General Assembly|Assembly))?", re.I),
+    re.compile(r"(?:at|by|to|for consideration (?:at|by)|until|before|during|no later than|not later than|agenda (?:of|for))\s+(?:its|the|their)\s+(?P<ord>" + _ORD_ALT + r")\s+(?:regular\s+|ordinary\s+)?session(?:\s+of the (?P<body>Conference of the Parties|Executive Board|General Assembly|Assembly))?", re.I),
     re.compile(r"(?:à|lors de)\s+(?:sa|la)\s+(?P<ord>" + _ORD_ALT + r")\s+session", re.I),
     re.compile(r"(?:en|durante)\s+su\s+(?P<ord>" + _ORD_ALT + r")\s+(?:período de sesiones|reunión)", re.I),
     re.compile(r"на\s+(?:своей|ее|его)\s+(?P<ord>" + _ORD_ALT + r")\s+сессии", re.I),
@@ -186,7 +189,7 @@ def _session(body: Optional[str], num: int, issuer_kind: Optional[str]) -> str:
     return f"{b}.{num}"
 
 
-_SESSION_CUE = re.compile(r"session|届会议|сесси|sesiones|reunión|دورت|COP\s?\d|CRIC\s?\d|CST\s?\d", re.I)
+_SESSION_CUE = re.compile(r"session|届会议|届缔约方|сесси|sesiones|reunión|دورت|COP\s?-?\d|CRIC\s?\d|CST\s?\d|КС\s?-?\d", re.I)
 _DATE_CUE = re.compile(r"(?:19|20)\d\d")
 
 
@@ -195,6 +198,11 @@ def find_deadline(text: str, lang: str, issuer_kind: Optional[str]) -> tuple[Opt
     has_session = bool(_SESSION_CUE.search(text))
     if not has_session and not _DATE_CUE.search(text):
         return None, None
+    words, words_text = words_deadline(text, lang)
+    if words:
+        if words.startswith("session.") and words != "session.next":
+            words = _session(None, int(words.split(".")[1]), issuer_kind)
+        return words, words_text
     for rx in (SESSION_RES if has_session else ()):
         m = rx.search(text)
         if not m:
@@ -214,10 +222,41 @@ def find_deadline(text: str, lang: str, issuer_kind: Optional[str]) -> tuple[Opt
         if d.id.count("-") == 2 and (DATE_DEADLINE_RE.search(before) or DATE_DEADLINE_RE.search(after)):
             return d.id.split(":", 1)[1], (before.split()[-1] + " " if before.split() and lang != "zh" else "") + d.text + (after[:2] if lang == "zh" else "")
     for rx in YEAR_DEADLINE_RES:
-        m = rx.search(text)
-        if m:
+        for m in rx.finditer(text):
+            if _inside_quotes(text, m.start()):
+                continue  # "the global goal of “the neutrality of land degradation by 2030”": a goal's name, not a deadline
             return m.group("y"), m.group(0).strip()
     return None, None
+
+
+_GENERIC_TAIL_RE = re.compile(r"(?:\s+part(?:y|ies)\s+to\s+the\s+Convention)?,?\s+and\s+((?:other\s+|all\s+|relevant\s+|international\s+|regional\s+)*"
+                              r"(?:[a-z][\w-]*\s+){0,2}?(?:donors|actors|stakeholders|partners|organizations|entities|institutions|agencies|bodies))\b")
+
+
+def generic_tail(text: str, end: int, ad: list[str]) -> tuple[list[str], int]:
+    """Named addressees followed by a generic group ("Member States and other donors", "... and other actors")."""
+    from .modality import slug
+
+    ad = list(ad)
+    while True:  # "... and other institutions and supporting bodies"
+        m = _GENERIC_TAIL_RE.match(text, end)
+        if not m:
+            return ad, end
+        gid = "actor:" + slug(re.sub(r"(?:all|relevant)\s+", "", m.group(1)))
+        if gid not in ad:
+            ad.append(gid)
+        end = m.end()
+
+
+_OPEN_Q, _CLOSE_Q = "“«《「\"", "”»》」\""
+
+
+def _inside_quotes(text: str, pos: int) -> bool:
+    """Whether position `pos` is inside a quotation (curly, guillemets, Chinese title marks)."""
+    before = text[max(0, pos - 200):pos]
+    o = max(before.rfind(c) for c in "“«《「")
+    c = max(before.rfind(c) for c in "”»》」")
+    return o > c
 
 
 def addressees_after(text: str, pos: int, actors: list[Actor], lang: str, starts: Optional[list[int]] = None) -> tuple[list[str], int]:
@@ -243,10 +282,20 @@ def addressees_after(text: str, pos: int, actors: list[Actor], lang: str, starts
     return out, end
 
 
+_ACTION_LEAD = {"en": r"to", "fr": r"de|d['’]|à|que", "es": r"a|que|de", "ru": r"чтобы", "ar": r"إلى|أن"}
+# ", making full use of existing resources, to ...": an aside between the addressee and the action
+_ASIDE_RE = re.compile(r"^,?\s*(?:making|taking|using|drawing|bearing|building|acting|working|in\s+(?:close\s+)?(?:consultation|collaboration|cooperation|coordination|accordance)\s+with|"
+                       r"within|subject\s+to|as\s+appropriate|where\s+appropriate|upon\s+request|inter\s+alia)\b[^,;]{0,160},\s*(?=to\b)", re.I)
+
+
 def _clean_action(s: str, lang: str) -> str:
     s = CONDITION_RE.sub(" ", s)
     s = s.strip()
-    s = re.sub(r"^(?:[,，:：]\s*)?(?:to|de|d['’]|à|que|a|чтобы|إلى|أن)\s+", "", s, flags=re.I) if lang != "zh" else s.lstrip("，,：: ")
+    if lang == "en":
+        s = _ASIDE_RE.sub("", s)
+    lead = _ACTION_LEAD.get(lang)
+    # only the language's own connective is dropped ("to prepare"), never a first word ("a report", "A review")
+    s = re.sub(r"^(?:[,，:：]\s*)?(?:" + lead + r")\s+", "", s, flags=re.I) if lead else s.lstrip("，,：: ")
     prev = None
     while prev != s:
         prev = s
@@ -287,6 +336,10 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
     if kind != "operative" and not actors:
         return out  # in running text a mandate needs an addressee
     starts = [a.start for a in actors]
+    if leading is None and kind == "operative":
+        rm = _REPEAT_START_RE.match(text)
+        if rm and RENEWED_RE.get(lang) is not None and RENEWED_RE[lang].match(text, rm.end()):
+            leading = (rm.start(1), rm.group(1), "reiterate")
     if leading is not None:
         s, printed, en = leading
         vend = s + len(printed)
@@ -294,6 +347,8 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
         if extra:  # "Takes note of", "Calls upon": the verb is two words
             vend += extra.end()
         ad, aend = addressees_after(text, vend, actors, lang, starts)
+        if ad and lang == "en":
+            ad, aend = generic_tail(text, aend, ad)
         out.append(Trigger(s, vend, printed, en, ad, aend))
     rx = VERB_RE.get(lang)
     if rx is not None:
@@ -303,7 +358,12 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
                 continue
             printed = m.group(1)
             en = _verb_en(lang, printed)
+            if en == "mandate" and (re.search(r"\b(?:the|their|its|his|her|our|respective|existing|current|new|and|of|with|within|whose)\s+$", text[max(0, s - 20):s], re.I)
+                                    or re.match(r"\s*(?:of|and|,|\.|;|\))", text[e:e + 5])):
+                continue  # "within their respective mandates": the noun, never a mandate
             ad, aend = addressees_after(text, e, actors, lang, starts)
+            if ad and lang == "en":
+                ad, aend = generic_tail(text, aend, ad)
             before = text[max(0, s - 60):s]
             boundary = bool(BOUNDARY_RE[lang].search(before)) if lang in BOUNDARY_RE else False
             if kind == "operative":
@@ -324,9 +384,33 @@ def find_triggers(text: str, lang: str, kind: str, actors: list[Actor], cites: l
             sent_start = max([0] + [mm.end() for mm in SENT_SPLIT.finditer(text[max(0, m.start() - 600):m.start()])]) + max(0, m.start() - 600)
             ad = [a.id for a in actors if sent_start <= a.start and a.end <= m.start()]
             if ad:
-                out.append(Trigger(m.start(1), m.end(1), m.group(1), en, list(dict.fromkeys(ad)), m.end(), passive=True))
+                # the clause opens with its subject ("Governments, scientists ... are called upon to")
+                first = min(a.start for a in actors if sent_start <= a.start and a.end <= m.start())
+                out.append(Trigger(first, m.end(1), m.group(1), en, list(dict.fromkeys(ad)), m.end(), passive=True))
+    for i, t in enumerate(out):
+        rx = RENEWED_RE.get(lang)
+        m = rx.match(text, t.vend) if rx is not None and not t.passive else None
+        if m:
+            # "Reiterates its invitation to the parties to ...": the renewed invitation is the mandate
+            noun = m.group("noun").lower()
+            en = next(v for k, v in _RENEWED_NOUNS.items() if noun.startswith(k))
+            ad, aend = addressees_after(text, m.end(), actors, lang, starts)
+            out[i] = Trigger(t.start, m.end(), t.printed, en, ad, aend)
     out.sort(key=lambda t: t.start)
     return out
+
+
+# a verb of repetition followed by the noun of a request verb ("Reiterates its invitation to", "Recalls the call upon")
+RENEWED_RE = {
+    "en": re.compile(r"\s+(?:with\s+appreciation\s+|also\s+)?(?:the|its|their)\s+(?:earlier\s+|previous\s+)?(?P<noun>invitation|request|call|appeal|encouragement)\s+(?:to|upon|on)\b", re.I),
+    "fr": re.compile(r"\s+(?:son|sa|l['’]|leur)\s*(?P<noun>invitation|demande|appel|encouragement)\s+(?:à|aux|au)\b", re.I),
+    "es": re.compile(r"\s+(?:su|la|el)\s+(?P<noun>invitación|solicitud|petición|llamamiento|exhortación)\s+(?:a|al)\b", re.I),
+    "ar": re.compile(r"\s+(?P<noun>دعوته|طلبه|مناشدته)\s+(?:إلى|ل)?"),
+}
+_REPEAT_START_RE = re.compile(r"\s*((?:Also\s+|Further\s+)?(?:Reiterates|Recalls|Renews|Réitère|Renouvelle|Rappelle|Reitera|Renueva|Recuerda|Reafirma|ي?كرر|ويكرر))\b", re.I)
+_RENEWED_NOUNS = {"invitation": "invite", "request": "request", "call": "call upon", "appeal": "appeal", "encouragement": "encourage",
+                  "demande": "request", "appel": "call upon", "invitación": "invite", "solicitud": "request", "petición": "request",
+                  "llamamiento": "call upon", "exhortación": "urge", "دعوته": "invite", "طلبه": "request", "مناشدته": "appeal"}
 
 
 @dataclass

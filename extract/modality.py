@@ -46,17 +46,20 @@ MODALS: dict[str, list[tuple[str, str]]] = {
            (r"peu(?:ven)?t(?:\s+également|\s+aussi)?", "permission"),
            (r"(?:sont|est)\s+(?:également\s+|aussi\s+)?(?:invité|encouragé|prié|engagé|exhorté)e?s?", "request")],
     "es": [(r"deberían?", "recommendation"), (r"(?:deberán?|deben?)", "obligation"), (r"(?:podrán?|pueden?)(?:\s+también)?", "permission")],
-    "ru": [(r"(?:также\s+)?(?:рекомендуется|предлагается)", "request"), (r"следует", "recommendation"), (r"(?:должны|должен|должна|обязаны)", "obligation"),
+    "ru": [(r"(?:также\s+)?(?:рекомендуется|предлагается)", "request"), (r"возможно,\s+пожелают", "recommendation"), (r"следует", "recommendation"), (r"(?:должны|должен|должна|должно|обязаны)", "obligation"),
            (r"(?:могут|может)(?:\s+также)?", "permission")],
-    "ar": [(r"(?:ينبغي|يجب)", "recommendation"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
-    "zh": [(r"(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)", "recommendation"),
+    "ar": [(r"و?ينبغي", "recommendation"), (r"و?(?:يجب|يتعين)", "obligation"), (r"قد\s+ترغب", "recommendation"),
+           (r"(?:و|ف)?قد\s+تُ?شج[َّ]*ع", "request"), (r"(?:و|ف)?قد\s+(?!ترغب|تم|يكون|تكون)[تي][\u0600-\u06ff\u064B-\u0652]+", "permission"),
+           (r"مدعو(?:ة|ون|ين)", "request"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
+    "zh": [(r"(?<![相适供反响回对答效感呼理])(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)(?![^，。；]{0,24}?(?:要求|请求|邀请)[，,])", "recommendation"), (r"不妨", "recommendation"),
            (r"(?:还|也)?(?:必须|须)", "obligation"), (r"(?:还|也)?(?:可以|可)(?!能|持续|再生|行|靠|观|信|控|比|塑|负担|及|用)", "permission")],
 }
 # subjectless calls: the verb opens the sentence and the addressee follows it
 OPENING: dict[str, list[tuple[str, str]]] = {
-    "zh": [(r"(?:还|也|并)?(?:鼓励|邀请|吁请|促请|敦促|呼吁|请)", "request"), (r"建议", "recommendation")],
-    "es": [(r"Se\s+(?:invita|alienta|insta|pide|solicita)(?:\s+también|\s+asimismo)?\s+a", "request"), (r"Se\s+recomienda\s+a", "recommendation")],
-    "ar": [(r"(?:كما\s+)?(?:ت[\u064B-\u0652]*ش[\u064B-\u0652]*ج[\u064B-\u0652]*ع|[يت][\u064B-\u0652]*د[\u064B-\u0652]*ع[\u064B-\u0652]*ى)[\u064B-\u0652]*", "request")],
+    "zh": [(r"(?:(?:此外|另外|同时|因此|但是?|然而)，?)?(?:还|也|并)?(?:鼓励|邀请|吁请|促请|敦促|呼吁|请)", "request"), (r"建议", "recommendation")],
+    "es": [(r"[Ss]e\s+(?:invita(?:rá)?|alienta|insta|pide|pedirá|solicita(?:rá)?)(?:\s+también|\s+asimismo)?\s+a", "request"), (r"[Ss]e\s+recomienda\s+a", "recommendation")],
+    "ar": [(r"(?:كما\s+)?(?:ت[\u064B-\u0652]*ش[\u064B-\u0652]*ج[\u064B-\u0652]*ع|[يت][\u064B-\u0652]*د[\u064B-\u0652]*ع[\u064B-\u0652]*ى)[\u064B-\u0652]*", "request"),
+           (r"س[\u064B-\u0652]*ي[\u064B-\u0652]*ط[\u064B-\u0652]*ل[\u064B-\u0652]*ب[\u064B-\u0652]*\s+من", "request")],
     "fr": [(r"(?:Les|les)\s+", "")],  # placeholder never used (subject-first in French)
 }
 OPENING.pop("fr")
@@ -68,13 +71,16 @@ PRONOUN = {"en": r"\b(?:They|they)\s*$", "fr": r"\b(?:Elles|Ils|elles|ils)\s*$",
 
 _MODAL_RE = {lang: [(re.compile(r"(?<!\w)(" + rx + r")(?!\w)" if lang != "zh" else "(" + rx + ")", re.I if lang != "zh" else 0), mod) for rx, mod in lst]
              for lang, lst in MODALS.items()}
-_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？]))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst] for lang, lst in OPENING.items()}
+# a call opens a sentence, or follows a comma after a concessive clause ("虽然……，但鼓励缔约方", "Si bien ..., se invita a las Partes")
+_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？])|(?<=[，,]\s)(?=se\s)|(?<=[，,])(?=但|并|同时))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst]
+            for lang, lst in OPENING.items()}
 _WE_RE = {lang: re.compile(rx) for lang, rx in WE.items()}
 _PRON_RE = {lang: re.compile(rx) for lang, rx in PRONOUN.items()}
 # what may stand between the subject and the modal ("Governments in a position to do so should")
 _SUBJ_GAP = {"zh": re.compile(r"^(?:还|也|均|都|则)?$"),
              "ar": re.compile(r"^\s*$")}
-_SUBJ_GAP_DEFAULT = re.compile(r"^(?:,?\s*(?:in\s+(?:a\s+)?position\s+to\s+do\s+so|that\s+are\s+in\s+a\s+position\s+to\s+do\s+so|as\s+appropriate|"
+_SUBJ_GAP_DEFAULT = re.compile(r"^(?:,\s*(?:with\s+the\s+(?:assistance|support|help)\s+of|in\s+(?:close\s+)?(?:consultation|collaboration|cooperation)\s+with)\s[^,;:.]{3,120},)?"
+                               r"(?:\s*(?:also|también|además|également|aussi|encore)\s*)?(?:,?\s*(?:in\s+(?:a\s+)?position\s+to\s+do\s+so|that\s+are\s+in\s+a\s+position\s+to\s+do\s+so|as\s+appropriate|"
                                r"where\s+appropriate|le\s+cas\s+échéant|en\s+tant\s+que\s+de\s+besoin|según\s+proceda)\s*,?)?\s*$", re.I)
 _RU_AR_DATIVE = {"ru": re.compile(r"^\s*$"), "ar": re.compile(r"^\s*(?:على|ل|لل)?\s*$")}
 
@@ -131,7 +137,8 @@ def generic_addressee(text: str, pos: int, lang: str) -> Optional[tuple[str, int
         return None
     m = re.match(r"\s*((?:the\s+|all\s+|other\s+|relevant\s+)*(?:[A-Za-z][\w’'-]*\s+){0,9}?"
                  r"(?:States|organs|organizations|bodies|agencies|entities|stakeholders|institutions|partners|actors|donors|countries|"
-                 r"Governments|authorities|parties|members|community|sector|funds|programmes|banks|groups|Secretariat))\b", text[pos:pos + 160])
+                 r"Governments|authorities|parties|members|community|sectors|sector|funds|programmes|banks|groups|Secretariat)"
+                 r"(?:\s+of\s+the\s+United\s+Nations(?:\s+system)?)?)\b", text[pos:pos + 160])
     if not m:
         return None
     phrase = m.group(1).strip()
@@ -155,8 +162,20 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
                 # dative/prepositional subject after the modal ("Сторонам следует", "يمكن للأطراف أن")
                 ad, aend = _object_after(text, e, actors, lang)
                 if not ad:
+                    g = _GENERIC_GROUP_RE.get(lang)
+                    gm = g.match(text, e) if g else None
+                    if gm:
+                        ad, aend = [GENERIC_GROUPS[gm.group(1).lower()]], gm.end()
+                if not ad:
                     ad, first = _subject_before(text, s, actors, lang)
+                    gb = _GENERIC_BEFORE_RE.get(lang)
+                    gm = gb.search(text, 0, s) if gb and not ad else None
+                    if gm:
+                        ad, first = [GENERIC_GROUPS[gm.group(1).lower()]], gm.start(1)
                     if not ad:
+                        c = _agentless(text, s, e, m.group(1), mod, lang, actors, _last_subject(out, s))
+                        if c:
+                            out.append(c)
                         continue
                     out.append(Clause(first, e, m.group(1), mod, ad, e))
                     continue
@@ -166,14 +185,34 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
             if not ad:
                 pm = _PRON_RE.get(lang)
                 pr = pm.search(text[max(0, s - 12):s]) if pm else None
-                if pr and prev_subject:
-                    out.append(Clause(s - 12 + pr.start() if s >= 12 else pr.start(), e, m.group(1), mod, list(prev_subject), e))
+                earlier = [c.addressees for c in out if c.start < s and c.addressees]
+                if pr and (earlier or prev_subject):
+                    # "They should ...": the subject of the last modal clause, in this paragraph or the one before
+                    out.append(Clause(s - 12 + pr.start() if s >= 12 else pr.start(), e, m.group(1), mod, list(earlier[-1] if earlier else prev_subject), e))
+                    continue
+                c = _agentless(text, s, e, m.group(1), mod, lang, actors, _last_subject(out, s))
+                if c:
+                    out.append(c)
                 continue
+            if lang == "en":
+                g = generic_subject(text, first, s, actors)
+                if g:
+                    first, ad = g
             out.append(Clause(first, e, m.group(1), mod, ad, e))
     for rx, mod in _OPEN_RE.get(lang, []):
         for m in rx.finditer(text):
             s, e = m.span(1)
             ad, aend = _object_after(text, e, actors, lang)
+            if not ad and lang == "zh":
+                # "请希望报告受影响区域的缔约方": the addressee after a short relative clause ending in 的
+                rel = re.match(r"[^，。；：]{1,24}?的", text[e:e + 26])
+                if rel:
+                    ad, aend = _object_after(text, e + rel.end(), actors, lang)
+            if not ad:
+                g = _GENERIC_GROUP_RE.get(lang)
+                gm = g.match(text, e) if g else None
+                if gm:
+                    ad, aend = [GENERIC_GROUPS[gm.group(1).lower()]], gm.end()
             if ad:
                 out.append(Clause(s, e, m.group(1), mod, ad, aend))
     we = _WE_RE.get(lang)
@@ -188,6 +227,103 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
             continue
         dedup.append(c)
     return dedup
+
+
+# "It should be noted that", "应当指出", "cabe señalar": a remark, not a directive
+_REMARK_AFTER = re.compile(r"^\s*(?:be\s+(?:noted|recalled|recognized|stressed|emphasized|mentioned|borne\s+in\s+mind|pointed\s+out)|note|recall)\b"
+                           r"|^(?:指出|注意|强调|承认|说明)|^\s*(?:être\s+noté|señalarse|observarse|отметить|الإشارة)", re.I)
+_PASSIVE_AFTER = {
+    "en": re.compile(r"^\s+(?:also\s+|further\s+)?be\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|made|taken|set|built|held|sought|given|paid|kept|met|done|put|drawn|brought|shown|seen|spent)\b", re.I),
+}
+_ASK_PARTICIPLE = re.compile(r"^\s+(?:also\s+|further\s+)?be\s+(?:encouraged|invited|urged|requested|supported|called\s+upon)\b", re.I)
+# groups outside the vocabulary named as addressees of a call ("鼓励各国", "Se invita a los países", "Странам рекомендуется")
+GENERIC_GROUPS = {"各国": "actor:countries", "los países": "actor:countries", "البلدان": "actor:countries", "странам": "actor:countries",
+                  "les pays": "actor:countries"}
+_GENERIC_GROUP_RE = {"zh": re.compile(r"\s*(各国)"), "es": re.compile(r"\s*(los países)\b", re.I), "ar": re.compile(r"\s*(البلدان)"),
+                     "fr": re.compile(r"\s*(les pays)\b", re.I)}
+_GENERIC_BEFORE_RE = {"ru": re.compile(r"(?:^|(?<=[.;:]\s))(Странам)\s+(?:также\s+)?$")}
+_ANY_MODAL = {"en": re.compile(r"\b(?:should|shall|must)\b", re.I), "fr": re.compile(r"\b(?:doi(?:ven)?t|devrai(?:en)?t)\b", re.I),
+              "es": re.compile(r"\b(?:deber(?:á|án|ían?)|deben?)\b", re.I), "ru": re.compile(r"(?:должн|следует)", re.I),
+              "zh": re.compile(r"应|必须"), "ar": re.compile(r"ينبغي|يجب|يتعين")}
+_SUBJ_BOUNDARY = re.compile(r"[.;:!?。；：！？]\s*|^")
+_GENERIC_HEADS = re.compile(r"(?:s|people|public|sector|society|community|communities|staff|academia|media)$", re.I)
+_DETERMINERS = re.compile(r"^(?:the|all|other|relevant|concerned|interested|each|every)\s+", re.I)
+
+
+def _last_subject(out: list, s: int) -> list[str]:
+    subj = [c.addressees for c in out if c.start < s]
+    return subj[-1] if subj else []
+
+
+def _agentless(text: str, s: int, e: int, printed: str, mod: str, lang: str, actors, earlier: Optional[list] = None) -> Optional["Clause"]:
+    """A recommendation or obligation without an actor before its modal: a passive ("Efforts
+    should be made", "应填写", "deberá completarse", "должно основываться", "ينبغي ملء") asks no one
+    named; an English subject of generic agents ("Countries should", "Governments, enterprises and
+    the public should") names its addressees.  Permissions need a named subject (a capability is not
+    a permission)."""
+    if mod not in ("recommendation", "obligation"):
+        return None
+    after = text[e:e + 40]
+    if _REMARK_AFTER.search(after) or re.match(r"\s*[?？]", after):
+        return None
+    start = max((m.end() for m in _SUBJ_BOUNDARY.finditer(text, 0, s)), default=0)
+    subject = text[start:s].strip()
+    if _ANY_MODAL.get(lang) and _ANY_MODAL[lang].search(subject):
+        # "should be provided as text and should not exceed": a second modal of the same subject
+        return Clause(s, e, printed, mod, list(earlier or []), e)
+    if lang != "en":
+        if len(subject) > (60 if lang == "zh" else 200):
+            return None
+        return Clause(s, e, printed, mod, [], e)  # asks no one named: the clause opens at its modal
+    if _PASSIVE_AFTER["en"].match(after) and not _ASK_PARTICIPLE.match(after):
+        return Clause(s, e, printed, mod, [], e)
+    lead = _DETERMINERS.sub("", subject)
+    first = next((a for a in actors if a.start == start + (len(subject) - len(lead)) + (len(text[start:s]) - len(text[start:s].lstrip()))), None)
+    if first is not None and re.match(r"\s*(?:of|in|from|which|that|who)\b", text[first.end:first.end + 8]):
+        # "The governments of all relevant countries which are mandated ... should": the head noun is the subject
+        return Clause(start, e, printed, mod, [first.id], e)
+    # a subject of generic agents: a short list of plural nouns ("Countries", "Governments, enterprises and the public")
+    subject = re.sub(r"^(?:Preferably|Therefore|Thus|Moreover|Furthermore|In addition|Finally|However),?\s+", "", subject)
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", subject) if i.strip()]
+    if not items or len(items) > 8 or len(subject) > 160:
+        return None
+    ids = []
+    ids = _generic_items(text, start, s, items, actors)
+    if ids is None:
+        # another subject ("The narrative should explain", "Each example should be provided"): asks no one named
+        if len(subject.split()) <= 8 and not re.match(r"(?:It|This|That|These|Those|There|Which|Who)\b", subject) and "," not in subject:
+            return Clause(s, e, printed, mod, [], e)
+        return None
+    return Clause(start, e, printed, mod, ids, e)
+
+
+def _generic_items(text: str, start: int, s: int, items: list[str], actors) -> Optional[list[str]]:
+    """Ids of a list of generic agents ("Civil organizations", "the private sector", "enterprises"), or None."""
+    ids = []
+    for it in items:
+        it = _DETERMINERS.sub("", it)
+        words = it.split()
+        if not words or len(words) > 4 or not _GENERIC_HEADS.search(words[-1]) or any(w.lower() in ("that", "which", "who", "of") for w in words):
+            return None
+        a0 = text.find(it, start, s)
+        hit = next((a.id for a in actors if a0 >= 0 and a.start < a0 + len(it) and a0 < a.end), None)
+        ids.append(hit or "actor:" + slug(it))
+    return list(dict.fromkeys(ids))
+
+
+def generic_subject(text: str, first: int, s: int, actors) -> Optional[tuple[int, list[str]]]:
+    """When the actors right before a modal end a longer list of agents ("Civil organizations, ..., the private
+    sector, enterprises and local communities should"), the whole list from the sentence start."""
+    start = max((m.end() for m in _SUBJ_BOUNDARY.finditer(text, 0, first)), default=0)
+    head = text[start:first].strip()
+    if not head or not re.search(r"(?:,|\band)\s*$", head):
+        return None
+    subject = text[start:s].strip()
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", subject) if i.strip()]
+    if len(items) > 8:
+        return None
+    ids = _generic_items(text, start, s, items, actors)
+    return (start, ids) if ids else None
 
 
 _SPEAKER_RE = {"en": re.compile(r"^\s*We,\s+((?:the\s+)?[^,]{3,80}?),"), "fr": re.compile(r"^\s*Nous,\s+([^,]{3,80}?),"),
@@ -241,3 +377,37 @@ def decision_session(decision: Optional[str], org: Optional[str]) -> Optional[st
         if decision.startswith("resolution:") and n >= 40:
             return f"GA.{n}"
     return None
+
+
+# ---- requests told by their noun: "In response to the request of the Governing Council in its resolution 24/3,
+# the Executive Director prepared ...", "应缔约方会议的要求，秘书处编写了 ..."
+REQUEST_NOUN_CUE = {
+    "en": re.compile(r"\b(?:In response to|Pursuant to|Responding to|Following|At the request of|As requested by)\b(?=(?:[^.;]|\.(?!\s)){0,40}\brequest|\s+the\s+[A-Z])(?:[^.;]|\.(?!\s))*?,\s*", re.I),
+    "fr": re.compile(r"(?:Comme suite à|En réponse à|Conformément à|À la demande d[eu]|A la demande d[eu])(?:[^.;]|\.(?!\s))*?,\s*"),
+    "es": re.compile(r"(?:En respuesta a|Atendiendo a|A petición d[e]l?|Conforme a)(?:[^.;]|\.(?!\s))*?,\s*", re.I),
+    "ru": re.compile(r"(?:В ответ на просьбу|По просьбе|Во исполнение просьбы)(?:[^.;]|\.(?!\s))*?,\s*"),
+    "zh": re.compile(r"(?:应|根据)[^，。；]{2,40}?(?:的)?(?:要求|请求)[，,]\s*"),
+    "ar": re.compile(r"(?:استجابة\s+لطلب|بناء\s+على\s+طلب|عملا\s+بطلب)[^.؛]{0,200}?[،,]\s*"),
+}
+
+
+def request_noun_clauses(text: str, lang: str, actors, cites) -> list[tuple]:
+    """(start, verb end, printed verb, addressees, requester, decision) of requests told by their noun:
+    the requester and the decision are named in the opening phrase, the addressee is the subject after it."""
+    rx = REQUEST_NOUN_CUE.get(lang)
+    if rx is None or not actors:
+        return []
+    out = []
+    for m in rx.finditer(text):
+        inside = [a for a in actors if m.start() <= a.start and a.end <= m.end()]
+        if not inside:
+            continue
+        requester = inside[0].id
+        decision = next((c.id for c in cites if m.start() <= c.start and c.end <= m.end() and c.type in ("decision", "resolution")), None)
+        subj = [a for a in actors if m.end() <= a.start <= m.end() + 12]
+        if not subj:
+            continue
+        a = subj[0]
+        verb = re.match(r"\s*([\u4e00-\u9fff]{1,2}了?)" if lang == "zh" else r"\s*((?:has\s+|have\s+|a\s+|ha\s+|hat\s+)?[\w\u0600-\u06ff]+)", text[a.end:a.end + 40])
+        out.append((m.start(), a.end + (verb.end() if verb else 0), (verb.group(1) if verb else ""), [a.id], requester, decision))
+    return out

@@ -15,7 +15,7 @@ import re
 from .citations import Found
 from .vocab import slug
 
-INITIATIVE_HEADS = {"Initiative", "Alliance", "Challenge", "Partnership"}
+INITIATIVE_HEADS = {"Initiative", "Alliance", "Challenge", "Partnership", "Fund"}
 HEADS = (r"Initiative|Alliance|Challenge|Partnership|University|Institute|Center|Centre|Academy|Ministry|Administration|Foundation|Group|Bank|Fund|Agency|Organi[sz]ation"
          r"|Council|Commission|Coalition|Association|Society|Secretariat|Government|Department|College|Federation|Alliance")
 _HEAD_END = r"University|Institute|Center|Centre|Academy|Foundation|Group|Bank|Fund|Agency|Council|Commission|Coalition|Association|Society|Secretariat|Department|College|Federation|Alliance"

@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, get_words_and_spaces, registry
 
 from . import citations as _cit
+from . import initiatives as _initiatives
 from . import orgs as _orgs
 from . import quantities as _qty
 from .vocab import LANGS, load
@@ -231,15 +232,23 @@ def make_dates(nlp: Language, name: str, lang: str):
 
 
 class OrgFinder:
+    def __init__(self, lang: str = "en"):
+        self.lang = lang
+
     def __call__(self, doc: Doc) -> Doc:
-        items = _orgs.find_orgs(doc_text(doc))
+        text = doc_text(doc)
+        items = _orgs.find_orgs(text) if self.lang == "en" else []
+        named = _initiatives.find_initiatives(text, self.lang)
+        if named:
+            # a programme name wins over an organisation read inside it ("... Programme of the Ministry")
+            items = sorted([f for f in items if not any(n.start <= f.start and f.end <= n.end for n in named)] + named, key=lambda f: f.start)
         doc.user_data["unkg_orgs"] = items
         return _char_spans(doc, items, SPANS_ORG)
 
 
-@Language.factory("unkg_orgs")
-def make_orgs(nlp: Language, name: str):
-    return OrgFinder()
+@Language.factory("unkg_orgs", default_config={"lang": "en"})
+def make_orgs(nlp: Language, name: str, lang: str):
+    return OrgFinder(lang)
 
 
 @lru_cache(maxsize=None)
@@ -255,6 +264,5 @@ def get_nlp(lang: str | None) -> Language:
     nlp.add_pipe("unkg_citations", config={"lang": lang})
     nlp.add_pipe("unkg_quantities", config={"lang": lang})
     nlp.add_pipe("unkg_dates", config={"lang": lang})
-    if lang == "en":
-        nlp.add_pipe("unkg_orgs")
+    nlp.add_pipe("unkg_orgs", config={"lang": lang})
     return nlp

@@ -1,7 +1,8 @@
 """Quantities with a unit ("4.5亿公顷" -> 450000000 ha, "more than 100 countries") and dates.
 
 Units are a closed list (`UNITS`): ha, km2, km, USD, RMB, percent, country, participant,
-person, tree, city, partner, member.  Scale words are read in six languages (million,
+person, tree, city, partner, member; proportions ("1/4 of", "3 of the 5 regions") are `share`
+(value a/b).  Scale words are read in six languages (million,
 billion, 万, 亿, millions, milliards, millones, млн, млрд, مليون, مليار); a qualifier
 ("more than", "超过", "近", "plus de" ...) and a range upper bound ("40-50 billion") are kept.
 Quantity ids are per mention (`quantity:<value>:<unit>` is the value; the store keeps the
@@ -35,7 +36,7 @@ UNITS = {
     "percent": r"%|per ?cent\b|pour cent|por ciento|процент(?:а|ов)?|في المائة",
     "country": r"(?:个)?(?:国家(?!和地方|政府|一级|层面)|参与国)|countries|pays|países|стран(?:ы|ах|ам)?|بلدان|بلدا|بلد",
     "participant": r"(?:名)?参与者|participants|delegates|participantes|участник(?:а|ов)",
-    "person": r"(?:万)?人(?![民口居士员工])|(?:impoverished\s+|poor\s+)?people|persons|individuals|farmers|personnes|personas|человек",
+    "person": r"(?:万)?人(?![民口居士员工])|(?:impoverished\s+|poor\s+)?people|persons|individuals|farmers|professionals|experts|researchers|personnes|personas|человек",
     "tree": r"(?:棵)?树|trees|arbres|árboles|деревьев",
     "city": r"(?:个)?城市|cities|villes|ciudades|город(?:а|ов)?",
     "partner": r"(?:个)?合作伙伴|partners|partenaires|asociados|партнер(?:а|ов)",
@@ -65,6 +66,7 @@ def _num(s: Optional[str]) -> Optional[float]:
     return float(s.replace(",", ""))
 
 
+_SHARE_RE = re.compile(r"(?<![\d/.,])(?P<a>\d{1,2})\s*/\s*(?P<b>\d{1,2})(?=\s+(?:of|de|del|des|от)\b)|(?<![\d.,])(?P<a2>\d{1,2}) of the (?P<b2>\d{1,3})\b")
 ZH_COUNTRIES_RE = re.compile(r"(?<![0-9A-Za-z.])(?P<num>\d+)\s*个(?P<mid>[^，。；、：（）()\d]{2,60}?)(?:先锋|参与|伙伴)?国家(?!和地方|政府)")
 
 
@@ -100,6 +102,8 @@ def find_quantities(text: str, lang: str = "en") -> list[Found]:
             scale *= _SCALE.get(m.group("zscale").strip(), 1.0)
         if unit == "person" and m.group("u_person") and m.group("u_person").startswith("万"):
             scale *= 1e4
+        if lang in ("es", "pt") and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+            num = num.replace(".", "")  # "2.000 ha": a thousands point in Spanish
         value = _num(num) * scale
         vmax = _num(m.group("num2"))
         value_max = vmax * scale if vmax is not None else None
@@ -109,6 +113,14 @@ def find_quantities(text: str, lang: str = "en") -> list[Found]:
         v = int(value) if value == int(value) else value
         out.append(Found(start, end, "quantity", f"quantity:{v}:{unit}", text[start:end], value=value, unit=unit,
                          qualifier=qual, value_max=value_max))
+    # proportions: "about 1/4 of the total land area", "3 of the 5 regions", "三分之一"
+    for m in _SHARE_RE.finditer(text):
+        if any(f.start <= m.start() < f.end for f in out):
+            continue
+        a, b = int(m.group("a") or m.group("a2")), int(m.group("b") or m.group("b2"))
+        if 0 < a < b:
+            out.append(Found(m.start(), m.end(), "quantity", f"quantity:{round(a / b, 4)}:share", m.group(), value=a / b, unit="share"))
+        out.sort(key=lambda f: f.start)
     if lang == "zh" and "个" in text:
         # "选择15个致力于...的先锋国家": a count of countries with a short modifier in between
         for m in ZH_COUNTRIES_RE.finditer(text):
@@ -138,7 +150,7 @@ DATE_RES = [
     re.compile(r"(?<!\d)(?P<d>3[01]|[12]\d|0?[1-9])(?:er)?(?:\s*(?:[-–]|to|au|al|a|по)\s*\d{1,2})?\s+(?:de\s+)?(?:[\u0600-\u06ff]+(?:\s[\u0600-\u06ff]+)?/)?(?P<mon>" + _MON + r")\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)", re.I),
     re.compile(r"(?P<mon>" + _MON + r")\s+(?P<d>3[01]|[12]\d|[1-9])(?:\s*[-–]\s*\d{1,2})?,\s*(?P<y>(?:19|20)\d\d)", re.I),
     re.compile(r"(?P<mon>" + _MON + r")\s+(?:de\s+|of\s+)?(?P<y>(?:19|20)\d\d)", re.I),
-    re.compile(r"\b(?:in|by|since|from|until|before|after|en|d'ici|hasta|para|к|в|до|с)\s+(?P<y>(?:19|20)\d\d)\b(?![-–/]\d)"),
+    re.compile(r"\b(?:in|by|since|from|until|before|after|en|d'ici|hasta|para|к|в|до|с)\s+(?P<y>(?:19|20)\d\d)\b(?![-–/]\d)", re.I),
 ]
 
 

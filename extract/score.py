@@ -130,6 +130,17 @@ def _blocks_with(doc, para: str):
     return [b for b in doc.blocks if key and key in _norm(b.printed())]
 
 
+_MARKS = "\u064B-\u0652\u0670"  # Arabic short vowels and shadda: typed and printed texts order them differently
+
+
+def _find_at(text: str, at: str) -> Optional[int]:
+    """Where the clause opening `at` is in the block text (case-insensitive, Arabic marks ignored)."""
+    bare = re.sub(f"[{_MARKS}]", "", at)
+    rx = "".join(re.escape(c) + f"[{_MARKS}]*" for c in bare)
+    m = re.search(rx, text, re.I)
+    return m.start() if m else None
+
+
 def _modality(m) -> str:
     return getattr(m, "modality", None) or "statement"
 
@@ -163,14 +174,14 @@ def score_doc(doc, rows: list[dict], t: dict[str, Tally], ddoc: str) -> None:
             # position of the clause opening in the block text (by normalized prefix search)
             pos = None
             if g.get("at"):
-                i = text.lower().find(g["at"].lower())
-                pos = i if i >= 0 else None
+                pos = _find_at(text, g["at"])
             best, bestd = None, None
             for j, m in enumerate(sys_ms):
                 if j in used or _modality(m) != g["modality"]:
                     continue
                 d = abs((m.start or 0) - pos) if pos is not None else 0
-                if pos is not None and d > max(40, len(g["at"]) + 10) and not (m.start == 0 and m.chapeau):
+                same_sentence = pos is not None and (m.start or 0) > pos and not re.search(r"[.;。；!?！？]\s", text[pos:(m.start or 0)])
+                if pos is not None and d > max(40, len(g["at"]) + 10) and not (m.start == 0 and m.chapeau) and not same_sentence:
                     continue
                 if bestd is None or d < bestd:
                     best, bestd = j, d
@@ -259,10 +270,12 @@ def _system_items(b, kind: str) -> list:
                 out.append(("initiative", e.id, e.text))
         return out
     out = []
+    named: set[str] = set()
     for e in b.entities:
         if e.type == "quantity":
             out.append(("quantity", e.value, e.unit, e.text))
-        elif e.type == "target" and e.id and not e.id.startswith("sdg:"):
+        elif e.type == "target" and e.id and not e.id.startswith("sdg:") and e.id not in named:
+            named.add(e.id)  # a named target is one fact per paragraph, however often it is mentioned
             out.append(("named", e.id, e.text))
         elif e.type == "date" and e.id and re.fullmatch(r"date:\d{4}", e.id) and _TARGET_YEAR_CUE.search(b.text[max(0, e.start - 14):e.end + 2]):
             out.append(("quantity", float(e.id[5:]), "year", e.text))
@@ -270,7 +283,8 @@ def _system_items(b, kind: str) -> list:
 
 
 # a year that is a target ("by 2030", "d'ici à 2030", "para 2030", "к 2030 году", "2030年前")
-_TARGET_YEAR_CUE = re.compile(r"(?:\bby|d[’']ici (?:à |a )?|\bpara|\bк|\bdo|\bحلول|before|no later than|au plus tard en)\s+(?:the end of\s+)?\d{4}|\d{4}\s*年(?:底)?前", re.I)
+_TARGET_YEAR_CUE = re.compile(r"(?:\bby|d[’']ici (?:à |a )?|\bpara|\bhasta|\bк|\bdo|\bحلول|before|no later than|au plus tard en)\s+(?:the end of\s+|عام\s+)?\d{4}"
+                              r"|\d{4}\s*年(?:底)?前|到\s*\d{4}\s*年", re.I)
 
 
 def _item_match(kind: str, g: dict, e: tuple) -> bool:
@@ -294,6 +308,7 @@ def run(root: Path, split: str = "all", gold_files: Optional[list[Path]] = None,
         docs = [d for d in docs if d["doc"] + json.dumps(d.get("lines")) in keep]
     t = {k: Tally() for k in KINDS}
     per_lang: dict[str, dict[str, Tally]] = defaultdict(lambda: {k: Tally() for k in KINDS})
+    per_genre: dict[str, dict[str, Tally]] = defaultdict(lambda: {k: Tally() for k in KINDS})
     for d in docs:
         key = d["doc"] + json.dumps(d.get("lines"))
         drows = [r for r in facts if r["doc"] + json.dumps(r.get("lines")) == key]
@@ -301,7 +316,7 @@ def run(root: Path, split: str = "all", gold_files: Optional[list[Path]] = None,
         one = {k: Tally() for k in KINDS}
         score_doc(doc, drows, one, d["doc"])
         for k in KINDS:
-            for tt in (t[k], per_lang[d.get("lang", "?")][k]):
+            for tt in (t[k], per_lang[d.get("lang", "?")][k], per_genre[d.get("genre", "?")][k]):
                 tt.tp += one[k].tp
                 tt.fp += one[k].fp
                 tt.fn += one[k].fn
@@ -325,6 +340,15 @@ def run(root: Path, split: str = "all", gold_files: Optional[list[Path]] = None,
     out.write("per language (mandate, initiative, target recall):\n")
     for lang, lt in sorted(per_lang.items()):
         out.write(f"  {lang}: " + "  ".join(f"{k} P{lt[k].p():.2f} R{lt[k].r():.2f}" for k in ("mandate", "addressee", "initiative", "target")) + "\n")
+    out.write("per kind of document (facts = mandates, initiatives, targets):\n")
+    result["genres"] = {}
+    for genre, gt in sorted(per_genre.items()):
+        tp = sum(gt[k].tp for k in ("mandate", "initiative", "target"))
+        fp = sum(gt[k].fp for k in ("mandate", "initiative", "target"))
+        fn = sum(gt[k].fn for k in ("mandate", "initiative", "target"))
+        gp, gr = (tp / (tp + fp) if tp + fp else 1.0), (tp / (tp + fn) if tp + fn else 1.0)
+        result["genres"][genre] = {"precision": round(gp, 3), "recall": round(gr, 3), "n": tp + fn}
+        out.write(f"  {genre:<12} facts P{gp:.3f} R{gr:.3f} (n={tp + fn})  " + "  ".join(f"{k} P{gt[k].p():.2f} R{gt[k].r():.2f}" for k in ("mandate", "addressee", "initiative", "target")) + "\n")
     if verbose:
         for k in KINDS:
             for x in t[k].misses:

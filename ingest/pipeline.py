@@ -87,6 +87,10 @@ def _bound_paragraphs(paras: list[Para]) -> tuple[list[Para], str, dict[str, int
     return out, split_warning(long_blocks, pieces), origin
 
 
+def _script(lang: Optional[str]) -> str:
+    return {"zh": "han", "ja": "han", "ar": "arabic", "ru": "cyrillic"}.get(lang or "", "latin")
+
+
 def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optional[str] = None) -> Document:
     """Turn a backend's RawDoc into a Document with structure, metadata and languages."""
     sha = hashlib.sha256(data).hexdigest()
@@ -116,6 +120,11 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
         languages.insert(0, language)
     for b in blocks:
         if b.language is None:
+            b.language = language
+        elif b.language != language and language and _script(b.language) == _script(language) and sum(1 for c in b.text if c.isalpha()) < 40 \
+                and not (b.translation_of or len(languages) > 1 and b.language in languages[1:2] and b.kind not in ("heading", "title")):
+            # a short heading or line ("Implementation", "Documentation") is too short to tell French from English:
+            # it takes the document's language
             b.language = language
     doc_id = doc_id_for(symbol, language, sha)
     for b in blocks:

@@ -510,17 +510,27 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
             if kind == "preambular" and text.endswith(".") and _UNNUMBERED_OP_RE.match(text) and not any(LABEL_RE.match(q.text) for q in paras[i + 1 : i + 3]):
                 kind, level = "operative", 1  # the single, unnumbered operative paragraph ("Adopts the ... annexed to the present resolution.")
                 st.seen_operative = True
-            elif kind == "preambular" and text[-1:] in ";." and _UNNUMBERED_OP_LOOSE_RE.match(text) and blocks and blocks[-1].kind == "preambular" \
+            elif kind == "preambular" and text[-1:] in ";.:" and _UNNUMBERED_OP_LOOSE_RE.match(text) and blocks and blocks[-1].kind == "preambular" \
                     and blocks[-1].text.rstrip()[-1:] in ",;":
                 kind, level = "operative", 1  # operative paragraphs printed without numbers (after preambles ending in ",")
                 st.seen_operative = True
+                st.open_chapeau = text.endswith(":")
         elif st.in_resolution:
             kind = "heading" if _is_heading_like(text) else "text"
             # operative paragraphs and sub-paragraphs whose labels were lost in conversion
-            if kind == "text" and st.open_chapeau and text[-1:] in ".;" and len(text) > 40 and not BACKMATTER_RE.search(text):
-                kind, level = "operative", 2  # under "... and in this regard:"
-            elif kind == "text" and (_UNNUMBERED_OP_RE.match(text) or _UNNUMBERED_OP_LOOSE_RE.match(text)) and text[-1:] in ".;" and len(text) > 40:
+            unnumbered_op = kind == "text" and (_UNNUMBERED_OP_RE.match(text) or _UNNUMBERED_OP_LOOSE_RE.match(text)) and len(text) > 15
+            unnumbered_doc = unnumbered_op and not any(b.kind == "operative" and b.label for b in blocks)
+            if unnumbered_doc and st.open_chapeau and text[-1:] in ".;:":
+                # an unnumbered operative paragraph closes the unnumbered chapeau before it
                 kind, level = "operative", 1
+                st.open_chapeau = text.endswith(":")
+            elif kind == "text" and st.open_chapeau and text[-1:] in ".;" and len(text) > 40 and not BACKMATTER_RE.search(text):
+                kind, level = "operative", 2  # under "... and in this regard:"
+            elif unnumbered_op and text[-1:] in ".;" and len(text) > 40:
+                kind, level = "operative", 1
+            elif unnumbered_doc and text.endswith(":"):
+                kind, level = "operative", 1
+                st.open_chapeau = True  # "Requests the Executive Director to:" opens unnumbered sub-paragraphs
         elif st.body_started or len(text) > 200:
             st.body_started, zone = True, "body"
             kind = "heading" if _is_heading_like(text) and len(text) < 90 and _next_is_body(paras, i) else "text"

@@ -29,7 +29,7 @@ def test_several_mandates_in_one_paragraph_of_a_ga_resolution():
     # 3. Welcomes ..., invites all parties, the secretariat of the Convention ..., and also invites all parties to report ...
     p3 = by_label["3."]
     assert [m.verb_en for m in p3] == ["welcome", "invite", "invite"]
-    assert p3[1].addressees == ["actor:parties", "actor:unccd-secretariat"]
+    assert p3[1].addressees == ["actor:parties", "actor:unccd-secretariat", "actor:other-institutions", "actor:supporting-bodies"]
     assert p3[2].addressees == ["actor:parties"] and p3[2].action.startswith("report on the progress")
     assert all(m.decision == "resolution:62/193" and m.issuer == "actor:un-general-assembly" for ms in by_label.values() for m in ms)
     p19 = by_label["19."][0]

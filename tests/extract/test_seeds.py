@@ -47,7 +47,11 @@ GOLD["000"] = (
     | ents("initiative", "ldn-tsp", "ldn-tsp-2", "un-decade-ecosystem-restoration")
     | ents("target", "sdg:target:15.3", "target:ldn")
     | {("qty", 130.0, "country"), ("qty", 107.0, "country"), ("qty", 101.0, "country"), ("qty", 450000000.0, "ha"), ("qty", 15.0, "country")}
-    | {mandate(None, "invite", ["actor:parties"], "以公函的形式提交其支持请求")}
+    | {mandate(None, "invite", ["actor:parties"], "以公函的形式提交其支持请求"),
+       # "该公函应：(i) 由……签署" and "支持请求必须在 2023 年 6 月 2 日之前提交": directives without a named addressee
+       mandate(None, "recommendation", [], "(i)由《荒漠化"), mandate(None, "obligation", [], "在2023年6月"),
+       # "国家缔约方可以改进其‘零增长’目标", "《荒漠化公约》可根据从各国收到的需求……扩大支持"
+       mandate(None, "permission", ["actor:parties"], "改进其“零增长”"), mandate(None, "permission", ["actor:unccd"], "根据从各国收到的")}
     | {
         fact("initiative:ldn-tsp", "LAUNCHED_BY", SEC), fact("initiative:ldn-tsp", "LAUNCHED_BY", GM),
         fact("initiative:ldn-tsp-2", "LAUNCHED_BY", SEC), fact("initiative:ldn-tsp-2", "LAUNCHED_BY", GM),
@@ -109,7 +113,7 @@ GOLD["003"] = (
            "desert-research-center-of-the-ministry-of-agriculture-of-egypt", "arid-zones-institute-of-tunisia", "brazil-bhuth-university",
            "international-center-for-agricultural-research-in-deserts-and-drylands", "arid-land-research-center-of-ben-gurion-university-of-the-negev",
            "northwest-agriculture-and-forestry-university", "beijing-forestry-university", "inner-mongolia-agricultural-university",
-           "industrial-technology-innovation-coalition")
+           "industrial-technology-innovation-coalition", "stakeholders")
     | countries("NAM", "CHN", "TUR", "BRA", "PER", "CHL", "EGY", "TUN", "ISR")
     | ents("initiative", "kubuqi-action-plan", "kubuqi-international-desert-forum", "kubuqi-action", "un-decade-deserts", "belt-and-road",
            "three-north-shelter-forest-program", "grain-for-green", "greening-silk-road", "ecological-civilization-construction")
@@ -121,9 +125,24 @@ GOLD["003"] = (
         ("qty", 2623700.0, "km2"),
     }
     | {
-        mandate(None, "encourage", ["actor:private-sector", "actor:local-communities"], "play an active role"),
         mandate(None, "urge", ["actor:governments"], "prioritize allocation"),
         mandate(None, "call upon", ["actor:governments"], "form various coalitions"),
+        # recommendations of sections V (paragraphs 18-25) and of paragraph 8: "should" with a named, generic or no subject
+        mandate(None, "recommendation", ["actor:civil-organizations", "actor:environment-protection-foundations", "actor:private-sector",
+                                         "actor:enterprises", "actor:local-communities"], "be encouraged to play"),
+        mandate(None, "recommendation", ["actor:countries"], "strengthen collaboration"),
+        mandate(None, "recommendation", ["actor:governments", "actor:enterprises", "actor:public"], "join hands"),
+        mandate(None, "recommendation", ["actor:governments"], "fulfill their political commitments"),
+        mandate(None, "recommendation", ["actor:governments"], "highlight desertification control"),
+        mandate(None, "recommendation", ["actor:governments"], "provide close guidance"),
+        mandate(None, "recommendation", ["actor:kidf-secretariat"], "keep in close contact"),
+        mandate(None, "recommendation", [], "be attached to technology transfer"),
+        mandate(None, "recommendation", [], "be established as far as possible"),
+        mandate(None, "recommendation", [], "be leveraged on"),
+        mandate(None, "recommendation", [], "be made to assist"),
+        mandate(None, "recommendation", [], "be prioritized"),
+        mandate(None, "recommendation", [], "be promoted"),
+        mandate(None, "recommendation", [], "be taken to improve"),
     }
     | {
         fact("initiative:kubuqi-action-plan", "PART_OF", _KIDF), fact("initiative:kubuqi-action-plan", "ADOPTED_BY", _KIDF),

@@ -1,0 +1,36 @@
+"""Garbled paragraphs (a broken font map) are detected, kept, reported and never read for mandates."""
+
+from __future__ import annotations
+
+import pytest
+
+from unkg.extract import annotate, garbled
+from unkg.model import Block, Document
+
+
+@pytest.mark.parametrize("text", ["('3 ()S% (+%'1 %$'#( )'( +*%'$ '3(", "%'( )(*+ '3 ()S% (+%'1 ,.'# )'(", "\"#$%&'()*+ '3(( ()S%"])
+def test_symbol_soup_is_garbled(text):
+    assert garbled(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Requests the Executive Director (UNEP/EA.5/RES.1) to report, e.g. at www.unep.org;",
+    "请秘书处（ICCD/COP(16)/18）在2026年6月底前编写报告。",
+    "Prie le secrétariat (ICCD/COP(16)/18) d'établir un rapport ;",
+    "|---|---|---|", "12.5 13.4 (2.1) 7.0 (3.5)",
+    "(a) Promote multi-level participatory governance: Adopt a whole-of-government approach;",
+])
+def test_real_text_is_not_garbled(text):
+    assert not garbled(text)
+
+
+@pytest.mark.parametrize("lang,good", [("en", "Requests the secretariat to prepare a report;"), ("zh", "请秘书处编写一份报告；")])
+def test_garbled_paragraph_is_kept_out_of_mandates_and_reported(lang, good):
+    soup = "('3 ()S% (+%'1 %$'#( )'( Requests +*%'$ '3("
+    blocks = [Block(id="t#1", ord=0, kind="preambular", text="The Conference of the Parties," if lang == "en" else "缔约方会议，", language=lang),
+              Block(id="t#2", ord=1, kind="operative", label="1.", level=1, text=soup, language=lang),
+              Block(id="t#3", ord=2, kind="operative", label="2.", level=1, text=good, language=lang)]
+    doc = annotate(Document(id="t", source="t", sha256="0", format="text", language=lang, symbol="ICCD/COP(16)/20", blocks=blocks))
+    assert doc.blocks[1].text == soup and not doc.blocks[1].mandates and not doc.blocks[1].entities
+    assert doc.blocks[2].mandates and doc.blocks[2].mandates[0].addressees == ["actor:unccd-secretariat"]
+    assert sum("garbled" in w for w in doc.warnings) == 1 and "t#2" in next(w for w in doc.warnings if "garbled" in w)
