@@ -87,11 +87,12 @@ def show(res: dict[str, Any], console: Console) -> None:
     p("[bold]2. Negotiators[/bold]: has this wording been agreed before, in this language or another?")
     prec = res.get("precedent")
     if prec:
-        p(f"   unkg precedents {escape(prec['query']['paragraph_id'])}")
-        p(f"   [cyan]{escape(prec['query']['citation'])}[/cyan] ({prec['query'].get('language') or '-'})")
+        p('   unkg precedents --any-language --text "…"')
+        p(f"   [dim]pasted:[/dim] {escape(prec['query']['text'])}")
         for e in prec["found"][:2]:
-            p(f"     ~ [cyan]{escape(e['citation'])}[/cyan] ({e.get('language') or '-'}, similarity {e['similarity']:.2f})")
-            p(f"       {escape(e['diff'][:240])}")
+            how = "translation" if e.get("translation") else f"similarity {e['similarity']:.2f}"
+            p(f"     = [cyan]{escape(e['citation'])}[/cyan] ({e.get('language') or '-'}, {how})")
+            p(f"       {escape((e['text'] if e.get('translation') else e['diff'])[:240])}")
     else:
         p("   no paragraph with an earlier or translated wording in the store")
     p()
@@ -110,23 +111,23 @@ def show(res: dict[str, Any], console: Console) -> None:
       "at http://127.0.0.1:8000/")
 
 
-def find_a_precedent(store: Store, tries: int = 12) -> Optional[dict[str, Any]]:
-    """A paragraph of the store with an earlier or other-language paragraph worded alike (search.precedents), or None.
-    Tries the paragraphs that hold mandates first: agreed wording is what negotiators look for."""
+#: what a negotiator pastes in the demo: English wording of a request, to find where it was agreed, in any language
+DEMO_PRECEDENT_TEXT = ("Requests the Global Mechanism to continue to support resource mobilization for the Sustainability, "
+                       "Stability and Security Initiative, while developing other projects and initiatives that prioritize "
+                       "decent work, including green jobs, and the livelihoods of vulnerable groups, including people living "
+                       "in rural areas, indigenous peoples and local communities, women and youth, and persons with disabilities;")
+
+
+def find_a_precedent(store: Store, text: str = DEMO_PRECEDENT_TEXT) -> Optional[dict[str, Any]]:
+    """Where wording like `text` was used before, in any language (search.precedents, as `unkg precedents --text`)."""
     from unkg.search.engine import Searcher
     from unkg.search.precedents import find_precedents
 
-    searcher = Searcher(store)
     try:
-        seen = 0
-        for m in find_mandates(store):
-            if seen >= tries:
-                break
-            seen += 1
-            found = find_precedents(searcher, paragraph_id=m["paragraph_id"], min_similarity=0.5, limit=3, same_language=False)
-            if found:
-                return {"query": {"paragraph_id": m["paragraph_id"], "citation": m["citation"], "language": m["language"]},
-                        "found": [p.as_dict() for p in found]}
+        found = find_precedents(Searcher(store), text=text, min_similarity=0.3, limit=3, same_language=False)
     except UnkgError:
         return None
-    return None
+    if not found:
+        return None
+    return {"query": {"paragraph_id": None, "citation": "pasted text", "language": "en", "text": text},
+            "found": [p.as_dict() for p in found]}
