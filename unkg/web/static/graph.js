@@ -68,6 +68,7 @@
     cy.layout(opts).run();
     separateLabels(4);
     cy.fit(undefined, 30);
+    if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }  // a short path stays at reading size
   }
   function labelBox(n) { return n.boundingBox({ includeNodes: true, includeLabels: true, includeEdges: false, includeOverlays: false }); }
   function separateLabels(gap) {
