@@ -18,14 +18,14 @@
         "text-wrap": "ellipsis", "text-max-width": 110, "min-zoomed-font-size": 7,
         "text-background-color": "#fcfdfe", "text-background-opacity": 0.85, "text-background-padding": 1 } },
       { selector: "node.onpath", style: { "border-width": 4, "border-color": "#d64545" } },
-      { selector: "edge.onpath", style: { "line-color": "#d64545", "target-arrow-color": "#d64545", "width": 3,
-        "label": "data(type)", "font-size": 8, "color": "#8a1c1c", "text-rotation": "autorotate",
-        "text-background-color": "#fcfdfe", "text-background-opacity": 0.85 } },
       { selector: "node.expanded", style: { "border-width": 3, "border-color": "#1d2733" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffb000" } },
       { selector: "edge", style: { "width": 1.4, "line-color": "#b8c4d0", "target-arrow-color": "#b8c4d0",
         "target-arrow-shape": "triangle", "curve-style": "bezier" } },
       { selector: "edge:selected, edge.hover", style: { "label": "data(type)", "font-size": 8, "color": "#5d6b7a", "text-rotation": "autorotate" } },
+      { selector: "edge.onpath", style: { "line-color": "#d64545", "target-arrow-color": "#d64545", "width": 3,
+        "label": "data(type)", "font-size": 8, "color": "#8a1c1c", "text-rotation": "autorotate",
+        "text-background-color": "#fcfdfe", "text-background-opacity": 0.85 } },
       { selector: "edge:selected", style: { "line-color": "#ffb000", "target-arrow-color": "#ffb000", "width": 3 } }
     ],
     layout: { name: "preset" }
