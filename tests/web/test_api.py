@@ -18,9 +18,10 @@ KEY = {"X-API-Key": API_KEY}
 GET_API_ROUTES = {
     "/api/search", "/api/documents", "/api/documents/{doc_id:path}", "/api/paragraphs/{pid:path}", "/api/mandates",
     "/api/mandates.csv", "/api/graph/nodes", "/api/graph/neighbourhood", "/api/graph/path", "/api/health", "/api/watch",
+    "/api/precedents",
 }
 PAGES = {"/", "/documents", "/documents/{doc_id:path}", "/paragraphs/{pid:path}", "/mandates", "/graph", "/watch",
-         "/eli/{ref:path}"}
+         "/eli/{ref:path}", "/precedents", "/upload"}
 
 
 def assert_error(resp, status: int, code: str | None = None) -> dict:
@@ -384,3 +385,93 @@ def test_watch_list_empty_store_says_how_to_add(client):
     assert res == {"count": 0, "watches": []}
     page = client.get("/watch", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "unkg watch add" in page.text
+
+
+# -- precedents ------------------------------------------------------------------------------
+
+REPORT_EN = "Requests the secretariat to prepare a report on migration and land degradation for consideration at its seventeenth session;"
+
+
+def test_precedents_of_pasted_text_with_the_word_diff(client):
+    pasted = REPORT_EN.replace("a report", "a study").replace("seventeenth", "eighteenth")
+    res = client.get("/api/precedents", params={"text": pasted}).json()
+    assert res["text"] == pasted and res["language"] == "en" and res["same_language"] is True
+    top = next(p for p in res["precedents"] if p["text"] == REPORT_EN)
+    assert not top["identical"] and 0.6 <= top["similarity"] < 1
+    assert {(o["old"], o["new"]) for o in top["ops"]} == {("report", "study"), ("seventeenth", "eighteenth")}
+    segs = [(s["op"], s["text"]) for s in top["segments"]]
+    assert ("del", "report") in segs and ("ins", "study") in segs and ("del", "seventeenth") in segs
+    # the removed and the kept words give back the precedent, the added and the kept the query (as words)
+    words = lambda ops: " ".join(s["text"] for s in top["segments"] if s["op"] in ops).split()
+    assert [w.strip(";") for w in words({"equal", "del"}) if w.strip(";")] == REPORT_EN.rstrip(";").split()
+    assert [w.strip(";") for w in words({"equal", "ins"}) if w.strip(";")] == pasted.rstrip(";").split()
+    assert all(p["language"] == "en" for p in res["precedents"])
+    assert top["url"] == "/paragraphs/" + quote(top["paragraph_id"], safe="")
+    # the page and its JSON twin
+    twin = client.get("/precedents", params={"text": pasted, "format": "json"}).json()
+    assert [p["paragraph_id"] for p in twin["precedents"]] == [p["paragraph_id"] for p in res["precedents"]]
+    html = client.get("/precedents", params={"text": pasted}).text
+    assert "<del>report</del>" in html and "<ins>study</ins>" in html and f'href="{top["url"]}"' in html
+    assert 'name="any_language"' in html and "<textarea" in html and 'method="get"' in html
+
+
+def test_precedents_any_language_widens_the_same_language_answer(client):
+    pasted = REPORT_EN.replace("a report", "a study")
+    params = {"text": pasted, "min_similarity": 0.05, "limit": 100}
+    same = client.get("/api/precedents", params=params).json()
+    every = client.get("/api/precedents", params={**params, "any_language": "true"}).json()
+    assert same["same_language"] is True and every["same_language"] is False
+    assert {p["language"] for p in same["precedents"]} == {"en"}
+    assert every["count"] < 100  # nothing cut: the sets compare
+    assert {p["paragraph_id"] for p in same["precedents"]} <= {p["paragraph_id"] for p in every["precedents"]}
+    assert all(p["similarity"] >= 0.05 for p in every["precedents"])
+
+
+def test_precedents_by_paragraph_id_and_errors(client):
+    doc = client.get("/api/documents/" + quote("TEST/DEC/7@en", safe="")).json()
+    pid = doc["paragraphs"][1]["id"]
+    res = client.get("/api/precedents", params={"paragraph": pid}).json()
+    assert res["paragraph_id"] == pid and res["text"] == doc["paragraphs"][1]["text"]
+    assert all(p["paragraph_id"] != pid for p in res["precedents"])
+    html = client.get("/precedents", params={"paragraph": pid}).text
+    assert 'id="p-query-cite"' in html and 'value="' + pid + '"' in html
+    # each paragraph page links to its precedents
+    para = client.get("/paragraphs/" + quote(pid, safe="")).text
+    assert 'href="/precedents?paragraph=' + quote(pid, safe="/") + '"' in para
+    assert_error(client.get("/api/precedents"), 400, "bad_request")
+    assert_error(client.get("/api/precedents", params={"paragraph": "NO/SUCH/DOC@en#1"}), 404, "not_found")
+    assert_error(client.get("/api/precedents", params={"text": "x", "min_similarity": 2}), 422, "invalid_request")
+    assert_error(client.get("/api/precedents", params={"text": "x" * 4001}), 422, "invalid_request")
+    empty = client.get("/precedents", headers={"Accept": "text/html"})
+    assert empty.status_code == 200 and "<textarea" in empty.text and 'id="precedents"' not in empty.text
+
+
+def test_precedents_escape_document_text(client):
+    hostile = "The secretariat <b>bold</b> & co. wrote <img src=x onerror=alert(2)> about land and drought."
+    res = client.get("/api/precedents", params={"text": hostile}).json()
+    assert any("<img src=x" in p["text"] for p in res["precedents"]), res
+    html = client.get("/precedents", params={"text": hostile}).text
+    assert "<img src=x" not in html and "<b>bold</b>" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+
+
+# -- upload page and the graph page's path ----------------------------------------------------
+
+
+def test_upload_page_and_twin(client):
+    html = client.get("/upload", headers={"Accept": "text/html"}).text
+    assert 'id="upload-form"' in html and '<script src="/static/upload.js"></script>' in html and 'type="password"' in html
+    assert 'name="key"' not in html  # the key is never a form field (it would land in a URL or a log)
+    twin = client.get("/upload", params={"format": "json"}).json()
+    assert twin["endpoint"] == "/api/ingest" and twin["writes_enabled"] is True and "pdf" in twin["formats"]
+    js = client.get("/static/upload.js").text
+    assert '"X-API-Key": key' in js and "replace=true" in js and "innerHTML" not in js
+    nav = client.get("/documents").text
+    assert 'href="/upload"' in nav and 'href="/precedents"' in nav
+
+
+def test_graph_page_path_twin(client):
+    twin = client.get("/graph", params={"from": "Changwon Initiative", "to": "Korea Forest Service", "format": "json"}).json()
+    api = client.get("/api/graph/path", params={"source": "Changwon Initiative", "target": "Korea Forest Service"}).json()
+    assert twin == api and twin["found"]
+    html = client.get("/graph", params={"from": "Changwon <b>x</b>", "to": "UNCCD"}).text
+    assert 'id="path-form"' in html and 'value="Changwon &lt;b&gt;x&lt;/b&gt;"' in html

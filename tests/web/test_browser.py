@@ -50,9 +50,11 @@ def page(browser_context, live_server):
     external: list[str] = []
     pg.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_server) and not r.url.startswith("data:") else None)
     pg.base = live_server
+    pg.expected_errors = []  # console messages a test provokes on purpose (a refused request)
     yield pg
     pg.close()
     assert not dialogs, f"a script from document text ran: {dialogs}"
+    errors = [e for e in errors if not any(x in e for x in pg.expected_errors)]
     assert not errors, errors
     assert not external, f"the page loaded something from outside the app: {external}"
 
@@ -171,3 +173,139 @@ def test_openapi_page_renders_from_local_assets(page):
     assert "unkg" in page.locator(".swagger-ui .info .title").inner_text()
     assert page.locator(".opblock-summary-path[data-path='/api/search']").count() == 1
     page.screenshot(path=str(ARTIFACTS / "web-openapi.png"))
+
+
+# -- the users' tasks: precedents, a path, an upload, a phone, readable graph labels ----------------
+
+
+def test_precedents_page_shows_earlier_wording_side_by_side_with_the_word_diff(page):
+    from .test_api import REPORT_EN
+
+    pasted = REPORT_EN.replace("a report", "a study").replace("seventeenth", "eighteenth")
+    page.goto(page.base + "/precedents")
+    page.fill("#p-text", pasted)
+    page.check("#p-any")
+    page.click("#p-go")
+    page.wait_for_url(re.compile(r"/precedents\?.*any_language=true"))
+    assert "text=Requests+the+secretariat" in page.url  # a GET form: the address is the query, to share
+    item = page.locator("li.precedent").filter(has=page.locator("blockquote.precedent-text", has_text=REPORT_EN)).first
+    assert item.locator("del").all_inner_texts() == ["report", "seventeenth"]
+    assert item.locator("ins").all_inner_texts() == ["study", "eighteenth"]
+    left, right = item.locator("blockquote.query"), item.locator("blockquote.precedent-text")
+    assert pasted in left.inner_text() and REPORT_EN in right.inner_text()
+    bl, br = left.bounding_box(), right.bounding_box()
+    assert br["x"] >= bl["x"] + bl["width"] - 5 and abs(br["y"] - bl["y"]) < 5  # side by side
+    page.screenshot(path=str(ARTIFACTS / "web-precedents.png"), full_page=True)
+    # the precedent opens its paragraph, whose page offers its own precedents
+    pid = item.get_attribute("data-paragraph")
+    cite = item.locator("a.citation").inner_text()
+    item.locator("a.citation").click()
+    page.wait_for_selector("h1.citation")
+    assert page.locator("h1.citation").inner_text() == cite
+    page.click("#precedents-link")
+    page.wait_for_selector("#precedent-form")
+    assert page.locator("#p-paragraph").input_value() == pid
+    assert page.locator("#p-query-cite").inner_text() == cite
+
+
+def test_path_form_draws_the_explained_path_with_each_step_cited(page):
+    page.goto(page.base + "/graph")
+    page.fill("#path-from", "Korea Forest Service")
+    page.fill("#path-to", "UNCCD secretariat")
+    page.click("#path-go")
+    page.wait_for_function("() => (document.getElementById('cy').dataset.path || '').includes('|')")
+    ids = page.locator("#cy").get_attribute("data-path").split("|")
+    assert ids[0] == "actor:korea-forest-service" and ids[-1] == "actor:unccd-secretariat" and len(ids) >= 3
+    drawn = page.evaluate("() => unkgGraph.cy.nodes('.onpath').map(n => n.id())")
+    assert sorted(drawn) == sorted(ids)
+    assert page.evaluate("() => unkgGraph.cy.edges('.onpath').length") == len(ids) - 1
+    steps = page.locator("#path-steps li.step")
+    assert steps.count() == len(ids) - 1
+    cites = page.locator("#path-steps a.step-citation")
+    assert cites.count() == len(ids) - 1
+    assert all(h.startswith("/paragraphs/") for h in [cites.nth(i).get_attribute("href") for i in range(cites.count())])
+    assert steps.first.inner_text().startswith("Korea Forest Service")
+    assert "from=Korea+Forest+Service" in page.url  # the path has an address
+    page.screenshot(path=str(ARTIFACTS / "web-graph-path.png"))
+    text = cites.first.inner_text()
+    cites.first.click()
+    page.wait_for_selector("h1.citation")
+    assert page.locator("h1.citation").inner_text() == text
+
+
+def test_upload_form_sends_the_key_in_a_header_and_shows_each_file(page, tmp_path, web_env):
+    new = tmp_path / "decision-3-cop17.txt"
+    new.write_text("Decision 3/COP.17\n\nDryland pilots\n\nThe Conference of the Parties,\n\n"
+                   "1. Welcomes the dryland restoration pilots reported by Parties;\n", encoding="utf-8")
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7 this is not a PDF body at all")
+    page.goto(page.base + "/documents")
+    page.click("#upload-link")
+    page.wait_for_selector("#upload-form")
+    page.set_input_files("#u-files", [str(new), str(bad)])
+    page.expected_errors.append("status of 401")
+    page.fill("#u-key", "wrong-key")
+    page.click("#u-go")
+    page.wait_for_function("() => document.getElementById('upload-form').dataset.state === 'done'")
+    assert "401" in page.locator("#u-status").inner_text() and page.locator("#u-results").is_hidden()
+    page.fill("#u-key", web_env.settings.api_key)
+    page.check("#u-replace")
+    with page.expect_request(lambda r: "/api/ingest" in r.url) as req:
+        page.click("#u-go")
+    sent = req.value
+    assert sent.method == "POST" and sent.url.endswith("/api/ingest?replace=true")
+    assert sent.headers.get("x-api-key") == web_env.settings.api_key and web_env.settings.api_key not in sent.url
+    page.wait_for_function("() => document.getElementById('upload-form').dataset.state === 'done'", timeout=180_000)
+    rows = page.locator("#u-results tbody tr")
+    assert rows.count() == 2
+    by_file = {rows.nth(i).locator("td.file").inner_text(): rows.nth(i) for i in range(2)}
+    assert by_file["decision-3-cop17.txt"].get_attribute("data-status") == "ok"
+    assert by_file["decision-3-cop17.txt"].locator("td.doc a").get_attribute("href").startswith("/documents/")
+    assert by_file["broken.pdf"].get_attribute("data-status") == "failed"
+    assert by_file["broken.pdf"].locator("td.reason").inner_text().strip()
+    assert page.url.endswith("/upload")  # the key never went into the address
+    page.screenshot(path=str(ARTIFACTS / "web-upload.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/mandates", "/", "/graph", "/precedents", "/documents", "/upload"])
+def test_pages_fit_a_phone_screen(page, path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    from .test_api import REPORT_EN
+
+    query = "?text=" + quote(REPORT_EN.replace("a report", "a study"), safe="") if path == "/precedents" else ""
+    page.goto(page.base + path + query)
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    nav = page.locator("header.top nav a")
+    assert all(nav.nth(i).bounding_box()["x"] + nav.nth(i).bounding_box()["width"] <= 390 for i in range(nav.count()))
+    if path == "/mandates":  # stacked cards, each cell labelled
+        cell = page.locator("#mandates tbody tr").first.locator("td.addressees")
+        assert page.evaluate("() => getComputedStyle(document.querySelector('#mandates thead')).display") == "none"
+        assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"Addressees"'
+    if path == "/precedents":  # the query and the precedent stack, the diff wraps
+        assert page.locator("li.precedent del").count() >= 1
+    name = "home" if path == "/" else path.strip("/")
+    page.screenshot(path=str(ARTIFACTS / f"web-phone-{name}.png"))  # what the phone shows
+
+
+def test_graph_labels_do_not_overlap_in_the_changwon_neighbourhood(page):
+    page.goto(page.base + "/graph?node=initiative:changwon-initiative")
+    page.wait_for_function("() => window.unkgGraph && unkgGraph.ready && document.getElementById('cy').dataset.nodes === '1'")
+    page.evaluate("() => { unkgGraph.cy.getElementById('initiative:changwon-initiative').emit('tap'); }")
+    page.wait_for_function("() => +document.getElementById('cy').dataset.nodes > 1")
+    boxes = page.evaluate("""() => unkgGraph.cy.nodes().map(n => {
+        const b = n.boundingBox({includeNodes: true, includeLabels: true, includeEdges: false});
+        return [n.id(), b.x1, b.y1, b.x2, b.y2, n.data('short')]; })""")
+    assert len(boxes) > 5
+    tol = 1.0
+    overlaps = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            ox = min(a[3], b[3]) - max(a[1], b[1])
+            oy = min(a[4], b[4]) - max(a[2], b[2])
+            if ox > tol and oy > tol:
+                overlaps.append((a[0], b[0], round(ox, 1), round(oy, 1)))
+    assert not overlaps, overlaps
+    # the labels are shown, not shrunk out of sight: at this zoom the 10 px labels render at least 7 px high
+    assert page.evaluate("() => unkgGraph.cy.zoom() * 10") >= 7
+    page.screenshot(path=str(ARTIFACTS / "web-graph-labels.png"))

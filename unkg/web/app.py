@@ -138,6 +138,22 @@ def marked(text: str, entities: list, citations: list) -> list[dict]:
     return out
 
 
+_DIFF_MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
+
+
+def diff_segments(diff: str) -> list[dict]:
+    """The `[-removed-]` / `{+added+}` marks of search.precedents.word_diff as equal/del/ins runs (the template escapes each)."""
+    out, pos = [], 0
+    for m in _DIFF_MARK.finditer(diff or ""):
+        if m.start() > pos:
+            out.append({"op": "equal", "text": diff[pos:m.start()]})
+        out.append({"op": "del", "text": m.group(1)} if m.group(1) is not None else {"op": "ins", "text": m.group(2)})
+        pos = m.end()
+    if pos < len(diff or ""):
+        out.append({"op": "equal", "text": diff[pos:]})
+    return out
+
+
 def qpath(s: str) -> str:
     """An id as one URL path segment ('/' '#' '@' encoded)."""
     return quote(s, safe="")
@@ -406,6 +422,67 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
             raise NotFound(f"no paragraph {eid!r} in document {doc_id!r}; permanent links look like /eli/<document id>/para_2__subpara_a")
         return paragraph_page(request, pid, format)
 
+    # -- precedents ----------------------------------------------------------------------
+
+    precedent_params = dict(
+        paragraph=Query(None, max_length=400, description="a paragraph id: precedents older than it"),
+        text=Query(None, max_length=4000, description="pasted paragraph text: precedents anywhere in the store"),
+        any_language=Query(False, description="also paragraphs in other languages than the query's"),
+        min_similarity=Query(0.6, ge=0.0, le=1.0, description="word-level similarity a precedent must reach (0..1)"),
+        limit=Query(20, ge=1, le=100),
+    )
+
+    def list_precedents(paragraph: Optional[str], text: Optional[str], any_language: bool, min_similarity: float,
+                        limit: int) -> M.PrecedentList:
+        paragraph = (paragraph or "").strip() or None
+        text = None if paragraph else (text or "").strip() or None
+        if not paragraph and not text:
+            raise BadRequest("give a paragraph id (`paragraph`) or paste a paragraph (`text`) to find its precedents")
+        query, lang, found = backend.precedents(paragraph, text, min_similarity, limit, same_language=not any_language)
+        out = [M.PrecedentOut(**p.as_dict(), dir=text_dir(p.language), segments=diff_segments(p.diff),
+                              url=f"/paragraphs/{qpath(p.paragraph_id)}") for p in found]
+        return M.PrecedentList(paragraph_id=paragraph, text=query, language=lang, dir=text_dir(lang), same_language=not any_language,
+                               min_similarity=min_similarity, count=len(out), precedents=out)
+
+    @app.get("/api/precedents", summary="Earlier paragraphs worded the same or nearly the same", response_model=M.PrecedentList,
+             responses=ERROR_RESPONSES, tags=["search"])
+    def api_precedents(paragraph: Optional[str] = precedent_params["paragraph"], text: Optional[str] = precedent_params["text"],
+                       any_language: bool = precedent_params["any_language"], min_similarity: float = precedent_params["min_similarity"],
+                       limit: int = precedent_params["limit"]):
+        """Precedents of a paragraph (by id: older ones) or of pasted text (any date), oldest first, each with the word diff
+        from the precedent to the query text (`[-removed-]` `{+added+}`, and as `ops` and `segments`)."""
+        return list_precedents(paragraph, text, any_language, min_similarity, limit)
+
+    @app.get("/precedents", include_in_schema=False)
+    def precedents_page(request: Request, paragraph: Optional[str] = precedent_params["paragraph"],
+                        text: Optional[str] = precedent_params["text"], any_language: bool = precedent_params["any_language"],
+                        min_similarity: float = precedent_params["min_similarity"], limit: int = precedent_params["limit"],
+                        format: Optional[str] = Query(None, pattern="^(json|html)$")):
+        asked = bool((paragraph or "").strip() or (text or "").strip())
+        if format == "json":
+            return JSONResponse(list_precedents(paragraph, text, any_language, min_similarity, limit).model_dump())
+        res = list_precedents(paragraph, text, any_language, min_similarity, limit) if asked else None
+        query_cite = None
+        if res is not None and res.paragraph_id:
+            query_cite = view_paragraph(res.paragraph_id).paragraph.citation
+        return page(request, "precedents.html", res=res, query_cite=query_cite, form={
+            "paragraph": paragraph or "", "text": text or "", "any_language": any_language, "min_similarity": min_similarity})
+
+    # -- upload page (the upload itself is POST /api/ingest, with the key in a header) -------
+
+    def upload_info() -> M.UploadInfo:
+        from unkg.ingest.backends import supported_extensions
+
+        return M.UploadInfo(endpoint="/api/ingest", writes_enabled=bool(settings.api_key), max_mb=settings.upload_max_mb,
+                            formats=sorted(supported_extensions()))
+
+    @app.get("/upload", include_in_schema=False)
+    def upload_page(request: Request, format: Optional[str] = Query(None, pattern="^(json|html)$")):
+        info = upload_info()
+        if format == "json":
+            return JSONResponse(info.model_dump())
+        return page(request, "upload.html", info=info)
+
     # -- watch lists --------------------------------------------------------------------
 
     def list_watches() -> M.WatchList:
@@ -530,8 +607,12 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
 
     @app.get("/graph", include_in_schema=False)
     def graph_page(request: Request, node: Optional[str] = Query(None, max_length=400),
+                   from_: Optional[str] = Query(None, alias="from", max_length=400), to: Optional[str] = Query(None, max_length=400),
                    format: Optional[str] = Query(None, pattern="^(json|html)$")):
+        from_, to = (from_ or "").strip(), (to or "").strip()
         if format == "json":
+            if from_ and to:  # the path the page draws
+                return JSONResponse(shortest_path(backend.graph(), from_, to, MAX_PATH_STEPS))
             if node:
                 return JSONResponse(neighbourhood(backend.graph(), node))
             kg = backend.graph()
@@ -541,7 +622,8 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
 
             nodes = [graph_node_json(kg.g, n) for n in starts[:50]]
             return JSONResponse({"query": "", "count": len(nodes), "nodes": nodes})
-        return page(request, "graph.html", node=node or "", has_lib=vendor_file("cytoscape.min.js") is not None)
+        return page(request, "graph.html", node=node or "", path_from=from_, path_to=to,
+                    has_lib=vendor_file("cytoscape.min.js") is not None)
 
     # -- writes --------------------------------------------------------------------------
 

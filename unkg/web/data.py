@@ -171,6 +171,22 @@ class Backend:
             out.append(d)
         return out
 
+    def precedents(self, paragraph_id: Optional[str], text: Optional[str], min_similarity: float = 0.6, limit: int = 20,
+                   same_language: bool = True) -> tuple[str, Optional[str], list]:
+        """search.precedents.find_precedents (the one implementation; the CLI asks the same), with the query text and language."""
+        from unkg.search.precedents import find_precedents
+        from unkg.search.text import query_language
+
+        if paragraph_id:
+            _, b = self.paragraph(paragraph_id)  # NotFound (404) before the search
+            query, lang = b.text, b.language
+        else:
+            query, lang = text or "", query_language(text or "")
+        with self.lock:
+            found = find_precedents(self.searcher, paragraph_id=paragraph_id, text=text, min_similarity=min_similarity,
+                                    limit=limit, same_language=same_language)
+        return query, lang, found
+
     def facets(self) -> dict[str, list[str]]:
         with self.lock:
             facets = self.store.facets()

@@ -275,3 +275,42 @@ class WatchReport(BaseModel):
 class WatchList(BaseModel):
     count: int
     watches: list[WatchReport]
+
+
+class DiffSegment(BaseModel):
+    op: str = Field(description="equal, del (only in the precedent) or ins (only in the query text)")
+    text: str
+
+
+class PrecedentOut(BaseModel):
+    paragraph_id: str
+    symbol: Optional[str] = None
+    citation: str
+    date: Optional[str] = None
+    language: Optional[str] = None
+    dir: str = "ltr"
+    text: str
+    similarity: float = Field(description="0..1, word level; 1.0 means the same words in the same order")
+    identical: bool
+    diff: str = Field(description="inline word diff from the precedent to the query text: [-removed-] {+added+}")
+    ops: list[dict[str, Any]] = Field(default_factory=list)
+    segments: list[DiffSegment] = Field(default_factory=list, description="the diff as equal/del/ins runs")
+    url: str = Field(description="the precedent's paragraph page")
+
+
+class PrecedentList(BaseModel):
+    paragraph_id: Optional[str] = None
+    text: str = Field(description="the query text: the paragraph's own text, or the text pasted")
+    language: Optional[str] = None
+    dir: str = "ltr"
+    same_language: bool
+    min_similarity: float
+    count: int
+    precedents: list[PrecedentOut]
+
+
+class UploadInfo(BaseModel):
+    endpoint: str = Field(description="where the files go: multipart POST, field `files`, key in the X-API-Key header")
+    writes_enabled: bool
+    max_mb: float
+    formats: list[str] = Field(description="file extensions the parsers read")

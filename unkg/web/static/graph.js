@@ -15,12 +15,17 @@
     style: [
       { selector: "node", style: { "label": "data(short)", "background-color": "data(color)", "font-size": 10,
         "text-valign": "bottom", "text-margin-y": 3, "width": "data(size)", "height": "data(size)", "color": "#1d2733",
-        "text-wrap": "ellipsis", "text-max-width": 140 } },
+        "text-wrap": "ellipsis", "text-max-width": 110, "min-zoomed-font-size": 7,
+        "text-background-color": "#fcfdfe", "text-background-opacity": 0.85, "text-background-padding": 1 } },
+      { selector: "node.onpath", style: { "border-width": 4, "border-color": "#d64545" } },
       { selector: "node.expanded", style: { "border-width": 3, "border-color": "#1d2733" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffb000" } },
       { selector: "edge", style: { "width": 1.4, "line-color": "#b8c4d0", "target-arrow-color": "#b8c4d0",
         "target-arrow-shape": "triangle", "curve-style": "bezier" } },
       { selector: "edge:selected, edge.hover", style: { "label": "data(type)", "font-size": 8, "color": "#5d6b7a", "text-rotation": "autorotate" } },
+      { selector: "edge.onpath", style: { "line-color": "#d64545", "target-arrow-color": "#d64545", "width": 3,
+        "label": "data(type)", "font-size": 8, "color": "#8a1c1c", "text-rotation": "autorotate",
+        "text-background-color": "#fcfdfe", "text-background-opacity": 0.85 } },
       { selector: "edge:selected", style: { "line-color": "#ffb000", "target-arrow-color": "#ffb000", "width": 3 } }
     ],
     layout: { name: "preset" }
@@ -56,10 +61,38 @@
     cy.add({ group: "edges", data: { id: e.id, source: e.source, target: e.target, type: e.type, paragraph: e.paragraph || "",
       citation: e.citation || "", ptext: e.paragraph_text || "", evidence: e.evidence || "" } });
   }
-  function relayout(center) {
-    var opts = { name: "cose", animate: false, fit: true, padding: 30, randomize: false, nodeOverlap: 40,
-      nodeRepulsion: function () { return 16000; }, idealEdgeLength: function () { return 120; } };
+  // Labels must not overlap: cose counts each node with its label, then the boxes still touching are pushed apart.
+  function relayout() {
+    var opts = { name: "cose", animate: false, fit: false, padding: 30, randomize: false, nodeOverlap: 60,
+      nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 20000; }, idealEdgeLength: function () { return 130; } };
     cy.layout(opts).run();
+    separateLabels(4);
+    cy.fit(undefined, 30);
+    if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }  // a short path stays at reading size
+  }
+  function labelBox(n) { return n.boundingBox({ includeNodes: true, includeLabels: true, includeEdges: false, includeOverlays: false }); }
+  function separateLabels(gap) {
+    var nodes = cy.nodes().toArray();
+    for (var round = 0; round < 200; round++) {
+      var moved = false;
+      var boxes = nodes.map(labelBox);
+      for (var i = 0; i < nodes.length; i++) {
+        for (var j = i + 1; j < nodes.length; j++) {
+          var a = boxes[i], b = boxes[j];
+          var ox = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) + gap, oy = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) + gap;
+          if (ox <= 0 || oy <= 0) continue;
+          var pi = nodes[i].position(), pj = nodes[j].position();
+          var dx = 0, dy = 0;  // push apart along the axis that needs the smaller move, half each
+          if (ox < oy) { dx = (pi.x <= pj.x ? -1 : 1) * ox / 2; } else { dy = (pi.y <= pj.y ? -1 : 1) * oy / 2; }
+          nodes[i].position({ x: pi.x + dx, y: pi.y + dy });
+          nodes[j].position({ x: pj.x - dx, y: pj.y - dy });
+          boxes[i] = labelBox(nodes[i]); boxes[j] = labelBox(nodes[j]);
+          moved = true;
+        }
+      }
+      if (!moved) return round;
+    }
+    return -1;
   }
 
   function showNode(node) {
@@ -151,7 +184,71 @@
     }).catch(function (err) { list.appendChild(el("li", "error: " + err.message, "meta")); });
   });
 
+  function stepItem(i, from, to, e) {
+    var li = el("li", null, "step");
+    li.setAttribute("data-edge", e.id);
+    var forward = e.source === from.id;
+    li.appendChild(el("span", from.name, "from"));
+    li.appendChild(el("span", forward ? " —" + e.type + "→ " : " ←" + e.type + "— ", "rel"));
+    li.appendChild(el("span", to.name, "to"));
+    if (e.paragraph) {
+      var a = el("a", e.citation || e.paragraph, "citation step-citation");
+      a.href = "/paragraphs/" + encodeURIComponent(e.paragraph);
+      var p = el("div", null, "meta"); p.appendChild(document.createTextNode("in ")); p.appendChild(a);
+      li.appendChild(p);
+    }
+    li.addEventListener("click", function (ev) {
+      if (ev.target.tagName === "A") return;
+      var edge = cy.getElementById(e.id);
+      if (edge.nonempty()) { cy.elements().unselect(); edge.select(); showEdge(edge); }
+    });
+    return li;
+  }
+
+  function showPath(source, target) {
+    var list = document.getElementById("path-steps");
+    list.replaceChildren();
+    status.textContent = "finding a path …";
+    return fetchJSON("/api/graph/path?source=" + encodeURIComponent(source) + "&target=" + encodeURIComponent(target)).then(function (res) {
+      if (!res.found) {
+        list.appendChild(el("li", "no path within reach between these two", "meta"));
+        status.textContent = "no path found";
+        container.setAttribute("data-path", "none");
+        return res;
+      }
+      cy.elements().remove();
+      Object.keys(expanded).forEach(function (k) { delete expanded[k]; });
+      res.nodes.forEach(function (n, i) { addNode(n, { x: i * 160, y: 0 }); });
+      res.edges.forEach(addEdge);
+      cy.nodes().addClass("onpath"); cy.edges().addClass("onpath");
+      cy.nodes().positions(function (n, i) { return { x: i * 160, y: (i % 2) * 60 }; });
+      relayout();
+      res.edges.forEach(function (e, i) { list.appendChild(stepItem(i, res.nodes[i], res.nodes[i + 1], e)); });
+      if (!res.edges.length) list.appendChild(el("li", "both name the same node", "meta"));
+      status.textContent = res.nodes[0].name + " → " + res.nodes[res.nodes.length - 1].name + ": " + res.edges.length +
+        " step" + (res.edges.length === 1 ? "" : "s") + "; click a node to expand it";
+      container.setAttribute("data-nodes", String(cy.nodes().length));
+      container.setAttribute("data-path", res.nodes.map(function (n) { return n.id; }).join("|"));
+      return res;
+    }).catch(function (err) {
+      list.appendChild(el("li", "error: " + err.message, "error"));
+      status.textContent = "error: " + err.message;
+      container.setAttribute("data-path", "error");
+    });
+  }
+
+  document.getElementById("path-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var a = document.getElementById("path-from").value.trim(), b = document.getElementById("path-to").value.trim();
+    if (!a || !b) { status.textContent = "give both ends of the path"; return; }
+    history.replaceState(null, "", "/graph?" + new URLSearchParams({ from: a, to: b }).toString());
+    showPath(a, b);
+  });
+  window.unkgGraph.separateLabels = separateLabels;
+
   var first = container.getAttribute("data-start");
+  var pathFrom = document.getElementById("path-from").value.trim(), pathTo = document.getElementById("path-to").value.trim();
+  if (pathFrom && pathTo) { showPath(pathFrom, pathTo).then(function () { window.unkgGraph.ready = true; }); return; }
   if (first) { start(first).then(function () { window.unkgGraph.ready = true; }); }
   else { status.textContent = "Find a node (an initiative, an actor, a decision) to start."; window.unkgGraph.ready = true; }
 })();
