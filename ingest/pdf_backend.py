@@ -24,13 +24,14 @@ import io
 import re
 import statistics
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 from unkg.errors import EncryptedFile, IngestError
 from unkg.settings import get_settings
 
 from .backends import register
 from .bidi_text import has_rtl, rtl_share, visual_to_logical
+from .pdf_columns import column_of, find_gutter, order_by_columns
 from .raw import RawDoc, RawLine
 
 ENGINES = ("pdfium", "pdfplumber")
@@ -90,6 +91,36 @@ def _plumber_logical_line(line: dict, page_rtl: bool) -> str:
 _X_TOLERANCE = 3.0  # pdfplumber's default x_tolerance: a wider gap between glyphs is a space
 
 
+def _split_at_gutter(line: dict, gutter: tuple[float, float]) -> list[dict]:
+    """A pdfminer line with glyphs on both sides of the column gutter and none across it: two lines."""
+    chars = line["chars"]
+    if not chars or line["x0"] >= gutter[0] - 1.0 or line["x1"] <= gutter[1] + 1.0:
+        return [line]
+    mid = (gutter[0] + gutter[1]) / 2
+    if any(c["x0"] < mid < c["x1"] and not c["text"].isspace() for c in chars):
+        return [line]  # a line across the gutter (a title): one line
+    sides = [[c for c in chars if (c["x0"] + c["x1"]) / 2 < mid], [c for c in chars if (c["x0"] + c["x1"]) / 2 >= mid]]
+    return [_plumber_line(side) for side in sides if any(not c["text"].isspace() for c in side)]
+
+
+def _plumber_line(chars: list[dict]) -> dict:
+    """A line record like pdfplumber's extract_text_lines gives, from some of its chars."""
+    chars = sorted(chars, key=lambda c: c["x0"])
+    while chars and chars[0]["text"].isspace():
+        chars = chars[1:]
+    while chars and chars[-1]["text"].isspace():
+        chars = chars[:-1]
+    parts: list[str] = []
+    prev = None
+    for c in chars:
+        if prev is not None and c["x0"] - prev["x1"] > _X_TOLERANCE and not c["text"].isspace() and not prev["text"].isspace():
+            parts.append(" ")
+        parts.append(c["text"])
+        prev = c
+    return {"text": " ".join("".join(parts).split()), "chars": chars, "x0": chars[0]["x0"], "x1": max(c["x1"] for c in chars),
+            "top": min(c["top"] for c in chars), "bottom": max(c["bottom"] for c in chars)}
+
+
 def _sideways(char: dict) -> bool:
     """A char drawn rotated (its text matrix turns it by about 90 degrees)."""
     m = char.get("matrix") or (1, 0, 0, 1)
@@ -112,6 +143,10 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
                 if any(_sideways(c) for c in page.chars):
                     page = page.filter(lambda o: o.get("object_type") != "char" or not _sideways(o))
                 plines = page.extract_text_lines(return_chars=True, strip=True)
+                # two columns: pdfminer joins the halves of a row into one line; cut such lines at the gutter
+                gutter = find_gutter(((c["x0"], c["x1"], c["top"], c["bottom"]) for c in page.chars if not c["text"].isspace()), float(page.width)) if len(plines) >= 8 else None
+                if gutter is not None:
+                    plines = [piece for ln in plines for piece in _split_at_gutter(ln, gutter)]
                 all_text = "".join(ln["text"] for ln in plines)
                 page_rtl = rtl_share(all_text) >= 0.5 if has_rtl(all_text) else None
                 want_base = page_rtl is not None or _HAN_RE.search(all_text) is not None
@@ -133,6 +168,8 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
             except Exception as exc:  # one broken page must not lose the document
                 warnings.append(f"page {pno}: could not be read ({type(exc).__name__}: {exc})")
                 continue
+            if gutter is not None:
+                recs = order_by_columns(recs, gutter, bool(page_rtl))
             pages.append((pno, float(page.height), recs))
             page.flush_cache()
     finally:
@@ -198,6 +235,7 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
     count_rects = pdfium_c.FPDFText_CountRects
     get_rect = pdfium_c.FPDFText_GetRect
     char_angle = getattr(pdfium_c, "FPDFText_GetCharAngle", None)
+    boxes: list[tuple[float, float, float, float]] = []  # text rectangles: where glyphs are, for the column gutter
     for m in _LINE_END_RE.finditer(text):
         end = m.start()
         seg = text[start:end]
@@ -216,6 +254,7 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
         y_bot = x1 = float("-inf")
         for r in range(count_rects(textpage, i0, cnt)):
             get_rect(textpage, r, ctypes.byref(left), ctypes.byref(top), ctypes.byref(right), ctypes.byref(bottom))
+            boxes.append((left.value, right.value, height - top.value, height - bottom.value))
             x0 = min(x0, left.value)
             x1 = max(x1, right.value)
             y_top = min(y_top, height - top.value)
@@ -238,19 +277,23 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
             recs.append({"base": base, "text": line, "x0": x0, "x1": x1, "top": y_top, "bottom": y_bot, "size": statistics.median(sizes) if sizes else 0.0, "rotated": rotated, "lead_size": sizes[0] if sizes else 0.0, "rtl": rtl})
         if last:
             break
+    gutter = find_gutter(boxes, width) if width and len(recs) >= 8 else None
     # pdfium may split one visual line (a superscript, a tab stop) into two records: merge same-baseline pieces
     merged: list[dict] = []
     for r in recs:
         prev = merged[-1] if merged else None
-        if prev and not r["rotated"] and not prev["rotated"] and abs(r["bottom"] - prev["bottom"]) < 2.0 and r["x0"] > prev["x0"] and r["top"] >= prev["top"] - 2.0:
+        if prev and not r["rotated"] and not prev["rotated"] and abs(r["bottom"] - prev["bottom"]) < 2.0 and r["x0"] > prev["x0"] and r["top"] >= prev["top"] - 2.0 \
+                and (gutter is None or column_of(prev["x0"], prev["x1"], gutter) == column_of(r["x0"], r["x1"], gutter)):
             prev["text"] = prev["text"] + " " + r["text"]
             prev["x1"] = max(prev["x1"], r["x1"])
             continue
         merged.append(dict(r))
     # pdfium keeps the content stream's order. Page decorations are often drawn first (running head,
-    # footnotes, page number): put a one-column page in reading order by position. A two-column page
-    # keeps the stream's order, column by column (sorting would interleave the columns line by line).
-    if _out_of_order(merged) and not _two_columns(merged, width):
+    # footnotes, page number): put a one-column page in reading order by position, a two-column page
+    # column by column (found from where the glyphs are, not from the writer's order).
+    if gutter is not None:
+        return order_by_columns(merged, gutter, bool(page_rtl))
+    if _out_of_order(merged):
         merged.sort(key=lambda r: (round(r["top"]), r["x0"]))
     return merged
 
@@ -286,13 +329,6 @@ def _pdfium_logical_line(textpage, pdfium_c, i0: int, text: str, page_rtl: bool)
 def _out_of_order(recs: list[dict]) -> bool:
     return any(b["top"] < a["top"] - 1.0 and b["bottom"] < a["top"] for a, b in zip(recs, recs[1:]))
 
-
-def _two_columns(recs: list[dict], width: float) -> bool:
-    if not width or len(recs) < 8:
-        return False
-    left = sum(1 for r in recs if r["x1"] < width * 0.55)
-    right = sum(1 for r in recs if r["x0"] > width * 0.45)
-    return left >= 0.25 * len(recs) and right >= 0.25 * len(recs)
 
 
 def _read_pdfium(path: Path, data: bytes) -> RawDoc:
@@ -386,12 +422,13 @@ def _doc_lines(pages: list[tuple[int, float, list[dict]]]) -> list[RawLine]:
             if edge(r, height) and len(r["text"]) < 150 and (counts.get(_norm_key(r["text"]), 0) >= need or _NOISE_RE.match(r["text"])):
                 r["furniture"] = True
     lines: list[RawLine] = []
+    flow: dict = {}  # the last body line so far, for the page break
     for pno, height, recs in pages:
-        lines.extend(_page_lines(recs, pno, height))
+        lines.extend(_page_lines(recs, pno, height, flow))
     return lines
 
 
-def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
+def _page_lines(plines: list[dict], pno: int, height: float, flow: Optional[dict] = None) -> list[RawLine]:
     """Layout cues -> RawLines.
 
     - a vertical gap larger than the page's usual line gap, or a first-line
@@ -420,11 +457,9 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
     pitches = sorted(body[i]["base"] - body[i - 1]["base"] for i in range(1, len(body))
                      if body[i].get("base") is not None and body[i - 1].get("base") is not None and body[i]["base"] - body[i - 1]["base"] > 1.0)
     normal_pitch = (pitches[len(pitches) // 4] if len(pitches) >= 8 else pitches[0]) if pitches else 0
-    lefts = sorted(ln["x0"] for ln in body)
-    margin = lefts[len(lefts) // 10] if lefts else 0
-    # right-to-left lines are aligned on the right margin and indented from it
-    rights = sorted((ln["x1"] for ln in body if ln.get("rtl")), reverse=True)
-    rmargin = rights[len(rights) // 10] if rights else 0
+    # margins per column (a one-column page has one): left for indents, right for right-to-left indents
+    # (right-to-left lines are aligned on the right margin and indented from it) and for lines that stop short
+    edges = _column_edges(body)
     n = len(body)
     roles = ["body"] * n
     # tables: numeric rows, then the short label/header lines stacked right above them
@@ -442,6 +477,7 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
     for i, ln in enumerate(body):
         if roles[i] == "table" or ln["top"] <= height * 0.25:
             continue
+        margin = edges[ln.get("col", 0)][0]
         small = bool(body_size) and ln["size"] < body_size * 0.85
         mark = small and len(ln["text"].strip()) <= 3 and ln["x0"] <= margin + 20 and i + 1 < n and body[i + 1]["size"] > ln["size"] + 1
         # or the mark shares the line with the note's text: "a Inclusive of ..." with a small "a"
@@ -452,12 +488,19 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
         if in_note and not _NOISE_RE.match(ln["text"]):
             roles[i] = "footnote"
     prev_note_mark = False
+    flow = flow if flow is not None else {}
     for i, ln in enumerate(body):
         text = ln["text"]
         size = ln["size"]
-        # the first line of a page starts a paragraph unless it plainly runs on (lower case, not indented)
-        brk = i == 0 and not (pno > 1 and (text[:1].islower() or text[:1] in _CLOSERS) and (ln["x0"] <= margin + 2 or ln.get("rtl")))
-        if i > 0:
+        margin, rmargin, _ = edges[ln.get("col", 0)]
+        # a new column: the text flows on from the foot of the previous one, as over a page break
+        new_col = i > 0 and ln.get("col", 0) != body[i - 1].get("col", 0) and ln.get("col", 0) and body[i - 1].get("col", 0)
+        # the first line of a page or column starts a paragraph unless it plainly runs on (lower case, not indented)
+        brk = (i == 0 or bool(new_col)) and not ((pno > 1 or new_col) and (text[:1].islower() or text[:1] in _CLOSERS) and (ln["x0"] <= margin + 2 or ln.get("rtl")))
+        opens = False
+        if (i == 0 or new_col) and roles[i] == "body" and flow.get("last") is not None:
+            opens = _stopped_short(*flow["last"], ln)
+        if i > 0 and not new_col:
             gap = ln["top"] - body[i - 1]["bottom"]
             pitch = ln["base"] - body[i - 1]["base"] if normal_pitch and ln.get("base") is not None and body[i - 1].get("base") is not None else None
             if pitch is not None and abs(ln["size"] - body[i - 1]["size"]) < 0.5:
@@ -486,8 +529,50 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
         if role == "table" and out and out[-1].role == "table" and not brk and not rows[i - 1] and text[:1].islower():
             out[-1].text = out[-1].text + " " + text  # a row label wrapped over two lines
             continue
-        out.append(RawLine(text, page=pno, break_before=brk or role == "table", whole=role == "table", role=role, size=round(size, 2)))
+        out.append(RawLine(text, page=pno, break_before=brk or role == "table", whole=role == "table", role=role, size=round(size, 2),
+                           flow_break=bool(new_col), opens=opens))
+        if role == "body":
+            flow["last"] = (ln, edges[ln.get("col", 0)])
     return out
+
+
+def _column_edges(body: list[dict]) -> dict[int, tuple[float, float, float]]:
+    """Per column ("col" of the records, 0 on a one-column page): left margin, right margin of
+    right-to-left lines, right edge of all lines (low/high deciles, so indents and short lines do not count)."""
+    out: dict[int, tuple[float, float, float]] = {}
+    groups: dict[int, list[dict]] = {}
+    for ln in body:
+        groups.setdefault(ln.get("col", 0), []).append(ln)
+    for col, group in groups.items():
+        if len(group) < 5 and len(groups) > 1:
+            group = body  # a few lines across the gutter (a title): the page's figures
+        lefts = sorted(ln["x0"] for ln in group)
+        rtl_rights = sorted((ln["x1"] for ln in group if ln.get("rtl")), reverse=True)
+        rights = sorted((ln["x1"] for ln in group), reverse=True)
+        out[col] = (lefts[len(lefts) // 10], rtl_rights[len(rtl_rights) // 10] if rtl_rights else 0.0, rights[len(rights) // 10])
+    return out
+
+
+def _stopped_short(prev: dict, edges: tuple[float, float, float], line: dict) -> bool:
+    """Did the last line before a page or column break end its paragraph?
+
+    It did when it stopped short of its margin by more than the next line's
+    first word needs: a line breaker would have put that word on it. (A
+    paragraph without a closing full stop, as SDG targets are, is otherwise
+    joined to the next one across the break.)
+    """
+    text, ptext = line["text"].strip(), prev["text"].strip()
+    if not text or not ptext or text[:1] in _CLOSERS or text[:1].islower():
+        return False
+    left, _, right = edges
+    # right-aligned (right-to-left) lines have their free room on the left, against the column's left edge
+    free = prev["x0"] - left if prev.get("rtl") else right - prev["x1"]
+    per_char = (prev["x1"] - prev["x0"]) / max(1, len(ptext))
+    if _HAN_RE.match(text):
+        need = max(line["size"], per_char)  # a line of Chinese may break before any Han character
+    else:
+        need = per_char * (len(text.split()[0]) + 1)
+    return free > need * 1.2 + 2.0
 
 
 _READERS: dict[str, Callable[[Path, bytes], RawDoc]] = {"pdfium": _read_pdfium, "pdfplumber": _read_plumber}

@@ -209,12 +209,10 @@ def make_pdf(path: Path, lang: str, paras: list[str], layout: Layout = Layout())
         else:
             items.append((None, p))
     if layout.two_columns:
-        with pdf.text_columns(ncols=2, gutter=10, text_align="RIGHT" if rtl else "JUSTIFY", line_height=1.2) as cols:
-            for lab, text in items:
-                with cols.paragraph(bottom_margin=line_h) as par:
-                    par.write(f"{lab} {text}" if lab else text)
-                written.texts.append(text)
-                written.labels.append(lab)
+        _write_columns(pdf, items, line_h, rtl)
+        for lab, text in items:
+            written.texts.append(text)
+            written.labels.append(lab)
     else:
         for n, (lab, text) in enumerate(items):
             body = f"{lab} {text}" if lab else text
@@ -232,6 +230,39 @@ def make_pdf(path: Path, lang: str, paras: list[str], layout: Layout = Layout())
                 pdf.set_y(y)
     pdf.output(str(path))
     return written
+
+
+def _write_columns(pdf, items: list, line_h: float, rtl: bool, gutter: float = 10.0) -> None:
+    """Two ragged columns, filled line by line: the first column (the right one in Arabic) then the other.
+
+    fpdf2's own text_columns does not shape right-to-left text, so lines are
+    broken with a dry-run multi_cell and each is set as a (shaped) cell.
+    """
+    col_w = (pdf.w - pdf.l_margin - pdf.r_margin - gutter) / 2
+    xs = [pdf.l_margin + col_w + gutter, pdf.l_margin] if rtl else [pdf.l_margin, pdf.l_margin + col_w + gutter]
+    bottom = pdf.h - pdf.b_margin
+    col = 0
+    y = pdf.t_margin
+
+    def next_line() -> None:
+        nonlocal col, y
+        if y + line_h > bottom:
+            col += 1
+            if col == 2:
+                pdf.add_page()
+                col = 0
+            y = pdf.t_margin
+
+    for lab, text in items:
+        body = f"{lab} {text}" if lab else text
+        lines = pdf.multi_cell(col_w, line_h, body, align="R" if rtl else "L", dry_run=True, output="LINES")
+        for line in lines:
+            next_line()
+            pdf.set_xy(xs[col], y)
+            pdf.cell(col_w, line_h, line, align="R" if rtl else "L")
+            y += line_h
+        if y > pdf.t_margin:
+            y += line_h  # a blank line between paragraphs (none at the top of a column)
 
 
 def norm(text: str) -> str:
@@ -268,7 +299,7 @@ def score(written: Written, blocks: list[dict]) -> Score:
             if r > best:
                 best, best_k = r, k
         sims.append(best)
-        if best_k is not None:
+        if best_k is not None and best >= 0.6:  # a paragraph that was lost or joined does not move the cursor
             j = best_k + 1
         if lab:
             labels_n += 1
