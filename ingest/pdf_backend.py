@@ -31,7 +31,7 @@ from unkg.settings import get_settings
 
 from .backends import register
 from .bidi_text import has_rtl, rtl_share, visual_to_logical
-from .pdf_columns import column_of, find_gutter, order_by_columns
+from .pdf_columns import column_of, find_gutter, order_by_columns, prose_on_both_sides
 from .raw import RawDoc, RawLine
 
 ENGINES = ("pdfium", "pdfplumber")
@@ -140,11 +140,14 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
             try:
                 # sideways text (running heads printed up the margin of landscape pages) is furniture:
                 # left out here, or pdfminer mixes its letters into the lines next to it
-                if any(_sideways(c) for c in page.chars):
+                side = [c for c in page.chars if _sideways(c)]
+                if side:
                     page = page.filter(lambda o: o.get("object_type") != "char" or not _sideways(o))
                 plines = page.extract_text_lines(return_chars=True, strip=True)
                 # two columns: pdfminer joins the halves of a row into one line; cut such lines at the gutter
                 gutter = find_gutter(((c["x0"], c["x1"], c["top"], c["bottom"]) for c in page.chars if not c["text"].isspace()), float(page.width)) if len(plines) >= 8 else None
+                if gutter is not None and not prose_on_both_sides(((c["x0"], c["x1"], c["text"]) for c in page.chars), gutter):
+                    gutter = None  # the gaps between the columns of a table of figures
                 if gutter is not None:
                     plines = [piece for ln in plines for piece in _split_at_gutter(ln, gutter)]
                 all_text = "".join(ln["text"] for ln in plines)
@@ -170,11 +173,16 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
                 continue
             if gutter is not None:
                 recs = order_by_columns(recs, gutter, bool(page_rtl))
+            if side:  # kept as one sideways record, so running heads up the margin are told from lost text
+                side.sort(key=lambda c: (round(c["x0"]), -c["bottom"]))
+                recs.append({"text": " ".join("".join(c["text"] for c in side).split()), "x0": min(c["x0"] for c in side), "x1": max(c["x1"] for c in side),
+                             "top": min(c["top"] for c in side), "bottom": max(c["bottom"] for c in side), "size": float(side[0]["size"]),
+                             "rotated": True, "lead_size": 0.0, "base": None, "rtl": False})
             pages.append((pno, float(page.height), recs))
             page.flush_cache()
     finally:
         pdf.close()
-    lines = _doc_lines(pages)
+    lines = _doc_lines(pages, warnings)
     if any(_CID_RE.search(ln.text) for ln in lines):
         warnings.append("some characters came out as (cid:NN): the font has no Unicode map for pdfminer; try UNKG_PDF_ENGINE=pdfium")
     _check_pages(lines, min(total, max_pages), warnings)
@@ -278,6 +286,8 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
         if last:
             break
     gutter = find_gutter(boxes, width) if width and len(recs) >= 8 else None
+    if gutter is not None and not prose_on_both_sides(((r["x0"], r["x1"], r["text"]) for r in recs), gutter):
+        gutter = None  # the gaps between the columns of a table of figures
     # pdfium may split one visual line (a superscript, a tab stop) into two records: merge same-baseline pieces
     merged: list[dict] = []
     for r in recs:
@@ -360,7 +370,7 @@ def _read_pdfium(path: Path, data: bytes) -> RawDoc:
             pages.append((pno, height, recs))
     finally:
         pdf.close()
-    lines = _doc_lines(pages)
+    lines = _doc_lines(pages, warnings)
     if any("\ufffd" in ln.text for ln in lines):
         warnings.append("some characters could not be mapped to Unicode (a font without a Unicode map); they are shown as \ufffd")
     _check_pages(lines, min(total, max_pages), warnings)
@@ -402,25 +412,78 @@ def _norm_key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split())).lower()
 
 
-def _doc_lines(pages: list[tuple[int, float, list[dict]]]) -> list[RawLine]:
+_JOB_RE = re.compile(r"^\s*(?:\d{2}-\d{5}.*|\*\d{6,}\*|GE\.\d{2}-\d{5}.*)\s*$")  # UN job numbers and their bar code digits
+
+
+def _set_in_text(rec: dict, others: list[dict]) -> bool:
+    """A line at most about half its height away (above or below) from another text line."""
+    h = rec["bottom"] - rec["top"]
+    for o in others:
+        if o.get("rotated") or o is rec:
+            continue
+        dist = max(rec["top"] - o["bottom"], o["top"] - rec["bottom"])
+        if -h * 0.5 < dist < h * 0.6 and o["x1"] > rec["x0"] and o["x0"] < rec["x1"] + 200:
+            return True
+    return False
+
+
+def _doc_lines(pages: list[tuple[int, float, list[dict]]], warnings: Optional[list[str]] = None) -> list[RawLine]:
     """Mark running heads and feet, then turn each page's records into RawLines.
 
-    A line in the top or bottom tenth of the page is furniture when the same text
-    (digits aside) sits at a page edge on at least two pages and on a third of
-    them, or when it is a page number or job number.
+    Furniture is recognised by repetition, not by position alone: a line in the
+    top tenth or at the foot of the page is a running head or foot when the same
+    text (digits aside) sits in the same place on at least two pages and on a
+    third of them; a bare number there must change from page to page (a page
+    number, not "2030" ending two paragraphs). UN job numbers are known by their
+    form. Sideways margin text is always left out of the flow, and counted in a
+    warning when it does not repeat, so no text goes silently.
     """
-    def edge(rec: dict, height: float) -> bool:
-        return rec["top"] < height * 0.1 or rec["bottom"] > height * 0.92
+    def place(rec: dict, height: float) -> Optional[str]:
+        if rec.get("rotated"):
+            return "side"
+        if rec["top"] < height * 0.1:
+            return "top"
+        return "foot" if rec["bottom"] > height * 0.92 else None
 
-    counts: dict[str, int] = {}
+    seen: dict[tuple[str, str], list[str]] = {}  # (place, text with digits as #) -> the text on each page
     for _, height, recs in pages:
-        for key in {_norm_key(r["text"]) for r in recs if edge(r, height)}:
-            counts[key] = counts.get(key, 0) + 1
-    need = max(2, int(0.3 * len(pages) + 0.999))
-    for _, height, recs in pages:
+        here: set[tuple[str, str]] = set()
         for r in recs:
-            if edge(r, height) and len(r["text"]) < 150 and (counts.get(_norm_key(r["text"]), 0) >= need or _NOISE_RE.match(r["text"])):
+            where = place(r, height)
+            key = (where, _norm_key(r["text"])) if where else None
+            if key and key not in here:
+                here.add(key)
+                seen.setdefault(key, []).append(" ".join(r["text"].split()))
+    need = max(2, int(0.3 * len(pages) + 0.999))
+
+    def repeated(key: tuple[str, str]) -> bool:
+        texts = seen.get(key, [])
+        if len(texts) < need:
+            return False
+        if not any(c.isalpha() for c in key[1]):  # a bare number: a page number changes from page to page
+            return len(set(texts)) >= 0.8 * len(texts)
+        return True
+
+    lost: list[str] = []
+    for _, height, recs in pages:
+        marks = []
+        for r in recs:
+            where = place(r, height)
+            if where is None or len(r["text"]) >= 150 and where != "side":
+                marks.append(False)
+                continue
+            marks.append(repeated((where, _norm_key(r["text"]))) or (where != "side" and bool(_JOB_RE.match(r["text"]))))
+        for r, mark in zip(recs, marks):
+            where = place(r, height)
+            if mark and where != "side" and _set_in_text(r, [o for o, m in zip(recs, marks) if not m]):
+                mark = False  # a line set close under or over other text is part of a paragraph ("before 2026." twice)
+            if mark:
                 r["furniture"] = True
+            elif where == "side":
+                lost.append(r["text"])  # left out all the same (pdfminer would mix its letters into the lines next to it)
+    if lost and warnings is not None:
+        shown = "; ".join(t[:60] for t in lost[:3])
+        warnings.append(f"{len(lost)} line(s) of sideways margin text left out of the paragraphs: {shown}")
     lines: list[RawLine] = []
     flow: dict = {}  # the last body line so far, for the page break
     for pno, height, recs in pages:

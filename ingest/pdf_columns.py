@@ -42,7 +42,7 @@ def find_gutter(boxes: Iterable[Box], width: float) -> Optional[tuple[float, flo
         heights.append(h)
         for b in range(max(0, int(x0)), min(nbins, int(x1) + 1)):
             cover[b] += h
-    if n < 40:
+    if n < 8:
         return None
     peak = max(cover)
     if peak <= 0:
@@ -72,6 +72,21 @@ def find_gutter(boxes: Iterable[Box], width: float) -> Optional[tuple[float, flo
     if max(left) < peak / 3 or max(right) < peak / 3:
         return None
     return float(g0), float(g1 + 1)
+
+
+def prose_on_both_sides(sides: Iterable[tuple[float, float, str]], gutter: tuple[float, float]) -> bool:
+    """(x0, x1, text) of glyphs or lines: is what lies on each side of the gutter words, not table figures?
+
+    A table of figures has wide empty bands between its columns too; its cells are
+    digits and dashes, a column of text is letters.
+    """
+    counts = {1: [0, 0], 2: [0, 0]}
+    for x0, x1, text in sides:
+        col = column_of(x0, x1, gutter)
+        if col:
+            counts[col][0] += sum(1 for c in text if c.isalpha())
+            counts[col][1] += sum(1 for c in text if not c.isspace())
+    return all(total and letters / total >= 0.6 for letters, total in counts.values())
 
 
 def column_of(x0: float, x1: float, gutter: tuple[float, float]) -> int:
