@@ -163,3 +163,34 @@ def test_brackets_that_do_not_pair_are_turned_round():
 ])
 def test_language_of_a_mixed_paragraph(text, lang):
     assert detect_language(text) == lang
+
+
+# ---------------------------------------------------------------- UN symbols inside Arabic lines
+
+UN_SYMBOLS = ["22/COP.15", "A/RES/80/12", "ICCD/COP(16)/23", "E/CN.4/2024/L.5", "3/CMP.1", "UNEP/EA.6/Res.3", "S/RES/2250 (2015)", "1/CMA.3"]
+AR_FRAMES = ["يشير إلى المقرر {s} المعتمد في الدورة السابقة، ويطلب إلى الأمانة أن تقدم تقريرا عن تنفيذه.",
+             "وقد نظرت اللجنة في الوثيقة {s} وأحاطت علما بما ورد فيها من توصيات بشأن تدهور الأراضي.",
+             "ترد المعلومات ذات الصلة في {s}، وتشمل 45.5 في المائة من البلدان المبلغة وعددها 20 175 000 نسمة."]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_un_symbols_inside_arabic_lines_survive(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+    paras = [AR_FRAMES[i % 3].format(s=sym) + " " + AR_FRAMES[(i + 1) % 3].format(s=UN_SYMBOLS[(i + 3) % len(UN_SYMBOLS)]) for i, sym in enumerate(UN_SYMBOLS)]
+    path = tmp_path / "symbols.pdf"
+    written = make_pdf(path, "ar", paras)
+    doc = parse_file(path)
+    s = score(written, _body(doc))
+    assert s.found == s.written and s.similarity >= 0.99, s
+    text = " ".join(b.text for b in doc.blocks)
+    for sym in UN_SYMBOLS:
+        assert text.count(sym) == 2, (sym, text[:600])  # each symbol is written twice
+    assert "COP.15/22" not in text and "20 175 000" in text
+
+
+@pytest.mark.parametrize("sym", UN_SYMBOLS + ["25/9/2015", "Transforming our world"])
+def test_symbol_runs_read_left_to_right_in_the_bidi_step(sym):
+    from bidi import get_display
+
+    logical = f"يشير إلى المقرر {sym} المعتمد والمبلغ 20 175 000 دولار."
+    assert visual_to_logical(list(get_display(logical, base_dir="R")), True) == logical
