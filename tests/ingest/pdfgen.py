@@ -54,6 +54,25 @@ def missing_fonts(langs=LANGS) -> list[str]:
     return sorted({names[font_kind(lang)] for lang in langs if font_file(font_kind(lang)) is None})
 
 
+def require_fonts(langs=LANGS, also: tuple[str, ...] = ()) -> None:
+    """Skip (or, in CI, fail) when a font package these PDFs need is missing.
+
+    CI sets UNKG_REQUIRE_SHARED=1 and installs the fonts, so there a missing
+    font is an error, never a silently skipped test. `also`: font files needed
+    besides the language fonts.
+    """
+    import os
+
+    import pytest
+
+    missing = missing_fonts(langs) + [f for f in also if not Path(f).exists()]
+    if missing:
+        reason = f"fonts not installed: {', '.join(missing)} (apt-get install fonts-dejavu-core fonts-wqy-zenhei fonts-hosny-amiri)"
+        if os.environ.get("UNKG_REQUIRE_SHARED") == "1":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason, allow_module_level=True)
+
+
 # Sentences in UN register with numbers, symbols and Latin words inside; {a} {b} {c} are filled with numbers.
 SENTENCES = {
     "en": [
