@@ -33,6 +33,11 @@ def has_rtl(text: str) -> bool:
     return RTL_RE.search(text) is not None
 
 
+def neutral(text: str) -> bool:
+    """No letters of either direction ("2030", "(b)" aside): such a line takes its page's direction."""
+    return not RTL_RE.search(text) and not _LTR_LETTER_RE.search(text)
+
+
 def rtl_share(text: str) -> float:
     """Right-to-left letters among the strong letters of `text` (0 when it has none)."""
     rtl = len(RTL_RE.findall(text))

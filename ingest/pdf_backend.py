@@ -30,7 +30,7 @@ from unkg.errors import EncryptedFile, IngestError
 from unkg.settings import get_settings
 
 from .backends import register
-from .bidi_text import has_rtl, rtl_share, visual_to_logical
+from .bidi_text import has_rtl, neutral, rtl_share, visual_to_logical
 from .pdf_columns import column_of, find_gutter, order_by_columns, prose_on_both_sides
 from .raw import RawDoc, RawLine
 
@@ -78,12 +78,22 @@ def _plumber_logical_line(line: dict, page_rtl: bool) -> str:
     chars = sorted(line["chars"], key=lambda c: c["x0"])
     clusters: list[str] = []
     prev = None
+    marks: list[str] = []  # zero-width marks (tanween) go with the glyph to their right, the gap is measured past them
     for c in chars:
         t = c["text"]
+        if c["x1"] - c["x0"] <= 0.1 and not t.isspace():
+            marks.append(t)
+            continue
         if prev is not None and c["x0"] - prev["x1"] > _X_TOLERANCE and not t.isspace() and not prev["text"].isspace():
             clusters.append(" ")
+        clusters.extend(marks)
+        marks = []
         clusters.append(t)
         prev = c
+    clusters.extend(marks)
+    # a glyph with no Unicode map (a ligature the writer left out of ToUnicode): pdfminer repeats "(cid:N)" for it
+    clusters = [c for k, c in enumerate(clusters) if not (c.startswith("(cid:") and k and clusters[k - 1] == c)]
+    clusters = ["\ufffd" if c.startswith("(cid:") else c for c in clusters]
     text = line["text"]
     return visual_to_logical(clusters, rtl_share(text) >= 0.5 or page_rtl)
 
@@ -116,7 +126,8 @@ def _plumber_line(chars: list[dict]) -> dict:
         if prev is not None and c["x0"] - prev["x1"] > _X_TOLERANCE and not c["text"].isspace() and not prev["text"].isspace():
             parts.append(" ")
         parts.append(c["text"])
-        prev = c
+        if c["x1"] - c["x0"] > 0.1:  # zero-width marks do not close a gap
+            prev = c
     return {"text": " ".join("".join(parts).split()), "chars": chars, "x0": chars[0]["x0"], "x1": max(c["x1"] for c in chars),
             "top": min(c["top"] for c in chars), "bottom": max(c["bottom"] for c in chars)}
 
@@ -159,7 +170,7 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
                         "x0": float(ln["x0"]),
                         "x1": float(ln["x1"]),
                         "base": float(page.height) - statistics.median(c["matrix"][5] for c in ln["chars"]) if want_base and ln["chars"] else None,
-                        "rtl": page_rtl is not None and has_rtl(ln["text"]) and (bool(page_rtl) or rtl_share(ln["text"]) >= 0.5),
+                        "rtl": page_rtl is not None and (has_rtl(ln["text"]) and (bool(page_rtl) or rtl_share(ln["text"]) >= 0.5) or bool(page_rtl) and neutral(ln["text"])),
                         "top": float(ln["top"]),
                         "bottom": float(ln["bottom"]),
                         "size": statistics.median([c["size"] for c in ln["chars"]]) if ln["chars"] else 0.0,
@@ -185,6 +196,8 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
     lines = _doc_lines(pages, warnings)
     if any(_CID_RE.search(ln.text) for ln in lines):
         warnings.append("some characters came out as (cid:NN): the font has no Unicode map for pdfminer; try UNKG_PDF_ENGINE=pdfium")
+    elif any("\ufffd" in ln.text for ln in lines):
+        warnings.append("some characters could not be mapped to Unicode (a font without a Unicode map); they are shown as \ufffd")
     _check_pages(lines, min(total, max_pages), warnings)
     return RawDoc(lines=lines, pages=total, warnings=warnings)
 
@@ -276,6 +289,8 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
             if rtl:
                 line = _pdfium_logical_line(textpage, pdfium_c, i0, stripped, page_rtl)
                 rtl = bool(page_rtl) or rtl_share(stripped) >= 0.5
+            elif page_rtl and neutral(stripped):
+                rtl = True  # "2030" ending a paragraph on a right-to-left page is set from the right margin
             if m.group() == "\ufffe":  # pdfium joins a line ending in a hyphen to the next: keep both lines and the hyphen
                 line += "-"
             rotated = abs(char_angle(textpage, i0)) > 0.05 if char_angle else False
