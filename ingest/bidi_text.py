@@ -85,6 +85,7 @@ _HOLD = 0xF0000  # Supplementary Private Use Area A: strong left to right, never
 _LTR_RUN_RE = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z/.()-]*[0-9A-Za-z)])?")
 _TURNED_PAIR_RE = re.compile(r"\)([0-9A-Za-z][0-9A-Za-z/.,-]*)\(")
 _LATIN_OR_SLASH_RE = re.compile(r"[A-Za-z/]")
+_TARGET_RE = re.compile(r"^([a-z])\.(\d{1,3})$")
 _DECISION_RE = re.compile(r"^((?:COP|CMP|CMA|CP|MOP|CRIC|CST|COP-MOP)\.\d{1,3})/(\d{1,3})$")
 
 
@@ -101,6 +102,9 @@ def _decision_symbol(run: str, base_rtl: bool) -> str:
         m = _DECISION_RE.match(run)
         if m:
             return f"{m.group(2)}/{m.group(1)}"
+        m = _TARGET_RE.match(run)
+        if m:  # "1.a" (an SDG target) shows as "a.1" the same way
+            return f"{m.group(2)}.{m.group(1)}"
     return run
 
 

@@ -79,13 +79,20 @@ def _plumber_logical_line(line: dict, page_rtl: bool) -> str:
     clusters: list[str] = []
     prev = None
     marks: list[str] = []  # zero-width marks (tanween) go with the glyph to their right, the gap is measured past them
+    tol = _gap_tolerance(chars)
+    thin_space = False
     for c in chars:
         t = c["text"]
-        if c["x1"] - c["x0"] <= 0.1 and not t.isspace():
-            marks.append(t)
+        if c["x1"] - c["x0"] <= 0.1:
+            if not t.isspace():
+                marks.append(t)
+            else:
+                thin_space = True  # a space written with no width: a word gap unless the glyphs round it touch
             continue
-        if prev is not None and c["x0"] - prev["x1"] > _X_TOLERANCE and not t.isspace() and not prev["text"].isspace():
+        gap = c["x0"] - prev["x1"] if prev is not None else 0.0
+        if prev is not None and (gap > tol or thin_space and gap >= 0.12 * c["size"]) and not t.isspace() and not prev["text"].isspace():
             clusters.append(" ")
+        thin_space = False
         clusters.extend(marks)
         marks = []
         clusters.append(t)
@@ -99,6 +106,16 @@ def _plumber_logical_line(line: dict, page_rtl: bool) -> str:
 
 
 _X_TOLERANCE = 3.0  # pdfplumber's default x_tolerance: a wider gap between glyphs is a space
+
+
+def _gap_tolerance(chars: list[dict]) -> float:
+    """The gap between glyphs that is a space: pdfplumber's 3 pt, less in small type.
+
+    Arabic glyphs of one word touch (their boxes are their advances), and a space
+    in 10-pt Amiri is narrower than 3 pt, so a fixed 3 pt ran the words together.
+    """
+    sizes = sorted(c["size"] for c in chars if not c["text"].isspace())
+    return min(_X_TOLERANCE, 0.18 * sizes[len(sizes) // 2]) if sizes else _X_TOLERANCE
 
 
 def _split_at_gutter(line: dict, gutter: tuple[float, float]) -> list[dict]:
@@ -335,6 +352,8 @@ def _pdfium_logical_line(textpage, pdfium_c, i0: int, text: str, page_rtl: bool)
     origin = pdfium_c.FPDFText_GetCharOrigin
     placed: list[tuple[float, int, str]] = []
     for k, ch in enumerate(text):
+        if ch == " " and 0 < k < len(text) - 1 and _tight_generated_space(textpage, pdfium_c, i0 + k):
+            continue
         if not origin(textpage, i0 + k, ctypes.byref(x), ctypes.byref(y)):
             continue
         placed.append((x.value, k, ch))
@@ -349,6 +368,25 @@ def _pdfium_logical_line(textpage, pdfium_c, i0: int, text: str, page_rtl: bool)
         last_x = ox
     share = rtl_share(text)
     return visual_to_logical(clusters, share >= 0.5 or page_rtl)
+
+
+def _tight_generated_space(textpage, pdfium_c, i: int) -> bool:
+    """A space between two glyphs that (nearly) touch, made up by pdfium or written with no width
+    (shaped Arabic: "الأدو ية" for "الأدوية"), not a word gap."""
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    if not pdfium_c.FPDFText_IsGenerated(textpage, i):
+        if not pdfium_c.FPDFText_GetCharBox(textpage, i, ctypes.byref(l), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t)) or r.value - l.value > 0.1:
+            return False
+    boxes = []
+    for j in (i - 1, i + 1):
+        l, r, b, t = (ctypes.c_double() for _ in range(4))
+        if not pdfium_c.FPDFText_GetCharBox(textpage, j, ctypes.byref(l), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t)):
+            return False
+        boxes.append((l.value, r.value))
+    (l1, r1), (l2, r2) = boxes
+    gap = max(l1, l2) - min(r1, r2)
+    size = pdfium_c.FPDFText_GetFontSize(textpage, i - 1) or 10.0
+    return gap < 0.12 * size
 
 
 def _out_of_order(recs: list[dict]) -> bool:
@@ -409,7 +447,7 @@ def _check_pages(lines: list[RawLine], read: int, warnings: list[str]) -> None:
 _HAN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _CLOSERS = "。，、；：？！）」』》〉】〕”’.,;:!?)]»%"  # a line opening with these runs on (CJK lines break before them)
 _CELL_RE = re.compile(r"^(?:\d{1,3}|[–—-]|\d+[.,]\d+%?|\(\d[\d ,.]*\)|\d+%)$")
-_HANGING_RE = re.compile(r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|\([a-z]{1,4}\)|[a-z][.)]|[•·▪●◦‣⁃–-]|[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）)\s")
+_HANGING_RE = re.compile(r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|[0-9]{1,3}\.[0-9a-z]{1,2}|\([a-z]{1,4}\)|[a-z][.)]|[•·▪●◦‣⁃–-]|[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）)\s")
 _NOISE_RE = re.compile(r"^\s*(?:\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|\d{2}-\d{5}.*|\*\d{6,}\*|GE\.\d{2}-\d{5}.*)\s*$")
 
 
@@ -428,6 +466,29 @@ def _norm_key(text: str) -> str:
 
 
 _JOB_RE = re.compile(r"^\s*(?:\d{2}-\d{5}.*|\*\d{6,}\*|GE\.\d{2}-\d{5}.*)\s*$")  # UN job numbers and their bar code digits
+
+
+def _doc_spacing(pages: list[tuple[int, float, list[dict]]]) -> dict[int, tuple[float, float]]:
+    """Per type size (rounded): the usual gap and baseline pitch between consecutive lines over the whole document."""
+    gaps: dict[int, list[float]] = {}
+    pitches: dict[int, list[float]] = {}
+    for _, _, recs in pages:
+        body = [r for r in recs if not r.get("rotated") and not r.get("furniture")]
+        for a, b in zip(body, body[1:]):
+            if abs(a["size"] - b["size"]) >= 0.5 or a.get("col", 0) != b.get("col", 0):
+                continue
+            key = round(b["size"])
+            g = b["top"] - a["bottom"]
+            if g > -1.0:
+                gaps.setdefault(key, []).append(g)
+            if a.get("base") is not None and b.get("base") is not None and b["base"] - a["base"] > 1.0:
+                pitches.setdefault(key, []).append(b["base"] - a["base"])
+    out: dict[int, tuple[float, float]] = {}
+    for key in set(gaps) | set(pitches):
+        g = sorted(gaps.get(key, []))
+        p = sorted(pitches.get(key, []))
+        out[key] = (g[len(g) // 4] if len(g) >= 20 else 0.0, p[len(p) // 4] if len(p) >= 20 else 0.0)
+    return out
 
 
 def _set_in_text(rec: dict, others: list[dict]) -> bool:
@@ -500,7 +561,7 @@ def _doc_lines(pages: list[tuple[int, float, list[dict]]], warnings: Optional[li
         shown = "; ".join(t[:60] for t in lost[:3])
         warnings.append(f"{len(lost)} line(s) of sideways margin text left out of the paragraphs: {shown}")
     lines: list[RawLine] = []
-    flow: dict = {}  # the last body line so far, for the page break
+    flow: dict = {"spacing": _doc_spacing(pages)}  # and the last body line so far, for the page break
     for pno, height, recs in pages:
         lines.extend(_page_lines(recs, pno, height, flow))
     return lines
@@ -535,6 +596,13 @@ def _page_lines(plines: list[dict], pno: int, height: float, flow: Optional[dict
     pitches = sorted(body[i]["base"] - body[i - 1]["base"] for i in range(1, len(body))
                      if body[i].get("base") is not None and body[i - 1].get("base") is not None and body[i]["base"] - body[i - 1]["base"] > 1.0)
     normal_pitch = (pitches[len(pitches) // 4] if len(pitches) >= 8 else pitches[0]) if pitches else 0
+    # a page of one-line paragraphs has more paragraph gaps than line gaps: the document's own spacing
+    # for this type size (measured over all pages) caps the page's
+    doc_gap, doc_pitch = (flow or {}).get("spacing", {}).get(round(body_size), (0.0, 0.0))
+    if doc_gap and line_gaps:
+        normal_gap = min(normal_gap, doc_gap)
+    if doc_pitch and normal_pitch:
+        normal_pitch = min(normal_pitch, doc_pitch)
     # margins per column (a one-column page has one): left for indents, right for right-to-left indents
     # (right-to-left lines are aligned on the right margin and indented from it) and for lines that stop short
     edges = _column_edges(body)

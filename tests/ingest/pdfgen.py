@@ -284,6 +284,63 @@ def _write_columns(pdf, items: list, line_h: float, rtl: bool, gutter: float = 1
             y += line_h  # a blank line between paragraphs (none at the top of a column)
 
 
+def make_labelled_pdf(path: Path, lang: str, symbol: str, items: list[tuple[Optional[str], str]], note: str) -> None:
+    """The layout of ../shared/corpus-dev/rendered-pdf: the symbol at the top, the page number at the foot,
+    hanging labels ("1.1", "(a)"; on the right in Arabic), wrapped lines, a footnote on page 1."""
+    from fpdf import FPDF
+
+    rtl = lang == "ar"
+
+    class Doc(FPDF):
+        def header(self) -> None:
+            self.set_font("body", size=8)
+            self.set_y(10)
+            self.cell(0, 4, symbol, align="R" if rtl else "L")
+            self.set_y(self.t_margin)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("body", size=8)
+            self.cell(0, 4, str(self.page_no()), align="C")
+
+    pdf = Doc(format="A4")
+    pdf.set_margins(20, 20, 20)
+    pdf.set_auto_page_break(True, margin=25)
+    pdf.add_font("body", fname=font_file(font_kind(lang)))
+    if rtl:
+        pdf.set_text_shaping(True, direction="rtl", script="arab", language="ar")
+    pdf.set_font("body", size=10)
+    pdf.add_page()
+    hang = 10.0
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for n, (label, text) in enumerate(items):
+        if pdf.will_page_break(5):
+            pdf.add_page()  # a label never stays behind at the foot of a page
+        y = pdf.get_y()
+        if label:
+            if rtl:
+                pdf.set_xy(pdf.w - pdf.r_margin - hang, y)
+                pdf.cell(hang, 5, label, align="R")
+                pdf.set_xy(pdf.l_margin, y)
+            else:
+                pdf.set_xy(pdf.l_margin, y)
+                pdf.cell(hang, 5, label)
+                pdf.set_xy(pdf.l_margin + hang, y)
+            pdf.multi_cell(width - hang, 5, text, align="R" if rtl else "J", new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.set_x(pdf.l_margin)
+            pdf.multi_cell(width, 5, text, align="R" if rtl else "L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        if n == 1:  # the footnote at the foot of page 1
+            keep = pdf.get_y()
+            pdf.set_font("body", size=7)
+            pdf.set_y(pdf.h - 30)
+            pdf.multi_cell(0, 3.5, "1 " + note, align="R" if rtl else "L", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("body", size=10)
+            pdf.set_y(keep)
+    pdf.output(str(path))
+
+
 def norm(text: str) -> str:
     """Compare texts as a reader would: NFKC, no tatweel, single spaces."""
     t = unicodedata.normalize("NFKC", text).replace("\u0640", "")

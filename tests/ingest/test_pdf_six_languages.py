@@ -199,3 +199,24 @@ def test_symbol_runs_read_left_to_right_in_the_bidi_step(sym):
 
     logical = f"يشير إلى المقرر {sym} المعتمد والمبلغ 20 175 000 دولار."
     assert visual_to_logical(list(get_display(logical, base_dir="R")), True) == logical
+
+
+# ---------------------------------------------------------------- hanging labels, the rendered-pdf layout
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("lang", ["en", "zh", "ar"])
+def test_hanging_target_labels_without_full_stops(lang, engine, tmp_path, monkeypatch):
+    """Targets labelled "1.1" ... "1.a" (hanging, on the right in Arabic), no closing full stop, across pages."""
+    from .pdfgen import NOTE, make_labelled_pdf, norm
+
+    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+    texts = [t.rstrip(".。") for t in paragraphs(lang, n=30)]
+    labels = [f"{1 + i // 8}.{'12345abc'[i % 8]}" for i in range(len(texts))]
+    path = tmp_path / f"{lang}.pdf"
+    make_labelled_pdf(path, lang, "A/RES/70/1", list(zip(labels, texts)), NOTE[lang])
+    blocks = [b for b in parse_file(path).blocks if b.kind != "footnote"]
+    by_text = {norm(b.text): b for b in blocks}
+    found = [by_text.get(norm(t)) for t in texts]
+    assert sum(b is not None for b in found) >= 28, [b.text[:40] for b in blocks]
+    assert sum(b is not None and b.label == lab for b, lab in zip(found, labels)) >= 28
