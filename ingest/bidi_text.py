@@ -33,6 +33,11 @@ def has_rtl(text: str) -> bool:
     return RTL_RE.search(text) is not None
 
 
+def neutral(text: str) -> bool:
+    """No letters of either direction ("2030", "(b)" aside): such a line takes its page's direction."""
+    return not RTL_RE.search(text) and not _LTR_LETTER_RE.search(text)
+
+
 def rtl_share(text: str) -> float:
     """Right-to-left letters among the strong letters of `text` (0 when it has none)."""
     rtl = len(RTL_RE.findall(text))
@@ -50,11 +55,57 @@ def visual_to_logical(clusters: Iterable[str], base_rtl: bool) -> str:
     from bidi import get_display
 
     visual = "".join(c[::-1] if len(c) > 1 and has_rtl(c) else c for c in clusters)
+    # runs of Latin letters and digits joined by / . - ( ) ("A/RES/80/12", "ICCD/COP(16)/23") are read left
+    # to right as they stand: each goes through the algorithm as one strong left-to-right character
+    runs: list[str] = []
+
+    def hold(m: re.Match) -> str:
+        if not _LATIN_OR_SLASH_RE.search(m.group()):
+            return m.group()  # figures alone keep the algorithm's number rules ("000 175 20" is 20 175 000)
+        run, tail = m.group(), ""
+        while run.endswith(")") and run.count(")") > run.count("("):
+            run, tail = run[:-1], ")" + tail  # a bracket closing outside the run ("(UNEP)" drawn as "UNEP)")
+        runs.append(run)
+        return chr(_HOLD + len(runs) - 1) + tail
+
+    if has_rtl(visual) and len(runs) < 4096:
+        # brackets round left-to-right text drawn turned round by the writer (")2015(") are put back first
+        visual = _LTR_RUN_RE.sub(hold, _TURNED_PAIR_RE.sub(r"(\1)", visual))
     logical = get_display(visual, base_dir="R" if base_rtl else "L")
+    if runs:
+        logical = re.sub(f"[{chr(_HOLD)}-{chr(_HOLD + len(runs) - 1)}]", lambda m: _decision_symbol(runs[ord(m.group()) - _HOLD], base_rtl), logical)
     logical = repair_brackets(logical)
     if _PRESENTATION_RE.search(logical):
         logical = _PRESENTATION_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), logical)
     return " ".join(logical.split())
+
+
+_HOLD = 0xF0000  # Supplementary Private Use Area A: strong left to right, never in PDF text we keep
+# a run with a Latin letter or a slash: starts with a letter or digit, ends with one or a closing bracket
+_LTR_RUN_RE = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z/.()-]*[0-9A-Za-z)])?")
+_TURNED_PAIR_RE = re.compile(r"\)([0-9A-Za-z][0-9A-Za-z/.,-]*)\(")
+_LATIN_OR_SLASH_RE = re.compile(r"[A-Za-z/]")
+_TARGET_RE = re.compile(r"^([a-z])\.(\d{1,3})$")
+_DECISION_RE = re.compile(r"^((?:COP|CMP|CMA|CP|MOP|CRIC|CST|COP-MOP)\.\d{1,3})/(\d{1,3})$")
+
+
+def _decision_symbol(run: str, base_rtl: bool) -> str:
+    """A run as it reads; a decision symbol of a governing body set right to left comes back number first.
+
+    On a right-to-left line the bidi algorithm shows "22/COP.15" as "COP.15/22" (the
+    number, after an Arabic word, is an Arabic number; the slash takes the line's
+    direction), and "COP.15/22" the same way: the display is ambiguous. Decisions
+    of conventions' governing bodies are written number first (22/COP.15, 3/CMP.1,
+    1/CMA.3), so that reading is chosen.
+    """
+    if base_rtl:
+        m = _DECISION_RE.match(run)
+        if m:
+            return f"{m.group(2)}/{m.group(1)}"
+        m = _TARGET_RE.match(run)
+        if m:  # "1.a" (an SDG target) shows as "a.1" the same way
+            return f"{m.group(2)}.{m.group(1)}"
+    return run
 
 
 _PAIRS = ("()", "[]", "{}")

@@ -9,10 +9,10 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
 CJK_NUM = "一二三四五六七八九十百"
 
-# A paragraph label at the start of a line: "1.", "14.1", "(a)", "(iv)", "(aa)", "a)", "•", "一、", "（一）"
+# A paragraph label at the start of a line: "1.", "14.1", "1.a", "(a)", "(iv)", "(aa)", "a)", "•", "一、", "（一）"
 LABEL_RE = re.compile(
     rf"""^[ \t]*(?P<label>
-        (?P<sect>\d{{1,3}}(?:\.\d{{1,3}}){{1,3}})\.?(?=[ \t]+[^\sa-z])  # 14.1  2.3.4
+        (?P<sect>\d{{1,3}}(?:\.\d{{1,3}}){{1,3}}|\d{{1,3}}\.[a-z])\.?(?=[ \t]+[^\sa-z])  # 14.1  2.3.4  1.a (SDG targets)
       | (?P<num>\d{{1,3}}|[٠-٩]{{1,3}})(?:[.)\-](?=[ \t\u3000{CJK}]|$)|(?=\t))   # 1.   1)   1-  1<TAB>  1.请 (Chinese sets no space)
       | \((?P<paren>[a-z]{{1,3}}|[ivxlc]{{1,6}}|\d{{1,3}}|[\u0621-\u064a]{{1,2}})\)  # (a) (iv) (aa) (3) (أ)
       | (?P<alpha>[a-z])\)                            # a)
@@ -98,4 +98,10 @@ def join_lines(a: str, b: str) -> str:
         return a + b
     if a.endswith("-") and len(a) > 1 and a[-2].isalpha() and b[:1].isalpha():
         return a + b  # keep the hyphen: UN text hyphenates compounds, not syllables
+    if _CJK_NUMBER_END_RE.search(a) and _CJK_NUMBER_START_RE.match(b):
+        return a + b  # a number set inside Chinese, broken over two lines ("所有6" + "5个国家")
     return a + " " + b
+
+
+_CJK_NUMBER_END_RE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef][0-9][0-9.,]*$")
+_CJK_NUMBER_START_RE = re.compile(r"^[0-9][0-9.,]*(?:[%％\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|$)")

@@ -24,12 +24,13 @@ import io
 import re
 import statistics
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 from unkg.errors import EncryptedFile, IngestError
 from unkg.settings import get_settings
 
-from .bidi_text import has_rtl, rtl_share, visual_to_logical
+from .bidi_text import has_rtl, neutral, rtl_share, visual_to_logical
+from .pdf_columns import column_of, find_gutter, order_by_columns, prose_on_both_sides
 from .raw import RawDoc, RawLine
 
 ENGINES = ("pdfium", "pdfplumber")
@@ -76,17 +77,75 @@ def _plumber_logical_line(line: dict, page_rtl: bool) -> str:
     chars = sorted(line["chars"], key=lambda c: c["x0"])
     clusters: list[str] = []
     prev = None
+    marks: list[str] = []  # zero-width marks (tanween) go with the glyph to their right, the gap is measured past them
+    tol = _gap_tolerance(chars)
+    thin_space = False
     for c in chars:
         t = c["text"]
-        if prev is not None and c["x0"] - prev["x1"] > _X_TOLERANCE and not t.isspace() and not prev["text"].isspace():
+        if c["x1"] - c["x0"] <= 0.1:
+            if not t.isspace():
+                marks.append(t)
+            else:
+                thin_space = True  # a space written with no width: a word gap unless the glyphs round it touch
+            continue
+        gap = c["x0"] - prev["x1"] if prev is not None else 0.0
+        if prev is not None and (gap > tol or thin_space and gap >= 0.12 * c["size"]) and not t.isspace() and not prev["text"].isspace():
             clusters.append(" ")
+        thin_space = False
+        clusters.extend(marks)
+        marks = []
         clusters.append(t)
         prev = c
+    clusters.extend(marks)
+    # a glyph with no Unicode map (a ligature the writer left out of ToUnicode): pdfminer repeats "(cid:N)" for it
+    clusters = [c for k, c in enumerate(clusters) if not (c.startswith("(cid:") and k and clusters[k - 1] == c)]
+    clusters = ["\ufffd" if c.startswith("(cid:") else c for c in clusters]
     text = line["text"]
     return visual_to_logical(clusters, rtl_share(text) >= 0.5 or page_rtl)
 
 
 _X_TOLERANCE = 3.0  # pdfplumber's default x_tolerance: a wider gap between glyphs is a space
+
+
+def _gap_tolerance(chars: list[dict]) -> float:
+    """The gap between glyphs that is a space: pdfplumber's 3 pt, less in small type.
+
+    Arabic glyphs of one word touch (their boxes are their advances), and a space
+    in 10-pt Amiri is narrower than 3 pt, so a fixed 3 pt ran the words together.
+    """
+    sizes = sorted(c["size"] for c in chars if not c["text"].isspace())
+    return min(_X_TOLERANCE, 0.18 * sizes[len(sizes) // 2]) if sizes else _X_TOLERANCE
+
+
+def _split_at_gutter(line: dict, gutter: tuple[float, float]) -> list[dict]:
+    """A pdfminer line with glyphs on both sides of the column gutter and none across it: two lines."""
+    chars = line["chars"]
+    if not chars or line["x0"] >= gutter[0] - 1.0 or line["x1"] <= gutter[1] + 1.0:
+        return [line]
+    mid = (gutter[0] + gutter[1]) / 2
+    if any(c["x0"] < mid < c["x1"] and not c["text"].isspace() for c in chars):
+        return [line]  # a line across the gutter (a title): one line
+    sides = [[c for c in chars if (c["x0"] + c["x1"]) / 2 < mid], [c for c in chars if (c["x0"] + c["x1"]) / 2 >= mid]]
+    return [_plumber_line(side) for side in sides if any(not c["text"].isspace() for c in side)]
+
+
+def _plumber_line(chars: list[dict]) -> dict:
+    """A line record like pdfplumber's extract_text_lines gives, from some of its chars."""
+    chars = sorted(chars, key=lambda c: c["x0"])
+    while chars and chars[0]["text"].isspace():
+        chars = chars[1:]
+    while chars and chars[-1]["text"].isspace():
+        chars = chars[:-1]
+    parts: list[str] = []
+    prev = None
+    for c in chars:
+        if prev is not None and c["x0"] - prev["x1"] > _X_TOLERANCE and not c["text"].isspace() and not prev["text"].isspace():
+            parts.append(" ")
+        parts.append(c["text"])
+        if c["x1"] - c["x0"] > 0.1:  # zero-width marks do not close a gap
+            prev = c
+    return {"text": " ".join("".join(parts).split()), "chars": chars, "x0": chars[0]["x0"], "x1": max(c["x1"] for c in chars),
+            "top": min(c["top"] for c in chars), "bottom": max(c["bottom"] for c in chars)}
 
 
 def _sideways(char: dict) -> bool:
@@ -108,9 +167,16 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
             try:
                 # sideways text (running heads printed up the margin of landscape pages) is furniture:
                 # left out here, or pdfminer mixes its letters into the lines next to it
-                if any(_sideways(c) for c in page.chars):
+                side = [c for c in page.chars if _sideways(c)]
+                if side:
                     page = page.filter(lambda o: o.get("object_type") != "char" or not _sideways(o))
                 plines = page.extract_text_lines(return_chars=True, strip=True)
+                # two columns: pdfminer joins the halves of a row into one line; cut such lines at the gutter
+                gutter = find_gutter(((c["x0"], c["x1"], c["top"], c["bottom"]) for c in page.chars if not c["text"].isspace()), float(page.width)) if len(plines) >= 8 else None
+                if gutter is not None and not prose_on_both_sides(((c["x0"], c["x1"], c["text"]) for c in page.chars), gutter):
+                    gutter = None  # the gaps between the columns of a table of figures
+                if gutter is not None:
+                    plines = [piece for ln in plines for piece in _split_at_gutter(ln, gutter)]
                 all_text = "".join(ln["text"] for ln in plines)
                 page_rtl = rtl_share(all_text) >= 0.5 if has_rtl(all_text) else None
                 want_base = page_rtl is not None or _HAN_RE.search(all_text) is not None
@@ -120,7 +186,7 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
                         "x0": float(ln["x0"]),
                         "x1": float(ln["x1"]),
                         "base": float(page.height) - statistics.median(c["matrix"][5] for c in ln["chars"]) if want_base and ln["chars"] else None,
-                        "rtl": page_rtl is not None and has_rtl(ln["text"]) and (bool(page_rtl) or rtl_share(ln["text"]) >= 0.5),
+                        "rtl": page_rtl is not None and (has_rtl(ln["text"]) and (bool(page_rtl) or rtl_share(ln["text"]) >= 0.5) or bool(page_rtl) and neutral(ln["text"])),
                         "top": float(ln["top"]),
                         "bottom": float(ln["bottom"]),
                         "size": statistics.median([c["size"] for c in ln["chars"]]) if ln["chars"] else 0.0,
@@ -132,13 +198,22 @@ def _read_plumber(path: Path, data: bytes) -> RawDoc:
             except Exception as exc:  # one broken page must not lose the document
                 warnings.append(f"page {pno}: could not be read ({type(exc).__name__}: {exc})")
                 continue
+            if gutter is not None:
+                recs = order_by_columns(recs, gutter, bool(page_rtl))
+            if side:  # kept as one sideways record, so running heads up the margin are told from lost text
+                side.sort(key=lambda c: (round(c["x0"]), -c["bottom"]))
+                recs.append({"text": " ".join("".join(c["text"] for c in side).split()), "x0": min(c["x0"] for c in side), "x1": max(c["x1"] for c in side),
+                             "top": min(c["top"] for c in side), "bottom": max(c["bottom"] for c in side), "size": float(side[0]["size"]),
+                             "rotated": True, "lead_size": 0.0, "base": None, "rtl": False})
             pages.append((pno, float(page.height), recs))
             page.flush_cache()
     finally:
         pdf.close()
-    lines = _doc_lines(pages)
+    lines = _doc_lines(pages, warnings)
     if any(_CID_RE.search(ln.text) for ln in lines):
         warnings.append("some characters came out as (cid:NN): the font has no Unicode map for pdfminer; try UNKG_PDF_ENGINE=pdfium")
+    elif any("\ufffd" in ln.text for ln in lines):
+        warnings.append("some characters could not be mapped to Unicode (a font without a Unicode map); they are shown as \ufffd")
     _check_pages(lines, min(total, max_pages), warnings)
     return RawDoc(lines=lines, pages=total, warnings=warnings)
 
@@ -197,6 +272,7 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
     count_rects = pdfium_c.FPDFText_CountRects
     get_rect = pdfium_c.FPDFText_GetRect
     char_angle = getattr(pdfium_c, "FPDFText_GetCharAngle", None)
+    boxes: list[tuple[float, float, float, float]] = []  # text rectangles: where glyphs are, for the column gutter
     for m in _LINE_END_RE.finditer(text):
         end = m.start()
         seg = text[start:end]
@@ -215,6 +291,7 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
         y_bot = x1 = float("-inf")
         for r in range(count_rects(textpage, i0, cnt)):
             get_rect(textpage, r, ctypes.byref(left), ctypes.byref(top), ctypes.byref(right), ctypes.byref(bottom))
+            boxes.append((left.value, right.value, height - top.value, height - bottom.value))
             x0 = min(x0, left.value)
             x1 = max(x1, right.value)
             y_top = min(y_top, height - top.value)
@@ -228,6 +305,8 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
             if rtl:
                 line = _pdfium_logical_line(textpage, pdfium_c, i0, stripped, page_rtl)
                 rtl = bool(page_rtl) or rtl_share(stripped) >= 0.5
+            elif page_rtl and neutral(stripped):
+                rtl = True  # "2030" ending a paragraph on a right-to-left page is set from the right margin
             if m.group() == "\ufffe":  # pdfium joins a line ending in a hyphen to the next: keep both lines and the hyphen
                 line += "-"
             rotated = abs(char_angle(textpage, i0)) > 0.05 if char_angle else False
@@ -237,19 +316,25 @@ def _pdfium_page_records(textpage, pdfium_c, height: float, width: float = 0.0) 
             recs.append({"base": base, "text": line, "x0": x0, "x1": x1, "top": y_top, "bottom": y_bot, "size": statistics.median(sizes) if sizes else 0.0, "rotated": rotated, "lead_size": sizes[0] if sizes else 0.0, "rtl": rtl})
         if last:
             break
+    gutter = find_gutter(boxes, width) if width and len(recs) >= 8 else None
+    if gutter is not None and not prose_on_both_sides(((r["x0"], r["x1"], r["text"]) for r in recs), gutter):
+        gutter = None  # the gaps between the columns of a table of figures
     # pdfium may split one visual line (a superscript, a tab stop) into two records: merge same-baseline pieces
     merged: list[dict] = []
     for r in recs:
         prev = merged[-1] if merged else None
-        if prev and not r["rotated"] and not prev["rotated"] and abs(r["bottom"] - prev["bottom"]) < 2.0 and r["x0"] > prev["x0"] and r["top"] >= prev["top"] - 2.0:
+        if prev and not r["rotated"] and not prev["rotated"] and abs(r["bottom"] - prev["bottom"]) < 2.0 and r["x0"] > prev["x0"] and r["top"] >= prev["top"] - 2.0 \
+                and (gutter is None or column_of(prev["x0"], prev["x1"], gutter) == column_of(r["x0"], r["x1"], gutter)):
             prev["text"] = prev["text"] + " " + r["text"]
             prev["x1"] = max(prev["x1"], r["x1"])
             continue
         merged.append(dict(r))
     # pdfium keeps the content stream's order. Page decorations are often drawn first (running head,
-    # footnotes, page number): put a one-column page in reading order by position. A two-column page
-    # keeps the stream's order, column by column (sorting would interleave the columns line by line).
-    if _out_of_order(merged) and not _two_columns(merged, width):
+    # footnotes, page number): put a one-column page in reading order by position, a two-column page
+    # column by column (found from where the glyphs are, not from the writer's order).
+    if gutter is not None:
+        return order_by_columns(merged, gutter, bool(page_rtl))
+    if _out_of_order(merged):
         merged.sort(key=lambda r: (round(r["top"]), r["x0"]))
     return merged
 
@@ -266,6 +351,8 @@ def _pdfium_logical_line(textpage, pdfium_c, i0: int, text: str, page_rtl: bool)
     origin = pdfium_c.FPDFText_GetCharOrigin
     placed: list[tuple[float, int, str]] = []
     for k, ch in enumerate(text):
+        if ch == " " and 0 < k < len(text) - 1 and _tight_generated_space(textpage, pdfium_c, i0 + k):
+            continue
         if not origin(textpage, i0 + k, ctypes.byref(x), ctypes.byref(y)):
             continue
         placed.append((x.value, k, ch))
@@ -282,16 +369,28 @@ def _pdfium_logical_line(textpage, pdfium_c, i0: int, text: str, page_rtl: bool)
     return visual_to_logical(clusters, share >= 0.5 or page_rtl)
 
 
+def _tight_generated_space(textpage, pdfium_c, i: int) -> bool:
+    """A space between two glyphs that (nearly) touch, made up by pdfium or written with no width
+    (shaped Arabic: "الأدو ية" for "الأدوية"), not a word gap."""
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    if not pdfium_c.FPDFText_IsGenerated(textpage, i):
+        if not pdfium_c.FPDFText_GetCharBox(textpage, i, ctypes.byref(l), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t)) or r.value - l.value > 0.1:
+            return False
+    boxes = []
+    for j in (i - 1, i + 1):
+        l, r, b, t = (ctypes.c_double() for _ in range(4))
+        if not pdfium_c.FPDFText_GetCharBox(textpage, j, ctypes.byref(l), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t)):
+            return False
+        boxes.append((l.value, r.value))
+    (l1, r1), (l2, r2) = boxes
+    gap = max(l1, l2) - min(r1, r2)
+    size = pdfium_c.FPDFText_GetFontSize(textpage, i - 1) or 10.0
+    return gap < 0.12 * size
+
+
 def _out_of_order(recs: list[dict]) -> bool:
     return any(b["top"] < a["top"] - 1.0 and b["bottom"] < a["top"] for a, b in zip(recs, recs[1:]))
 
-
-def _two_columns(recs: list[dict], width: float) -> bool:
-    if not width or len(recs) < 8:
-        return False
-    left = sum(1 for r in recs if r["x1"] < width * 0.55)
-    right = sum(1 for r in recs if r["x0"] > width * 0.45)
-    return left >= 0.25 * len(recs) and right >= 0.25 * len(recs)
 
 
 def _read_pdfium(path: Path, data: bytes) -> RawDoc:
@@ -323,7 +422,7 @@ def _read_pdfium(path: Path, data: bytes) -> RawDoc:
             pages.append((pno, height, recs))
     finally:
         pdf.close()
-    lines = _doc_lines(pages)
+    lines = _doc_lines(pages, warnings)
     if any("\ufffd" in ln.text for ln in lines):
         warnings.append("some characters could not be mapped to Unicode (a font without a Unicode map); they are shown as \ufffd")
     _check_pages(lines, min(total, max_pages), warnings)
@@ -347,7 +446,7 @@ def _check_pages(lines: list[RawLine], read: int, warnings: list[str]) -> None:
 _HAN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _CLOSERS = "。，、；：？！）」』》〉】〕”’.,;:!?)]»%"  # a line opening with these runs on (CJK lines break before them)
 _CELL_RE = re.compile(r"^(?:\d{1,3}|[–—-]|\d+[.,]\d+%?|\(\d[\d ,.]*\)|\d+%)$")
-_HANGING_RE = re.compile(r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|\([a-z]{1,4}\)|[a-z][.)]|[•·▪●◦‣⁃–-]|[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）)\s")
+_HANGING_RE = re.compile(r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|[0-9]{1,3}\.[0-9a-z]{1,2}|\([a-z]{1,4}\)|[a-z][.)]|[•·▪●◦‣⁃–-]|[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）)\s")
 _NOISE_RE = re.compile(r"^\s*(?:\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|\d{2}-\d{5}.*|\*\d{6,}\*|GE\.\d{2}-\d{5}.*)\s*$")
 
 
@@ -365,32 +464,109 @@ def _norm_key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split())).lower()
 
 
-def _doc_lines(pages: list[tuple[int, float, list[dict]]]) -> list[RawLine]:
+_JOB_RE = re.compile(r"^\s*(?:\d{2}-\d{5}.*|\*\d{6,}\*|GE\.\d{2}-\d{5}.*)\s*$")  # UN job numbers and their bar code digits
+
+
+def _doc_spacing(pages: list[tuple[int, float, list[dict]]]) -> dict[int, tuple[float, float]]:
+    """Per type size (rounded): the usual gap and baseline pitch between consecutive lines over the whole document."""
+    gaps: dict[int, list[float]] = {}
+    pitches: dict[int, list[float]] = {}
+    for _, _, recs in pages:
+        body = [r for r in recs if not r.get("rotated") and not r.get("furniture")]
+        for a, b in zip(body, body[1:]):
+            if abs(a["size"] - b["size"]) >= 0.5 or a.get("col", 0) != b.get("col", 0):
+                continue
+            key = round(b["size"])
+            g = b["top"] - a["bottom"]
+            if g > -1.0:
+                gaps.setdefault(key, []).append(g)
+            if a.get("base") is not None and b.get("base") is not None and b["base"] - a["base"] > 1.0:
+                pitches.setdefault(key, []).append(b["base"] - a["base"])
+    out: dict[int, tuple[float, float]] = {}
+    for key in set(gaps) | set(pitches):
+        g = sorted(gaps.get(key, []))
+        p = sorted(pitches.get(key, []))
+        out[key] = (g[len(g) // 4] if len(g) >= 20 else 0.0, p[len(p) // 4] if len(p) >= 20 else 0.0)
+    return out
+
+
+def _set_in_text(rec: dict, others: list[dict]) -> bool:
+    """A line at most about half its height away (above or below) from another text line."""
+    h = rec["bottom"] - rec["top"]
+    for o in others:
+        if o.get("rotated") or o is rec:
+            continue
+        dist = max(rec["top"] - o["bottom"], o["top"] - rec["bottom"])
+        if -h * 0.5 < dist < h * 0.6 and o["x1"] > rec["x0"] and o["x0"] < rec["x1"] + 200:
+            return True
+    return False
+
+
+def _doc_lines(pages: list[tuple[int, float, list[dict]]], warnings: Optional[list[str]] = None) -> list[RawLine]:
     """Mark running heads and feet, then turn each page's records into RawLines.
 
-    A line in the top or bottom tenth of the page is furniture when the same text
-    (digits aside) sits at a page edge on at least two pages and on a third of
-    them, or when it is a page number or job number.
+    Furniture is recognised by repetition, not by position alone: a line in the
+    top tenth or at the foot of the page is a running head or foot when the same
+    text (digits aside) sits in the same place on at least two pages and on a
+    third of them; a bare number there must change from page to page (a page
+    number, not "2030" ending two paragraphs). UN job numbers are known by their
+    form. Sideways margin text is always left out of the flow, and counted in a
+    warning when it does not repeat, so no text goes silently.
     """
-    def edge(rec: dict, height: float) -> bool:
-        return rec["top"] < height * 0.1 or rec["bottom"] > height * 0.92
+    def place(rec: dict, height: float) -> Optional[str]:
+        if rec.get("rotated"):
+            return "side"
+        if rec["top"] < height * 0.1:
+            return "top"
+        return "foot" if rec["bottom"] > height * 0.92 else None
 
-    counts: dict[str, int] = {}
+    seen: dict[tuple[str, str], list[str]] = {}  # (place, text with digits as #) -> the text on each page
     for _, height, recs in pages:
-        for key in {_norm_key(r["text"]) for r in recs if edge(r, height)}:
-            counts[key] = counts.get(key, 0) + 1
-    need = max(2, int(0.3 * len(pages) + 0.999))
-    for _, height, recs in pages:
+        here: set[tuple[str, str]] = set()
         for r in recs:
-            if edge(r, height) and len(r["text"]) < 150 and (counts.get(_norm_key(r["text"]), 0) >= need or _NOISE_RE.match(r["text"])):
+            where = place(r, height)
+            key = (where, _norm_key(r["text"])) if where else None
+            if key and key not in here:
+                here.add(key)
+                seen.setdefault(key, []).append(" ".join(r["text"].split()))
+    need = max(2, int(0.3 * len(pages) + 0.999))
+
+    def repeated(key: tuple[str, str]) -> bool:
+        texts = seen.get(key, [])
+        if len(texts) < need:
+            return False
+        if not any(c.isalpha() for c in key[1]):  # a bare number: a page number changes from page to page
+            return len(set(texts)) >= 0.8 * len(texts)
+        return True
+
+    lost: list[str] = []
+    for _, height, recs in pages:
+        marks = []
+        for r in recs:
+            where = place(r, height)
+            if where is None or len(r["text"]) >= 150 and where != "side":
+                marks.append(False)
+                continue
+            marks.append(repeated((where, _norm_key(r["text"]))) or (where != "side" and bool(_JOB_RE.match(r["text"]))))
+        for r, mark in zip(recs, marks):
+            where = place(r, height)
+            if mark and where != "side" and _set_in_text(r, [o for o, m in zip(recs, marks) if not m]):
+                mark = False  # a line set close under or over other text is part of a paragraph ("before 2026." twice)
+            if mark:
                 r["furniture"] = True
+            elif where == "side":
+                lost.append(r["text"])  # left out all the same (pdfminer would mix its letters into the lines next to it)
+    if lost and warnings is not None:
+        shown = "; ".join(t[:60] for t in lost[:3])
+        warnings.append(f"{len(lost)} line(s) of sideways margin text left out of the paragraphs: {shown}")
     lines: list[RawLine] = []
+    flow: dict = {"spacing": _doc_spacing(pages)}  # and the last body line so far, for the page break
     for pno, height, recs in pages:
-        lines.extend(_page_lines(recs, pno, height))
+        lines.extend(_page_lines(recs, pno, height, flow))
     return lines
 
 
-def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
+def _page_lines(plines: list[dict], pno: int, height: float, flow: Optional[dict] = None) -> list[RawLine]:
     """Layout cues -> RawLines.
 
     - a vertical gap larger than the page's usual line gap, or a first-line
@@ -419,11 +595,16 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
     pitches = sorted(body[i]["base"] - body[i - 1]["base"] for i in range(1, len(body))
                      if body[i].get("base") is not None and body[i - 1].get("base") is not None and body[i]["base"] - body[i - 1]["base"] > 1.0)
     normal_pitch = (pitches[len(pitches) // 4] if len(pitches) >= 8 else pitches[0]) if pitches else 0
-    lefts = sorted(ln["x0"] for ln in body)
-    margin = lefts[len(lefts) // 10] if lefts else 0
-    # right-to-left lines are aligned on the right margin and indented from it
-    rights = sorted((ln["x1"] for ln in body if ln.get("rtl")), reverse=True)
-    rmargin = rights[len(rights) // 10] if rights else 0
+    # a page of one-line paragraphs has more paragraph gaps than line gaps: the document's own spacing
+    # for this type size (measured over all pages) caps the page's
+    doc_gap, doc_pitch = (flow or {}).get("spacing", {}).get(round(body_size), (0.0, 0.0))
+    if doc_gap and line_gaps:
+        normal_gap = min(normal_gap, doc_gap)
+    if doc_pitch and normal_pitch:
+        normal_pitch = min(normal_pitch, doc_pitch)
+    # margins per column (a one-column page has one): left for indents, right for right-to-left indents
+    # (right-to-left lines are aligned on the right margin and indented from it) and for lines that stop short
+    edges = _column_edges(body)
     n = len(body)
     roles = ["body"] * n
     # tables: numeric rows, then the short label/header lines stacked right above them
@@ -441,6 +622,7 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
     for i, ln in enumerate(body):
         if roles[i] == "table" or ln["top"] <= height * 0.25:
             continue
+        margin = edges[ln.get("col", 0)][0]
         small = bool(body_size) and ln["size"] < body_size * 0.85
         mark = small and len(ln["text"].strip()) <= 3 and ln["x0"] <= margin + 20 and i + 1 < n and body[i + 1]["size"] > ln["size"] + 1
         # or the mark shares the line with the note's text: "a Inclusive of ..." with a small "a"
@@ -451,12 +633,19 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
         if in_note and not _NOISE_RE.match(ln["text"]):
             roles[i] = "footnote"
     prev_note_mark = False
+    flow = flow if flow is not None else {}
     for i, ln in enumerate(body):
         text = ln["text"]
         size = ln["size"]
-        # the first line of a page starts a paragraph unless it plainly runs on (lower case, not indented)
-        brk = i == 0 and not (pno > 1 and (text[:1].islower() or text[:1] in _CLOSERS) and (ln["x0"] <= margin + 2 or ln.get("rtl")))
-        if i > 0:
+        margin, rmargin, _ = edges[ln.get("col", 0)]
+        # a new column: the text flows on from the foot of the previous one, as over a page break
+        new_col = i > 0 and ln.get("col", 0) != body[i - 1].get("col", 0) and ln.get("col", 0) and body[i - 1].get("col", 0)
+        # the first line of a page or column starts a paragraph unless it plainly runs on (lower case, not indented)
+        brk = (i == 0 or bool(new_col)) and not ((pno > 1 or new_col) and (text[:1].islower() or text[:1] in _CLOSERS) and (ln["x0"] <= margin + 2 or ln.get("rtl")))
+        opens = False
+        if (i == 0 or new_col) and roles[i] == "body" and flow.get("last") is not None:
+            opens = _stopped_short(*flow["last"], ln)
+        if i > 0 and not new_col:
             gap = ln["top"] - body[i - 1]["bottom"]
             pitch = ln["base"] - body[i - 1]["base"] if normal_pitch and ln.get("base") is not None and body[i - 1].get("base") is not None else None
             if pitch is not None and abs(ln["size"] - body[i - 1]["size"]) < 0.5:
@@ -485,8 +674,50 @@ def _page_lines(plines: list[dict], pno: int, height: float) -> list[RawLine]:
         if role == "table" and out and out[-1].role == "table" and not brk and not rows[i - 1] and text[:1].islower():
             out[-1].text = out[-1].text + " " + text  # a row label wrapped over two lines
             continue
-        out.append(RawLine(text, page=pno, break_before=brk or role == "table", whole=role == "table", role=role, size=round(size, 2)))
+        out.append(RawLine(text, page=pno, break_before=brk or role == "table", whole=role == "table", role=role, size=round(size, 2),
+                           flow_break=bool(new_col), opens=opens))
+        if role == "body":
+            flow["last"] = (ln, edges[ln.get("col", 0)])
     return out
+
+
+def _column_edges(body: list[dict]) -> dict[int, tuple[float, float, float]]:
+    """Per column ("col" of the records, 0 on a one-column page): left margin, right margin of
+    right-to-left lines, right edge of all lines (low/high deciles, so indents and short lines do not count)."""
+    out: dict[int, tuple[float, float, float]] = {}
+    groups: dict[int, list[dict]] = {}
+    for ln in body:
+        groups.setdefault(ln.get("col", 0), []).append(ln)
+    for col, group in groups.items():
+        if len(group) < 5 and len(groups) > 1:
+            group = body  # a few lines across the gutter (a title): the page's figures
+        lefts = sorted(ln["x0"] for ln in group)
+        rtl_rights = sorted((ln["x1"] for ln in group if ln.get("rtl")), reverse=True)
+        rights = sorted((ln["x1"] for ln in group), reverse=True)
+        out[col] = (lefts[len(lefts) // 10], rtl_rights[len(rtl_rights) // 10] if rtl_rights else 0.0, rights[len(rights) // 10])
+    return out
+
+
+def _stopped_short(prev: dict, edges: tuple[float, float, float], line: dict) -> bool:
+    """Did the last line before a page or column break end its paragraph?
+
+    It did when it stopped short of its margin by more than the next line's
+    first word needs: a line breaker would have put that word on it. (A
+    paragraph without a closing full stop, as SDG targets are, is otherwise
+    joined to the next one across the break.)
+    """
+    text, ptext = line["text"].strip(), prev["text"].strip()
+    if not text or not ptext or text[:1] in _CLOSERS or text[:1].islower():
+        return False
+    left, _, right = edges
+    # right-aligned (right-to-left) lines have their free room on the left, against the column's left edge
+    free = prev["x0"] - left if prev.get("rtl") else right - prev["x1"]
+    per_char = (prev["x1"] - prev["x0"]) / max(1, len(ptext))
+    if _HAN_RE.match(text):
+        need = max(line["size"], per_char)  # a line of Chinese may break before any Han character
+    else:
+        need = per_char * (len(text.split()[0]) + 1)
+    return free > need * 1.2 + 2.0
 
 
 _READERS: dict[str, Callable[[Path, bytes], RawDoc]] = {"pdfium": _read_pdfium, "pdfplumber": _read_plumber}

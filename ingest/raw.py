@@ -23,6 +23,8 @@ class RawLine:
     role: Role = "body"
     heading_level: Optional[int] = None  # explicit markup (Markdown #, <h2>, Heading 2)
     size: Optional[float] = None  # font size where known (PDF)
+    flow_break: bool = False  # a column break precedes it (PDF): the paragraph may run across, as over a page break
+    opens: bool = False  # the layout shows a paragraph starts here (PDF: the line before a page or column break stopped short)
 
 
 @dataclass

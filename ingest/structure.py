@@ -174,8 +174,8 @@ def drop_page_furniture(lines: list[RawLine]) -> tuple[list[RawLine], list[bool]
             furniture.removed.append(ln.text)
             gap = True
             continue
-        if ln.page is not None and prev_page is not None and ln.page != prev_page:
-            gap = True
+        if ln.page is not None and prev_page is not None and ln.page != prev_page or ln.flow_break:
+            gap = True  # a page or column break: the paragraph may run across it
         prev_page = ln.page if ln.page is not None else prev_page
         kept.append(ln)
         gaps.append(gap)
@@ -229,6 +229,8 @@ def _continues(cur: Para, line: RawLine, gap: bool, line_mode: bool, trust_blank
     """
     if cur.whole or line.whole or cur.role != "body" or line.role != "body":
         return False
+    if line.opens:
+        return False  # the layout says so: the line before the page or column break stopped short
     if trust_blank_lines and line.break_before and not gap and not line_mode:
         return False
     text = line.text.strip()

@@ -54,6 +54,25 @@ def missing_fonts(langs=LANGS) -> list[str]:
     return sorted({names[font_kind(lang)] for lang in langs if font_file(font_kind(lang)) is None})
 
 
+def require_fonts(langs=LANGS, also: tuple[str, ...] = ()) -> None:
+    """Skip (or, in CI, fail) when a font package these PDFs need is missing.
+
+    CI sets UNKG_REQUIRE_SHARED=1 and installs the fonts, so there a missing
+    font is an error, never a silently skipped test. `also`: font files needed
+    besides the language fonts.
+    """
+    import os
+
+    import pytest
+
+    missing = missing_fonts(langs) + [f for f in also if not Path(f).exists()]
+    if missing:
+        reason = f"fonts not installed: {', '.join(missing)} (apt-get install fonts-dejavu-core fonts-wqy-zenhei fonts-hosny-amiri)"
+        if os.environ.get("UNKG_REQUIRE_SHARED") == "1":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason, allow_module_level=True)
+
+
 # Sentences in UN register with numbers, symbols and Latin words inside; {a} {b} {c} are filled with numbers.
 SENTENCES = {
     "en": [
@@ -209,12 +228,10 @@ def make_pdf(path: Path, lang: str, paras: list[str], layout: Layout = Layout())
         else:
             items.append((None, p))
     if layout.two_columns:
-        with pdf.text_columns(ncols=2, gutter=10, text_align="RIGHT" if rtl else "JUSTIFY", line_height=1.2) as cols:
-            for lab, text in items:
-                with cols.paragraph(bottom_margin=line_h) as par:
-                    par.write(f"{lab} {text}" if lab else text)
-                written.texts.append(text)
-                written.labels.append(lab)
+        _write_columns(pdf, items, line_h, rtl)
+        for lab, text in items:
+            written.texts.append(text)
+            written.labels.append(lab)
     else:
         for n, (lab, text) in enumerate(items):
             body = f"{lab} {text}" if lab else text
@@ -232,6 +249,96 @@ def make_pdf(path: Path, lang: str, paras: list[str], layout: Layout = Layout())
                 pdf.set_y(y)
     pdf.output(str(path))
     return written
+
+
+def _write_columns(pdf, items: list, line_h: float, rtl: bool, gutter: float = 10.0) -> None:
+    """Two ragged columns, filled line by line: the first column (the right one in Arabic) then the other.
+
+    fpdf2's own text_columns does not shape right-to-left text, so lines are
+    broken with a dry-run multi_cell and each is set as a (shaped) cell.
+    """
+    col_w = (pdf.w - pdf.l_margin - pdf.r_margin - gutter) / 2
+    xs = [pdf.l_margin + col_w + gutter, pdf.l_margin] if rtl else [pdf.l_margin, pdf.l_margin + col_w + gutter]
+    bottom = pdf.h - pdf.b_margin
+    col = 0
+    y = pdf.t_margin
+
+    def next_line() -> None:
+        nonlocal col, y
+        if y + line_h > bottom:
+            col += 1
+            if col == 2:
+                pdf.add_page()
+                col = 0
+            y = pdf.t_margin
+
+    for lab, text in items:
+        body = f"{lab} {text}" if lab else text
+        lines = pdf.multi_cell(col_w, line_h, body, align="R" if rtl else "L", dry_run=True, output="LINES")
+        for line in lines:
+            next_line()
+            pdf.set_xy(xs[col], y)
+            pdf.cell(col_w, line_h, line, align="R" if rtl else "L")
+            y += line_h
+        if y > pdf.t_margin:
+            y += line_h  # a blank line between paragraphs (none at the top of a column)
+
+
+def make_labelled_pdf(path: Path, lang: str, symbol: str, items: list[tuple[Optional[str], str]], note: str) -> None:
+    """The layout of ../shared/corpus-dev/rendered-pdf: the symbol at the top, the page number at the foot,
+    hanging labels ("1.1", "(a)"; on the right in Arabic), wrapped lines, a footnote on page 1."""
+    from fpdf import FPDF
+
+    rtl = lang == "ar"
+
+    class Doc(FPDF):
+        def header(self) -> None:
+            self.set_font("body", size=8)
+            self.set_y(10)
+            self.cell(0, 4, symbol, align="R" if rtl else "L")
+            self.set_y(self.t_margin)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("body", size=8)
+            self.cell(0, 4, str(self.page_no()), align="C")
+
+    pdf = Doc(format="A4")
+    pdf.set_margins(20, 20, 20)
+    pdf.set_auto_page_break(True, margin=25)
+    pdf.add_font("body", fname=font_file(font_kind(lang)))
+    if rtl:
+        pdf.set_text_shaping(True, direction="rtl", script="arab", language="ar")
+    pdf.set_font("body", size=10)
+    pdf.add_page()
+    hang = 10.0
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for n, (label, text) in enumerate(items):
+        if pdf.will_page_break(5):
+            pdf.add_page()  # a label never stays behind at the foot of a page
+        y = pdf.get_y()
+        if label:
+            if rtl:
+                pdf.set_xy(pdf.w - pdf.r_margin - hang, y)
+                pdf.cell(hang, 5, label, align="R")
+                pdf.set_xy(pdf.l_margin, y)
+            else:
+                pdf.set_xy(pdf.l_margin, y)
+                pdf.cell(hang, 5, label)
+                pdf.set_xy(pdf.l_margin + hang, y)
+            pdf.multi_cell(width - hang, 5, text, align="R" if rtl else "J", new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.set_x(pdf.l_margin)
+            pdf.multi_cell(width, 5, text, align="R" if rtl else "L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        if n == 1:  # the footnote at the foot of page 1
+            keep = pdf.get_y()
+            pdf.set_font("body", size=7)
+            pdf.set_y(pdf.h - 30)
+            pdf.multi_cell(0, 3.5, "1 " + note, align="R" if rtl else "L", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("body", size=10)
+            pdf.set_y(keep)
+    pdf.output(str(path))
 
 
 def norm(text: str) -> str:
@@ -268,7 +375,7 @@ def score(written: Written, blocks: list[dict]) -> Score:
             if r > best:
                 best, best_k = r, k
         sims.append(best)
-        if best_k is not None:
+        if best_k is not None and best >= 0.6:  # a paragraph that was lost or joined does not move the cursor
             j = best_k + 1
         if lab:
             labels_n += 1

@@ -21,8 +21,14 @@ from unkg.ingest.pdf_backend import pdf_engine, read_pdf_with
 from unkg.ingest.pipeline import parse_file
 from unkg.errors import EncryptedFile, IngestError
 
+from .pdfgen import require_fonts
+
 ENGINES = ["pdfium", "pdfplumber"]
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _need_dejavu() -> None:
+    require_fonts(("en",), also=(str(DEJAVU / "DejaVuSans.ttf"), str(DEJAVU / "DejaVuSans-Bold.ttf")))
 
 SYMBOL = "A/RES/80/99"
 TITLE = "80/99. Combating desertification, land degradation and drought"
@@ -70,6 +76,7 @@ class UNPage(FPDF):
 
 def english_pdf(path: Path) -> None:
     pdf = UNPage(format="A4")
+    _need_dejavu()
     pdf.add_font("dv", fname=str(DEJAVU / "DejaVuSans.ttf"))
     pdf.add_font("dv", style="B", fname=str(DEJAVU / "DejaVuSans-Bold.ttf"))
     pdf.body_font = "dv"
@@ -153,6 +160,7 @@ def test_engines_agree_on_the_structure(english, monkeypatch):
 def test_two_column_page_reads_column_by_column(tmp_path):
     """pdfium keeps the stream's column order; lines of the two columns are not interleaved."""
     pdf = FPDF(format="A4")
+    _need_dejavu()
     pdf.add_font("dv", fname=str(DEJAVU / "DejaVuSans.ttf"))
     pdf.set_font("dv", size=10)
     pdf.add_page()
@@ -334,6 +342,7 @@ def test_arabic_comes_out_in_reading_order(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
     ar = "إن الجمعية العامة، تطلب إلى الأمين العام تقريرا عن تنفيذ القرار 80/13 (2025)."  # one line
     pdf = FPDF()
+    _need_dejavu()
     pdf.add_font("dv", fname=str(DEJAVU / "DejaVuSans.ttf"))
     pdf.set_font("dv", size=12)
     pdf.add_page()

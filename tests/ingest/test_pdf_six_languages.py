@@ -9,6 +9,7 @@ sub-paragraphs, a footnote and running heads; then two columns.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -19,11 +20,15 @@ from unkg.ingest.language import detect_language
 from unkg.ingest.pdf_backend import read_pdf_with
 from unkg.ingest.pipeline import parse_file
 
-from .pdfgen import LANGS, Layout, make_pdf, missing_fonts, paragraphs, score
+from .pdfgen import LANGS, Layout, make_pdf, paragraphs, require_fonts, score
 
-pytest.importorskip("uharfbuzz", reason="uharfbuzz shapes the Arabic test PDFs (dev extra)")
-if missing_fonts():
-    pytest.skip(f"fonts not installed: {', '.join(missing_fonts())}", allow_module_level=True)
+try:
+    import uharfbuzz  # noqa: F401  (shapes the Arabic test PDFs; dev extra)
+except ImportError:
+    if os.environ.get("UNKG_REQUIRE_SHARED") == "1":
+        raise
+    pytest.skip("uharfbuzz (dev extra) shapes the Arabic test PDFs", allow_module_level=True)
+require_fonts()
 
 ENGINES = ["pdfium", "pdfplumber"]
 
@@ -80,14 +85,36 @@ def test_numbered_paragraphs_subparagraphs_footnote_running_head(lang, tmp_path)
     assert len(subs) == 3 and all(b.parent for b in subs)
 
 
-@pytest.mark.parametrize("lang", ["en", "es", "zh"])
-def test_two_columns(lang, tmp_path, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", "pdfium")
-    path = tmp_path / f"{lang}.pdf"
-    written = make_pdf(path, lang, paragraphs(lang, n=40), Layout(two_columns=True, running_head=True))
+@pytest.fixture(scope="module")
+def two_columns(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("two")
+    out = {}
+    for lang in LANGS:
+        path = folder / f"{lang}.pdf"
+        out[lang] = (path, make_pdf(path, lang, paragraphs(lang, n=40), Layout(two_columns=True, running_head=True)))
+    return out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_two_columns(lang, engine, two_columns, monkeypatch):
+    # ragged columns, the right one read first in Arabic; pdfminer joins the halves of each row, pdfium keeps the stream order
+    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+    path, written = two_columns[lang]
     s = score(written, _body(parse_file(path)))
     assert abs(s.found - s.written) <= 3, s
-    assert s.similarity >= 0.97, s
+    assert s.similarity >= 0.98, s
+
+
+def test_one_column_page_has_no_gutter(plain):
+    from unkg.ingest.pdf_columns import find_gutter
+
+    import pdfplumber
+
+    for lang in ("en", "zh", "ar"):
+        with pdfplumber.open(str(plain[lang][0])) as pdf:
+            page = pdf.pages[0]
+            assert find_gutter([(c["x0"], c["x1"], c["top"], c["bottom"]) for c in page.chars], float(page.width)) is None
 
 
 def test_cli_parse_json_on_a_chinese_pdf(plain):
@@ -141,3 +168,55 @@ def test_brackets_that_do_not_pair_are_turned_round():
 ])
 def test_language_of_a_mixed_paragraph(text, lang):
     assert detect_language(text) == lang
+
+
+# ---------------------------------------------------------------- UN symbols inside Arabic lines
+
+UN_SYMBOLS = ["22/COP.15", "A/RES/80/12", "ICCD/COP(16)/23", "E/CN.4/2024/L.5", "3/CMP.1", "UNEP/EA.6/Res.3", "S/RES/2250 (2015)", "1/CMA.3"]
+AR_FRAMES = ["يشير إلى المقرر {s} المعتمد في الدورة السابقة، ويطلب إلى الأمانة أن تقدم تقريرا عن تنفيذه.",
+             "وقد نظرت اللجنة في الوثيقة {s} وأحاطت علما بما ورد فيها من توصيات بشأن تدهور الأراضي.",
+             "ترد المعلومات ذات الصلة في {s}، وتشمل 45.5 في المائة من البلدان المبلغة وعددها 20 175 000 نسمة."]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_un_symbols_inside_arabic_lines_survive(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+    paras = [AR_FRAMES[i % 3].format(s=sym) + " " + AR_FRAMES[(i + 1) % 3].format(s=UN_SYMBOLS[(i + 3) % len(UN_SYMBOLS)]) for i, sym in enumerate(UN_SYMBOLS)]
+    path = tmp_path / "symbols.pdf"
+    written = make_pdf(path, "ar", paras)
+    doc = parse_file(path)
+    s = score(written, _body(doc))
+    assert s.found == s.written and s.similarity >= 0.99, s
+    text = " ".join(b.text for b in doc.blocks)
+    for sym in UN_SYMBOLS:
+        assert text.count(sym) == 2, (sym, text[:600])  # each symbol is written twice
+    assert "COP.15/22" not in text and "20 175 000" in text
+
+
+@pytest.mark.parametrize("sym", UN_SYMBOLS + ["25/9/2015", "Transforming our world"])
+def test_symbol_runs_read_left_to_right_in_the_bidi_step(sym):
+    from bidi import get_display
+
+    logical = f"يشير إلى المقرر {sym} المعتمد والمبلغ 20 175 000 دولار."
+    assert visual_to_logical(list(get_display(logical, base_dir="R")), True) == logical
+
+
+# ---------------------------------------------------------------- hanging labels, the rendered-pdf layout
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("lang", ["en", "zh", "ar"])
+def test_hanging_target_labels_without_full_stops(lang, engine, tmp_path, monkeypatch):
+    """Targets labelled "1.1" ... "1.a" (hanging, on the right in Arabic), no closing full stop, across pages."""
+    from .pdfgen import NOTE, make_labelled_pdf, norm
+
+    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+    texts = [t.rstrip(".。") for t in paragraphs(lang, n=30)]
+    labels = [f"{1 + i // 8}.{'12345abc'[i % 8]}" for i in range(len(texts))]
+    path = tmp_path / f"{lang}.pdf"
+    make_labelled_pdf(path, lang, "A/RES/70/1", list(zip(labels, texts)), NOTE[lang])
+    blocks = [b for b in parse_file(path).blocks if b.kind != "footnote"]
+    by_text = {norm(b.text): b for b in blocks}
+    found = [by_text.get(norm(t)) for t in texts]
+    assert sum(b is not None for b in found) >= 28, [b.text[:40] for b in blocks]
+    assert sum(b is not None and b.label == lab for b, lab in zip(found, labels)) >= 28
