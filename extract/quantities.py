@@ -67,6 +67,8 @@ def _num(s: Optional[str]) -> Optional[float]:
 
 
 _SHARE_RE = re.compile(r"(?<![\d/.,])(?P<a>\d{1,2})\s*/\s*(?P<b>\d{1,2})(?=\s+(?:of|de|del|des|от)\b)|(?<![\d.,])(?P<a2>\d{1,2}) of the (?P<b2>\d{1,3})\b")
+_SYMBOL_BEFORE = re.compile(r"(?:resolutions?|decisions?|résolutions?|décisions?|resoluci[oó]n(?:es)?|decisi[oó]n(?:es)?|"
+                            r"резолюци\w*|решени\w*|قرار|مقرر|No\.|nos?\.|第)\s*$", re.I)
 ZH_COUNTRIES_RE = re.compile(r"(?<![0-9A-Za-z.])(?P<num>\d+)\s*个(?P<mid>[^，。；、：（）()\d]{2,60}?)(?:先锋|参与|伙伴)?国家(?!和地方|政府)")
 
 
@@ -117,9 +119,13 @@ def find_quantities(text: str, lang: str = "en") -> list[Found]:
     for m in _SHARE_RE.finditer(text):
         if any(f.start <= m.start() < f.end for f in out):
             continue
+        if _SYMBOL_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue  # "resolution 2/24 of 27 May 2016": a document number, not a proportion
         a, b = int(m.group("a") or m.group("a2")), int(m.group("b") or m.group("b2"))
         if 0 < a < b:
-            out.append(Found(m.start(), m.end(), "quantity", f"quantity:{round(a / b, 4)}:share", m.group(), value=a / b, unit="share"))
+            # rounded: a graph server keeps fewer digits of a float than Python prints
+            share = round(a / b, 6)
+            out.append(Found(m.start(), m.end(), "quantity", f"quantity:{round(a / b, 4)}:share", m.group(), value=share, unit="share"))
         out.sort(key=lambda f: f.start)
     if lang == "zh" and "个" in text:
         # "选择15个致力于...的先锋国家": a count of countries with a short modifier in between

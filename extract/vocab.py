@@ -24,8 +24,13 @@ LANGS = ("en", "fr", "es", "ru", "zh", "ar")
 
 
 def slug(text: str) -> str:
+    """An id part from a name: ASCII where the name has Latin letters; a name in another script keeps its own
+    letters (an empty slug made every Chinese initiative the one node `initiative:`)."""
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+    out = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+    if out:
+        return out
+    return re.sub(r"[^\w]+", "-", unicodedata.normalize("NFKC", text).lower(), flags=re.UNICODE).strip("-")[:80]
 
 
 @dataclass(frozen=True)

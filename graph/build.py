@@ -126,7 +126,8 @@ class _Builder:
         sid = S.decision_session(did)
         if sid:
             body, _, number = sid.removeprefix("session:").rpartition(".")
-            self.node(sid, "Session", paragraph, body=body, number=int(number) if number.isdigit() else number)
+            # as the document-level Session node has it (a string): a shared node gets the same properties from every document
+            self.node(sid, "Session", paragraph, body=body, number=number)
             self.edge(did, sid, "ADOPTED_AT", paragraph, keyed=False)
         return did
 

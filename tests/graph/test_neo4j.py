@@ -112,7 +112,7 @@ def test_the_same_answers_as_the_local_graph(synced, seed_store, neo4j_bolt):
         assert server_graph(c) == (*local_graph(kg), 0, 0)
     # mandates by addressee (and decision)
     for who, actor in (("Global Mechanism", "actor:global-mechanism"), ("secretariat", "actor:unccd-secretariat")):
-        local = {m["id"] for m in mandates(seed_store, addressee=who)}
+        local = {m["id"] for m in mandates(seed_store, addressee=actor)}  # the actor's id: exactly the server's question
         server = {r["m"] for r in _q(neo4j_bolt, "MATCH (m:Mandate)-[:ADDRESSED_TO]->(:Actor {id: $a}) RETURN DISTINCT m.id AS m", a=actor)}
         assert local and local == server, who
     local = {m["id"] for m in mandates(seed_store, decision="22/COP.15", language="zh")}
