@@ -71,6 +71,8 @@ def garbled(text: str) -> bool:
     other = len(chars) - letters - digits
     if other / len(chars) > 0.35 and letters / len(chars) < 0.6 and digits / len(chars) < 0.4:
         return True
+    if sum(1 for c in chars if "\u3400" <= c <= "\u9fff") > len(chars) * 0.2:
+        return False  # Chinese is written without spaces: its "words" are whole clauses with their punctuation
     words = text.split()
     mixed = sum(1 for w in words if sum(1 for c in w if not c.isalnum()) >= 2 and any(c.isalpha() for c in w)
                 and not re.match(r"^(?:https?://|www\.|[\w.+-]+@)|^[A-Z]{1,6}/[\w./()-]+$|^\(?[a-z]\)[,;.]?$", w))

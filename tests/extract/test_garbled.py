@@ -34,3 +34,13 @@ def test_garbled_paragraph_is_kept_out_of_mandates_and_reported(lang, good):
     assert doc.blocks[1].text == soup and not doc.blocks[1].mandates and not doc.blocks[1].entities
     assert doc.blocks[2].mandates and doc.blocks[2].mandates[0].addressees == ["actor:unccd-secretariat"]
     assert sum("garbled" in w for w in doc.warnings) == 1 and "t#2" in next(w for w in doc.warnings if "garbled" in w)
+
+
+def test_chinese_with_numbered_clauses_is_not_garbled():
+    from unkg.extract import garbled
+
+    # Chinese has no spaces: a paragraph's space-separated "words" are clauses with their punctuation
+    text = ("参与各方欢迎秘书处和人居署为就城乡联系与土地编写一份技术指南而建立的合作伙伴关系。该读本确定了"
+            "土地资源的主要功能性特征：(1) 治理工作呈散沙式；(2) 城市消费需求；(3) 基础设施开发；(4) 城市和城郊的扩张；")
+    assert not garbled(text)
+    assert garbled("('3 ()S% (+%'1 %&(+ ()'' (%$ )'(% ,(%'")

@@ -123,4 +123,6 @@ def test_hits_carry_their_graph_context_and_it_matches_the_built_graph(searcher,
     # a mandate's addressee and verb come with the hit that carries it
     h = searcher.search("请缔约方提交支持请求", filters=Filters(language="zh"), top_k=10)
     with_mandates = [x for x in h if x.context["mandates"]]
-    assert with_mandates and all(m["verb"] and m["addressees"] for x in with_mandates for m in x.context["mandates"])
+    # every mandate has its verb; an agentless directive ("应填写…", "should be completed") has no addressee by design
+    assert with_mandates and all(m["verb"] for x in with_mandates for m in x.context["mandates"])
+    assert any(m["addressees"] for x in with_mandates for m in x.context["mandates"])
