@@ -11,16 +11,12 @@ import yaml
 
 from unkg.ingest.pipeline import parse_file
 
-from ..conftest import SHARED
-
-REF = SHARED / "reference" / "sdg-translations"
+from ..conftest import shared_or_skip
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans", "fr", "es", "ru", "ar"])
 def test_sdg_targets_one_paragraph_each(lang: str, tmp_path: Path) -> None:
-    src = REF / lang / "global_targets.yml"
-    if not src.exists():
-        pytest.skip(f"{src} absent (the shared reference data is not checked out)")
+    src = shared_or_skip("reference", "sdg-translations", lang, "global_targets.yml")
     targets = [v for k, v in yaml.safe_load(src.read_text(encoding="utf-8")).items() if k.endswith("-title")]
     assert len(targets) == 169
     p = tmp_path / "targets.txt"
