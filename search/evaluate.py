@@ -126,7 +126,8 @@ def run(encoder: Optional[str] = None, home: Optional[Path] = None, queries_file
             fr = first_rank(ranked, j.relevant)
             rows.append({"id": j.id, "lang": j.lang, "type": j.type, "user": j.user, "query": j.query,
                          "relevant": len(j.relevant), "first_relevant": fr,
-                         "ndcg": ndcg(ranked, j.relevant), "rr": 1.0 / fr if fr else 0.0, "recall": recall(ranked, j.relevant)})
+                         "ndcg": ndcg(ranked, j.relevant), "rr": 1.0 / fr if fr else 0.0, "recall": recall(ranked, j.relevant),
+                         "top": [[h.paragraph_id, h.score] for h in hits]})
         s.close()
     return {"queries": rows, "summary": summarise(rows), "encoder": encoder or "default"}
 

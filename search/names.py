@@ -62,6 +62,16 @@ def _index() -> tuple[dict[tuple[str, ...], str], dict[str, Name]]:
     return by_form, names
 
 
+@lru_cache(maxsize=1)
+def _by_han_form() -> dict[str, str]:
+    """Chinese alias -> the first name (in vocabulary order) that has it: one lookup instead of a scan per query."""
+    out: dict[str, str] = {}
+    for eid, nm in _index()[1].items():
+        for h in nm.han_forms:
+            out.setdefault(h, eid)
+    return out
+
+
 def names_in(query_tokens: list[str]) -> list[tuple[tuple[str, ...], Name]]:
     """(the query's tokens that spell the name, the name) for every vocabulary name in the query, longest first."""
     by_form, names = _index()
@@ -77,7 +87,7 @@ def names_in(query_tokens: list[str]) -> list[tuple[tuple[str, ...], Name]]:
             span = tuple(query_tokens[i : i + length])
             eid = by_form.get(span)
             if eid is None and length == 1 and _HAN_RUN.fullmatch(span[0]):
-                eid = next((e for e, nm in names.items() if span[0] in nm.han_forms), None)
+                eid = _by_han_form().get(span[0])
             if eid is not None:
                 found.append((span, names[eid]))
                 taken.update(range(i, i + length))
