@@ -41,7 +41,7 @@ from unkg.settings import get_settings
 from unkg.model import printed_text as model_printed_text
 
 from .encoders import Encoder, get_encoder
-from .index_store import IndexReport, SearchIndex
+from .index_store import IndexReport, SearchIndex, han_runs
 from .lexical_matrix import LexicalMatrix, terms_of_match
 from . import ranking
 from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_bigrams, normalise, number_agreement, numbers, parse_query, query_language, search_language
@@ -540,17 +540,31 @@ class Searcher:
                 base[r] = t
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            # one row per paragraph, written at indexing time (search_rank); the language as the FTS search reads it
             for r in self.store.db.execute(
+                "SELECT sb.rowid, sb.block_id, sb.doc_id, coalesce(sb.lang, (SELECT language FROM blocks WHERE id = sb.block_id)), "
+                "k.kind, k.label, k.han, k.body, k.parent, k.translation_of, sb.text_hash, k.symbol "
+                f"FROM search_rank k JOIN search_blocks sb ON sb.rowid = k.rowid WHERE k.rowid IN ({marks})",
+                chunk,
+            ):
+                body = r[7]
+                toks = body.split()
+                base[r[0]] = (r[1], r[2], r[3], r[4], r[6], body, frozenset(toks), len(toks), r[8], r[9], r[10], r[11], r[5])
+            rest = [r for r in chunk if r not in base]
+            if not rest:
+                continue
+            for r in self.store.db.execute(  # an index written before search_rank existed
                 "SELECT sb.rowid, sb.block_id, sb.doc_id, coalesce(sb.lang, b.language), b.kind, "
                 "b.label, b.label_sep, b.text, f.body, b.parent, b.translation_of, sb.text_hash, d.symbol "
                 "FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id JOIN documents d ON d.id = b.doc_id "
-                f"JOIN search_fts f ON f.rowid = sb.rowid WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
-                chunk,
+                f"JOIN search_fts f ON f.rowid = sb.rowid WHERE sb.rowid IN ({','.join('?' * len(rest))})",
+                rest,
             ):
                 body = r[8] or ""
                 toks = body.split()
-                text = unicodedata_nfkc(model_printed_text(r[5], r[6], r[7] or ""))
-                base[r[0]] = (r[1], r[2], r[3], r[4] or "", text, body, frozenset(toks), len(toks), r[9], r[10], r[11], r[12], r[5])
+                han = han_runs(model_printed_text(r[5], r[6], r[7] or ""))
+                base[r[0]] = (r[1], r[2], r[3], r[4] or "", han, body, frozenset(toks), len(toks), r[9], r[10], r[11], r[12], r[5])
         with self._lock:
             for r in missing:
                 if r in base:
@@ -560,7 +574,7 @@ class Searcher:
         out: dict[int, ranking.Candidate] = {}
         for r, t in base.items():
             out[r] = ranking.Candidate(
-                rowid=r, block_id=t[0], doc_id=t[1], lang=t[2], kind=t[3], text=t[4], body=t[5], tokens=t[6], n_tokens=t[7],
+                rowid=r, block_id=t[0], doc_id=t[1], lang=t[2], kind=t[3], han=t[4], body=t[5], tokens=t[6], n_tokens=t[7],
                 parent=t[8], translation_of=t[9], text_hash=t[10], symbol=t[11], label=t[12])
         return out
 

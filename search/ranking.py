@@ -56,7 +56,7 @@ class Candidate:
     doc_id: str
     lang: Optional[str]
     kind: str
-    text: str  # as printed, label included
+    han: str  # the runs of Han characters of the printed text (NFKC), one a line: where Chinese words are looked up
     body: str  # the indexed (folded) words in order, space-separated
     tokens: frozenset[str]
     n_tokens: int
@@ -132,7 +132,7 @@ def _fold(word: str) -> str:
 def holds(c: Candidate, term: str) -> bool:
     """Whether the paragraph holds the word: Chinese as a character string of the text, others as an indexed token."""
     if _HAN_RUN.fullmatch(term):
-        return term in c.text
+        return term in c.han
     return term in c.tokens
 
 
@@ -141,7 +141,7 @@ def holds_sequence(c: Candidate, seq: list[str]) -> bool:
     if not seq:
         return False
     if all(_HAN_RUN.fullmatch(t) for t in seq):
-        return "".join(seq) in c.text
+        return "".join(seq) in c.han
     return (" " + " ".join(seq) + " ") in (" " + c.body + " ")
 
 
@@ -158,7 +158,7 @@ def holds_name(c: Candidate, matcher: tuple[Optional[re.Pattern], tuple[str, ...
     rx, han = matcher
     if rx is not None and rx.search(c.body):
         return True
-    return any(h in c.text for h in han)
+    return any(h in c.han for h in han)
 
 
 def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
