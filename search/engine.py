@@ -541,11 +541,10 @@ class Searcher:
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            # one row per paragraph, written at indexing time (search_rank); the language as the FTS search reads it
+            # one row per paragraph, written at indexing time (search_rank)
             for r in self.store.db.execute(
-                "SELECT sb.rowid, sb.block_id, sb.doc_id, coalesce(sb.lang, (SELECT language FROM blocks WHERE id = sb.block_id)), "
-                "k.kind, k.label, k.han, k.body, k.parent, k.translation_of, sb.text_hash, k.symbol "
-                f"FROM search_rank k JOIN search_blocks sb ON sb.rowid = k.rowid WHERE k.rowid IN ({marks})",
+                "SELECT rowid, block_id, doc_id, lang, kind, label, han, body, parent, translation_of, text_hash, symbol "
+                f"FROM search_rank WHERE rowid IN ({marks})",
                 chunk,
             ):
                 body = r[7]

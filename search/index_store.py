@@ -53,6 +53,10 @@ CREATE INDEX IF NOT EXISTS search_blocks_translation_of ON blocks(translation_of
 -- reading it from blocks, documents and the FTS content costs three lookups per candidate (~20 ms a query at 200k)
 CREATE TABLE IF NOT EXISTS search_rank (
     rowid INTEGER PRIMARY KEY,
+    block_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    lang TEXT,
+    text_hash TEXT NOT NULL,
     kind TEXT NOT NULL,
     label TEXT,
     parent TEXT,
@@ -175,20 +179,21 @@ class SearchIndex:
                     if not (b["text"] or "").strip():
                         continue
                     text = b["printed"][:MAX_FTS_CHARS]
+                    thash, lang = text_hash(text), content_language(text, b["language"]) or b["language"]
                     cur = db.execute(
                         "INSERT INTO search_blocks(block_id, doc_id, text_hash, lang) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT(block_id) DO UPDATE SET doc_id = excluded.doc_id, text_hash = excluded.text_hash, "
                         "lang = excluded.lang RETURNING rowid",
-                        (b["id"], doc_id, text_hash(text), content_language(text, b["language"]) or b["language"]),
+                        (b["id"], doc_id, thash, lang),
                     )
                     rowid = cur.fetchone()[0]
                     body = segment(text)
                     db.execute("DELETE FROM search_fts WHERE rowid = ?", (rowid,))
                     db.execute("INSERT INTO search_fts(rowid, body, extra) VALUES (?, ?, ?)", (rowid, body, " ".join(subwords(text))))
-                    db.execute("INSERT OR REPLACE INTO search_rank(rowid, kind, label, parent, translation_of, symbol, body, han) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                               (rowid, b["kind"] or "", b["label"], b["parent"], b["translation_of"], row["symbol"], body,
-                                han_runs(b["printed"])))
+                    db.execute("INSERT OR REPLACE INTO search_rank(rowid, block_id, doc_id, lang, text_hash, kind, label, parent, "
+                               "translation_of, symbol, body, han) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               (rowid, b["id"], doc_id, lang, thash, b["kind"] or "", b["label"], b["parent"], b["translation_of"],
+                                row["symbol"], body, han_runs(b["printed"])))
                     rep.paragraphs_indexed += 1
                 db.execute(
                     "INSERT INTO search_docs(doc_id, sha256) VALUES (?, ?) ON CONFLICT(doc_id) DO UPDATE SET sha256 = excluded.sha256",
@@ -211,13 +216,13 @@ class SearchIndex:
             return
         with self.store.transaction() as db:
             rows = db.execute(
-                "SELECT sb.rowid, b.kind, b.label, b.parent, b.translation_of, d.symbol, f.body, "
-                "unkg_printed(b.label, b.label_sep, coalesce(b.text, '')) FROM search_blocks sb "
+                "SELECT sb.rowid, sb.block_id, sb.doc_id, coalesce(sb.lang, b.language), sb.text_hash, b.kind, b.label, b.parent, "
+                "b.translation_of, d.symbol, f.body, unkg_printed(b.label, b.label_sep, coalesce(b.text, '')) FROM search_blocks sb "
                 "JOIN blocks b ON b.id = sb.block_id JOIN documents d ON d.id = b.doc_id JOIN search_fts f ON f.rowid = sb.rowid "
                 "WHERE sb.rowid NOT IN (SELECT rowid FROM search_rank)").fetchall()
-            db.executemany("INSERT INTO search_rank(rowid, kind, label, parent, translation_of, symbol, body, han) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           [(r[0], r[1] or "", r[2], r[3], r[4], r[5], r[6] or "", han_runs(r[7])) for r in rows])
+            db.executemany("INSERT INTO search_rank(rowid, block_id, doc_id, lang, text_hash, kind, label, parent, translation_of, "
+                           "symbol, body, han) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(*r[:5], r[5] or "", *r[6:10], r[10] or "", han_runs(r[11])) for r in rows])
 
     # -- dense ----------------------------------------------------------------
 
