@@ -87,6 +87,11 @@ class QueryTerms:
     stems: dict = field(default_factory=dict)  # stem -> the query words it stands for
     stem_re: Optional[re.Pattern] = None  # finds any of the stems at the start of a paragraph's word
 
+    def __post_init__(self) -> None:
+        # read for every candidate: worked out once per query
+        self.total = sum(self.weights.values())
+        self.han_terms = frozenset(t for t in self.terms if _HAN_RUN.fullmatch(t))
+
     @property
     def empty(self) -> bool:
         return not self.terms
@@ -165,7 +170,7 @@ def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
     """The idf-weighted share of the query's words the paragraph holds; an inflected form (same stem)
     counts STEM_CREDIT of a word; the words of a name count in any language where the paragraph holds
     the name in one of its forms."""
-    total = sum(q.weights.values())
+    total = q.total
     if total <= 0:
         return 0.0
     got = 0.0
@@ -175,21 +180,25 @@ def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
             named.update(span)
             if list(span) == q.sequence:
                 c.whole = True
-    inflected: set[str] = set()
-    if q.stem_re is not None:
-        for st in q.stem_re.findall(c.body):
-            inflected.update(q.stems.get(st, ()))
+    inflected: Optional[set[str]] = None  # read from the paragraph's words only when a query word is not there as such
+    han_terms, weights = q.han_terms, q.weights
     for t in q.terms:
         if t in named:
             # the name in another language than the query's: evidence, a little weaker than the query's own wording
-            got += q.weights[t] * (1.0 if same_language else NAME_OTHER_LANGUAGE)
+            got += weights[t] * (1.0 if same_language else NAME_OTHER_LANGUAGE)
             continue
         if not same_language and t not in q.neutral:
             continue
-        if holds(c, t):
-            got += q.weights[t]
-        elif t in inflected:
-            got += STEM_CREDIT * q.weights[t]
+        if (t in c.han) if t in han_terms else (t in c.tokens):  # holds(c, t)
+            got += weights[t]
+            continue
+        if inflected is None:
+            inflected = set()
+            if q.stem_re is not None:
+                for st in q.stem_re.findall(c.body):
+                    inflected.update(q.stems.get(st, ()))
+        if t in inflected:
+            got += STEM_CREDIT * weights[t]
     return got / total
 
 
