@@ -27,6 +27,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from .text import STOPWORDS, _HAN_RUN, ParsedQuery, han_bigrams, stem
@@ -150,6 +151,7 @@ def holds_sequence(c: Candidate, seq: list[str]) -> bool:
     return (" " + " ".join(seq) + " ") in (" " + c.body + " ")
 
 
+@lru_cache(maxsize=4096)
 def name_matcher(name) -> tuple[Optional[re.Pattern], tuple[str, ...]]:
     """One pattern for the name's forms in a paragraph's indexed words, and its Chinese forms (looked up in the text)."""
     latin = [" ".join(f) for f in name.forms if not all(_HAN_RUN.fullmatch(t) for t in f)]
