@@ -543,13 +543,12 @@ class Searcher:
             marks = ",".join("?" * len(chunk))
             # one row per paragraph, written at indexing time (search_rank)
             for r in self.store.db.execute(
-                "SELECT rowid, block_id, doc_id, lang, kind, label, han, body, parent, translation_of, text_hash, symbol "
+                "SELECT rowid, block_id, doc_id, lang, kind, label, han, body, parent, translation_of, text_hash, symbol, n_tokens "
                 f"FROM search_rank WHERE rowid IN ({marks})",
                 chunk,
             ):
-                body = r[7]
-                toks = body.split()
-                base[r[0]] = (r[1], r[2], r[3], r[4], r[6], body, frozenset(toks), len(toks), r[8], r[9], r[10], r[11], r[5])
+                # the word set is made when the ranking first asks for it (most paragraphs in other languages never need it)
+                base[r[0]] = (r[1], r[2], r[3], r[4], r[6], r[7], None, r[12], r[8], r[9], r[10], r[11], r[5])
             rest = [r for r in chunk if r not in base]
             if not rest:
                 continue
@@ -573,7 +572,7 @@ class Searcher:
         out: dict[int, ranking.Candidate] = {}
         for r, t in base.items():
             out[r] = ranking.Candidate(
-                rowid=r, block_id=t[0], doc_id=t[1], lang=t[2], kind=t[3], han=t[4], body=t[5], tokens=t[6], n_tokens=t[7],
+                rowid=r, block_id=t[0], doc_id=t[1], lang=t[2], kind=t[3], han=t[4], body=t[5], words=t[6], n_tokens=t[7],
                 parent=t[8], translation_of=t[9], text_hash=t[10], symbol=t[11], label=t[12])
         return out
 

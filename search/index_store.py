@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS search_rank (
     translation_of TEXT,
     symbol TEXT,
     body TEXT NOT NULL,
+    n_tokens INTEGER NOT NULL,
     han TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS search_embeddings (
@@ -191,9 +192,9 @@ class SearchIndex:
                     db.execute("DELETE FROM search_fts WHERE rowid = ?", (rowid,))
                     db.execute("INSERT INTO search_fts(rowid, body, extra) VALUES (?, ?, ?)", (rowid, body, " ".join(subwords(text))))
                     db.execute("INSERT OR REPLACE INTO search_rank(rowid, block_id, doc_id, lang, text_hash, kind, label, parent, "
-                               "translation_of, symbol, body, han) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               "translation_of, symbol, body, n_tokens, han) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                (rowid, b["id"], doc_id, lang, thash, b["kind"] or "", b["label"], b["parent"], b["translation_of"],
-                                row["symbol"], body, han_runs(b["printed"])))
+                                row["symbol"], body, len(body.split()), han_runs(b["printed"])))
                     rep.paragraphs_indexed += 1
                 db.execute(
                     "INSERT INTO search_docs(doc_id, sha256) VALUES (?, ?) ON CONFLICT(doc_id) DO UPDATE SET sha256 = excluded.sha256",
@@ -221,8 +222,8 @@ class SearchIndex:
                 "JOIN blocks b ON b.id = sb.block_id JOIN documents d ON d.id = b.doc_id JOIN search_fts f ON f.rowid = sb.rowid "
                 "WHERE sb.rowid NOT IN (SELECT rowid FROM search_rank)").fetchall()
             db.executemany("INSERT INTO search_rank(rowid, block_id, doc_id, lang, text_hash, kind, label, parent, translation_of, "
-                           "symbol, body, han) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           [(*r[:5], r[5] or "", *r[6:10], r[10] or "", han_runs(r[11])) for r in rows])
+                           "symbol, body, n_tokens, han) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(*r[:5], r[5] or "", *r[6:10], r[10] or "", len((r[10] or "").split()), han_runs(r[11])) for r in rows])
 
     # -- dense ----------------------------------------------------------------
 

@@ -59,7 +59,7 @@ class Candidate:
     kind: str
     han: str  # the runs of Han characters of the printed text (NFKC), one a line: where Chinese words are looked up
     body: str  # the indexed (folded) words in order, space-separated
-    tokens: frozenset[str]
+    words: Optional[frozenset[str]]  # the indexed words as a set; None: not made yet (see `tokens`)
     n_tokens: int
     parent: Optional[str] = None
     translation_of: Optional[str] = None
@@ -72,6 +72,13 @@ class Candidate:
     quoted: bool = False
     section_bonus: float = 0.0
     score: float = 0.0
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        """The indexed words as a set, made on first use."""
+        if self.words is None:
+            self.words = frozenset(self.body.split())
+        return self.words
 
 
 
