@@ -191,6 +191,7 @@ def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
                 c.whole = True
     inflected: Optional[set[str]] = None  # read from the paragraph's words only when a query word is not there as such
     han_terms, weights = q.han_terms, q.weights
+    words: Optional[frozenset[str]] = None
     for t in q.terms:
         if t in named:
             # the name in another language than the query's: evidence, a little weaker than the query's own wording
@@ -198,7 +199,13 @@ def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
             continue
         if not same_language and t not in q.neutral:
             continue
-        if (t in c.han) if t in han_terms else (t in c.tokens):  # holds(c, t)
+        if t in han_terms:
+            held = t in c.han
+        else:
+            if words is None:
+                words = c.tokens
+            held = t in words
+        if held:  # holds(c, t)
             got += weights[t]
             continue
         if inflected is None:
