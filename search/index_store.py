@@ -7,6 +7,10 @@
   an English URL is Chinese), used to decide which words count as evidence.
 - ``search_fts``: FTS5 (BM25) over the segmented text (``body``: precise words,
   ``extra``: jieba's shorter sub-words and single Han characters, for recall).
+- ``search_rank``: what the ranking reads of each paragraph (kind, label, section and
+  translation links, symbol, indexed words and their count, the runs of Han characters),
+  one row per search rowid written with its FTS row, so that ~300 candidates a query are
+  read by integer key rather than through blocks, documents and the FTS content.
 - ``search_embeddings``: one vector per (model, text hash), float16: a text is
   embedded once, however many paragraphs repeat it and however often it is re-ingested.
 
