@@ -41,7 +41,7 @@ from unkg.settings import get_settings
 from unkg.model import printed_text as model_printed_text
 
 from .encoders import Encoder, get_encoder
-from .index_store import IndexReport, SearchIndex
+from .index_store import IndexReport, SearchIndex, han_runs
 from .lexical_matrix import LexicalMatrix, terms_of_match
 from . import ranking
 from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_bigrams, normalise, number_agreement, numbers, parse_query, query_language, search_language
@@ -193,6 +193,7 @@ class Searcher:
         self._lm: Optional[LexicalMatrix] = None
         self._lm_gen: Optional[int] = None
         self._allowed_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._phrase_cache: OrderedDict[tuple, list[int]] = OrderedDict()
         self._lock = threading.RLock()
         self._checked_at: Optional[float] = None
         self._decisions: dict[str, list[tuple[int, str]]] = {}  # doc id -> (ord, decision) of its decision headings
@@ -329,20 +330,56 @@ class Searcher:
         kept for backends that return the matched text)."""
         if not match:
             return []
+        top = self._fts_top(match, filters, limit)
+        if top is not None:
+            langs = self._langs([r for r, _ in top])
+            return [(r, sc, langs.get(r), None) for r, sc in top]
+        return self._fts_filtered(match, filters, limit)
+
+    def _fts_top(self, match: str, filters: Filters, limit: int) -> Optional[list[tuple[int, float]]]:
+        """(rowid, BM25 score) of the best `limit` matches from the matrix or from FTS5 without a join; None
+        when only the filtered FTS5 query can answer."""
         try:
             terms = terms_of_match(match) if type(self)._fts is Searcher._fts else None
             matrix = self.lexical_matrix() if terms else None
             if matrix is not None:
-                top = matrix.search(terms, limit, self._allowed_rowids(filters))
-                langs = self._langs([r for r, _ in top])
-                return [(r, sc, langs.get(r), None) for r, sc in top]
+                return matrix.search(terms, limit, self._allowed_rowids(filters))
             if filters.empty():
                 # no join before the sort: only the `limit` winners are looked up (3x faster at 100k paragraphs)
-                top = [(r[0], -float(r[1])) for r in self.store.db.execute(
+                return [(r[0], -float(r[1])) for r in self.store.db.execute(
                     "SELECT rowid, bm25(search_fts, 1.0, 0.3) AS s FROM search_fts WHERE search_fts MATCH ? ORDER BY s LIMIT ?",
                     (match, limit))]
-                langs = self._langs([r for r, _ in top])
-                return [(r, s, langs.get(r), None) for r, s in top]
+            return None
+        except sqlite3.OperationalError as exc:  # should not happen: every token is quoted
+            raise SearchError(f"the lexical index could not run this query ({exc}); try fewer special characters") from None
+
+    def _fts_rowids(self, match: Optional[str], filters: Filters, limit: int) -> list[int]:
+        """The rowids of `_fts`, best first, without their languages (the fused ranking reads those with the
+        candidates). Phrase queries (names, the query's words in sequence) recur across queries: their rowids
+        are kept for the last few hundred phrases of this index generation."""
+        if not match:
+            return []
+        if type(self)._fts is not Searcher._fts:  # another backend answers the lexical queries
+            return [r for r, *_ in self._fts(match, filters, limit)]
+        phrase = terms_of_match(match) is None
+        key = (self.index.generation(), match, repr(asdict(filters)), limit)
+        if phrase:
+            with self._lock:
+                cached = self._phrase_cache.get(key)
+                if cached is not None:
+                    self._phrase_cache.move_to_end(key)
+                    return cached
+        top = self._fts_top(match, filters, limit)
+        out = [r for r, _ in top] if top is not None else [r for r, *_ in self._fts_filtered(match, filters, limit)]
+        if phrase:
+            with self._lock:
+                self._phrase_cache[key] = out
+                while len(self._phrase_cache) > 512:
+                    self._phrase_cache.popitem(last=False)
+        return out
+
+    def _fts_filtered(self, match: str, filters: Filters, limit: int) -> list[tuple[int, float, Optional[str], None]]:
+        try:
             clause, params = filters.sql()
             sql = (
                 "SELECT f.rowid, bm25(search_fts, 1.0, 0.3) AS s, coalesce(sb.lang, b.language) FROM search_fts f "
@@ -432,19 +469,19 @@ class Searcher:
         whole_seq: set[int] = set()
         if not pq.empty:
             all_words = pq.words + [w for p in pq.phrases for w in p]
-            for rank, (r, *_rest) in enumerate(self._fts(fts_or(all_words, stopwords_alone=False), filters, depth), 1):
+            for rank, r in enumerate(self._fts_rowids(fts_or(all_words, stopwords_alone=False), filters, depth), 1):
                 lex_rank.setdefault(r, rank)
             if pq.phrases:
-                quoted = {r for r, *_ in self._fts(fts_phrases(pq.phrases), filters, max(depth, 1000))}
+                quoted = set(self._fts_rowids(fts_phrases(pq.phrases), filters, max(depth, 1000)))
             content = [w for w in pq.words if w not in STOPWORDS]
             if len(pq.words) > 1 and content and len(pq.words) <= 8:
                 # a name or a set phrase typed without quotes: every paragraph holding it is a candidate
-                whole_seq = {r for r, *_ in self._fts(fts_phrases([pq.words]), filters, 200)}
+                whole_seq = set(self._fts_rowids(fts_phrases([pq.words]), filters, 200))
         q = ranking.query_terms(pq, self._doc_freq, self._n_paragraphs())
         named: set[int] = set()
         for _span, name, _m in q.names:  # a name in the query: its forms in every language are candidates
             for form in name.forms:
-                named |= {r for r, *_ in self._fts(fts_phrases([list(form)]), filters, 200)}
+                named.update(self._fts_rowids(fts_phrases([list(form)]), filters, 200))
         pool = set(dense_rank) | set(lex_rank) | quoted | whole_seq | named
         if not pool:
             return []
@@ -503,17 +540,29 @@ class Searcher:
                 base[r] = t
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            # one row per paragraph, written at indexing time (search_rank)
             for r in self.store.db.execute(
+                "SELECT rowid, block_id, doc_id, lang, kind, label, han, body, parent, translation_of, text_hash, symbol, n_tokens "
+                f"FROM search_rank WHERE rowid IN ({marks})",
+                chunk,
+            ):
+                # the word set is made when the ranking first asks for it (most paragraphs in other languages never need it)
+                base[r[0]] = (r[1], r[2], r[3], r[4], r[6], r[7], None, r[12], r[8], r[9], r[10], r[11], r[5])
+            rest = [r for r in chunk if r not in base]
+            if not rest:
+                continue
+            for r in self.store.db.execute(  # an index written before search_rank existed
                 "SELECT sb.rowid, sb.block_id, sb.doc_id, coalesce(sb.lang, b.language), b.kind, "
                 "b.label, b.label_sep, b.text, f.body, b.parent, b.translation_of, sb.text_hash, d.symbol "
                 "FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id JOIN documents d ON d.id = b.doc_id "
-                f"JOIN search_fts f ON f.rowid = sb.rowid WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
-                chunk,
+                f"JOIN search_fts f ON f.rowid = sb.rowid WHERE sb.rowid IN ({','.join('?' * len(rest))})",
+                rest,
             ):
                 body = r[8] or ""
                 toks = body.split()
-                text = unicodedata_nfkc(model_printed_text(r[5], r[6], r[7] or ""))
-                base[r[0]] = (r[1], r[2], r[3], r[4] or "", text, body, frozenset(toks), len(toks), r[9], r[10], r[11], r[12], r[5])
+                han = han_runs(model_printed_text(r[5], r[6], r[7] or ""))
+                base[r[0]] = (r[1], r[2], r[3], r[4] or "", han, body, frozenset(toks), len(toks), r[9], r[10], r[11], r[12], r[5])
         with self._lock:
             for r in missing:
                 if r in base:
@@ -523,7 +572,7 @@ class Searcher:
         out: dict[int, ranking.Candidate] = {}
         for r, t in base.items():
             out[r] = ranking.Candidate(
-                rowid=r, block_id=t[0], doc_id=t[1], lang=t[2], kind=t[3], text=t[4], body=t[5], tokens=t[6], n_tokens=t[7],
+                rowid=r, block_id=t[0], doc_id=t[1], lang=t[2], kind=t[3], han=t[4], body=t[5], words=t[6], n_tokens=t[7],
                 parent=t[8], translation_of=t[9], text_hash=t[10], symbol=t[11], label=t[12])
         return out
 

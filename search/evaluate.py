@@ -126,7 +126,8 @@ def run(encoder: Optional[str] = None, home: Optional[Path] = None, queries_file
             fr = first_rank(ranked, j.relevant)
             rows.append({"id": j.id, "lang": j.lang, "type": j.type, "user": j.user, "query": j.query,
                          "relevant": len(j.relevant), "first_relevant": fr,
-                         "ndcg": ndcg(ranked, j.relevant), "rr": 1.0 / fr if fr else 0.0, "recall": recall(ranked, j.relevant)})
+                         "ndcg": ndcg(ranked, j.relevant), "rr": 1.0 / fr if fr else 0.0, "recall": recall(ranked, j.relevant),
+                         "top": [[h.paragraph_id, h.score] for h in hits]})
         s.close()
     return {"queries": rows, "summary": summarise(rows), "encoder": encoder or "default"}
 
@@ -158,8 +159,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--encoder", default=None, help="encoder spec (default: UNKG_ENCODER or use-multilingual)")
     ap.add_argument("--json", action="store_true", help="print one JSON object with per-query ranks")
     ap.add_argument("--misses", action="store_true", help="also list the queries whose first relevant hit is not first")
+    ap.add_argument("--write-top", default=None, metavar="PATH",
+                    help="write every query's ten hits (ids and scores) here: the reference a speed change must keep")
     a = ap.parse_args(argv)
     res = run(a.encoder)
+    if a.write_top:
+        Path(a.write_top).write_text("{\n" + ",\n".join(f"  {json.dumps(r['id'])}: {json.dumps(r['top'], ensure_ascii=False)}"
+                                                          for r in res["queries"]) + "\n}\n", encoding="utf-8")
     if a.json:
         sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
         return 0

@@ -7,6 +7,10 @@
   an English URL is Chinese), used to decide which words count as evidence.
 - ``search_fts``: FTS5 (BM25) over the segmented text (``body``: precise words,
   ``extra``: jieba's shorter sub-words and single Han characters, for recall).
+- ``search_rank``: what the ranking reads of each paragraph (kind, label, section and
+  translation links, symbol, indexed words and their count, the runs of Han characters),
+  one row per search rowid written with its FTS row, so that ~300 candidates a query are
+  read by integer key rather than through blocks, documents and the FTS content.
 - ``search_embeddings``: one vector per (model, text hash), float16: a text is
   embedded once, however many paragraphs repeat it and however often it is re-ingested.
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -29,7 +34,7 @@ from unkg.corpus.store import Store
 from unkg.model import printed_text
 
 from .encoders import Encoder
-from .text import content_language, normalise, segment, subwords, text_hash
+from .text import _HAN_RUN, content_language, normalise, segment, subwords, text_hash
 
 SEARCH_SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,6 +53,23 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(body, extra, tokenize =
 CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
 -- translations are looked up by `translation_of` for every hit; the corpus schema has no index on it
 CREATE INDEX IF NOT EXISTS search_blocks_translation_of ON blocks(translation_of);
+-- what the ranking reads of each indexed paragraph, in one row per search rowid (written with the FTS row):
+-- reading it from blocks, documents and the FTS content costs three lookups per candidate (~20 ms a query at 200k)
+CREATE TABLE IF NOT EXISTS search_rank (
+    rowid INTEGER PRIMARY KEY,
+    block_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    lang TEXT,
+    text_hash TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    label TEXT,
+    parent TEXT,
+    translation_of TEXT,
+    symbol TEXT,
+    body TEXT NOT NULL,
+    n_tokens INTEGER NOT NULL,
+    han TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS search_embeddings (
     model TEXT NOT NULL,
     text_hash TEXT NOT NULL,
@@ -132,7 +154,7 @@ class SearchIndex:
 
     def is_current(self, model: Optional[str]) -> bool:
         add, drop = self.pending_documents()
-        if add or drop:
+        if add or drop or not self.rank_rows_complete():
             return False
         return model is None or self.missing_embeddings(model) == 0
 
@@ -146,30 +168,37 @@ class SearchIndex:
             with self.store.transaction() as db:
                 for doc_id in to_drop:
                     db.execute("DELETE FROM search_fts WHERE rowid IN (SELECT rowid FROM search_blocks WHERE doc_id = ?)", (doc_id,))
+                    db.execute("DELETE FROM search_rank WHERE rowid IN (SELECT rowid FROM search_blocks WHERE doc_id = ?)", (doc_id,))
                     db.execute("DELETE FROM search_blocks WHERE doc_id = ?", (doc_id,))
                     db.execute("DELETE FROM search_docs WHERE doc_id = ?", (doc_id,))
                 self._bump(db)
             rep.documents_dropped = len(to_drop)
         for i, doc_id in enumerate(to_add):
             with self.store.transaction() as db:
-                row = db.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                row = db.execute("SELECT sha256, symbol FROM documents WHERE id = ?", (doc_id,)).fetchone()
                 if row is None:  # removed meanwhile
                     continue
-                blocks = db.execute("SELECT id, text, unkg_printed(label, label_sep, coalesce(text, '')) AS printed, language "
-                                    "FROM blocks WHERE doc_id = ? ORDER BY ord", (doc_id,)).fetchall()
+                blocks = db.execute("SELECT id, text, unkg_printed(label, label_sep, coalesce(text, '')) AS printed, language, "
+                                    "kind, label, parent, translation_of FROM blocks WHERE doc_id = ? ORDER BY ord", (doc_id,)).fetchall()
                 for b in blocks:
                     if not (b["text"] or "").strip():
                         continue
                     text = b["printed"][:MAX_FTS_CHARS]
+                    thash, lang = text_hash(text), content_language(text, b["language"]) or b["language"]
                     cur = db.execute(
                         "INSERT INTO search_blocks(block_id, doc_id, text_hash, lang) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT(block_id) DO UPDATE SET doc_id = excluded.doc_id, text_hash = excluded.text_hash, "
                         "lang = excluded.lang RETURNING rowid",
-                        (b["id"], doc_id, text_hash(text), content_language(text, b["language"]) or b["language"]),
+                        (b["id"], doc_id, thash, lang),
                     )
                     rowid = cur.fetchone()[0]
+                    body = segment(text)
                     db.execute("DELETE FROM search_fts WHERE rowid = ?", (rowid,))
-                    db.execute("INSERT INTO search_fts(rowid, body, extra) VALUES (?, ?, ?)", (rowid, segment(text), " ".join(subwords(text))))
+                    db.execute("INSERT INTO search_fts(rowid, body, extra) VALUES (?, ?, ?)", (rowid, body, " ".join(subwords(text))))
+                    db.execute("INSERT OR REPLACE INTO search_rank(rowid, block_id, doc_id, lang, text_hash, kind, label, parent, "
+                               "translation_of, symbol, body, n_tokens, han) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               (rowid, b["id"], doc_id, lang, thash, b["kind"] or "", b["label"], b["parent"], b["translation_of"],
+                                row["symbol"], body, len(body.split()), han_runs(b["printed"])))
                     rep.paragraphs_indexed += 1
                 db.execute(
                     "INSERT INTO search_docs(doc_id, sha256) VALUES (?, ?) ON CONFLICT(doc_id) DO UPDATE SET sha256 = excluded.sha256",
@@ -179,8 +208,26 @@ class SearchIndex:
             rep.documents_indexed += 1
             if on_progress:
                 on_progress(i + 1, len(to_add))
+        self._fill_rank_rows()
         rep.lexical_s = time.perf_counter() - t0
         return rep
+
+    def rank_rows_complete(self) -> bool:
+        return self.db.execute("SELECT count(*) FROM search_rank").fetchone()[0] >= self.paragraph_count()
+
+    def _fill_rank_rows(self) -> None:
+        """Ranking rows for paragraphs indexed before the table existed (read from the tables the ranking read before)."""
+        if self.rank_rows_complete():
+            return
+        with self.store.transaction() as db:
+            rows = db.execute(
+                "SELECT sb.rowid, sb.block_id, sb.doc_id, coalesce(sb.lang, b.language), sb.text_hash, b.kind, b.label, b.parent, "
+                "b.translation_of, d.symbol, f.body, unkg_printed(b.label, b.label_sep, coalesce(b.text, '')) FROM search_blocks sb "
+                "JOIN blocks b ON b.id = sb.block_id JOIN documents d ON d.id = b.doc_id JOIN search_fts f ON f.rowid = sb.rowid "
+                "WHERE sb.rowid NOT IN (SELECT rowid FROM search_rank)").fetchall()
+            db.executemany("INSERT INTO search_rank(rowid, block_id, doc_id, lang, text_hash, kind, label, parent, translation_of, "
+                           "symbol, body, n_tokens, han) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(*r[:5], r[5] or "", *r[6:10], r[10] or "", len((r[10] or "").split()), han_runs(r[11])) for r in rows])
 
     # -- dense ----------------------------------------------------------------
 
@@ -243,3 +290,9 @@ class SearchIndex:
             "embeddings": {m: n for m, n in self.db.execute("SELECT model, count(*) FROM search_embeddings GROUP BY model")},
             "generation": self.generation(),
         }
+
+
+def han_runs(printed: str) -> str:
+    """The paragraph's runs of Han characters (NFKC), one a line: a Chinese word or name is in the printed text
+    exactly when it is in one of these, which is all the ranking looks up in the text itself."""
+    return "\n".join(_HAN_RUN.findall(unicodedata.normalize("NFKC", printed or "")))

@@ -62,22 +62,45 @@ def _index() -> tuple[dict[tuple[str, ...], str], dict[str, Name]]:
     return by_form, names
 
 
+@lru_cache(maxsize=1)
+def _by_han_form() -> dict[str, str]:
+    """Chinese alias -> the first name (in vocabulary order) that has it: one lookup instead of a scan per query."""
+    out: dict[str, str] = {}
+    for eid, nm in _index()[1].items():
+        for h in nm.han_forms:
+            out.setdefault(h, eid)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _starts() -> dict[str, frozenset[int]]:
+    """First token of a form -> the lengths of the forms it starts: most query words start none."""
+    out: dict[str, set[int]] = {}
+    for f in _index()[0]:
+        out.setdefault(f[0], set()).add(len(f))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def names_in(query_tokens: list[str]) -> list[tuple[tuple[str, ...], Name]]:
     """(the query's tokens that spell the name, the name) for every vocabulary name in the query, longest first."""
     by_form, names = _index()
     if not by_form or not query_tokens:
         return []
+    starts = _starts()
     found: list[tuple[tuple[str, ...], Name]] = []
     taken: set[int] = set()
     n = len(query_tokens)
     for length in range(min(n, 8), 0, -1):
         for i in range(0, n - length + 1):
+            first = query_tokens[i]
+            if length not in starts.get(first, ()) and not (length == 1 and _HAN_RUN.fullmatch(first)):
+                continue  # no form of this length starts with this word (a Chinese word may still be an alias)
             if any(j in taken for j in range(i, i + length)):
                 continue
             span = tuple(query_tokens[i : i + length])
             eid = by_form.get(span)
             if eid is None and length == 1 and _HAN_RUN.fullmatch(span[0]):
-                eid = next((e for e, nm in names.items() if span[0] in nm.han_forms), None)
+                eid = _by_han_form().get(span[0])
             if eid is not None:
                 found.append((span, names[eid]))
                 taken.update(range(i, i + length))

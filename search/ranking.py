@@ -27,6 +27,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from .text import STOPWORDS, _HAN_RUN, ParsedQuery, han_bigrams, stem
@@ -56,9 +57,9 @@ class Candidate:
     doc_id: str
     lang: Optional[str]
     kind: str
-    text: str  # as printed, label included
+    han: str  # the runs of Han characters of the printed text (NFKC), one a line: where Chinese words are looked up
     body: str  # the indexed (folded) words in order, space-separated
-    tokens: frozenset[str]
+    words: Optional[frozenset[str]]  # the indexed words as a set; None: not made yet (see `tokens`)
     n_tokens: int
     parent: Optional[str] = None
     translation_of: Optional[str] = None
@@ -71,6 +72,13 @@ class Candidate:
     quoted: bool = False
     section_bonus: float = 0.0
     score: float = 0.0
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        """The indexed words as a set, made on first use."""
+        if self.words is None:
+            self.words = frozenset(self.body.split())
+        return self.words
 
 
 
@@ -86,6 +94,11 @@ class QueryTerms:
     names: list = field(default_factory=list)  # (query tokens spelling a vocabulary name, the Name, its matcher)
     stems: dict = field(default_factory=dict)  # stem -> the query words it stands for
     stem_re: Optional[re.Pattern] = None  # finds any of the stems at the start of a paragraph's word
+
+    def __post_init__(self) -> None:
+        # read for every candidate: worked out once per query
+        self.total = sum(self.weights.values())
+        self.han_terms = frozenset(t for t in self.terms if _HAN_RUN.fullmatch(t))
 
     @property
     def empty(self) -> bool:
@@ -132,7 +145,7 @@ def _fold(word: str) -> str:
 def holds(c: Candidate, term: str) -> bool:
     """Whether the paragraph holds the word: Chinese as a character string of the text, others as an indexed token."""
     if _HAN_RUN.fullmatch(term):
-        return term in c.text
+        return term in c.han
     return term in c.tokens
 
 
@@ -141,10 +154,11 @@ def holds_sequence(c: Candidate, seq: list[str]) -> bool:
     if not seq:
         return False
     if all(_HAN_RUN.fullmatch(t) for t in seq):
-        return "".join(seq) in c.text
+        return "".join(seq) in c.han
     return (" " + " ".join(seq) + " ") in (" " + c.body + " ")
 
 
+@lru_cache(maxsize=4096)
 def name_matcher(name) -> tuple[Optional[re.Pattern], tuple[str, ...]]:
     """One pattern for the name's forms in a paragraph's indexed words, and its Chinese forms (looked up in the text)."""
     latin = [" ".join(f) for f in name.forms if not all(_HAN_RUN.fullmatch(t) for t in f)]
@@ -158,14 +172,14 @@ def holds_name(c: Candidate, matcher: tuple[Optional[re.Pattern], tuple[str, ...
     rx, han = matcher
     if rx is not None and rx.search(c.body):
         return True
-    return any(h in c.text for h in han)
+    return any(h in c.han for h in han)
 
 
 def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
     """The idf-weighted share of the query's words the paragraph holds; an inflected form (same stem)
     counts STEM_CREDIT of a word; the words of a name count in any language where the paragraph holds
     the name in one of its forms."""
-    total = sum(q.weights.values())
+    total = q.total
     if total <= 0:
         return 0.0
     got = 0.0
@@ -175,21 +189,32 @@ def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
             named.update(span)
             if list(span) == q.sequence:
                 c.whole = True
-    inflected: set[str] = set()
-    if q.stem_re is not None:
-        for st in q.stem_re.findall(c.body):
-            inflected.update(q.stems.get(st, ()))
+    inflected: Optional[set[str]] = None  # read from the paragraph's words only when a query word is not there as such
+    han_terms, weights = q.han_terms, q.weights
+    words: Optional[frozenset[str]] = None
     for t in q.terms:
         if t in named:
             # the name in another language than the query's: evidence, a little weaker than the query's own wording
-            got += q.weights[t] * (1.0 if same_language else NAME_OTHER_LANGUAGE)
+            got += weights[t] * (1.0 if same_language else NAME_OTHER_LANGUAGE)
             continue
         if not same_language and t not in q.neutral:
             continue
-        if holds(c, t):
-            got += q.weights[t]
-        elif t in inflected:
-            got += STEM_CREDIT * q.weights[t]
+        if t in han_terms:
+            held = t in c.han
+        else:
+            if words is None:
+                words = c.tokens
+            held = t in words
+        if held:  # holds(c, t)
+            got += weights[t]
+            continue
+        if inflected is None:
+            inflected = set()
+            if q.stem_re is not None:
+                for st in q.stem_re.findall(c.body):
+                    inflected.update(q.stems.get(st, ()))
+        if t in inflected:
+            got += STEM_CREDIT * weights[t]
     return got / total
 
 
