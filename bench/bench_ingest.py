@@ -28,16 +28,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SHARED = Path(os.environ.get("UNKG_SHARED", ROOT.parent / "shared"))
-if not SHARED.exists():
-    SHARED = Path("/work/shared")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from devdata import dev_dir  # noqa: E402
 
 ENGINES = ("pdfium", "pdfplumber")
 
 
 def default_pdfs() -> list[str]:
-    pdfs = sorted(glob.glob(str(SHARED / "corpus-dev" / "rendered-pdf" / "*.pdf")))
-    pdfs += sorted(glob.glob(str(SHARED / "corpus-dev" / "real-files" / "*.pdf")))
+    pdfs = sorted(glob.glob(str(dev_dir("rendered-pdf") / "*.pdf")))
+    pdfs += sorted(glob.glob(str(dev_dir("real-files") / "*.pdf")))
     return pdfs
 
 

@@ -45,16 +45,16 @@ from unkg.search.text import text_hash  # noqa: E402
 from unkg.search.vectors import VectorIndex  # noqa: E402
 from unkg.model import Block, Document, printed_text  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not SHARED.exists():
-    SHARED = Path("/work/shared")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from devdata import dev_dir  # noqa: E402
 
 
 def sentences() -> list[str]:
     out = []
-    for f in ("corpus-dev/unpc-dev-en-zh/UNv1.0.devset.en-og", "corpus-dev/unpc-dev-en-zh/UNv1.0.devset.zh-og",
-              "corpus-dev/prais4-pairs/en-fr.fr", "corpus-dev/prais4-pairs/en-es.es", "corpus-dev/prais4-pairs/en-ru.ru"):
-        p = SHARED / f
+    for f in ("unpc-dev-en-zh/UNv1.0.devset.en-og", "unpc-dev-en-zh/UNv1.0.devset.zh-og",
+              "prais4-pairs/en-fr.fr", "prais4-pairs/en-es.es", "prais4-pairs/en-ru.ru"):
+        folder, name = f.split("/")
+        p = dev_dir(folder) / name
         if p.exists():
             out += [ln.strip().replace(" ", "") if f.endswith("zh-og") else ln.strip() for ln in p.read_text(encoding="utf-8").splitlines() if len(ln.strip()) > 20]
     return out

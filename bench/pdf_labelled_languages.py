@@ -33,9 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SHARED = Path(os.environ.get("UNKG_SHARED", ROOT.parent / "shared"))
-if not SHARED.exists():
-    SHARED = Path("/work/shared")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from devdata import SHARED  # noqa: E402  (the SDG translations live only in ../shared/reference)
 
 _LABEL_RE = re.compile(r"^\s*(\(?[0-9]{1,3}[.)]|\([a-z]{1,4}\)|\([ivxlc]+\)|[a-z][.)])\s*", re.I)
 _SDG_DIR = {"zh": "zh-Hans"}
@@ -58,6 +57,9 @@ def sdg_items(lang: str, goals: int) -> list[tuple[str | None, str, bool]]:
     import yaml
 
     folder = SHARED / "reference" / "sdg-translations" / _SDG_DIR.get(lang, lang)
+    if not folder.is_dir():
+        raise SystemExit(f"{folder} is absent: this benchmark needs the SDG translations of the dev data "
+                         "(../shared/reference, or UNKG_SHARED)")
     titles = yaml.safe_load((folder / "global_goals.yml").read_text(encoding="utf-8"))
     targets = yaml.safe_load((folder / "global_targets.yml").read_text(encoding="utf-8"))
     out: list[tuple[str | None, str, bool]] = []
