@@ -323,6 +323,24 @@ class Store:
             "WHERE json_type(annotations, '$.mandates') = 'array' GROUP BY doc_id").fetchall())
         return {d: (int(n), int(mandates.get(d) or 0)) for d, n in paras.items()}
 
+    def paragraph_with_date(self, block_id: str) -> Optional[sqlite3.Row]:
+        """A paragraph's text, language and document with the document's date (text, language, doc_id, date)."""
+        return self.db.execute(
+            "SELECT b.text, b.language, b.doc_id, d.date FROM blocks b JOIN documents d ON d.id = b.doc_id WHERE b.id = ?",
+            (block_id,)).fetchone()
+
+    def translation_family(self, block_id: str) -> set[str]:
+        """The paragraph, the paragraph it translates and its other translations: one text in several languages."""
+        return {r[0] for r in self.db.execute(
+            "SELECT id FROM blocks WHERE translation_of = ? OR id = (SELECT translation_of FROM blocks WHERE id = ?)",
+            (block_id, block_id))}
+
+    def printed_paragraphs_by_source(self) -> Iterator[tuple[str, str, str, Optional[str], Optional[str], str]]:
+        """(block id, source path, kind, label, label separator, text) of every block, by source then order."""
+        yield from self.db.execute(
+            "SELECT b.id, d.source, b.kind, b.label, b.label_sep, b.text FROM blocks b JOIN documents d ON d.id = b.doc_id "
+            "ORDER BY d.source, b.ord")
+
     def document_of(self, block_id: str) -> Optional[str]:
         """The document a paragraph belongs to, or None."""
         row = self.db.execute("SELECT doc_id FROM blocks WHERE id = ?", (block_id,)).fetchone()

@@ -55,9 +55,7 @@ def resolve(store, queries: list[dict]) -> list[Judged]:
     from unkg.model import printed_text
 
     by_file: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for bid, src, kind, label, sep, text in store.db.execute(
-        "SELECT b.id, d.source, b.kind, b.label, b.label_sep, b.text FROM blocks b JOIN documents d ON d.id = b.doc_id ORDER BY d.source, b.ord"
-    ):
+    for bid, src, kind, label, sep, text in store.printed_paragraphs_by_source():
         if kind in ("heading", "title"):
             continue
         by_file[Path(src).name].append((bid, _norm(printed_text(label, sep, text))))

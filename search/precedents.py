@@ -25,7 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
 
 from unkg.errors import SearchError
 
@@ -140,16 +139,13 @@ def find_precedents(searcher: Searcher, paragraph_id: Optional[str] = None, text
     """Paragraphs worded the same or nearly the same, older than the given paragraph (all, for pasted text)."""
     if not paragraph_id and not (text and text.strip()):
         raise SearchError("give a paragraph id or a text to find precedents for")
-    db = searcher.store.db
+    store = searcher.store
     searcher._maybe_index()
     ref_date = None
     ref_doc = None
     lang = None
     if paragraph_id:
-        row = db.execute(
-            "SELECT b.text, b.language, b.doc_id, d.date FROM blocks b JOIN documents d ON d.id = b.doc_id WHERE b.id = ?",
-            (paragraph_id,),
-        ).fetchone()
+        row = store.paragraph_with_date(paragraph_id)
         if row is None:
             raise SearchError(f"no paragraph with id {paragraph_id!r}; `unkg search` shows paragraph ids")
         text, lang, ref_doc, ref_date = row["text"], row["language"], row["doc_id"], row["date"]
@@ -174,8 +170,7 @@ def find_precedents(searcher: Searcher, paragraph_id: Optional[str] = None, text
     rows = searcher._rows(list(cands))
     own = set()
     if paragraph_id:  # the paragraph's own translations are the same text, not precedents
-        own = {r[0] for r in db.execute("SELECT id FROM blocks WHERE translation_of = ? OR id = "
-                                         "(SELECT translation_of FROM blocks WHERE id = ?)", (paragraph_id, paragraph_id))}
+        own = store.translation_family(paragraph_id)
     other_lang = [r for r, row in rows.items() if lang and row["language"] and row["language"] != lang]
     sims = _dense_sims(searcher, text, other_lang) if other_lang and not same_language and use_dense else {}
     out: list[Precedent] = []
