@@ -20,6 +20,7 @@ Rules, in order (docs/mandate-status.md says the same for people):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 import unicodedata
@@ -239,8 +240,6 @@ class Lifecycle:
 
 
 def _cited_decisions(annotations: str) -> Iterable[str]:
-    import json
-
     for c in json.loads(annotations or "{}").get("citations", []):
         if c.get("id") and str(c["id"]).startswith(("decision:", "resolution:")):
             yield str(c["id"])

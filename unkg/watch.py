@@ -129,27 +129,35 @@ class Watches:
         return out
 
 
-def resolvers(store: Store) -> tuple[Callable[[str], Optional[tuple[str, str]]], Callable[[str], list[tuple[str, str]]]]:
-    """The graph's name resolution (entities only) and the search engine, as the watch list needs them."""
+def resolvers(store: Store, graph: Optional[Callable[[], Any]] = None, searcher: Any = None
+              ) -> tuple[Callable[[str], Optional[tuple[str, str]]], Callable[[str], list[tuple[str, str]]]]:
+    """The graph's name resolution (entities only) and the search engine, as the watch list needs them.
+    `graph` and `searcher`: the caller's own (the web app keeps both); else built once, when first needed."""
     from unkg.graph.build import build_graph
     from unkg.graph.query import resolve
 
-    kg_box: dict[str, Any] = {}
+    box: dict[str, Any] = {"searcher": searcher}
+
+    def kg() -> Any:
+        if graph is not None:
+            return graph()
+        if "kg" not in box:
+            box["kg"], _ = build_graph(store)
+        return box["kg"]
 
     def resolve_entity(text: str) -> Optional[tuple[str, str]]:
-        if "kg" not in kg_box:
-            kg_box["kg"], _ = build_graph(store)
-        kg = kg_box["kg"]
+        g = kg()
         try:
-            node = resolve(kg, text, labels=["Initiative", "Actor", "Country", "Target"])
+            node = resolve(g, text, labels=["Initiative", "Actor", "Country", "Target"])
         except UnkgError:
             return None
-        return node, str(kg.g.nodes[node].get("name") or node)
+        return node, str(g.g.nodes[node].get("name") or node)
 
     def search(query: str) -> list[tuple[str, str]]:
         from unkg.search.engine import Filters, Searcher
 
-        s = Searcher(store)
-        return [(h.paragraph_id, h.citation) for h in s.search(query, filters=Filters(), top_k=QUERY_HITS)]
+        if box["searcher"] is None:
+            box["searcher"] = Searcher(store)
+        return [(h.paragraph_id, h.citation) for h in box["searcher"].search(query, filters=Filters(), top_k=QUERY_HITS)]
 
     return resolve_entity, search

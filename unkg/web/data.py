@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 import threading
 import time
@@ -213,23 +212,11 @@ class Backend:
 
     def watch_reports(self) -> list[dict]:
         """Each watch with what is new since it was last marked seen (nothing is marked: a page view changes nothing)."""
-        from unkg.graph.query import resolve
-        from unkg.search.engine import Filters
-        from unkg.watch import QUERY_HITS, Watches
-
-        def resolve_entity(text: str):
-            kg = self.graph()
-            try:
-                node = resolve(kg, text, labels=["Initiative", "Actor", "Country", "Target"])
-            except UnkgError:
-                return None
-            return node, str(kg.g.nodes[node].get("name") or node)
-
-        def search(q: str):
-            return [(h.paragraph_id, h.citation) for h in self.searcher.search(q, filters=Filters(), top_k=QUERY_HITS)]
+        from unkg.watch import Watches, resolvers
 
         with self.lock:
-            return [r.as_dict() for r in Watches(self.store, resolve_entity, search).report(mark_seen=False)]
+            found = resolvers(self.store, graph=self.graph, searcher=self.searcher)
+            return [r.as_dict() for r in Watches(self.store, *found).report(mark_seen=False)]
 
     def sync_graph(self, neo4j: bool = False) -> dict:
         """Bring the graph and the search index up to date with the store; with `neo4j`, also send the
