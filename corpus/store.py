@@ -92,7 +92,10 @@ class Store:
         except StoreFull:
             self.db.close()
             raise
-        if self.db.execute("SELECT 1 FROM blocks WHERE citation IS NULL LIMIT 1").fetchone():
+        # a scan for missing citations only until one backfill has completed under this rule (not on every open:
+        # at a million paragraphs the scan alone costs every CLI call a fraction of a second)
+        done = self.db.execute("SELECT value FROM meta WHERE key = 'citations_complete'").fetchone()
+        if done is None or done[0] != CITATION_RULE:
             self._backfill_citations()
 
     def create_schema(self, script: str, *then: Callable[[sqlite3.Connection], None]) -> None:
@@ -117,11 +120,13 @@ class Store:
         if "eid" not in cols:
             db.execute("ALTER TABLE blocks ADD COLUMN eid TEXT")
             db.execute("UPDATE blocks SET citation = NULL")
+            db.execute("DELETE FROM meta WHERE key = 'citations_complete'")
         db.execute("CREATE INDEX IF NOT EXISTS blocks_eid ON blocks(doc_id, eid)")
         rule = db.execute("SELECT value FROM meta WHERE key = 'citation_rule'").fetchone()
         if rule is None or rule[0] != CITATION_RULE:
             db.execute("UPDATE blocks SET citation = NULL")
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('citation_rule', ?)", (CITATION_RULE,))
+            db.execute("DELETE FROM meta WHERE key = 'citations_complete'")
 
     def _backfill_citations(self) -> None:
         """Citations of documents stored before the store kept them (computed by the one rule, corpus.citation)."""
@@ -134,6 +139,8 @@ class Store:
             with self.transaction() as db:
                 db.executemany("UPDATE blocks SET citation = ?, eid = ? WHERE id = ?",
                                [(c, eids.get(i), i) for i, c in cite_blocks(doc).items()])
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('citations_complete', ?)", (CITATION_RULE,))
 
     @classmethod
     def open_default(cls) -> "Store":
