@@ -124,7 +124,7 @@ def test_neighbourhood_has_a_work_budget(web_env):
 def test_graph_calls_are_capped_per_client(web_env, monkeypatch):
     from fastapi.testclient import TestClient
 
-    import unkg.web.app as web_app
+    import unkg.web.views.graph as web_app
 
     gate, entered = threading.Event(), threading.Semaphore(0)
     real = web_app.neighbourhood
