@@ -100,13 +100,15 @@ def end_to_end(srv, nq: int) -> dict:
     import tempfile
 
     from unkg.corpus.store import Store
+    from unkg.extract.task import ParseAndAnnotate
     from unkg.ingest.batch import ingest_paths
+    from unkg.settings import Settings
     from unkg.search.bolt_backend import BoltSearcher, push_search_index
     from unkg.search.engine import Searcher
 
     with tempfile.TemporaryDirectory(prefix="unkg-bench-bolt-") as tmp:
         store = Store(Path(tmp) / "unkg.sqlite")
-        ingest_paths([str(SAMPLES)], store)
+        ingest_paths([str(SAMPLES)], store, Settings(home=Path(tmp)), ParseAndAnnotate())
         local = Searcher(store)
         local.ensure_index()
         conn = Connection(srv.uri, user=getattr(srv, "user", None), database=getattr(srv, "database", None) or "bench_e2e")

@@ -55,8 +55,9 @@ def main() -> int:
     from unkg.graph.build import KnowledgeGraph, build_graph
     from unkg.graph.falkor import FalkorServer
     from unkg.graph.neo4j_sync import Client, Connection, reset_target, sync_graph, sync_one_by_one
-    from unkg.ingest.worker import parse_and_annotate
+    from unkg.extract.task import ParseAndAnnotate
 
+    parse_and_annotate = ParseAndAnnotate()
     seeds = [parse_and_annotate(str(p)) for p in sorted((REPO / "samples").glob("*.txt"))]
     server = None
     startup_s = None

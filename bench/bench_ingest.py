@@ -64,14 +64,16 @@ def bare_extract_text(pdfs: list[str]) -> tuple[int, float]:
 
 def run_engine(engine: str, pdfs: list[str], annotate: bool) -> tuple[int, int, float]:
     """(pages, paragraphs, seconds) for one pass over the PDFs with one engine."""
-    from unkg.ingest.pipeline import parse_file
-    from unkg.ingest.worker import parse_and_annotate
+    from unkg.extract.task import ParseAndAnnotate
+    from unkg.ingest.options import ReadOptions
+    from unkg.ingest.pipeline import ParseOnly
 
-    os.environ["UNKG_PDF_ENGINE"] = engine
+    options = ReadOptions(pdf_engine=engine)
+    parse = ParseAndAnnotate(options) if annotate else ParseOnly(options)
     pages = paras = 0
     t0 = time.perf_counter()
     for f in pdfs:
-        doc = parse_and_annotate(f) if annotate else parse_file(Path(f), source=f)
+        doc = parse(f)
         pages += doc.pages or 0
         paras += len(doc.blocks)
     return pages, paras, time.perf_counter() - t0
@@ -131,7 +133,6 @@ def main() -> int:
     if a.quick:
         pdfs = pdfs[:5] + pdfs[-1:] if len(pdfs) > 6 else pdfs
     rounds = 1 if a.quick else max(1, a.rounds)
-    saved = os.environ.get("UNKG_PDF_ENGINE")
 
     # warm-up: imports, spaCy pipelines, gazetteers, language detector (some load on first use)
     run_engine("pdfium", pdfs, True)
@@ -145,10 +146,6 @@ def main() -> int:
         _, _, parse_secs = best_of(r, run_engine, engine, pdfs, False)
         _, backend_secs = best_of(r, run_backend, engine, pdfs)
         rows.append((engine, pages, paras, secs, pages / secs, paras / secs, pages / parse_secs, pages / backend_secs, (pages / secs) / base_rate))
-    if saved is None:
-        os.environ.pop("UNKG_PDF_ENGINE", None)
-    else:
-        os.environ["UNKG_PDF_ENGINE"] = saved
 
     print(f"{len(pdfs)} PDFs, {base_pages} pages; best of {rounds} round(s) for pdfium; one process, {os.cpu_count()} CPUs")
     head = ("engine", "pages", "paras", "seconds", "pages/s", "paras/s", "parse-only p/s", "backend p/s", "x bare extract_text")

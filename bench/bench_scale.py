@@ -107,11 +107,12 @@ def base_files() -> list[Path]:
 
 def parse_base(min_paragraphs: int) -> tuple[list, dict[str, Any]]:
     """Parse + annotate the base files (timed), again and again until `min_paragraphs` were parsed."""
-    from unkg.ingest.worker import _warm_up, parse_and_annotate
+    from unkg.extract.task import ParseAndAnnotate
 
+    parse_and_annotate = ParseAndAnnotate()
     files = base_files()
     t0 = time.perf_counter()
-    _warm_up()
+    parse_and_annotate.warm_up()
     warm = time.perf_counter() - t0
     docs, paras, passes, secs = [], 0, 0, 0.0
     cpu0 = time.process_time()

@@ -24,7 +24,6 @@ fonts of tests/ingest/pdfgen.py. This is a measurement, not a test.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import tempfile
@@ -118,6 +117,7 @@ def main() -> int:
     ap.add_argument("--langs", default="en,zh,ar")
     a = ap.parse_args()
     from tests.ingest.pdfgen import NOTE, make_labelled_pdf, missing_fonts
+    from unkg.ingest.options import ReadOptions
     from unkg.ingest.pipeline import parse_file
 
     langs = a.langs.split(",")
@@ -133,8 +133,7 @@ def main() -> int:
             path = Path(tmp) / f"{name}-{lang}.pdf"
             make_labelled_pdf(path, lang, symbol, [(label, text) for label, text, _ in items], NOTE[lang])
             for engine in ("pdfium", "pdfplumber"):
-                os.environ["UNKG_PDF_ENGINE"] = engine
-                doc = parse_file(path)
+                doc = parse_file(path, options=ReadOptions(pdf_engine=engine))
                 blocks = [b for b in doc.blocks if b.kind != "footnote"]
                 gold, hit, lab_n, lab_ok = score(items, blocks)
                 print(f"{name:<14}{lang:<6}{engine:<12}{doc.pages or 0:>6}{gold:>6}{hit / max(1, gold):>10.4f}{lab_n:>8}{lab_ok / max(1, lab_n):>11.4f}")

@@ -21,13 +21,17 @@ def register(app: typer.Typer) -> None:
         from unkg.terminal import readable_table
 
         from unkg.ingest.batch import parse_paths
+        from unkg.settings import get_settings
+
+        from .task import ParseAndAnnotate
 
         from .facts import initiative_facts
         from .vocab import load
 
         out, err = Console(), Console(stderr=True)
         failed = 0
-        for res in parse_paths([str(f) for f in files]):
+        settings = get_settings()
+        for res in parse_paths([str(f) for f in files], settings, ParseAndAnnotate.from_settings(settings)):
             doc = res.document
             if doc is None:
                 failed += 1

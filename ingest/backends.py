@@ -9,11 +9,12 @@ from typing import Callable, Protocol
 
 from unkg.errors import UnsupportedFormat
 
+from .options import ReadOptions
 from .raw import RawDoc
 
 
 class Backend(Protocol):
-    def __call__(self, path: Path, data: bytes) -> RawDoc: ...
+    def __call__(self, path: Path, data: bytes, options: ReadOptions) -> RawDoc: ...
 
 
 #: format -> (module of its backend, the reader's name, file extensions); the backends import nothing from here,

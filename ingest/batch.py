@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from unkg.corpus.store import Store
-from unkg.settings import Settings, get_settings
+from unkg.settings import Settings
 
 from .backends import supported_extensions
+from .options import ParseTask, ReadOptions
+from .pipeline import ParseOnly
 from .worker import ParseResult, WorkerPool
 
 
@@ -66,25 +68,30 @@ def _sha(path: str) -> Optional[str]:
     return h.hexdigest()
 
 
-def parse_paths(paths: list[str], settings: Optional[Settings] = None) -> Iterator[ParseResult]:
-    """Parse files in worker processes (time and memory capped)."""
-    s = settings or get_settings()
+def parse_paths(paths: list[str], settings: Settings, task: Optional[ParseTask] = None) -> Iterator[ParseResult]:
+    """Run the parse task on files in worker processes (time and memory capped; parse only unless a task is given)."""
     if not paths:
         return
-    with WorkerPool(workers=min(s.workers, len(paths)), timeout_s=s.parse_timeout_s, memory_mb=s.worker_memory_mb) as pool:
+    task = task or ParseOnly(ReadOptions.from_settings(settings))
+    with WorkerPool(task, workers=min(settings.workers, len(paths)), timeout_s=settings.parse_timeout_s,
+                    memory_mb=settings.worker_memory_mb) as pool:
         yield from pool.map(paths)
 
 
 def ingest_paths(
     paths: Iterable[str],
     store: Store,
-    settings: Optional[Settings] = None,
+    settings: Settings,
+    task: Optional[ParseTask] = None,
     on_file: Optional[Callable[[FileReport], None]] = None,
     on_total: Optional[Callable[[int], None]] = None,
     replace: bool = False,
     source_label: Optional[Callable[[str], str]] = None,
 ) -> list[FileReport]:
     """Ingest files and folders into the store; return one report per file.
+
+    `task` is what a worker does with one file: the app passes parse-and-extract
+    (`unkg.extract.task.ParseAndAnnotate`); without it files are parsed only.
 
     A file whose symbol and language are already stored from another file with other content
     fails with code 'conflict' (nothing replaced) unless `replace` is set. `source_label` turns a
@@ -107,7 +114,7 @@ def ingest_paths(
             todo.append(f)
     if on_total:
         on_total(len(todo))
-    for res in parse_paths(todo, settings):
+    for res in parse_paths(todo, settings, task):
         if res.document is None:
             r = FileReport(res.path, "failed", res.reason or "", res.code or "error")
         else:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from unkg.errors import IngestError
 
+from .options import ReadOptions
 from .raw import RawDoc, RawLine
 
 MAX_ENTRIES = 2000
@@ -63,7 +64,7 @@ def _footnotes(zf: zipfile.ZipFile) -> list[str]:
     return out
 
 
-def read_docx(path: Path, data: bytes) -> RawDoc:
+def read_docx(path: Path, data: bytes, options: ReadOptions = ReadOptions()) -> RawDoc:
     import docx
 
     zf = check_zip(str(path), data)

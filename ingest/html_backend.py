@@ -8,6 +8,7 @@ from pathlib import Path
 from unkg.errors import IngestError
 
 from .encoding import decode_text, encoding_warnings
+from .options import ReadOptions
 from .raw import RawDoc, RawLine
 
 _BLOCKS = {"p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd", "caption", "section", "article", "header", "footer", "tr", "br"}
@@ -16,7 +17,7 @@ _SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _SKIP = {"script", "style", "noscript", "nav", "template", "svg", "head", "iframe", "object"}
 
 
-def read_html(path: Path, data: bytes) -> RawDoc:
+def read_html(path: Path, data: bytes, options: ReadOptions = ReadOptions()) -> RawDoc:
     import lxml.etree as etree
     import lxml.html
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .encoding import decode_text, encoding_warnings
+from .options import ReadOptions
 from .raw import RawDoc, RawLine
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
@@ -44,7 +45,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return {str(k): v for k, v in meta.items()}, text[m.end():]
 
 
-def read_markdown(path: Path, data: bytes) -> RawDoc:
+def read_markdown(path: Path, data: bytes, options: ReadOptions = ReadOptions()) -> RawDoc:
     text, enc = decode_text(str(path), data)
     meta, body = split_front_matter(text.replace("\r\n", "\n"))
     lines: list[RawLine] = []

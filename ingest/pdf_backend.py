@@ -6,8 +6,8 @@ Both engines hand the same per-line records (text, x0, top, bottom, size) to
 `_page_lines`, so the structure rules are shared and the engines can be
 compared line for line.
 
-Engines, chosen with the environment variable `UNKG_PDF_ENGINE` (read at
-each call, so a benchmark can switch engines in one process):
+Engines, chosen by `ReadOptions.pdf_engine` (the setting `UNKG_PDF_ENGINE`,
+read once at the entry point; a benchmark passes each engine in turn):
 - ``pdfium`` (default): pypdfium2's text page, 10-40x faster than pdfminer
   here (bench/bench_ingest.py); reading order for Arabic; glyphs pdfminer
   shows as ``(cid:NN)`` (list bullets) come out as text; a font with no
@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from unkg.errors import EncryptedFile, IngestError
-from unkg.settings import get_settings
 
 from .bidi_text import has_rtl, neutral, rtl_share, visual_to_logical
 from .pdf_columns import column_of, find_gutter, order_by_columns, prose_on_both_sides
+from .options import ReadOptions
 from .raw import RawDoc, RawLine
 
 ENGINES = ("pdfium", "pdfplumber")
@@ -154,11 +154,10 @@ def _sideways(char: dict) -> bool:
     return abs(m[1]) > 0.5 or abs(m[2]) > 0.5
 
 
-def _read_plumber(path: Path, data: bytes) -> RawDoc:
+def _read_plumber(path: Path, data: bytes, max_pages: int) -> RawDoc:
     pdf = _open_plumber(path, data)
     warnings: list[str] = []
     pages: list[tuple[int, float, list[dict]]] = []
-    max_pages = get_settings().max_pages
     try:
         total = len(pdf.pages)
         if total > max_pages:
@@ -393,13 +392,12 @@ def _out_of_order(recs: list[dict]) -> bool:
 
 
 
-def _read_pdfium(path: Path, data: bytes) -> RawDoc:
+def _read_pdfium(path: Path, data: bytes, max_pages: int) -> RawDoc:
     import pypdfium2.raw as pdfium_c
 
     pdf = _open_pdfium(path, data)
     warnings: list[str] = []
     pages: list[tuple[int, float, list[dict]]] = []
-    max_pages = get_settings().max_pages
     try:
         total = len(pdf)
         if total > max_pages:
@@ -720,24 +718,18 @@ def _stopped_short(prev: dict, edges: tuple[float, float, float], line: dict) ->
     return free > need * 1.2 + 2.0
 
 
-_READERS: dict[str, Callable[[Path, bytes], RawDoc]] = {"pdfium": _read_pdfium, "pdfplumber": _read_plumber}
+_READERS: dict[str, Callable[[Path, bytes, int], RawDoc]] = {"pdfium": _read_pdfium, "pdfplumber": _read_plumber}
 
 
-def read_pdf_with(engine: str, path: Path, data: bytes) -> RawDoc:
+def read_pdf_with(engine: str, path: Path, data: bytes, max_pages: int = ReadOptions.max_pages) -> RawDoc:
     """Read a PDF with a named engine ("pdfium" or "pdfplumber")."""
     try:
         reader = _READERS[engine]
     except KeyError:
         raise ValueError(f"unknown PDF engine {engine!r}; choose one of {', '.join(ENGINES)} (UNKG_PDF_ENGINE)") from None
-    return reader(path, data)
+    return reader(path, data, max_pages)
 
 
-def pdf_engine() -> str:
-    """The engine named by UNKG_PDF_ENGINE, pdfium by default."""
-    from unkg.settings import Settings
-
-    return Settings.from_env().pdf_engine  # fresh, not the cached settings: a benchmark switches engines in one process
-
-
-def read_pdf(path: Path, data: bytes) -> RawDoc:
-    return read_pdf_with(pdf_engine(), path, data)
+def read_pdf(path: Path, data: bytes, options: ReadOptions = ReadOptions()) -> RawDoc:
+    """The format map's PDF backend: the engine and page limit of the options (UNKG_PDF_ENGINE, UNKG_MAX_PAGES)."""
+    return read_pdf_with(options.pdf_engine, path, data, options.max_pages)

@@ -5,33 +5,34 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Optional
 
 from unkg.errors import FileTooLarge, IngestError
 from unkg.model import Block, Document
-from unkg.settings import get_settings
 
 from .backends import backend_for, sniff_format
 from .bounds import MAX_PARAGRAPH_CHARS, split_long, split_warning
 from .language import detect_language, document_languages
+from .options import ReadOptions
 from .metadata import doc_type, find_agenda_item, find_body, find_date, find_session, find_symbol
 from .patterns import CHAPEAU_RE, cjk_ratio
-from .raw import RawDoc
+from .raw import RawDoc, RawLine
 from .structure import Para, assemble, classify, drop_page_furniture
 
 _META_LANG = {"en": "en", "english": "en", "fr": "fr", "french": "fr", "es": "es", "spanish": "es", "ru": "ru",
               "russian": "ru", "zh": "zh", "chinese": "zh", "ar": "ar", "arabic": "ar"}
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, max_file_mb: float = ReadOptions.max_file_mb) -> bytes:
     """Read a file, refusing ones too large to parse safely."""
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise IngestError(str(path), f"cannot read the file ({exc.strerror})", "unreadable") from None
-    limit = get_settings().max_file_mb * 1024 * 1024
+    limit = max_file_mb * 1024 * 1024
     if size > limit:
-        raise FileTooLarge(str(path), f"file is {size / 1048576:.0f} MB, above the {get_settings().max_file_mb:.0f} MB limit (UNKG_MAX_FILE_MB)")
+        raise FileTooLarge(str(path), f"file is {size / 1048576:.0f} MB, above the {max_file_mb:.0f} MB limit (UNKG_MAX_FILE_MB)")
     if size == 0:
         raise IngestError(str(path), "the file is empty", "empty")
     return path.read_bytes()
@@ -173,11 +174,25 @@ def _guess_title(blocks: list[Block]) -> Optional[str]:
     return None
 
 
-def parse_file(path: Path, source: Optional[str] = None) -> Document:
+def parse_file(path: Path, source: Optional[str] = None, options: ReadOptions = ReadOptions()) -> Document:
     """Parse one file into a Document (no extraction). Raises IngestError subclasses."""
-    data = read_bytes(path)
+    data = read_bytes(path, options.max_file_mb)
     fmt = sniff_format(path, data)
-    raw = backend_for(fmt)(path, data)
+    raw = backend_for(fmt)(path, data, options)
     if not any(ln.text.strip() for ln in raw.lines):
         raise IngestError(str(path), "no text found (a scanned image without OCR, or an empty document)", "no_text")
     return build_document(path, data, raw, fmt, source=source)
+
+
+@dataclass(frozen=True)
+class ParseOnly:
+    """The parse task of the ingest layer: a file into a Document, without extraction."""
+
+    options: ReadOptions = ReadOptions()
+
+    def warm_up(self) -> None:
+        text = "1. Requests the secretariat to report."
+        build_document(Path("warm-up.txt"), text.encode(), RawDoc(lines=[RawLine(text, break_before=True)]), "text")
+
+    def __call__(self, path: str) -> Document:
+        return parse_file(Path(path), source=path, options=self.options)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .encoding import decode_text, encoding_warnings
+from .options import ReadOptions
 from .raw import RawDoc, RawLine
 
 
@@ -32,7 +33,7 @@ def lines_from_text(text: str, start_page: int | None = None) -> list[RawLine]:
     return out
 
 
-def read_text(path: Path, data: bytes) -> RawDoc:
+def read_text(path: Path, data: bytes, options: ReadOptions = ReadOptions()) -> RawDoc:
     text, enc = decode_text(str(path), data)
     has_ff = "\f" in text
     lines = lines_from_text(text, start_page=1 if has_ff else None)

@@ -13,10 +13,11 @@ import time
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from unkg.model import Document
+
+from .options import ParseTask
 
 
 @dataclass
@@ -33,28 +34,6 @@ class ParseResult:
         return self.document is not None
 
 
-def parse_and_annotate(path: str) -> Document:
-    """What a worker does with one file: parse, then extract."""
-    from unkg.extract import annotate
-
-    from .pipeline import parse_file
-
-    return annotate(parse_file(Path(path), source=path))
-
-
-def _warm_up() -> None:
-    """Load parsers, language models and extraction pipelines before the clock starts for the first file."""
-    from unkg.extract import annotate
-
-    from .pipeline import build_document
-    from .raw import RawDoc, RawLine
-
-    # English and Chinese, the bulk of the corpus; the other languages load on first use
-    sample = ["The Conference of the Parties,", "1. Requests the secretariat to report.", "缔约方会议，", "1. 请秘书处提交报告。"]
-    raw = RawDoc(lines=[RawLine(t, break_before=True) for t in sample])
-    annotate(build_document(Path("warm-up.txt"), "\n".join(sample).encode(), raw, "text"))
-
-
 def _limit_memory(mb: int) -> None:
     try:
         import resource
@@ -65,7 +44,7 @@ def _limit_memory(mb: int) -> None:
         pass
 
 
-def _worker_main(conn: Connection, memory_mb: int) -> None:
+def _worker_main(conn: Connection, memory_mb: int, task: ParseTask) -> None:
     import sys
 
     # spaCy's thinc imports torch when it is installed (seconds, hundreds of MB); parsing never needs it
@@ -73,7 +52,7 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
     from unkg.errors import IngestError
 
     _limit_memory(memory_mb)
-    _warm_up()
+    task.warm_up()
     conn.send(("ready",))
     while True:
         try:
@@ -83,7 +62,7 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
         if path is None:
             return
         try:
-            doc = parse_and_annotate(path)
+            doc = task(path)
             conn.send(("ok", doc.model_dump_json()))
         except IngestError as exc:
             conn.send(("error", exc.code, exc.reason))
@@ -98,15 +77,16 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
 
 
 class _Slot:
-    def __init__(self, ctx, memory_mb: int) -> None:
+    def __init__(self, ctx, memory_mb: int, parse: ParseTask) -> None:
         self.ctx = ctx
         self.memory_mb = memory_mb
+        self.parse = parse
         self.start(wait=False)
 
     def start(self, wait: bool = True) -> None:
         parent, child = self.ctx.Pipe()
         self.conn: Connection = parent
-        self.proc = self.ctx.Process(target=_worker_main, args=(child, self.memory_mb), daemon=True)
+        self.proc = self.ctx.Process(target=_worker_main, args=(child, self.memory_mb, self.parse), daemon=True)
         self.proc.start()
         child.close()
         self.task: Optional[str] = None
@@ -129,13 +109,13 @@ class _Slot:
 
 
 class WorkerPool:
-    """A fixed set of worker processes; use as a context manager."""
+    """A fixed set of worker processes, each running `task` on one file at a time; use as a context manager."""
 
-    def __init__(self, workers: int = 1, timeout_s: float = 120.0, memory_mb: int = 3072) -> None:
+    def __init__(self, task: ParseTask, workers: int = 1, timeout_s: float = 120.0, memory_mb: int = 3072) -> None:
         self.ctx = mp.get_context("spawn")
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
-        self.slots = [_Slot(self.ctx, memory_mb) for _ in range(max(1, workers))]
+        self.slots = [_Slot(self.ctx, memory_mb, task) for _ in range(max(1, workers))]
         for slot in self.slots:  # started together, waited for together
             slot.wait_ready()
 

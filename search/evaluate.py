@@ -104,13 +104,16 @@ def hit_ids(hit) -> set[str]:
 def run(encoder: Optional[str] = None, home: Optional[Path] = None, queries_file: Optional[Path] = None) -> dict:
     """Ingest the evaluation corpus into a fresh home, run every query, and return the figures."""
     from unkg.corpus.store import Store
+    from unkg.extract.task import ParseAndAnnotate
     from unkg.ingest.batch import ingest_paths
+    from unkg.settings import Settings
     from unkg.search.engine import Searcher
 
     queries = [json.loads(line) for line in (queries_file or EVAL_DIR / "queries.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory(prefix="unkg-eval-") as tmp:
         store = Store(Path(home or tmp) / "unkg.sqlite")
-        reports = ingest_paths([str(SAMPLES), str(EVAL_DIR / "corpus")], store)
+        reports = ingest_paths([str(SAMPLES), str(EVAL_DIR / "corpus")], store, Settings(home=Path(home or tmp)),
+                               ParseAndAnnotate())
         failed = [r for r in reports if r.status not in ("ok", "partial")]
         if failed:
             raise RuntimeError(f"ingest failed for {[getattr(r, 'path', r) for r in failed]}")

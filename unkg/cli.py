@@ -12,6 +12,7 @@ from rich.console import Console
 from unkg.terminal import readable_table
 
 from unkg.errors import UnkgError
+from unkg.settings import get_settings
 from unkg.terminal import fail as _fail
 
 app = typer.Typer(help="unkg: UN documents to a searchable knowledge graph.", no_args_is_help=True, add_completion=False)
@@ -77,10 +78,12 @@ def parse(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per document per line."),
 ) -> None:
     """Parse files and print their structure (nothing is stored)."""
+    from unkg.extract.task import ParseAndAnnotate
     from unkg.ingest.batch import parse_paths
 
+    settings = get_settings()
     failed = 0
-    for res in parse_paths([str(f) for f in files]):
+    for res in parse_paths([str(f) for f in files], settings, ParseAndAnnotate.from_settings(settings)):
         if res.document is None:
             failed += 1
             if as_json:
@@ -104,9 +107,11 @@ def _run_ingest(paths: list[str], as_json: bool, replace: bool = False) -> list:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from unkg.corpus.store import Store
+    from unkg.extract.task import ParseAndAnnotate
     from unkg.ingest.batch import ingest_paths
 
-    store = Store.open_default()
+    settings = get_settings()
+    store = Store(settings.db_path)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, disable=as_json or not console.is_terminal)
     with progress:
         task = progress.add_task("ingesting", total=None)
@@ -125,7 +130,8 @@ def _run_ingest(paths: list[str], as_json: bool, replace: bool = False) -> list:
                 detail = f"{r.symbol or r.doc_id or ''} {r.language or ''} {r.paragraphs or ''} " if r.status in ("ok", "partial") else ""
                 progress.console.print(f"[{colour}]{r.status:8}[/{colour}] {r.path}  {detail}{r.reason}", highlight=False)
 
-        reports = ingest_paths(paths, store, on_file=on_file, on_total=on_total, replace=replace)
+        reports = ingest_paths(paths, store, settings, ParseAndAnnotate.from_settings(settings), on_file=on_file,
+                               on_total=on_total, replace=replace)
     counts = store.counts()
     store.close()
     if not as_json:
@@ -155,7 +161,7 @@ def docs(as_json: bool = typer.Option(False, "--json")) -> None:
     """List the documents in the store."""
     from unkg.corpus.store import Store
 
-    store = Store.open_default()
+    store = Store(get_settings().db_path)
     rows = store.documents()
     store.close()
     if as_json:
@@ -172,7 +178,7 @@ def show(doc_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show one stored document with its paragraphs."""
     from unkg.corpus.store import Store
 
-    store = Store.open_default()
+    store = Store(get_settings().db_path)
     doc = store.document(doc_id)
     store.close()
     if doc is None:
@@ -202,7 +208,7 @@ def demo(as_json: bool = typer.Option(False, "--json")) -> None:
     from unkg.demo import answers, find_a_precedent, show
     from unkg.graph.build import build_graph
 
-    store = Store.open_default()
+    store = Store(get_settings().db_path)
     try:
         kg, _ = build_graph(store)
         res = answers(store, kg, precedent=find_a_precedent(store))

@@ -34,8 +34,9 @@ def _set_home(monkeypatch, home: Path) -> None:
 
 def ingest_here(paths, store) -> list[str]:
     """Parse, annotate and store files in this process (the worker pool would load the pipelines again)."""
-    from unkg.ingest.worker import parse_and_annotate
+    from unkg.extract.task import ParseAndAnnotate
 
+    parse_and_annotate = ParseAndAnnotate()
     ids = []
     for p in paths:
         doc = parse_and_annotate(str(p))

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from unkg.ingest.pdf_backend import pdf_engine, read_pdf_with
+from unkg.ingest.options import ReadOptions
+from unkg.ingest.pdf_backend import read_pdf_with
+from unkg.settings import Settings
 from unkg.ingest.pipeline import parse_file
 from unkg.errors import EncryptedFile, IngestError
 
@@ -116,18 +118,18 @@ def english(tmp_path_factory) -> Path:
     return path
 
 
-def test_default_engine_is_pdfium(monkeypatch):
-    monkeypatch.delenv("UNKG_PDF_ENGINE", raising=False)
-    assert pdf_engine() == "pdfium"
-    monkeypatch.setenv("UNKG_PDF_ENGINE", "nonsense")
+def test_default_engine_is_pdfium():
+    assert ReadOptions().pdf_engine == "pdfium"
+    assert ReadOptions.from_settings(Settings.from_env({})).pdf_engine == "pdfium"
+    assert ReadOptions.from_settings(Settings.from_env({"UNKG_PDF_ENGINE": "PDFPlumber"})).pdf_engine == "pdfplumber"
     with pytest.raises(ValueError, match="UNKG_PDF_ENGINE"):
-        read_pdf_with(pdf_engine(), Path("x.pdf"), b"%PDF-1.4")
+        read_pdf_with("nonsense", Path("x.pdf"), b"%PDF-1.4")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_english_paragraphs_header_footer_footnote(engine, english, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
-    doc = parse_file(english)
+def test_english_paragraphs_header_footer_footnote(engine, english):
+    options = ReadOptions(pdf_engine=engine)
+    doc = parse_file(english, options=options)
     assert doc.pages == 2 and doc.warnings == []
     assert doc.symbol == SYMBOL
     ops = [b for b in doc.blocks if b.kind == "operative"]
@@ -148,11 +150,11 @@ def test_english_paragraphs_header_footer_footnote(engine, english, monkeypatch)
     assert doc.title == "Combating desertification, land degradation and drought"
 
 
-def test_engines_agree_on_the_structure(english, monkeypatch):
+def test_engines_agree_on_the_structure(english):
     shapes = {}
     for engine in ENGINES:
-        monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
-        doc = parse_file(english)
+        options = ReadOptions(pdf_engine=engine)
+        doc = parse_file(english, options=options)
         shapes[engine] = [(b.kind, b.label, b.level, b.page, b.text.replace("\u00b9", "1")) for b in doc.blocks]
     assert shapes["pdfium"] == shapes["pdfplumber"]
 
@@ -268,9 +270,9 @@ def chinese_pdf(folder: Path) -> Path:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_chinese_lines_joined_without_spaces_footnote_out(engine, chinese, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
-    doc = parse_file(chinese)
+def test_chinese_lines_joined_without_spaces_footnote_out(engine, chinese):
+    options = ReadOptions(pdf_engine=engine)
+    doc = parse_file(chinese, options=options)
     assert doc.language == "zh"
     assert doc.symbol == ZH_SYMBOL
     blocks = [b for b in doc.blocks if b.kind != "footnote"]
@@ -337,9 +339,9 @@ def test_font_without_unicode_map_warns_instead_of_leaking_glyph_ids(chinese, tm
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_arabic_comes_out_in_reading_order(engine, tmp_path, monkeypatch):
+def test_arabic_comes_out_in_reading_order(engine, tmp_path):
     """PDF writers lay Arabic glyphs out left to right in visual order; both engines give reading order back."""
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+    options = ReadOptions(pdf_engine=engine)
     ar = "إن الجمعية العامة، تطلب إلى الأمين العام تقريرا عن تنفيذ القرار 80/13 (2025)."  # one line
     pdf = FPDF()
     _need_dejavu()
@@ -352,7 +354,7 @@ def test_arabic_comes_out_in_reading_order(engine, tmp_path, monkeypatch):
     pdf.output(str(path))
     raw = read_pdf_with(engine, path, path.read_bytes())
     assert [ln.text for ln in raw.lines] == [ar]
-    doc = parse_file(path)
+    doc = parse_file(path, options=options)
     assert doc.language == "ar" and doc.blocks[0].text == ar
 
 
@@ -371,26 +373,26 @@ def _plain_pdf(**enc) -> bytes:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_encrypted_pdf_raises_encrypted_file(engine, tmp_path, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+def test_encrypted_pdf_raises_encrypted_file(engine, tmp_path):
+    options = ReadOptions(pdf_engine=engine)
     path = tmp_path / "secret.pdf"
     path.write_bytes(_plain_pdf(owner_password="owner", user_password="user-secret"))
     with pytest.raises(EncryptedFile) as err:
-        parse_file(path)
+        parse_file(path, options=options)
     assert err.value.code == "encrypted" and "password" in err.value.reason
     # encrypted only against editing (no password to open): read as usual
     path.write_bytes(_plain_pdf(owner_password="owner"))
-    assert [b.label for b in parse_file(path).blocks if b.kind == "operative"] == ["1."]
+    assert [b.label for b in parse_file(path, options=options).blocks if b.kind == "operative"] == ["1."]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_truncated_pdf_is_an_ingest_error(engine, tmp_path, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+def test_truncated_pdf_is_an_ingest_error(engine, tmp_path):
+    options = ReadOptions(pdf_engine=engine)
     data = _plain_pdf()
     path = tmp_path / "cut.pdf"
     path.write_bytes(data[: len(data) // 3])
     with pytest.raises(IngestError) as err:
-        parse_file(path)
+        parse_file(path, options=options)
     assert err.value.code == "invalid" and "PDF" in err.value.reason and not isinstance(err.value, EncryptedFile)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from fpdf import FPDF
 
+from unkg.ingest.options import ReadOptions
 from unkg.ingest.pipeline import parse_file
 
 ENGINES = ["pdfium", "pdfplumber"]
@@ -57,36 +58,36 @@ def _bodies(doc) -> list[str]:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_text_only_in_the_top_tenth_is_kept(engine, tmp_path, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+def test_text_only_in_the_top_tenth_is_kept(engine, tmp_path):
+    options = ReadOptions(pdf_engine=engine)
     path = tmp_path / "top.pdf"
     written = _pdf(path, 4, head=False, top_only=True)
-    doc = parse_file(path)
+    doc = parse_file(path, options=options)
     found = " ".join(_bodies(doc))
     for text in written:
         assert text in found, (text, found[:500])
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_true_running_head_and_page_numbers_dropped_nothing_else(engine, tmp_path, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+def test_true_running_head_and_page_numbers_dropped_nothing_else(engine, tmp_path):
+    options = ReadOptions(pdf_engine=engine)
     path = tmp_path / "head.pdf"
     written = _pdf(path, 4, head=True, top_only=False)
-    doc = parse_file(path)
+    doc = parse_file(path, options=options)
     bodies = _bodies(doc)
     assert bodies == written
     assert not doc.warnings
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_sideways_text_left_out_is_counted_unless_it_repeats(engine, tmp_path, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+def test_sideways_text_left_out_is_counted_unless_it_repeats(engine, tmp_path):
+    options = ReadOptions(pdf_engine=engine)
     once = tmp_path / "once.pdf"
     _pdf(once, 3, head=True, top_only=False, sideways="Advance unedited version 12 May", sideways_repeats=False)
-    doc = parse_file(once)
+    doc = parse_file(once, options=options)
     assert any("sideways" in w and "1 line" in w for w in doc.warnings), doc.warnings
     every = tmp_path / "every.pdf"
     written = _pdf(every, 3, head=True, top_only=False, sideways="Advance unedited version 12 May", sideways_repeats=True)
-    doc = parse_file(every)
+    doc = parse_file(every, options=options)
     assert not doc.warnings
     assert _bodies(doc) == written

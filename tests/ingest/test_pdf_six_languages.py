@@ -18,6 +18,7 @@ import pytest
 from unkg.ingest.bidi_text import repair_brackets, visual_to_logical
 from unkg.ingest.language import detect_language
 from unkg.ingest.pdf_backend import read_pdf_with
+from unkg.ingest.options import ReadOptions
 from unkg.ingest.pipeline import parse_file
 
 from .pdfgen import LANGS, Layout, make_pdf, paragraphs, require_fonts, score
@@ -49,10 +50,10 @@ def plain(tmp_path_factory):
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_sixty_paragraphs_read_back(lang, engine, plain, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+def test_sixty_paragraphs_read_back(lang, engine, plain):
+    options = ReadOptions(pdf_engine=engine)
     path, written = plain[lang]
-    doc = parse_file(path)
+    doc = parse_file(path, options=options)
     s = score(written, _body(doc))
     assert abs(s.found - s.written) <= 3, s
     assert s.similarity >= 0.98, s
@@ -97,11 +98,11 @@ def two_columns(tmp_path_factory):
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_two_columns(lang, engine, two_columns, monkeypatch):
+def test_two_columns(lang, engine, two_columns):
     # ragged columns, the right one read first in Arabic; pdfminer joins the halves of each row, pdfium keeps the stream order
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+    options = ReadOptions(pdf_engine=engine)
     path, written = two_columns[lang]
-    s = score(written, _body(parse_file(path)))
+    s = score(written, _body(parse_file(path, options=options)))
     assert abs(s.found - s.written) <= 3, s
     assert s.similarity >= 0.98, s
 
@@ -179,12 +180,12 @@ AR_FRAMES = ["يشير إلى المقرر {s} المعتمد في الدورة 
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_un_symbols_inside_arabic_lines_survive(engine, tmp_path, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+def test_un_symbols_inside_arabic_lines_survive(engine, tmp_path):
+    options = ReadOptions(pdf_engine=engine)
     paras = [AR_FRAMES[i % 3].format(s=sym) + " " + AR_FRAMES[(i + 1) % 3].format(s=UN_SYMBOLS[(i + 3) % len(UN_SYMBOLS)]) for i, sym in enumerate(UN_SYMBOLS)]
     path = tmp_path / "symbols.pdf"
     written = make_pdf(path, "ar", paras)
-    doc = parse_file(path)
+    doc = parse_file(path, options=options)
     s = score(written, _body(doc))
     assert s.found == s.written and s.similarity >= 0.99, s
     text = " ".join(b.text for b in doc.blocks)
@@ -206,16 +207,16 @@ def test_symbol_runs_read_left_to_right_in_the_bidi_step(sym):
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("lang", ["en", "zh", "ar"])
-def test_hanging_target_labels_without_full_stops(lang, engine, tmp_path, monkeypatch):
+def test_hanging_target_labels_without_full_stops(lang, engine, tmp_path):
     """Targets labelled "1.1" ... "1.a" (hanging, on the right in Arabic), no closing full stop, across pages."""
     from .pdfgen import NOTE, make_labelled_pdf, norm
 
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
+    options = ReadOptions(pdf_engine=engine)
     texts = [t.rstrip(".。") for t in paragraphs(lang, n=30)]
     labels = [f"{1 + i // 8}.{'12345abc'[i % 8]}" for i in range(len(texts))]
     path = tmp_path / f"{lang}.pdf"
     make_labelled_pdf(path, lang, "A/RES/70/1", list(zip(labels, texts)), NOTE[lang])
-    blocks = [b for b in parse_file(path).blocks if b.kind != "footnote"]
+    blocks = [b for b in parse_file(path, options=options).blocks if b.kind != "footnote"]
     by_text = {norm(b.text): b for b in blocks}
     found = [by_text.get(norm(t)) for t in texts]
     assert sum(b is not None for b in found) >= 28, [b.text[:40] for b in blocks]

@@ -17,6 +17,7 @@ import pytest
 
 from unkg.extract import annotate
 from unkg.ingest.patterns import PAGE_NOISE_RE
+from unkg.ingest.options import ReadOptions
 from unkg.ingest.pipeline import parse_file
 from unkg.model import Document
 
@@ -198,9 +199,8 @@ def test_real_docx_sections_and_footnotes():
 
 
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
-def test_real_pdf_note_table_and_footnote(engine, monkeypatch):
-    monkeypatch.setenv("UNKG_PDF_ENGINE", engine)
-    doc = parse_file(REAL / "A_C.5_78_34.pdf")
+def test_real_pdf_note_table_and_footnote(engine):
+    doc = parse_file(REAL / "A_C.5_78_34.pdf", options=ReadOptions(pdf_engine=engine))
     assert doc.pages == 4
     if engine == "pdfium":  # pdfminer sets the masthead's large "A" apart: "A United Nations /C.5/78/34"
         assert doc.symbol == "A/C.5/78/34"

@@ -20,11 +20,13 @@ def encoder():
 
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Store:
+    from unkg.extract.task import ParseAndAnnotate
     from unkg.ingest.batch import ingest_paths
+    from unkg.settings import Settings
 
     home = tmp_path_factory.mktemp("unkg-search")
     store = Store(home / "unkg.sqlite")
-    reports = ingest_paths([str(SAMPLES)], store)
+    reports = ingest_paths([str(SAMPLES)], store, Settings(home=home), ParseAndAnnotate())
     assert sum(r.status in ("ok", "partial") for r in reports) == 5
     return store
 

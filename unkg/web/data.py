@@ -270,6 +270,7 @@ class Backend:
         return sha, path
 
     def ingest(self, paths: list[Path], replace: bool = False) -> list[dict]:
+        from unkg.extract.task import ParseAndAnnotate
         from unkg.ingest.batch import ingest_paths
 
         upload_dir = self.upload_dir().resolve()
@@ -284,7 +285,8 @@ class Backend:
             # a connection of its own: parsing takes seconds, and readers go on meanwhile (WAL)
             store = Store(self.store.path)
             try:
-                reports = ingest_paths([str(p) for p in paths], store, settings=self.settings, replace=replace,
+                reports = ingest_paths([str(p) for p in paths], store, self.settings, ParseAndAnnotate.from_settings(self.settings),
+                                       replace=replace,
                                        source_label=label)
             finally:
                 store.close()

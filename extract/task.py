@@ -1,0 +1,40 @@
+"""The parse task the app hands to the ingest workers: parse a file, then extract.
+
+It lives here, above ingest, so the ingest layer never imports extraction:
+`ingest.batch` runs whatever task it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from unkg.ingest.options import ReadOptions
+from unkg.ingest.pipeline import build_document, parse_file
+from unkg.ingest.raw import RawDoc, RawLine
+from unkg.model import Document
+from unkg.settings import Settings
+
+from . import annotate
+
+_WARM_UP = ["The Conference of the Parties,", "1. Requests the secretariat to report.", "缔约方会议，", "1. 请秘书处提交报告。"]
+
+
+@dataclass(frozen=True)
+class ParseAndAnnotate:
+    """Parse one file and annotate it (decisions, mandates, actors, initiatives, targets)."""
+
+    options: ReadOptions = ReadOptions()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "ParseAndAnnotate":
+        return cls(ReadOptions.from_settings(settings))
+
+    def warm_up(self) -> None:
+        """Load parsers, language models and the English and Chinese extraction pipelines (the bulk of the corpus;
+        the other languages load on first use) before the clock starts for the first file."""
+        raw = RawDoc(lines=[RawLine(t, break_before=True) for t in _WARM_UP])
+        annotate(build_document(Path("warm-up.txt"), "\n".join(_WARM_UP).encode(), raw, "text"))
+
+    def __call__(self, path: str) -> Document:
+        return annotate(parse_file(Path(path), source=path, options=self.options))
