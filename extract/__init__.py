@@ -107,15 +107,18 @@ def annotate(doc: Document) -> Document:
     blocks = [b for b in doc.blocks]
     todo: list[int] = []
     budget, skipped = MAX_EXTRACT_CHARS, 0
+    garbled_ids: list[str] = []
     for i, b in enumerate(blocks):
         vb = leading_verb(b.text, b.kind, b.level, b.language)
         b.verb = vb.printed if vb else None
         b.entities, b.citations, b.mandates = [], [], []
         if b.zone in _SKIP_ZONES or not b.text.strip():
             continue
-        if b.kind in ("text", "operative", "preambular", "heading") and garbled(b.text):
-            # unreadable characters (a broken font map): kept as text, never read for entities or mandates
-            doc.warnings.append(f"paragraph {b.id}: garbled text ({b.text[:24]!r}...), not extracted")
+        if b.zone == "garbled" or b.kind in ("text", "operative", "preambular", "heading") and garbled(b.text):
+            # unreadable characters (a broken font map): kept as text in the zone "garbled", which search and the
+            # graph leave out, and never read for entities or mandates
+            b.zone = "garbled"
+            garbled_ids.append(b.id)
             continue
         if len(b.text) > MAX_PARAGRAPH_CHARS:
             # no real paragraph is this long (a file without breaks): keep the text, skip the extraction
@@ -126,6 +129,11 @@ def annotate(doc: Document) -> Document:
             skipped += 1
             continue
         todo.append(i)
+    if garbled_ids:
+        shown = ", ".join(garbled_ids[:10]) + (" ..." if len(garbled_ids) > 10 else "")
+        doc.warnings = [w for w in doc.warnings if not w.startswith("garbled text:")]
+        doc.warnings.append(f"garbled text: {len(garbled_ids)} paragraph(s) unreadable (a broken font map), kept but not "
+                            f"extracted or indexed: {shown}")
     if skipped:
         doc.warnings.append(f"extraction stopped after {MAX_EXTRACT_CHARS} characters: the last {skipped} paragraph(s) "
                             "are stored and searchable but not annotated")
