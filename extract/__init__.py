@@ -24,6 +24,7 @@ from unkg.model import Block, Citation, Document, Entity
 
 from . import mandates as _m
 from . import modality as _mod
+from .aliases import merge_across_languages
 from .deadlines import next_session as _next_session
 from .verbs import leading_verb
 
@@ -233,6 +234,7 @@ def annotate(doc: Document) -> Document:
             elif c.type == "resolution":
                 ctx.last_resolution = c.id
     _inherit_chapeaux(blocks, v.kinds, org)
+    merge_across_languages(doc, {i for i, t in v.types.items() if t == "initiative"})
     return doc
 
 
