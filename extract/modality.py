@@ -50,7 +50,7 @@ MODALS: dict[str, list[tuple[str, str]]] = {
            (r"(?:могут|может)(?:\s+также)?", "permission")],
     "ar": [(r"و?ينبغي", "recommendation"), (r"و?(?:يجب|يتعين)", "obligation"), (r"قد\s+ترغب", "recommendation"),
            (r"(?:و|ف)?قد\s+تُ?شج[َّ]*ع", "request"), (r"(?:و|ف)?قد\s+(?!ترغب|تم|يكون|تكون)[تي][\u0600-\u06ff\u064B-\u0652]+", "permission"),
-           (r"مدعو(?:ة|ون|ين)", "request"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
+           (r"مدعو(?:ة|ون|ين)", "request"), (r"(?:و|ف)?(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
     "zh": [(r"(?<![相适供反响回对答效感呼理])(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)(?![^，。；]{0,24}?(?:要求|请求|邀请)[，,])", "recommendation"), (r"不妨", "recommendation"),
            (r"(?:还|也)?(?:必须|须)", "obligation"), (r"(?:还|也)?(?:可以|可)(?!能|持续|再生|行|靠|观|信|控|比|塑|负担|及|用)", "permission")],
 }
@@ -72,7 +72,7 @@ PRONOUN = {"en": r"\b(?:They|they)\s*$", "fr": r"\b(?:Elles|Ils|elles|ils)\s*$",
 _MODAL_RE = {lang: [(re.compile(r"(?<!\w)(" + rx + r")(?!\w)" if lang != "zh" else "(" + rx + ")", re.I if lang != "zh" else 0), mod) for rx, mod in lst]
              for lang, lst in MODALS.items()}
 # a call opens a sentence, or follows a comma after a concessive clause ("虽然……，但鼓励缔约方", "Si bien ..., se invita a las Partes")
-_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？])|(?<=[，,]\s)(?=se\s)|(?<=[，,])(?=但|并|同时))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst]
+_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？])|(?<=[，,]\s)(?=se\s)|(?<=[，,])(?=但|并|同时)|(?<=،\s)|(?<=،))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst]
             for lang, lst in OPENING.items()}
 _WE_RE = {lang: re.compile(rx) for lang, rx in WE.items()}
 _PRON_RE = {lang: re.compile(rx) for lang, rx in PRONOUN.items()}
@@ -93,6 +93,37 @@ class Clause:
     modality: str
     addressees: list[str]
     aend: int
+
+
+# Arabic puts the subject after the verb: "ينبغي أن تحدد الأطراف" (should define the Parties), "ويجب إشراك أصحاب
+# المصلحة" (the involvement of stakeholders is required: they are asked); a nominal sentence opens with إنّ
+# ("إنَّ الأطراف الراغبة في الإبلاغ ... مدعوة": the Parties wishing to report ... are invited).
+_AR_VERB_AFTER_MODAL = re.compile(r"\s+(?:أن\s+)?(?!أن\b|ل)[\u0621-\u064a\u064B-\u0652]{3,}\s+")
+_AR_INNA = re.compile(r"(?:^|(?<=[.!?؟]\s))إ[\u064B-\u0652]*ن[\u064B-\u0652]*\s+")
+
+
+def _arabic_subject(text: str, s: int, e: int, actors) -> tuple[list[str], int]:
+    """The subject of an Arabic modal placed after it (verb-subject order) or opening the sentence with إنّ."""
+    vm = _AR_VERB_AFTER_MODAL.match(text, e)
+    if vm:
+        ad, aend = _object_after_exact(text, vm.end(), actors)
+        if ad:
+            return ad, aend
+    for im in _AR_INNA.finditer(text, 0, s):
+        if re.search(r"[.!?؟]", text[im.end():s]):
+            continue
+        ad, aend = _object_after_exact(text, im.end(), actors)
+        if ad:
+            return ad, aend
+    return [], e
+
+
+def _object_after_exact(text: str, pos: int, actors) -> tuple[list[str], int]:
+    """The actor that starts exactly at `pos` (no preposition or word between)."""
+    for a in actors:
+        if a.start == pos:
+            return [a.id], a.end
+    return [], pos
 
 
 def _subject_before(text: str, pos: int, actors, lang: str) -> tuple[list[str], int]:
@@ -166,6 +197,11 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
                     gm = g.match(text, e) if g else None
                     if gm:
                         ad, aend = [GENERIC_GROUPS[gm.group(1).lower()]], gm.end()
+                if not ad and lang == "ar":
+                    ad, aend = _arabic_subject(text, s, e, actors)
+                    if ad:
+                        out.append(Clause(s, e, m.group(1), mod, ad, aend))
+                        continue
                 if not ad:
                     ad, first = _subject_before(text, s, actors, lang)
                     gb = _GENERIC_BEFORE_RE.get(lang)
