@@ -430,6 +430,8 @@ REQUEST_NOUN_CUE = {
 def request_noun_clauses(text: str, lang: str, actors, cites) -> list[tuple]:
     """(start, verb end, printed verb, addressees, requester, decision) of requests told by their noun:
     the requester and the decision are named in the opening phrase, the addressee is the subject after it."""
+    if lang == "ar" and actors:
+        return _arabic_past_requests(text, actors, cites)
     rx = REQUEST_NOUN_CUE.get(lang)
     if rx is None or not actors:
         return []
@@ -446,4 +448,30 @@ def request_noun_clauses(text: str, lang: str, actors, cites) -> list[tuple]:
         a = subj[0]
         verb = re.match(r"\s*([\u4e00-\u9fff]{1,2}了?)" if lang == "zh" else r"\s*((?:has\s+|have\s+|a\s+|ha\s+|hat\s+)?[\w\u0600-\u06ff]+)", text[a.end:a.end + 40])
         out.append((m.start(), a.end + (verb.end() if verb else 0), (verb.group(1) if verb else ""), [a.id], requester, decision))
+    return out
+
+
+# A request told in the past in Arabic, verb first: "طلب مؤتمر الأطراف، بموجب مقرره 11/م.أ-14، إلى الأمانة أن ..."
+# (the COP, by its decision 11/COP.14, requested the secretariat to ...): the actor right after the verb asks,
+# the actor after إلى within the same sentence is asked.
+_AR_PAST_REQUEST = re.compile(r"(?:^|(?<=[\s،(]))(?:و|ف)?(طلب|دعا|حث|شجع)\s+")
+_AR_TO = re.compile(r"\s*إلى\s+")
+
+
+def _arabic_past_requests(text: str, actors, cites) -> list[tuple]:
+    out = []
+    for m in _AR_PAST_REQUEST.finditer(text):
+        if re.search(r"(?:على|بناء|ل|في)\s*$", text[max(0, m.start() - 8):m.start()]):
+            continue  # "بناءً على طلب مؤتمر الأطراف": the noun "request", not the verb
+        req = next((a for a in actors if a.start == m.end()), None)
+        if req is None:
+            continue
+        stop = re.search(r"[.!?؟](?:\s|$)", text[req.end:])
+        limit = req.end + (stop.start() if stop else len(text) - req.end)
+        for t in _AR_TO.finditer(text, req.end, min(limit, req.end + 160)):
+            ad = [a for a in actors if a.start == t.end()]
+            if ad and re.match(r"\s+(?:أن|ب)", text[ad[0].end:ad[0].end + 4]):
+                decision = next((c.id for c in cites if req.end <= c.start < t.start() and c.type in ("decision", "resolution")), None)
+                out.append((m.start(1), ad[0].end, m.group(1), [ad[0].id], req.id, decision))
+                break
     return out

@@ -40,3 +40,22 @@ PARTIES = ["actor:parties"]
 ])
 def test_subject_of_modal_clauses(lang, text, want):
     assert _mandates(text, lang) == want
+
+
+def _reported(text: str, lang: str):
+    doc = Document(id="t", source="t", sha256="0", format="text", language=lang,
+                   blocks=[Block(id="t#1", ord=0, kind="text", text=text, language=lang)])
+    return [(m.modality, m.addressees, m.requester, m.decision, m.session) for m in annotate(doc).blocks[0].mandates]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("ar", "طلب مؤتمر الأطراف، بموجب مقرره 11/م.أ-14، إلى الأمانة أن تواصل تيسير الإبلاغ عن الأهداف الاستراتيجية."),
+    ("en", "In decision 11/COP.14, the Conference of the Parties requested the secretariat to continue facilitating reporting."),
+    ("zh", "缔约方会议第11/COP.14号决定请秘书处继续为报告提供便利。"),
+])
+def test_request_told_in_the_past_verb_first(lang, text):
+    assert _reported(text, lang) == [("reported_request", ["actor:unccd-secretariat"], "actor:unccd-cop", "decision:11/COP.14", "COP.14")]
+
+
+def test_the_noun_request_is_not_a_past_request():
+    assert _reported("وبناءً على طلب مؤتمر الأطراف، أعدت الأمانة هذا التقرير.", "ar") == []
