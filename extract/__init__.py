@@ -24,6 +24,7 @@ from unkg.model import Block, Citation, Document, Entity
 
 from . import mandates as _m
 from . import modality as _mod
+from .aliases import merge_across_languages
 from .deadlines import next_session as _next_session
 from .verbs import leading_verb
 
@@ -107,15 +108,18 @@ def annotate(doc: Document) -> Document:
     blocks = [b for b in doc.blocks]
     todo: list[int] = []
     budget, skipped = MAX_EXTRACT_CHARS, 0
+    garbled_ids: list[str] = []
     for i, b in enumerate(blocks):
         vb = leading_verb(b.text, b.kind, b.level, b.language)
         b.verb = vb.printed if vb else None
         b.entities, b.citations, b.mandates = [], [], []
         if b.zone in _SKIP_ZONES or not b.text.strip():
             continue
-        if b.kind in ("text", "operative", "preambular", "heading") and garbled(b.text):
-            # unreadable characters (a broken font map): kept as text, never read for entities or mandates
-            doc.warnings.append(f"paragraph {b.id}: garbled text ({b.text[:24]!r}...), not extracted")
+        if b.zone == "garbled" or b.kind in ("text", "operative", "preambular", "heading") and garbled(b.text):
+            # unreadable characters (a broken font map): kept as text in the zone "garbled", which search and the
+            # graph leave out, and never read for entities or mandates
+            b.zone = "garbled"
+            garbled_ids.append(b.id)
             continue
         if len(b.text) > MAX_PARAGRAPH_CHARS:
             # no real paragraph is this long (a file without breaks): keep the text, skip the extraction
@@ -126,6 +130,11 @@ def annotate(doc: Document) -> Document:
             skipped += 1
             continue
         todo.append(i)
+    if garbled_ids:
+        shown = ", ".join(garbled_ids[:10]) + (" ..." if len(garbled_ids) > 10 else "")
+        doc.warnings = [w for w in doc.warnings if not w.startswith("garbled text:")]
+        doc.warnings.append(f"garbled text: {len(garbled_ids)} paragraph(s) unreadable (a broken font map), kept but not "
+                            f"extracted or indexed: {shown}")
     if skipped:
         doc.warnings.append(f"extraction stopped after {MAX_EXTRACT_CHARS} characters: the last {skipped} paragraph(s) "
                             "are stored and searchable but not annotated")
@@ -225,6 +234,7 @@ def annotate(doc: Document) -> Document:
             elif c.type == "resolution":
                 ctx.last_resolution = c.id
     _inherit_chapeaux(blocks, v.kinds, org)
+    merge_across_languages(doc, {i for i, t in v.types.items() if t == "initiative"})
     return doc
 
 

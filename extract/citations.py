@@ -43,14 +43,14 @@ class Found:
     extra: dict = field(default_factory=dict)
 
 
-_BODY = {"COP": "COP", "СОР": "COP", "CОР": "COP", "СOP": "COP", "СОP": "COP", "CОP": "COP", "COР": "COP", "СOР": "COP", "COР": "COP", "CRIC": "CRIC", "CST": "CST", "CMP": "CMP", "CMA": "CMA", "КС": "COP", "ك أ": "COP", "م أ": "COP", "مأ": "COP"}
-_DEC_CORE = r"(?P<num>\d{1,3})\s*/\s*(?P<body>[CС][OО][PР]|CRIC|CST|CMP|CMA|КС|م\s?أ)\s*[.\-]?\s*(?P<sess>\d{1,2})(?!\d)"
+_BODY = {"COP": "COP", "СОР": "COP", "CОР": "COP", "СOP": "COP", "СОP": "COP", "CОP": "COP", "COР": "COP", "СOР": "COP", "COР": "COP", "CRIC": "CRIC", "CST": "CST", "CMP": "CMP", "CMA": "CMA", "КС": "COP", "ك أ": "COP", "م أ": "COP", "مأ": "COP", "م.أ": "COP", "م. أ": "COP"}
+_DEC_CORE = r"(?P<num>\d{1,3})\s*/\s*(?P<body>[CС][OО][PР]|CRIC|CST|CMP|CMA|КС|م\.?\s?أ)\s*[.\-]?\s*(?P<sess>\d{1,2})(?!\d)"
 _DEC_CUE = {
     "en": r"(?:[Dd]ecisions?\s+)",
     "fr": r"(?:[Dd]écisions?\s+)",
     "es": r"(?:[Dd]ecisi(?:ón|ones)\s+)",
     "ru": r"(?:[Рр]ешени(?:е|я|и|ем|ях|ю|ями)\s+)",
-    "ar": r"(?:(?:وال|ال|و|ب|بال)?مقرر(?:ات|ي)?\s+)",
+    "ar": r"(?:(?:وال|ال|و|ب|بال)?مقرر(?:اتها|اته|ات|ها|ه|ي)?\s+)",
     "zh": r"",
 }
 DECISION_RE = {

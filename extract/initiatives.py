@@ -25,7 +25,7 @@ import re
 from .citations import Found
 from .vocab import slug
 
-_HEAD_EN = r"(?:Programme|Program|Plan|Strategy|Framework|Fund|Facility|Forum|Guidelines|Campaign|Decade|Compact|Platform|Agenda)"
+_HEAD_EN = r"(?:Initiative|Programme|Program|Plan|Strategy|Framework|Fund|Facility|Forum|Guidelines|Campaign|Decade|Compact|Platform|Agenda)"
 # United Nations programmes are organisations (UNEP, UNDP ...); "the 2030 Agenda" is not a named initiative
 _ORGANISATION_RE = re.compile(r"^United\s+Nations\s+(?:[A-Z][\w’'\-]*\s+){1,4}Programme$|^\d{4}\s+Agenda\b")
 _W = r"(?:[A-Z][\w’'\-]*|\d{4}(?:[–-]\d{4})?|\d{1,2}(?:st|nd|rd|th)?)"

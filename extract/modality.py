@@ -50,7 +50,7 @@ MODALS: dict[str, list[tuple[str, str]]] = {
            (r"(?:могут|может)(?:\s+также)?", "permission")],
     "ar": [(r"و?ينبغي", "recommendation"), (r"و?(?:يجب|يتعين)", "obligation"), (r"قد\s+ترغب", "recommendation"),
            (r"(?:و|ف)?قد\s+تُ?شج[َّ]*ع", "request"), (r"(?:و|ف)?قد\s+(?!ترغب|تم|يكون|تكون)[تي][\u0600-\u06ff\u064B-\u0652]+", "permission"),
-           (r"مدعو(?:ة|ون|ين)", "request"), (r"(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
+           (r"مدعو(?:ة|ون|ين)", "request"), (r"(?:و|ف)?(?:ي[\u064B-\u0652]*م[\u064B-\u0652]*ك[\u064B-\u0652]*ن[\u064B-\u0652]*|يجوز)", "permission")],
     "zh": [(r"(?<![相适供反响回对答效感呼理])(?:还|也)?(?:应当|应该|应)(?!对|用|急|变|邀|请|付|予|收|届|诉|征|聘|有尽有)(?![^，。；]{0,24}?(?:要求|请求|邀请)[，,])", "recommendation"), (r"不妨", "recommendation"),
            (r"(?:还|也)?(?:必须|须)", "obligation"), (r"(?:还|也)?(?:可以|可)(?!能|持续|再生|行|靠|观|信|控|比|塑|负担|及|用)", "permission")],
 }
@@ -72,7 +72,7 @@ PRONOUN = {"en": r"\b(?:They|they)\s*$", "fr": r"\b(?:Elles|Ils|elles|ils)\s*$",
 _MODAL_RE = {lang: [(re.compile(r"(?<!\w)(" + rx + r")(?!\w)" if lang != "zh" else "(" + rx + ")", re.I if lang != "zh" else 0), mod) for rx, mod in lst]
              for lang, lst in MODALS.items()}
 # a call opens a sentence, or follows a comma after a concessive clause ("虽然……，但鼓励缔约方", "Si bien ..., se invita a las Partes")
-_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？])|(?<=[，,]\s)(?=se\s)|(?<=[，,])(?=但|并|同时))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst]
+_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？])|(?<=[，,]\s)(?=se\s)|(?<=[，,])(?=但|并|同时)|(?<=،\s)|(?<=،))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst]
             for lang, lst in OPENING.items()}
 _WE_RE = {lang: re.compile(rx) for lang, rx in WE.items()}
 _PRON_RE = {lang: re.compile(rx) for lang, rx in PRONOUN.items()}
@@ -93,6 +93,37 @@ class Clause:
     modality: str
     addressees: list[str]
     aend: int
+
+
+# Arabic puts the subject after the verb: "ينبغي أن تحدد الأطراف" (should define the Parties), "ويجب إشراك أصحاب
+# المصلحة" (the involvement of stakeholders is required: they are asked); a nominal sentence opens with إنّ
+# ("إنَّ الأطراف الراغبة في الإبلاغ ... مدعوة": the Parties wishing to report ... are invited).
+_AR_VERB_AFTER_MODAL = re.compile(r"\s+(?:أن\s+)?(?!أن\b|ل)[\u0621-\u064a\u064B-\u0652]{3,}\s+")
+_AR_INNA = re.compile(r"(?:^|(?<=[.!?؟]\s))إ[\u064B-\u0652]*ن[\u064B-\u0652]*\s+")
+
+
+def _arabic_subject(text: str, s: int, e: int, actors) -> tuple[list[str], int]:
+    """The subject of an Arabic modal placed after it (verb-subject order) or opening the sentence with إنّ."""
+    vm = _AR_VERB_AFTER_MODAL.match(text, e)
+    if vm:
+        ad, aend = _object_after_exact(text, vm.end(), actors)
+        if ad:
+            return ad, aend
+    for im in _AR_INNA.finditer(text, 0, s):
+        if re.search(r"[.!?؟]", text[im.end():s]):
+            continue
+        ad, aend = _object_after_exact(text, im.end(), actors)
+        if ad:
+            return ad, aend
+    return [], e
+
+
+def _object_after_exact(text: str, pos: int, actors) -> tuple[list[str], int]:
+    """The actor that starts exactly at `pos` (no preposition or word between)."""
+    for a in actors:
+        if a.start == pos:
+            return [a.id], a.end
+    return [], pos
 
 
 def _subject_before(text: str, pos: int, actors, lang: str) -> tuple[list[str], int]:
@@ -166,6 +197,11 @@ def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_sub
                     gm = g.match(text, e) if g else None
                     if gm:
                         ad, aend = [GENERIC_GROUPS[gm.group(1).lower()]], gm.end()
+                if not ad and lang == "ar":
+                    ad, aend = _arabic_subject(text, s, e, actors)
+                    if ad:
+                        out.append(Clause(s, e, m.group(1), mod, ad, aend))
+                        continue
                 if not ad:
                     ad, first = _subject_before(text, s, actors, lang)
                     gb = _GENERIC_BEFORE_RE.get(lang)
@@ -394,6 +430,8 @@ REQUEST_NOUN_CUE = {
 def request_noun_clauses(text: str, lang: str, actors, cites) -> list[tuple]:
     """(start, verb end, printed verb, addressees, requester, decision) of requests told by their noun:
     the requester and the decision are named in the opening phrase, the addressee is the subject after it."""
+    if lang == "ar" and actors:
+        return _arabic_past_requests(text, actors, cites)
     rx = REQUEST_NOUN_CUE.get(lang)
     if rx is None or not actors:
         return []
@@ -410,4 +448,30 @@ def request_noun_clauses(text: str, lang: str, actors, cites) -> list[tuple]:
         a = subj[0]
         verb = re.match(r"\s*([\u4e00-\u9fff]{1,2}了?)" if lang == "zh" else r"\s*((?:has\s+|have\s+|a\s+|ha\s+|hat\s+)?[\w\u0600-\u06ff]+)", text[a.end:a.end + 40])
         out.append((m.start(), a.end + (verb.end() if verb else 0), (verb.group(1) if verb else ""), [a.id], requester, decision))
+    return out
+
+
+# A request told in the past in Arabic, verb first: "طلب مؤتمر الأطراف، بموجب مقرره 11/م.أ-14، إلى الأمانة أن ..."
+# (the COP, by its decision 11/COP.14, requested the secretariat to ...): the actor right after the verb asks,
+# the actor after إلى within the same sentence is asked.
+_AR_PAST_REQUEST = re.compile(r"(?:^|(?<=[\s،(]))(?:و|ف)?(طلب|دعا|حث|شجع)\s+")
+_AR_TO = re.compile(r"\s*إلى\s+")
+
+
+def _arabic_past_requests(text: str, actors, cites) -> list[tuple]:
+    out = []
+    for m in _AR_PAST_REQUEST.finditer(text):
+        if re.search(r"(?:على|بناء|ل|في)\s*$", text[max(0, m.start() - 8):m.start()]):
+            continue  # "بناءً على طلب مؤتمر الأطراف": the noun "request", not the verb
+        req = next((a for a in actors if a.start == m.end()), None)
+        if req is None:
+            continue
+        stop = re.search(r"[.!?؟](?:\s|$)", text[req.end:])
+        limit = req.end + (stop.start() if stop else len(text) - req.end)
+        for t in _AR_TO.finditer(text, req.end, min(limit, req.end + 160)):
+            ad = [a for a in actors if a.start == t.end()]
+            if ad and re.match(r"\s+(?:أن|ب)", text[ad[0].end:ad[0].end + 4]):
+                decision = next((c.id for c in cites if req.end <= c.start < t.start() and c.type in ("decision", "resolution")), None)
+                out.append((m.start(1), ad[0].end, m.group(1), [ad[0].id], req.id, decision))
+                break
     return out

@@ -283,7 +283,7 @@ def _system_items(b, kind: str) -> list:
 
 
 # a year that is a target ("by 2030", "d'ici à 2030", "para 2030", "к 2030 году", "2030年前")
-_TARGET_YEAR_CUE = re.compile(r"(?:\bby|d[’']ici (?:à |a )?|\bpara|\bhasta|\bк|\bdo|\bحلول|before|no later than|au plus tard en)\s+(?:the end of\s+|عام\s+)?\d{4}"
+_TARGET_YEAR_CUE = re.compile(r"(?:\bby|d[’']ici (?:à |a )?|\bpara|\bhasta|\bк|\bdo|حلول|before|no later than|au plus tard en)\s+(?:the end of\s+|عام\s+)?\d{4}"
                               r"|\d{4}\s*年(?:底)?前|到\s*\d{4}\s*年", re.I)
 
 

@@ -20,6 +20,8 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPH = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 _ESC = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~^])")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+# A list item: it starts a new paragraph even without a blank line before it ("1) Declining" / "2) Moderate decline").
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 
 
 def clean_inline(text: str) -> str:
@@ -84,6 +86,6 @@ def read_markdown(path: Path, data: bytes, options: ReadOptions = ReadOptions())
         content = clean_inline(stripped).strip()
         if not content:
             continue
-        lines.append(RawLine(content, break_before=pending))
+        lines.append(RawLine(content, break_before=pending or bool(_LIST_ITEM.match(stripped))))
         pending = False
     return RawDoc(lines=lines, meta=meta, warnings=encoding_warnings(enc))

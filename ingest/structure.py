@@ -108,6 +108,14 @@ def _norm_key(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.split())).lower()
 
 
+# A numbered or lettered list item of plain text ("2) Moderate decline"): a list repeated in a file is not a running head.
+_LIST_ITEM_RE = re.compile(r"^\s*(?:\d{1,3}[.)]|\([a-z]{1,3}\)|[a-z]\))\s+\w")
+
+
+# "II.\tAchieving ..." / "B.What does ...": a section letter or Roman numeral before a long title
+_LONG_SECTION_RE = re.compile(r"^[ \t]*(?:[IVXL]{1,6}|[A-Z])\.(?:[ \t]+|(?=[A-Z][a-z]))[A-Z\u0400-\u04ff\u0600-\u06ff]")
+
+
 def drop_page_furniture(lines: list[RawLine]) -> tuple[list[RawLine], list[bool], Furniture]:
     """Remove running headers/footers and page numbers.
 
@@ -161,7 +169,8 @@ def drop_page_furniture(lines: list[RawLine]) -> tuple[list[RawLine], list[bool]
             drop[i] = True
         elif _norm_key(t) in title_tail:
             drop[i] = True
-        elif counts[key] >= 2 and len(t) < 150 and t[-1:] not in TERMINAL + "," and (paged or (i > 0 and _ends_open(lines[i - 1].text))):
+        elif counts[key] >= 2 and len(t) < 150 and t[-1:] not in TERMINAL + "," and (paged or (i > 0 and _ends_open(lines[i - 1].text)
+                                                                                             and not _LIST_ITEM_RE.match(t))):
             if key in seen_first or i > 30:
                 drop[i] = True
             seen_first.add(key)
@@ -472,6 +481,8 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
             level = p.heading_level or 1
             if head_lab:
                 label, text = head_lab.group("label").strip(), text[head_lab.end():].strip() or text
+            elif lab and _label_kind(lab) in ("num", "sect") and text[lab.end():].strip():
+                label, text = lab.group("label").strip(), text[lab.end():].strip()  # "### 2.1.3. Reporting process"
             if not st.body_started and level <= 1 and not any(b.kind == "title" for b in blocks):
                 kind = "title"
             elif head_lab or st.body_started:
@@ -501,7 +512,8 @@ def classify(paras: list[Para], doc_id: str) -> list[Block]:
                     kind = "operative" if st.seen_operative else "preambular"
                 else:
                     kind = "text"
-        elif head_lab and _is_heading_like(text):
+        elif head_lab and (_is_heading_like(text) or _LONG_SECTION_RE.match(text) and len(text) <= 250 and text[-1] not in TERMINAL + ",，、،؛"):
+            # a long section title ("II.\tAchieving sustainable urban development through ... infrastructure")
             kind, level = "heading", 1 if re.match(r"\s*[IVXL]+[.]", text) else 2
             label, text = head_lab.group("label").strip(), text[head_lab.end():].strip() or text
             st.body_started, zone = True, "body"

@@ -13,7 +13,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, Field
 
 BlockKind = Literal["title", "heading", "preambular", "operative", "text", "footnote", "table"]
-Zone = Literal["front", "toc", "body", "back"]
+Zone = Literal["front", "toc", "body", "back", "garbled"]  # garbled: unreadable text (a broken font map), kept but not indexed
 UN_LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar")
 
 

@@ -44,3 +44,35 @@ def test_chinese_with_numbered_clauses_is_not_garbled():
             "土地资源的主要功能性特征：(1) 治理工作呈散沙式；(2) 城市消费需求；(3) 基础设施开发；(4) 城市和城郊的扩张；")
     assert not garbled(text)
     assert garbled("('3 ()S% (+%'1 %&(+ ()'' (%$ )'(% ,(%'")
+
+
+# A font without a usable ToUnicode map: each glyph comes out as its code in the font's own encoding,
+# i.e. the same character always becomes the same ASCII symbol or digit ("('3 ()S% (+%'1").
+_GLYPH_CODES = "!\"#$%&'()*+,-./0123456789:;<=>?@S"
+
+
+def _broken_font_map(text: str) -> str:
+    return "".join(c if c.isspace() else _GLYPH_CODES[ord(c) % len(_GLYPH_CODES)] for c in text)
+
+
+@pytest.mark.parametrize("sample,lang", [("003_fba4fe6ec1bb1a00.txt", "en"), ("001_309b4cd226994121.txt", "zh")])
+def test_real_document_with_paragraphs_through_a_broken_font_map(tmp_path, sample, lang):
+    from tests.conftest import SAMPLES
+    from unkg.ingest.pipeline import parse_file
+
+    clean = annotate(parse_file(SAMPLES / sample))
+    assert not any(b.zone == "garbled" for b in clean.blocks), [b.text[:40] for b in clean.blocks if b.zone == "garbled"]
+    paras = [b.text for b in clean.blocks if b.kind in ("text", "operative", "preambular") and len(b.text) > 60]
+    assert len(paras) >= 6
+    broken = {i for i in range(2, len(paras), 3)}  # every third paragraph, as when one font of the file has no map
+    text = "\n\n".join(_broken_font_map(p) if i in broken else p for i, p in enumerate(paras))
+    f = tmp_path / f"mixed_{lang}.txt"
+    f.write_text(text, encoding="utf-8")
+    doc = annotate(parse_file(f))
+    marked = [b for b in doc.blocks if b.zone == "garbled"]
+    assert len(marked) == len(broken)
+    assert all(not b.entities and not b.mandates and not b.citations for b in marked)
+    assert {b.text for b in marked} == {_broken_font_map(paras[i]) for i in broken}  # kept, as printed
+    report = [w for w in doc.warnings if w.startswith("garbled text:")]
+    assert len(report) == 1 and f"{len(broken)} paragraph(s)" in report[0] and marked[0].id in report[0]
+    assert any(b.entities for b in doc.blocks if b.zone != "garbled")  # the readable paragraphs are still read

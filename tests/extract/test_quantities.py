@@ -46,3 +46,17 @@ DATES = [
 @pytest.mark.parametrize("lang,text,date_id", DATES)
 def test_date(lang, text, date_id):
     assert [f.id for f in find_dates(text, lang)] == [date_id]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("ar", "بحلول عام 2030، سوف تتحسن إنتاجية ما لا يقل عن 2000 هكتار من التربة"),
+    ("ar", "تتبع التقدم نحو تحقيق تحييد أثر تدهور الأراضي في بلد ما بحلول عام 2030، ودعم التحديد الكمي"),
+    ("en", "By 2030, the productivity of at least 2,000 hectares of soil will improve"),
+    ("zh", "到2030年，至少2000公顷土壤的生产力将得到提高"),
+])
+def test_target_year_in_six_scripts(lang, text):
+    assert [f.id for f in find_dates(text, lang)] == ["date:2030"]
+
+
+def test_arabic_year_inside_a_word_is_not_a_date():
+    assert find_dates("الوثيقة ICCD/COP(14)/2030 المرفقة", "ar") == []
