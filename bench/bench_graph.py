@@ -41,7 +41,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     ap.add_argument("--baseline-seconds", type=float, default=30.0)
-    ap.add_argument("--batch-size", type=int, default=2000)
+    ap.add_argument("--batch-size", type=int, default=None, help="rows per statement; default: the server's (10,000 on Neo4j)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--json-out", help="also write the rows as JSON to this file (bench/run_all.py reads it)")
     ap.add_argument("--server", choices=["falkordb", "neo4j", "env"], default=None,

@@ -25,6 +25,7 @@ def _same_counts(kg, server: dict) -> None:
 def test_sync_counts_equal_and_a_second_sync_changes_nothing(seed_store, bolt, bolt_server, tmp_path):
     kg, _ = build_graph(seed_store, cache=tmp_path / "g.pickle")
     rep = sync_graph(kg, seed_store, bolt)
+    assert rep.created  # an empty server: what one document owns was CREATEd
     assert rep.documents == 5 and rep.nodes == kg.g.number_of_nodes() and rep.relationships == kg.g.number_of_edges()
     _same_counts(kg, rep.counts)
     with Client(bolt) as client:
@@ -43,7 +44,7 @@ def test_sync_counts_equal_and_a_second_sync_changes_nothing(seed_store, bolt, b
     assert again.counts == rep.counts
 
     full = sync_graph(kg, seed_store, bolt, full=True)  # MERGE on stable ids: sending all again duplicates nothing
-    assert full.documents == 5
+    assert full.documents == 5 and not full.created  # the server holds the graph: MERGE
     assert full.counts == rep.counts
     rows = read_query(bolt, "MATCH (i:Initiative {id: $id})-[r:LAUNCHED_BY]->(a) RETURN a.id AS actor, r.paragraph AS p",
                       {"id": "initiative:changwon-initiative"})
