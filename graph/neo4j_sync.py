@@ -8,7 +8,7 @@
 * Data goes in batched `UNWIND $rows AS r MERGE (n:Label {id: r.id}) SET n += r.props`;
   labels and relationship types are checked against the schema allow-lists
   before they are put into Cypher text; values are always parameters.
-* Incremental: the `graph_sync` table of the SQLite store records, per server
+* Incremental: the `graph_sync` state of the SQLite store (corpus.sync_state) records, per server
   and database, the fingerprint of each document last confirmed there. Only
   changed documents are re-sent; a group of documents is marked synced only
   after the server confirmed all of its batches. If the server goes away, the
@@ -26,21 +26,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+from unkg.corpus.sync_state import GraphSyncState
 from unkg.errors import GraphError
-from unkg.settings import Settings, get_settings
+from unkg.settings import Settings
 
 from . import schema as S
 from .build import KnowledgeGraph
-
-SYNC_TABLE = """
-CREATE TABLE IF NOT EXISTS graph_sync (
-    target TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    synced_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
-    PRIMARY KEY (target, doc_id)
-)
-"""
 
 # -- connection ---------------------------------------------------------------------
 
@@ -51,6 +42,8 @@ class Connection:
     user: Optional[str] = None
     database: Optional[str] = None
     password: Optional[str] = field(default=None, repr=False)
+    #: FalkorDB's Redis port (host:port, UNKG_FALKORDB_REDIS): read-only queries then go through GRAPH.RO_QUERY
+    falkordb_redis: Optional[str] = None
 
     @classmethod
     def from_options(cls, uri: Optional[str] = None, user: Optional[str] = None, database: Optional[str] = None,
@@ -61,7 +54,7 @@ class Connection:
         if not uri:
             raise GraphError("no graph server given: pass --uri bolt://HOST:7687 or set NEO4J_URI (password in NEO4J_PASSWORD)")
         return cls(uri=uri, user=user or settings.neo4j_user, database=database or settings.neo4j_database,
-                   password=settings.neo4j_password)
+                   password=settings.neo4j_password, falkordb_redis=settings.falkordb_redis)
 
     @property
     def target(self) -> str:
@@ -388,38 +381,9 @@ class SyncReport:
                 "schema_statements": len(self.schema), "server": self.counts}
 
 
-def sync_state(db, target: str) -> dict[str, str]:
-    db.execute(SYNC_TABLE)
-    return {r[0]: r[1] for r in db.execute("SELECT doc_id, fingerprint FROM graph_sync WHERE target = ?", (target,))}
-
-
-def _mark(db, target: str, done: dict[str, str], removed: Iterable[str]) -> None:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        db.executemany("INSERT OR REPLACE INTO graph_sync(target, doc_id, fingerprint) VALUES (?,?,?)",
-                       [(target, d, fp) for d, fp in done.items()])
-        db.executemany("DELETE FROM graph_sync WHERE target = ? AND doc_id = ?", [(target, d) for d in removed])
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def _unmark(db, target: str, docs: Optional[Iterable[str]]) -> None:
-    """Keep the rows of `docs` (None: all of the target) but make their fingerprints match nothing."""
-    docs = None if docs is None else sorted(docs)
-    if docs == []:
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        if docs is None:
-            db.execute("UPDATE graph_sync SET fingerprint = '' WHERE target = ?", (target,))
-        else:
-            db.executemany("UPDATE graph_sync SET fingerprint = '' WHERE target = ? AND doc_id = ?", [(target, d) for d in docs])
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+def sync_state(store, target: str) -> dict[str, str]:
+    """Document id -> fingerprint the server `target` confirmed (the store's graph_sync state)."""
+    return GraphSyncState(store).fingerprints(target)
 
 
 def _chunks(items: list, n: int) -> Iterator[list]:
@@ -615,7 +579,8 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
         # constraints first (above), then: may this sync CREATE what one document owns?
         fresh = _Fresh.of(kg, client.is_empty())
         rep.created = bool(fresh.nodes or fresh.edges)
-        state = sync_state(store.db, conn.target)
+        marks = GraphSyncState(store)
+        state = marks.fingerprints(conn.target)
         # documents the state claims whose node the server no longer has (it lost its data, or part of it)
         on_server = {r["d"] for r in client.run("MATCH (n:Document) RETURN n.doc AS d")} if state else set()
         lost = {d for d in state if d not in on_server}
@@ -625,7 +590,7 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
         # what is sent again stops counting as synced before the first write, so an
         # interrupted resend cannot leave the old claim standing over a partial graph
         if state:
-            _unmark(store.db, conn.target, None if full else lost)
+            marks.unmark(conn.target, None if full else lost)
         removed = sorted(d for d in state if d not in kg.built)
         changed = sorted(d for d, fp in kg.built.items() if full or state.get(d) != fp or d in lost)
         work = [(d, True) for d in removed] + [(d, False) for d in changed]
@@ -704,7 +669,7 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
                     stmts += plan(make(rel, ls, ld), rows)[0]
                     rep.relationships += len(rows)
             run(stmts)  # ... then the relationships between them
-            _mark(store.db, conn.target, {d: kg.built[d] for d in present}, gone)
+            marks.mark(conn.target, {d: kg.built[d] for d in present}, gone)
             rep.documents += len(present)
             rep.removed += len(gone)
 
@@ -736,8 +701,7 @@ def reset_target(store, conn: Connection, client: Optional[Client] = None) -> No
                 client.run(f"MATCH (n:{S.check_label(label)}) CALL {{ WITH n DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS")
             else:
                 client.write(f"MATCH (n:{S.check_label(label)}) DETACH DELETE n", {})
-        sync_state(store.db, conn.target)
-        store.db.execute("DELETE FROM graph_sync WHERE target = ?", (conn.target,))
+        GraphSyncState(store).forget(conn.target)
     finally:
         if own:
             client.close()
@@ -819,7 +783,7 @@ def read_query(conn: Connection, query: str, params: Optional[dict] = None, time
             client.close()
         raise
 
-    redis = get_settings().falkordb_redis
+    redis = conn.falkordb_redis
     if redis and client.dialect.name == "falkordb":
         # the server's own read-only mode and time limit (falkor_resp.py)
         from .falkor_resp import graph_key, parse_address, ro_query

@@ -162,7 +162,7 @@ def test_sigkill_in_the_middle_of_a_sync_then_restart_on_the_same_data(seed_stor
     finally:
         srv.restart()  # same port and data folder: the store recovers from its transaction log
     assert len(sent) == 6
-    marked = sync_state(seed_store.db, neo4j_bolt.target)
+    marked = sync_state(seed_store, neo4j_bolt.target)
     assert all(kg.built[d] == fp for d, fp in marked.items() if fp)
     with Client(neo4j_bolt) as c:
         nodes, rels, dn, dr = server_graph(c)
@@ -174,7 +174,7 @@ def test_sigkill_in_the_middle_of_a_sync_then_restart_on_the_same_data(seed_stor
     assert rep.documents == len(kg.built) - len([d for d, fp in marked.items() if fp])
     with Client(neo4j_bolt) as c:
         assert server_graph(c) == (*local_graph(kg), 0, 0)
-    assert set(sync_state(seed_store.db, neo4j_bolt.target)) == set(kg.built)
+    assert set(sync_state(seed_store, neo4j_bolt.target)) == set(kg.built)
 
 
 def _store_fingerprint(home) -> tuple:
