@@ -11,7 +11,7 @@ holds the wanted number of paragraphs. For each size it measures
   nodes + relationships per second;
 * sync: `graph.neo4j_sync.sync_graph` to a Bolt server (`--server falkordb`: a
   FalkorDB started here, the default; `--server neo4j`: a Neo4j Community 5 started
-  here from neo4j-server/, 1 GB heap, 256 MB page cache; `--server env`: the one
+  here from neo4j-server/, 1 GB heap, 1 GB page cache (--heap, --pagecache); `--server env`: the one
   NEO4J_URI names), batched UNWIND ... MERGE, nodes + relationships per second;
 * re-sync after one changed document: what is sent (documents, nodes,
   relationships) and how long it takes;
@@ -41,12 +41,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     ap.add_argument("--baseline-seconds", type=float, default=30.0)
-    ap.add_argument("--batch-size", type=int, default=2000)
+    ap.add_argument("--batch-size", type=int, default=None, help="rows per statement; default: the server's (10,000 on Neo4j)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--json-out", help="also write the rows as JSON to this file (bench/run_all.py reads it)")
     ap.add_argument("--server", choices=["falkordb", "neo4j", "env"], default=None,
                     help="the Bolt server: started here (falkordb, neo4j) or NEO4J_URI (env); default env if NEO4J_URI is set, else falkordb")
     ap.add_argument("--out", help="write PREFIX.json and PREFIX.md (figures with date and commit)")
+    ap.add_argument("--heap", default="1g", help="Neo4j started here: JVM heap")
+    ap.add_argument("--pagecache", default="1g", help="Neo4j started here: page cache (the store of 100,000 paragraphs is ~250 MB)")
     ap.add_argument("--warmup", type=int, default=2000, help="paragraphs synced (and deleted) before measuring; 0: none")
     args = ap.parse_args()
     kind = args.server or ("env" if os.environ.get("NEO4J_URI") else "falkordb")
@@ -66,7 +68,7 @@ def main() -> int:
     elif kind == "neo4j":
         from unkg.graph.neo4j_server import Neo4jServer
 
-        server = Neo4jServer().start()
+        server = Neo4jServer(heap=args.heap, pagecache=args.pagecache).start()
         startup_s = round(server.started_in, 1)
         os.environ["NEO4J_PASSWORD"] = server.password
         conn = Connection(server.uri, user=server.user, database=server.database)
@@ -172,19 +174,32 @@ def _commit() -> str:
     return r.stdout.strip() or "unknown"
 
 
+def _packing() -> str:
+    """Rust (neo4j-rust-ext) or pure Python: the driver's packing was most of the client's time."""
+    try:
+        from neo4j._codec.packstream.v1 import _rust_pack
+    except ImportError:
+        return "Python"
+    return "Rust" if _rust_pack else "Python"
+
+
 def write_report(prefix: Path, kind: str, results: list[dict], startup_s, args, warm=None) -> None:
     """PREFIX.json and PREFIX.md: the figures, with the date, the commit and the machine's load."""
     import datetime
 
     meta = {"date": datetime.date.today().isoformat(), "commit": _commit(), "server": kind, "cores": os.cpu_count(),
             "load_avg_1m_at_end": round(os.getloadavg()[0], 2), "batch_size": args.batch_size,
-            "baseline_seconds": args.baseline_seconds, "server_startup_s": startup_s, "warmup": warm}
+            "baseline_seconds": args.baseline_seconds, "server_startup_s": startup_s, "warmup": warm,
+            "neo4j_heap": args.heap if kind == "neo4j" else None, "neo4j_pagecache": args.pagecache if kind == "neo4j" else None,
+            "bolt_packing": _packing()}
     prefix.parent.mkdir(parents=True, exist_ok=True)
     prefix.with_suffix(".json").write_text(json.dumps({"meta": meta, "sizes": results}, indent=1) + "\n")
     lines = [f"# Graph sync on {results[0]['agent'] if results else kind}", "",
              f"{meta['date']}, commit {meta['commit']}, {meta['cores']} cores (load average {meta['load_avg_1m_at_end']} at the end), "
              f"`python bench/bench_graph.py --server {kind} --sizes {' '.join(str(r['paragraphs']) for r in results)}`"
-             + (f"; server started in {startup_s} s" if startup_s else "") + "."
+             + (f"; server started in {startup_s} s" if startup_s else "")
+             + (f"; heap {args.heap}, page cache {args.pagecache}" if kind == "neo4j" else "")
+             + f"; rows per statement: {args.batch_size or 'the server default'}; Bolt messages packed in {meta['bolt_packing']}."
              + (f" Before measuring, a warm-up sync of {warm['paragraphs']:,} paragraphs on the cold server ({warm['items']:,} items, "
                 f"{warm['cold_items_per_s']:,}/s: every statement planned for the first time), then deleted." if warm else ""), "",
              "| paragraphs | nodes | relationships | sync s | items/s | statements | one-by-one items/s | speed-up | counts equal | "

@@ -73,7 +73,7 @@ def sync(
     uri: Optional[str] = typer.Option(None, help="Bolt URI (default: NEO4J_URI)."),
     user: Optional[str] = typer.Option(None, help="User name (default: NEO4J_USER / NEO4J_USERNAME). The password is read from NEO4J_PASSWORD only."),
     database: Optional[str] = typer.Option(None, help="Database (default: NEO4J_DATABASE, else the server's default)."),
-    batch_size: int = typer.Option(2000, help="Rows per UNWIND statement."),
+    batch_size: Optional[int] = typer.Option(None, help="Rows per UNWIND statement (default: the server's, 10,000 on Neo4j, 2,000 on FalkorDB)."),
     full: bool = typer.Option(False, "--full", help="Send every document again, not only the changed ones."),
     reset: bool = typer.Option(False, "--reset", help="First delete every node with a graph label from the database."),
     as_json: bool = typer.Option(False, "--json"),

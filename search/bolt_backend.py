@@ -11,7 +11,7 @@ What runs where
   accent-folded, cut at punctuation; `search_extra` holds jieba's sub-words and
   single Han characters) and `embedding` (the stored vector of the current encoder),
   then creates the server's full-text and vector indexes over them. Incremental:
-  the `search_sync` table of the store records, per server and database, a key per
+  the `search_sync` state of the store (corpus.sync_state) records, per server and database, a key per
   paragraph (format, model, text hash, language, document); only paragraphs whose
   key changed are sent, paragraphs no longer indexed lose their search properties.
   If the server's count of pushed paragraphs differs from the table (the graph
@@ -57,6 +57,8 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
+from unkg.corpus.search_reads import SearchReads
+from unkg.corpus.sync_state import SearchSyncState
 from unkg.graph import schema as S
 from unkg.graph.neo4j_sync import Client, Connection, batches, node_merge, split_oversize, write_pieces
 from unkg.errors import GraphError, SearchError
@@ -73,15 +75,6 @@ LANG = "search_lang"
 KEY = "search_key"
 #: the weight of `search_extra` (jieba sub-words, single Han characters), as the local bm25(search_fts, 1.0, 0.3)
 EXTRA_WEIGHT = 0.3
-
-SEARCH_SYNC_TABLE = """
-CREATE TABLE IF NOT EXISTS search_sync (
-    target TEXT NOT NULL,
-    block_id TEXT NOT NULL,
-    key TEXT NOT NULL,
-    PRIMARY KEY (target, block_id)
-) WITHOUT ROWID
-"""
 
 _PIECE = re.compile(r"\w+")
 
@@ -370,59 +363,31 @@ class PushReport:
                 "server_paragraphs": self.server_paragraphs}
 
 
-def push_state(db, target: str) -> dict[str, str]:
-    db.execute(SEARCH_SYNC_TABLE)
-    return {r[0]: r[1] for r in db.execute("SELECT block_id, key FROM search_sync WHERE target = ?", (target,))}
-
-
-def _save_state(db, target: str, done: dict[str, str], removed: Iterable[str] = (), replace: bool = False) -> None:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        if replace:
-            db.execute("DELETE FROM search_sync WHERE target = ?", (target,))
-        db.executemany("INSERT OR REPLACE INTO search_sync(target, block_id, key) VALUES (?,?,?)",
-                       [(target, b, k) for b, k in done.items()])
-        db.executemany("DELETE FROM search_sync WHERE target = ? AND block_id = ?", [(target, b) for b in removed])
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+def push_state(store, target: str) -> dict[str, str]:
+    """Paragraph id -> key the server `target` confirmed (the store's search_sync state)."""
+    return SearchSyncState(store).keys(target)
 
 
 def paragraph_key(model: str, text_hash: str, lang: Optional[str], doc: str) -> str:
     return hashlib.sha1(f"{SEARCH_FORMAT}|{model}|{text_hash}|{lang or ''}|{doc}".encode("utf-8")).hexdigest()[:16]
 
 
-def local_keys(db, model: str) -> dict[str, str]:
+def local_keys(store, model: str) -> dict[str, str]:
     """block id -> key of every indexed paragraph with a vector of `model`."""
-    rows = db.execute(
-        "SELECT sb.block_id, sb.doc_id, sb.text_hash, coalesce(sb.lang, b.language) FROM search_blocks sb "
-        "JOIN blocks b ON b.id = sb.block_id JOIN search_embeddings e ON e.model = ? AND e.text_hash = sb.text_hash",
-        (model,),
-    )
-    return {b: paragraph_key(model, h, lang, d) for b, d, h, lang in rows}
+    return {b: paragraph_key(model, h, lang, d) for b, d, h, lang in SearchReads(store).indexed_paragraphs(model)}
 
 
-def paragraph_rows(db, model: str, block_ids: Sequence[str]) -> list[dict]:
+def paragraph_rows(store, model: str, block_ids: Sequence[str]) -> list[dict]:
     """What is pushed for these paragraphs: {id, key, vec, props}."""
     out = []
-    for i in range(0, len(block_ids), 500):
-        chunk = list(block_ids[i : i + 500])
-        # the words are the local FTS5 row's (whatever text the local index reads), so both sides hold the same
-        for b, d, h, lang, text, body, extra, vec in db.execute(
-            "SELECT sb.block_id, sb.doc_id, sb.text_hash, coalesce(sb.lang, b.language), b.text, f.body, f.extra, e.vec "
-            "FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id JOIN search_fts f ON f.rowid = sb.rowid "
-            "JOIN search_embeddings e ON e.model = ? AND e.text_hash = sb.text_hash "
-            f"WHERE sb.block_id IN ({','.join('?' * len(chunk))})",
-            [model, *chunk],
-        ):
-            out.append({
-                "id": S.paragraph_node_id(b),
-                "key": paragraph_key(model, h, lang, d),
-                "vec": np.frombuffer(vec, dtype=np.float16).astype(np.float32),
-                "props": {"doc": d, "text": text or "", TEXT: words_text((body or "").split()),
-                          EXTRA: words_text((extra or "").split()), LANG: lang},
-            })
+    for b, d, h, lang, text, body, extra, vec in SearchReads(store).push_rows(model, block_ids):
+        out.append({
+            "id": S.paragraph_node_id(b),
+            "key": paragraph_key(model, h, lang, d),
+            "vec": np.frombuffer(vec, dtype=np.float16).astype(np.float32),
+            "props": {"doc": d, "text": text or "", TEXT: words_text((body or "").split()),
+                      EXTRA: words_text((extra or "").split()), LANG: lang},
+        })
     return out
 
 
@@ -497,8 +462,7 @@ def reset_search(store, conn: Connection, client: Optional[Client] = None) -> No
             client.write(stmt, {})
         ids = [r["id"] for r in client.run(f"MATCH (n:{LABEL}) WHERE n.{KEY} IS NOT NULL OR n.{TEXT} IS NOT NULL RETURN n.id AS id")]
         _unset(client, [i.removeprefix("para:") for i in ids], client.dialect.max_message_bytes)
-        push_state(store.db, conn.target)
-        _save_state(store.db, conn.target, {}, replace=True)
+        SearchSyncState(store).save(conn.target, {}, replace=True)
     finally:
         if own:
             client.close()
@@ -513,34 +477,34 @@ def push_search_index(searcher: Searcher, conn: Connection, full: bool = False, 
     try:
         if not searcher.index.is_current(searcher.encoder.name):
             searcher.ensure_index()
-        db = searcher.store.db
+        store = searcher.store
+        marks = SearchSyncState(store)
         model = searcher.encoder.name
         sd = search_dialect(client)
         rep = PushReport(target=conn.target, dialect=sd.name, model=model, full=full)
-        row = db.execute("SELECT dim FROM search_embeddings WHERE model = ? LIMIT 1", (model,)).fetchone()
-        rep.dim = int(row[0]) if row else int(getattr(searcher.encoder, "dim", 0) or 0)
+        rep.dim = SearchReads(store).embedding_dim(model) or int(getattr(searcher.encoder, "dim", 0) or 0)
         if not rep.dim:
             raise SearchError("nothing is indexed yet: ingest documents first (`unkg ingest`), then push")
         rep.indexes = ensure_indexes(client, sd, rep.dim)
-        state = {} if full else push_state(db, conn.target)
+        state = {} if full else marks.keys(conn.target)
         if not full and server_count(client) != len(state):
             # nodes were replaced (a graph sync of a changed document) or removed behind our back: ask the server
             state = {r["id"].removeprefix("para:"): r["k"] for r in client.run(
                 f"MATCH (n:{LABEL}) WHERE n.{KEY} IS NOT NULL RETURN n.id AS id, n.{KEY} AS k")}
-            _save_state(db, conn.target, state, replace=True)
+            marks.save(conn.target, state, replace=True)
             rep.reconciled = True
-        local = local_keys(db, model)
+        local = local_keys(store, model)
         gone = sorted(b for b in state if b not in local)
         if gone:
             rep.statements += _unset(client, gone, client.dialect.max_message_bytes)
-            _save_state(db, conn.target, {}, gone)
+            marks.save(conn.target, {}, gone)
             rep.removed = len(gone)
         todo = sorted(b for b, k in local.items() if state.get(b) != k)
         for i in range(0, len(todo), group):
             chunk = todo[i : i + group]
-            rows = paragraph_rows(db, model, chunk)
+            rows = paragraph_rows(store, model, chunk)
             rep.statements += send_rows(client, sd, rows)
-            _save_state(db, conn.target, {r["id"].removeprefix("para:"): r["key"] for r in rows})
+            marks.save(conn.target, {r["id"].removeprefix("para:"): r["key"] for r in rows})
             rep.paragraphs += len(rows)
             if on_progress:
                 on_progress(min(i + group, len(todo)), len(todo))
@@ -614,15 +578,7 @@ class BoltSearcher(Searcher):
     def rowids(self, node_ids: Sequence[str]) -> dict[str, tuple[int, Optional[str]]]:
         """(local search rowid, language of the prose) of server paragraph ids; ids the store does not have are left out (and noted)."""
         blocks = {i.removeprefix("para:"): i for i in node_ids if isinstance(i, str)}
-        out: dict[str, tuple[int, Optional[str]]] = {}
-        keys = list(blocks)
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            for rowid, b, lang in self.store.db.execute(
-                "SELECT sb.rowid, sb.block_id, coalesce(sb.lang, b.language) FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id "
-                f"WHERE sb.block_id IN ({','.join('?' * len(chunk))})", chunk
-            ):
-                out[blocks[b]] = (rowid, lang)
+        out = {blocks[b]: v for b, v in SearchReads(self.store).rowids(list(blocks)).items()}
         self.unknown.update(i for i in node_ids if i not in out)
         return out
 

@@ -106,6 +106,8 @@ def test_falkordb_refuses_bypasses_twice(falkor_private, monkeypatch):
     assert len(before) == 200
     monkeypatch.setenv("UNKG_FALKORDB_REDIS", f"127.0.0.1:{srv.redis_port}")
     get_settings.cache_clear()
+    conn = Connection.from_options(srv.uri)  # as the CLI builds it: the Redis port comes with the settings
+    assert conn.falkordb_redis == f"127.0.0.1:{srv.redis_port}"
     try:
         for q in BYPASSES:
             with pytest.raises(GraphError):

@@ -74,7 +74,7 @@ def test_push_sends_every_paragraph_once_and_a_second_push_sends_nothing(local, 
     n = _n_local(local)
     assert pushed.paragraphs == n and pushed.server_paragraphs == n and pushed.dim == 512
     assert pushed.dialect == bolt_server.kind
-    assert len(push_state(local.store.db, bolt.target)) == n
+    assert len(push_state(local.store, bolt.target)) == n
     again = push_search_index(local, bolt)
     assert again.paragraphs == 0 and again.removed == 0 and again.statements == 0 and not again.reconciled
     assert again.indexes == []
@@ -274,7 +274,7 @@ def test_reset_drops_the_search_indexes_and_a_dimension_mismatch_says_so(local, 
         reset_search(local.store, bolt, c)
         sd = search_dialect(c)
         assert server_count(c) == 0 and sd.vector_dimension(c) is None
-        assert push_state(local.store.db, bolt.target) == {}
+        assert push_state(local.store, bolt.target) == {}
         sd.create_indexes(c, 8)  # indexes made for another encoder
     with pytest.raises(GraphError, match="--reset"):
         push_search_index(local, bolt)

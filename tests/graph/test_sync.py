@@ -25,6 +25,7 @@ def _same_counts(kg, server: dict) -> None:
 def test_sync_counts_equal_and_a_second_sync_changes_nothing(seed_store, bolt, bolt_server, tmp_path):
     kg, _ = build_graph(seed_store, cache=tmp_path / "g.pickle")
     rep = sync_graph(kg, seed_store, bolt)
+    assert rep.created  # an empty server: what one document owns was CREATEd
     assert rep.documents == 5 and rep.nodes == kg.g.number_of_nodes() and rep.relationships == kg.g.number_of_edges()
     _same_counts(kg, rep.counts)
     with Client(bolt) as client:
@@ -36,14 +37,14 @@ def test_sync_counts_equal_and_a_second_sync_changes_nothing(seed_store, bolt, b
         else:
             names = {r["name"] for r in client.run("SHOW CONSTRAINTS YIELD name RETURN name")}
             assert {f"unkg_{label.lower()}_id" for label in S.LABELS} <= names
-    assert set(sync_state(seed_store.db, bolt.target)) == set(kg.built)
+    assert set(sync_state(seed_store, bolt.target)) == set(kg.built)
 
     again = sync_graph(kg, seed_store, bolt)
     assert again.documents == 0 and again.nodes == 0 and again.relationships == 0
     assert again.counts == rep.counts
 
     full = sync_graph(kg, seed_store, bolt, full=True)  # MERGE on stable ids: sending all again duplicates nothing
-    assert full.documents == 5
+    assert full.documents == 5 and not full.created  # the server holds the graph: MERGE
     assert full.counts == rep.counts
     rows = read_query(bolt, "MATCH (i:Initiative {id: $id})-[r:LAUNCHED_BY]->(a) RETURN a.id AS actor, r.paragraph AS p",
                       {"id": "initiative:changwon-initiative"})
@@ -69,7 +70,7 @@ def test_incremental_sync_sends_only_changed_documents(seed_store, bolt, tmp_pat
     rep = sync_graph(kg, seed_store, bolt)
     assert rep.documents == 1 and rep.removed == 1
     _same_counts(kg, rep.counts)
-    state = sync_state(seed_store.db, bolt.target)
+    state = sync_state(seed_store, bolt.target)
     assert new_id in state and "ICCD/COP(16)/18@zh" not in state
     assert read_query(bolt, "MATCH (d:Decision {id: 'decision:22/COP.15'}) RETURN d.id AS id") == []
     assert sync_graph(kg, seed_store, bolt).counts == rep.counts
@@ -89,7 +90,7 @@ def test_server_going_away_marks_nothing_synced(seed_store, falkor_private, tmp_
         sync_graph(kg, seed_store, conn, batch_size=50, on_batch=kill_after_two)
     assert len(sent) == 2
     assert "Nothing unconfirmed was marked as synced" in str(err.value)
-    assert sync_state(seed_store.db, conn.target) == {}
+    assert sync_state(seed_store, conn.target) == {}
     # and a server that is not there at all: a clear error before anything is sent
     with pytest.raises(GraphError, match="cannot reach the graph server"):
         sync_graph(kg, seed_store, conn)

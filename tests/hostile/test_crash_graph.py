@@ -155,7 +155,7 @@ def _stop_part_way(kg, store, conn, total: int, share: float, stop) -> GraphErro
     """Sync until `share` of the documents are marked synced, then `stop()` the server; returns the error."""
 
     def on_batch(n, rows):
-        if len(sync_state(store.db, conn.target)) >= total * share:
+        if len(sync_state(store, conn.target)) >= total * share:
             stop()
 
     with pytest.raises(GraphError) as err:
@@ -171,13 +171,13 @@ def test_server_crash_then_restart_empty(corpus, servers):
 
     # 1. the server dies (SIGKILL, nothing saved) a third of the way through
     err = _stop_part_way(kg, store, conn, total, 1 / 3, srv.crash)
-    claimed = sync_state(store.db, conn.target)
+    claimed = sync_state(store, conn.target)
     clear = "Nothing unconfirmed was marked as synced" in str(err) and "run `unkg graph sync` again" in str(err)
     # 2. it comes back on the same URI, empty: the state claims documents it no longer has
     srv.restart()
     rep = sync_graph(kg, store, conn, docs_per_group=DOCS_PER_GROUP)
     first = graph_check(conn, kg)
-    state_ok = sync_state(store.db, conn.target) == kg.built
+    state_ok = sync_state(store, conn.target) == kg.built
 
     # 3. it loses its data again, and this time the recovery sync is interrupted too (Ctrl-C), in
     # one group of all documents as the CLI sends them: every document node is back by then, not
@@ -196,7 +196,7 @@ def test_server_crash_then_restart_empty(corpus, servers):
         documents_back = client.run("MATCH (n:Document) RETURN count(n) AS c")[0]["c"]
     rep2 = sync_graph(kg, store, conn)
     second = graph_check(conn, kg)
-    state2_ok = sync_state(store.db, conn.target) == kg.built
+    state2_ok = sync_state(store, conn.target) == kg.built
 
     write_section("graph-sync-outage-empty", [
         "## Graph sync: the Bolt server crashes and comes back empty",
@@ -235,12 +235,12 @@ def test_server_stop_then_restart_with_its_data(corpus, servers):
     conn = Connection(srv.uri, database="unkg")
 
     err = _stop_part_way(kg, store, conn, total, 1 / 2, srv.stop)  # a clean stop: the server saves what it has
-    claimed = sync_state(store.db, conn.target)
+    claimed = sync_state(store, conn.target)
     srv.restart()
     wrong = graph_check(conn, kg, claimed)["wrongly_marked"]  # every document marked synced is complete on the server
     rep = sync_graph(kg, store, conn, docs_per_group=DOCS_PER_GROUP)
     check = graph_check(conn, kg)
-    state_ok = sync_state(store.db, conn.target) == kg.built
+    state_ok = sync_state(store, conn.target) == kg.built
 
     write_section("graph-sync-outage-kept", [
         "## Graph sync: the Bolt server stops and comes back with its data",
