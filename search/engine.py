@@ -43,6 +43,7 @@ from unkg.model import printed_text as model_printed_text
 from .encoders import Encoder, get_encoder
 from .index_store import IndexReport, SearchIndex, han_runs
 from .lexical_matrix import LexicalMatrix, terms_of_match
+from .names import preload as preload_names
 from . import ranking
 from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_bigrams, normalise, number_agreement, numbers, parse_query, query_language, search_language
 from .vectors import VectorIndex, similarities
@@ -215,6 +216,7 @@ class Searcher:
             # indexing, rather than by the first query (the HNSW of 1M vectors takes tens of minutes on 2 cores)
             self.vector_index()
             self.lexical_matrix()
+            preload_names()  # the name vocabulary (with the word splitter's dictionary): ~1 s, else paid by the first query
             self._checked_at = time.monotonic()
             return rep
 
@@ -639,14 +641,18 @@ class Searcher:
         """Groups of candidates that are one text, best group first; each group's first member is the one shown:
         the best in the query's language when the group has one (its translations are shown beside it)."""
         ordered = ranking.order(cands.values())
-        alias: dict[str, int] = {}  # identity key -> group index
+        alias: dict[tuple, int] = {}  # identity key -> group index
         groups: list[list[ranking.Candidate]] = []
         for c in ordered:
-            keys = [f"t:{c.text_hash}", f"g:{ranking.group_key(c)}"]
-            if c.symbol and c.label:
-                keys.append(f"s:{c.symbol}|{c.label}")
-            gi = next((alias[k] for k in keys if k in alias
-                       and (not k.startswith("s:") or all(m.doc_id != c.doc_id for m in groups[alias[k]]))), None)
+            # the first key already seen names the group; the same symbol and label only across documents
+            keys = (("t", c.text_hash), ("g", ranking.group_key(c))) + ((("s", c.symbol, c.label),) if c.symbol and c.label else ())
+            gi = alias.get(keys[0])
+            if gi is None:
+                gi = alias.get(keys[1])
+            if gi is None and len(keys) > 2:
+                gs = alias.get(keys[2])
+                if gs is not None and all(m.doc_id != c.doc_id for m in groups[gs]):
+                    gi = gs
             if gi is None:
                 gi = len(groups)
                 groups.append([])
@@ -853,13 +859,15 @@ class Searcher:
             if r["id"] != row["id"] and r["language"] != lang:
                 found.setdefault(r["id"], Translation(r["id"], r["language"], r["text"], r["symbol"], self.citation(r), "translation_of"))
         if row["symbol"] and row["label"]:
-            nth = self.store.db.execute(
-                "SELECT count(*) FROM blocks WHERE doc_id = ? AND label = ? AND ord < ?", (row["doc_id"], row["label"], row["ord"])
-            ).fetchone()[0]
             others = self.store.db.execute(
                 "SELECT id FROM documents WHERE symbol = ? AND id != ? AND (language IS NULL OR language != ?)",
                 (row["symbol"], row["doc_id"], lang or ""),
             ).fetchall()
+            # which of the document's paragraphs with this label it is: counted only when another version exists
+            # (the count walks the document's paragraphs before it)
+            nth = self.store.db.execute(
+                "SELECT count(*) FROM blocks WHERE doc_id = ? AND label = ? AND ord < ?", (row["doc_id"], row["label"], row["ord"])
+            ).fetchone()[0] if others else 0
             for (doc_id,) in others:
                 r = self._block_row("b.doc_id = ? AND b.label = ? ORDER BY b.ord LIMIT 1 OFFSET ?", (doc_id, row["label"], nth))
                 if r and r[0]["id"] not in found:

@@ -53,6 +53,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(body, extra, tokenize =
 CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
 -- translations are looked up by `translation_of` for every hit; the corpus schema has no index on it
 CREATE INDEX IF NOT EXISTS search_blocks_translation_of ON blocks(translation_of);
+-- a hit's decision is read from its document's headings: without this the look-up walks every paragraph of the document
+CREATE INDEX IF NOT EXISTS search_blocks_heads ON blocks(doc_id, ord) WHERE kind IN ('title', 'heading');
 -- what the ranking reads of each indexed paragraph, in one row per search rowid (written with the FTS row):
 -- reading it from blocks, documents and the FTS content costs three lookups per candidate (~20 ms a query at 200k)
 CREATE TABLE IF NOT EXISTS search_rank (

@@ -1,7 +1,7 @@
 """Nearest-neighbour search over paragraph vectors: exact numpy up to a limit, usearch HNSW beyond.
 
 Vectors are L2-normalised, so inner product is cosine similarity. The index
-picks its mode from the number of vectors (``UNKG_EXACT_LIMIT``, default 200,000):
+picks its mode from the number of vectors (``UNKG_EXACT_LIMIT``, default 50,000):
 exact search there costs one matrix product; above it an HNSW graph (usearch,
 float16 storage) answers in about a millisecond. The ANN graph is saved next to
 the store and reused while the search tables are unchanged.
