@@ -183,7 +183,7 @@ def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Op
         lm = s.lexical_matrix()
         db_bytes = sum(f.stat().st_size for f in home.iterdir() if f.is_file())
         if keep is not None:  # what the 1M composite needs from the largest store: its words and its hit rows
-            keep.update(matrix=lm or LexicalMatrix.build(store.db), rows=_hit_rows(s, queries[:nq]))
+            keep.update(matrix=lm or LexicalMatrix.build(s.index.tables.fts_rows()), rows=_hit_rows(s, queries[:nq]))
         out = {
             "paragraphs": n, "mode": vi.mode,
             "store_build_s": round(build_s, 1), "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1),

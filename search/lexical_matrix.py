@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Optional
@@ -64,14 +63,15 @@ class LexicalMatrix:
         return len(self.rowids)
 
     @classmethod
-    def build(cls, db: sqlite3.Connection) -> "LexicalMatrix":
-        """Read every indexed paragraph's tokens once and weigh each (term, paragraph) pair by BM25."""
+    def build(cls, rows: Iterable[tuple[int, str, str]]) -> "LexicalMatrix":
+        """Weigh each (term, paragraph) pair by BM25, from (rowid, body, extra) of every indexed paragraph in rowid
+        order (corpus.search_index.SearchTables.fts_rows)."""
         vocab: dict[str, int] = {}
         term_ids: list[np.ndarray] = []
         tfs: list[np.ndarray] = []
         lengths: list[int] = []
         rowids: list[int] = []
-        for rowid, body, extra in db.execute("SELECT rowid, body, extra FROM search_fts ORDER BY rowid"):
+        for rowid, body, extra in rows:
             bt, et = tokens(body), tokens(extra)
             c = Counter(bt)
             tf: dict[str, float] = dict(c)

@@ -38,10 +38,10 @@ class VectorIndex:
         self.n = len(self.ids)
         self.dim = vecs.shape[1] if self.n else 0
         self._vecs16 = vecs  # float16 (or float32), possibly memory-mapped
-        if exact_limit is None:
-            from unkg.settings import get_settings
+        if exact_limit is None:  # the settings' default (a Searcher passes its options' limit)
+            from .options import SearchOptions
 
-            exact_limit = get_settings().exact_limit
+            exact_limit = SearchOptions().exact_limit
         self.exact_limit = exact_limit
         self.mode = "exact" if self.n <= self.exact_limit else "ann"
         self.threads = threads
