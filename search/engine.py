@@ -51,6 +51,10 @@ from .vectors import VectorIndex, similarities
 
 RRF_K = 60
 SECTION_HEADS = 40  # headings among this many best candidates show as the section of their paragraphs
+# a phrase (a name's form, the query's words in sequence) that more paragraphs may hold than this picks no candidates:
+# 200 of thousands by BM25 is an arbitrary few, and FTS5 reads every match (at 200k paragraphs the forms of one
+# common name cost ~50 ms); its paragraphs still come through the word query and its evidence still counts
+PHRASE_MAX = 2000
 MODES = ("hybrid", "dense", "lexical")
 
 
@@ -431,20 +435,22 @@ class Searcher:
             if pq.phrases:
                 quoted = set(self._fts_rowids(fts_phrases(pq.phrases), filters, max(depth, 1000)))
             content = [w for w in pq.words if w not in STOPWORDS]
-            if len(pq.words) > 1 and content and len(pq.words) <= 8:
+            if len(pq.words) > 1 and content and len(pq.words) <= 8 and self._phrase_bound(pq.words) <= PHRASE_MAX:
                 # a name or a set phrase typed without quotes: every paragraph holding it is a candidate
                 whole_seq = set(self._fts_rowids(fts_phrases([pq.words]), filters, 200))
         q = ranking.query_terms(pq, self._doc_freq, self._n_paragraphs())
         named: set[int] = set()
         local = type(self)._fts is Searcher._fts
         for _span, name, _m in q.names:  # a name in the query: its forms in every language are candidates
-            if local and len(name.forms) > 1 and all(min(map(self._doc_freq, form)) <= 200 for form in name.forms):
+            bounds = {form: self._phrase_bound(form) for form in name.forms}
+            forms = [f for f in name.forms if bounds[f] <= PHRASE_MAX]
+            if local and len(forms) > 1 and all(bounds[f] <= 200 for f in forms):
                 # one FTS5 statement for all the forms (any of them), not one per form in six languages; only when
                 # no form can match more than 200 paragraphs (its rarest word's count), so the rows are the same
-                match = " OR ".join(f"({fts_phrases([list(form)])})" for form in name.forms)
-                named.update(self._fts_rowids(match, filters, 200 * len(name.forms)))
+                match = " OR ".join(f"({fts_phrases([list(form)])})" for form in forms)
+                named.update(self._fts_rowids(match, filters, 200 * len(forms)))
                 continue
-            for form in name.forms:
+            for form in forms:
                 named.update(self._fts_rowids(fts_phrases([list(form)]), filters, 200))
         pool = set(dense_rank) | set(lex_rank) | quoted | whole_seq | named
         if not pool:
@@ -625,6 +631,10 @@ class Searcher:
                 df = self.reads.vocab_doc_freq(k)
             best = df if best is None else min(best, df)
         return best or 0
+
+    def _phrase_bound(self, words: Sequence[str]) -> int:
+        """At most this many paragraphs hold the words in sequence (the count of the rarest)."""
+        return min((self._doc_freq(w) for w in words), default=0)
 
     def _n_paragraphs(self) -> int:
         with self._lock:
