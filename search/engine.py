@@ -50,6 +50,7 @@ from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_big
 from .vectors import VectorIndex, similarities
 
 RRF_K = 60
+_names_loading = threading.Event()  # set once a process has started loading the name vocabulary
 SECTION_HEADS = 40  # headings among this many best candidates show as the section of their paragraphs
 # a phrase (a name's form, the query's words in sequence) that more paragraphs may hold than this picks no candidates:
 # 200 of thousands by BM25 is an arbitrary few, and FTS5 reads every match (at 200k paragraphs the forms of one
@@ -170,7 +171,10 @@ class Searcher:
             # indexing, rather than by the first query (the HNSW of 1M vectors takes tens of minutes on 2 cores)
             self.vector_index()
             self.lexical_matrix()
-            preload_names()  # the name vocabulary (with the word splitter's dictionary): ~1 s, else paid by the first query
+            # the name vocabulary (~1-2 s), else paid by the first query; loaded beside the caller, not in its indexing time
+            if not _names_loading.is_set():
+                _names_loading.set()
+                threading.Thread(target=preload_names, name="unkg-names", daemon=True).start()
             self._checked_at = time.monotonic()
             return rep
 
