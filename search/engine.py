@@ -32,23 +32,30 @@ from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
+from unkg.corpus.search_index import SearchReads, paragraph_filter
 from unkg.corpus.store import Store
 from unkg.corpus.identifiers import DECISION_HEADING
 from unkg.graph.schema import document_node_id, entity_node, normalize_decision, paragraph_node_id
 from unkg.errors import SearchError
 from unkg.leftovers import remove_stale
-from unkg.settings import get_settings
 from unkg.model import printed_text as model_printed_text
 
 from .encoders import Encoder, get_encoder
 from .index_store import IndexReport, SearchIndex, han_runs
 from .lexical_matrix import LexicalMatrix, terms_of_match
+from .names import preload as preload_names
+from .options import SearchOptions
 from . import ranking
 from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_bigrams, normalise, number_agreement, numbers, parse_query, query_language, search_language
 from .vectors import VectorIndex, similarities
 
 RRF_K = 60
+_names_loading = threading.Event()  # set once a process has started loading the name vocabulary
 SECTION_HEADS = 40  # headings among this many best candidates show as the section of their paragraphs
+# a phrase (a name's form, the query's words in sequence) that more paragraphs may hold than this picks no candidates:
+# 200 of thousands by BM25 is an arbitrary few, and FTS5 reads every match (at 200k paragraphs the forms of one
+# common name cost ~50 ms); its paragraphs still come through the word query and its evidence still counts
+PHRASE_MAX = 2000
 MODES = ("hybrid", "dense", "lexical")
 
 
@@ -69,55 +76,8 @@ class Filters:
         return all(v in (None, "", []) for v in asdict(self).values())
 
     def sql(self) -> tuple[str, list]:
-        """A WHERE clause over blocks b and documents d, with its parameters (values are never inlined)."""
-        parts: list[str] = []
-        params: list = []
-
-        def any_of(expr: str, value, fold: bool = True) -> None:
-            vals = [value] if isinstance(value, str) else list(value)
-            vals = [v for v in vals if v not in (None, "")]
-            if not vals:
-                return
-            if fold:
-                parts.append(f"lower({expr}) IN ({','.join('?' * len(vals))})")
-                params.extend(v.lower() for v in vals)
-            else:
-                parts.append(f"{expr} IN ({','.join('?' * len(vals))})")
-                params.extend(vals)
-
-        if self.language:
-            any_of("b.language", self.language)
-        if self.doc_type:
-            any_of("d.doc_type", self.doc_type)
-        if self.body:
-            vals = [self.body] if isinstance(self.body, str) else list(self.body)
-            parts.append("(" + " OR ".join("lower(d.body) LIKE ?" for _ in vals) + ")")
-            params.extend(f"%{v.lower()}%" for v in vals)
-        if self.session:
-            any_of("d.session", self.session)
-        if self.kind:
-            any_of("b.kind", self.kind)
-        if self.symbol:
-            parts.append("d.symbol = ?")
-            params.append(self.symbol)
-        if self.verb:
-            v = self.verb.lower()
-            parts.append(
-                "(lower(b.verb) = ? OR EXISTS (SELECT 1 FROM json_each(b.annotations, '$.mandates') m "
-                "WHERE lower(json_extract(m.value, '$.verb')) = ? OR lower(json_extract(m.value, '$.verb_en')) = ?))"
-            )
-            params.extend([v, v, v])
-        if self.actor:
-            a = f"%{self.actor.lower()}%"
-            parts.append(
-                "(EXISTS (SELECT 1 FROM json_each(b.annotations, '$.entities') e "
-                "WHERE json_extract(e.value, '$.type') = 'actor' AND (lower(json_extract(e.value, '$.id')) LIKE ? "
-                "OR lower(json_extract(e.value, '$.name')) LIKE ? OR lower(json_extract(e.value, '$.text')) LIKE ?)) "
-                "OR EXISTS (SELECT 1 FROM json_each(b.annotations, '$.mandates') m, json_each(m.value, '$.addressees') ad "
-                "WHERE lower(ad.value) LIKE ?))"
-            )
-            params.extend([a, a, a, a])
-        return (" AND ".join(parts) if parts else "1"), params
+        """A WHERE clause over blocks b and documents d, with its parameters (corpus.search_index writes it)."""
+        return paragraph_filter(**asdict(self))
 
 
 @dataclass
@@ -164,14 +124,6 @@ class Hit:
 
 
 _DECISION = DECISION_HEADING
-_BLOCK_COLS = (
-    "sb.rowid AS rowid, b.id AS id, b.doc_id AS doc_id, b.ord AS ord, b.kind AS kind, b.label AS label, b.label_sep AS label_sep, "
-    "b.language AS language, b.text AS text, b.parent AS parent, b.translation_of AS translation_of, "
-    "b.annotations AS annotations, b.citation AS citation, d.symbol AS symbol, d.title AS title, d.date AS date, d.body AS body, "
-    "d.session AS session, d.doc_type AS doc_type"
-)
-
-
 #: the temporary names of LexicalMatrix.save and VectorIndex's ANN file before their rename
 _CACHE_TEMPS = ("*.tmp.npz", "*.usearch.tmp")
 
@@ -180,9 +132,13 @@ class Searcher:
     """Search one store. Thread-safe for queries; indexing happens on first use (``auto_index``)."""
 
     def __init__(self, store: Optional[Store] = None, encoder: Optional[Encoder | str] = None,
-                 auto_index: bool = True, cache_dir: Optional[Path] = None) -> None:
+                 auto_index: bool = True, cache_dir: Optional[Path] = None, options: Optional[SearchOptions] = None) -> None:
+        self.options = options or SearchOptions()
+        if encoder is None:
+            encoder = self.options.encoder
         self.store = store or Store.open_default()
         self.index = SearchIndex(self.store)
+        self.reads = SearchReads(self.store)
         self._encoder_spec = encoder if isinstance(encoder, str) or encoder is None else None
         self._encoder: Optional[Encoder] = encoder if encoder is not None and not isinstance(encoder, str) else None
         self.auto_index = auto_index
@@ -215,6 +171,10 @@ class Searcher:
             # indexing, rather than by the first query (the HNSW of 1M vectors takes tens of minutes on 2 cores)
             self.vector_index()
             self.lexical_matrix()
+            # the name vocabulary (~1-2 s), else paid by the first query; loaded beside the caller, not in its indexing time
+            if not _names_loading.is_set():
+                _names_loading.set()
+                threading.Thread(target=preload_names, name="unkg-names", daemon=True).start()
             self._checked_at = time.monotonic()
             return rep
 
@@ -236,7 +196,8 @@ class Searcher:
             if self._vi is None or self._vi_key != key:
                 ids, vecs = self.index.load_vectors(self.encoder.name)
                 slug = re.sub(r"[^A-Za-z0-9._-]+", "_", self.encoder.name)
-                self._vi = VectorIndex(ids, vecs, ann_path=self.cache_dir / f"{slug}-g{key[0]}.usearch")
+                self._vi = VectorIndex(ids, vecs, exact_limit=self.options.exact_limit,
+                                       ann_path=self.cache_dir / f"{slug}-g{key[0]}.usearch")
                 self._vi_key = key
             return self._vi
 
@@ -247,12 +208,12 @@ class Searcher:
             if self._lm_gen != gen:
                 self._lm, self._lm_gen = None, gen
                 # below the threshold FTS5 is fast enough (~1 ms); at 10k it takes 3.4 ms, the matrix 0.5
-                if self.index.paragraph_count() >= get_settings().lexical_matrix_min:
+                if self.index.paragraph_count() >= self.options.lexical_matrix_min:
                     path = self.cache_dir / f"bm25-g{gen}.npz"
                     try:
                         self._lm = LexicalMatrix.load(path)
                     except (OSError, ValueError, KeyError):
-                        self._lm = LexicalMatrix.build(self.store.db)
+                        self._lm = LexicalMatrix.build(self.index.tables.fts_rows())
                         self._lm.save(path)
                         for old in self.cache_dir.glob("bm25-g*.npz"):
                             if old != path:
@@ -261,6 +222,24 @@ class Searcher:
 
     def close(self) -> None:
         self.store.close()
+
+    # -- what other search modules (precedents) read: the same paths the ranking takes ----------------
+
+    def refresh(self) -> None:
+        """Index what was ingested since the last check (at most every few seconds), as a search does first."""
+        self._maybe_index()
+
+    def lexical_matches(self, match: Optional[str], filters: Optional[Filters] = None, limit: int = 100) -> list[int]:
+        """The search rowids of the best `limit` lexical matches of an FTS query (this backend's lexical index)."""
+        return [r for r, *_ in self._fts(match, filters or Filters(), limit)]
+
+    def paragraph_rows(self, rowids: Iterable[int]) -> dict[int, sqlite3.Row]:
+        """Search rowid -> the paragraph with its document's columns (what a hit is built from)."""
+        return self._rows(rowids)
+
+    def printed_texts(self, rowids: list[int]) -> dict[int, str]:
+        """Search rowid -> the paragraph as printed."""
+        return self._texts(rowids)
 
     # -- search ---------------------------------------------------------------
 
@@ -312,13 +291,8 @@ class Searcher:
             if cached is not None:
                 self._allowed_cache.move_to_end(key)
                 return cached
-        clause, params = filters.sql()
-        rows = self.store.db.execute(
-            "SELECT sb.rowid FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id JOIN documents d ON d.id = b.doc_id "
-            f"WHERE {clause} ORDER BY sb.rowid",
-            params,
-        ).fetchall()
-        allowed = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        rows = self.reads.allowed_rowids(asdict(filters))
+        allowed = np.fromiter(rows, dtype=np.int64, count=len(rows))
         with self._lock:
             self._allowed_cache[key] = allowed
             while len(self._allowed_cache) > 32:
@@ -346,9 +320,7 @@ class Searcher:
                 return matrix.search(terms, limit, self._allowed_rowids(filters))
             if filters.empty():
                 # no join before the sort: only the `limit` winners are looked up (3x faster at 100k paragraphs)
-                return [(r[0], -float(r[1])) for r in self.store.db.execute(
-                    "SELECT rowid, bm25(search_fts, 1.0, 0.3) AS s FROM search_fts WHERE search_fts MATCH ? ORDER BY s LIMIT ?",
-                    (match, limit))]
+                return self.reads.fts_top(match, limit)
             return None
         except sqlite3.OperationalError as exc:  # should not happen: every token is quoted
             raise SearchError(f"the lexical index could not run this query ({exc}); try fewer special characters") from None
@@ -380,14 +352,7 @@ class Searcher:
 
     def _fts_filtered(self, match: str, filters: Filters, limit: int) -> list[tuple[int, float, Optional[str], None]]:
         try:
-            clause, params = filters.sql()
-            sql = (
-                "SELECT f.rowid, bm25(search_fts, 1.0, 0.3) AS s, coalesce(sb.lang, b.language) FROM search_fts f "
-                "JOIN search_blocks sb ON sb.rowid = f.rowid JOIN blocks b ON b.id = sb.block_id "
-                "JOIN documents d ON d.id = b.doc_id "
-                f"WHERE search_fts MATCH ? AND {clause} ORDER BY s LIMIT ?"
-            )
-            return [(r[0], -float(r[1]), r[2], None) for r in self.store.db.execute(sql, [match, *params, limit])]
+            return [(r, sc, lang, None) for r, sc, lang in self.reads.fts_filtered(match, asdict(filters), limit)]
         except sqlite3.OperationalError as exc:  # should not happen: every token is quoted
             raise SearchError(f"the lexical index could not run this query ({exc}); try fewer special characters") from None
 
@@ -412,7 +377,7 @@ class Searcher:
         neutral_rank: dict[int, int] = {}
         neutral_weight: dict[int, float] = {}
         # the number-agreement signal across languages: off by default (UNKG_SEARCH_NUMBERS=on)
-        qnums = numbers(pq.text) if mode == "hybrid" and get_settings().search_numbers else None
+        qnums = numbers(pq.text) if mode == "hybrid" and self.options.search_numbers else None
         if qnums:
             cands = list(dense_rank)
             sims = {}
@@ -474,13 +439,22 @@ class Searcher:
             if pq.phrases:
                 quoted = set(self._fts_rowids(fts_phrases(pq.phrases), filters, max(depth, 1000)))
             content = [w for w in pq.words if w not in STOPWORDS]
-            if len(pq.words) > 1 and content and len(pq.words) <= 8:
+            if len(pq.words) > 1 and content and len(pq.words) <= 8 and self._phrase_bound(pq.words) <= PHRASE_MAX:
                 # a name or a set phrase typed without quotes: every paragraph holding it is a candidate
                 whole_seq = set(self._fts_rowids(fts_phrases([pq.words]), filters, 200))
         q = ranking.query_terms(pq, self._doc_freq, self._n_paragraphs())
         named: set[int] = set()
+        local = type(self)._fts is Searcher._fts
         for _span, name, _m in q.names:  # a name in the query: its forms in every language are candidates
-            for form in name.forms:
+            bounds = {form: self._phrase_bound(form) for form in name.forms}
+            forms = [f for f in name.forms if bounds[f] <= PHRASE_MAX]
+            if local and len(forms) > 1 and all(bounds[f] <= 200 for f in forms):
+                # one FTS5 statement for all the forms (any of them), not one per form in six languages; only when
+                # no form can match more than 200 paragraphs (its rarest word's count), so the rows are the same
+                match = " OR ".join(f"({fts_phrases([list(form)])})" for form in forms)
+                named.update(self._fts_rowids(match, filters, 200 * len(forms)))
+                continue
+            for form in forms:
                 named.update(self._fts_rowids(fts_phrases([list(form)]), filters, 200))
         pool = set(dense_rank) | set(lex_rank) | quoted | whole_seq | named
         if not pool:
@@ -538,27 +512,13 @@ class Searcher:
                 missing.append(r)
             else:
                 base[r] = t
-        for i in range(0, len(missing), 500):
-            chunk = missing[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        if missing:
             # one row per paragraph, written at indexing time (search_rank)
-            for r in self.store.db.execute(
-                "SELECT rowid, block_id, doc_id, lang, kind, label, han, body, parent, translation_of, text_hash, symbol, n_tokens "
-                f"FROM search_rank WHERE rowid IN ({marks})",
-                chunk,
-            ):
+            for r in self.reads.rank_rows(missing):
                 # the word set is made when the ranking first asks for it (most paragraphs in other languages never need it)
                 base[r[0]] = (r[1], r[2], r[3], r[4], r[6], r[7], None, r[12], r[8], r[9], r[10], r[11], r[5])
-            rest = [r for r in chunk if r not in base]
-            if not rest:
-                continue
-            for r in self.store.db.execute(  # an index written before search_rank existed
-                "SELECT sb.rowid, sb.block_id, sb.doc_id, coalesce(sb.lang, b.language), b.kind, "
-                "b.label, b.label_sep, b.text, f.body, b.parent, b.translation_of, sb.text_hash, d.symbol "
-                "FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id JOIN documents d ON d.id = b.doc_id "
-                f"JOIN search_fts f ON f.rowid = sb.rowid WHERE sb.rowid IN ({','.join('?' * len(rest))})",
-                rest,
-            ):
+            rest = [r for r in missing if r not in base]
+            for r in self.reads.rank_rows_unstored(rest) if rest else ():  # an index written before search_rank existed
                 body = r[8] or ""
                 toks = body.split()
                 han = han_runs(model_printed_text(r[5], r[6], r[7] or ""))
@@ -597,18 +557,7 @@ class Searcher:
         heads = {c.block_id: c for c in top if c.kind in ("heading", "title")}
         if not heads:
             return
-        ids = list(heads)
-        children: dict[str, list[int]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            for parent, rowid in self.store.db.execute(
-                "SELECT b.parent, sb.rowid FROM blocks b JOIN search_blocks sb ON sb.block_id = b.id "
-                f"WHERE b.parent IN ({','.join('?' * len(chunk))}) AND b.kind NOT IN ('heading', 'title') ORDER BY b.parent, b.ord",
-                chunk,
-            ):
-                lst = children.setdefault(parent, [])
-                if len(lst) < 3:
-                    lst.append(rowid)
+        children = self.reads.first_paragraphs_under(list(heads), 3)
         if not children:
             return
         allowed = self._allowed_rowids(filters)
@@ -639,14 +588,18 @@ class Searcher:
         """Groups of candidates that are one text, best group first; each group's first member is the one shown:
         the best in the query's language when the group has one (its translations are shown beside it)."""
         ordered = ranking.order(cands.values())
-        alias: dict[str, int] = {}  # identity key -> group index
+        alias: dict[tuple, int] = {}  # identity key -> group index
         groups: list[list[ranking.Candidate]] = []
         for c in ordered:
-            keys = [f"t:{c.text_hash}", f"g:{ranking.group_key(c)}"]
-            if c.symbol and c.label:
-                keys.append(f"s:{c.symbol}|{c.label}")
-            gi = next((alias[k] for k in keys if k in alias
-                       and (not k.startswith("s:") or all(m.doc_id != c.doc_id for m in groups[alias[k]]))), None)
+            # the first key already seen names the group; the same symbol and label only across documents
+            keys = (("t", c.text_hash), ("g", ranking.group_key(c))) + ((("s", c.symbol, c.label),) if c.symbol and c.label else ())
+            gi = alias.get(keys[0])
+            if gi is None:
+                gi = alias.get(keys[1])
+            if gi is None and len(keys) > 2:
+                gs = alias.get(keys[2])
+                if gs is not None and all(m.doc_id != c.doc_id for m in groups[gs]):
+                    gi = gs
             if gi is None:
                 gi = len(groups)
                 groups.append([])
@@ -664,7 +617,7 @@ class Searcher:
     def _section_title(self, row: sqlite3.Row) -> Optional[str]:
         if not row["parent"]:
             return None
-        p = self.store.db.execute("SELECT kind, label, label_sep, text FROM blocks WHERE id = ?", (row["parent"],)).fetchone()
+        p = self.reads.block(row["parent"])
         if p is None or p["kind"] not in ("heading", "title"):
             return None
         return printed_text(p)
@@ -679,10 +632,13 @@ class Searcher:
                 t = lm.vocab.get(k)
                 df = 0 if t is None else int(lm.indptr[t + 1] - lm.indptr[t])
             else:
-                row = self.store.db.execute("SELECT doc FROM search_vocab WHERE term = ?", (k,)).fetchone()
-                df = int(row[0]) if row else 0
+                df = self.reads.vocab_doc_freq(k)
             best = df if best is None else min(best, df)
         return best or 0
+
+    def _phrase_bound(self, words: Sequence[str]) -> int:
+        """At most this many paragraphs hold the words in sequence (the count of the rarest)."""
+        return min((self._doc_freq(w) for w in words), default=0)
 
     def _n_paragraphs(self) -> int:
         with self._lock:
@@ -723,22 +679,9 @@ class Searcher:
         order = [next(ranked_same) if r in same else r for r in global_order]
         return fused, order
 
-    # the per-rowid columns the ranking reads (constant SQL expressions, never user text)
-    _ROW_COLUMNS = {"lang": "coalesce(sb.lang, b.language)", "text": "unkg_printed(b.label, b.label_sep, b.text)"}
-
     def _column(self, rowids: list[int], column: str) -> dict[int, Any]:
-        """One column for many search rowids, 500 at a time (SQLite's parameter limit)."""
-        expr = self._ROW_COLUMNS[column]
-        out: dict[int, Any] = {}
-        for i in range(0, len(rowids), 500):
-            chunk = rowids[i : i + 500]
-            for r, v in self.store.db.execute(
-                f"SELECT sb.rowid, {expr} FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id "
-                f"WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ):
-                out[r] = v
-        return out
+        """One value ("lang", "text") for many search rowids."""
+        return self.reads.row_values(rowids, column)
 
     def _langs(self, rowids: list[int]) -> dict[int, Optional[str]]:
         return self._column(rowids, "lang")
@@ -749,26 +692,7 @@ class Searcher:
         return self._column(rowids, "text")
 
     def _rows(self, rowids: Iterable[int]) -> dict[int, sqlite3.Row]:
-        rowids = list(rowids)
-        if not rowids:
-            return {}
-        out = {}
-        for i in range(0, len(rowids), 500):
-            chunk = rowids[i : i + 500]
-            for row in self.store.db.execute(
-                f"SELECT {_BLOCK_COLS} FROM search_blocks sb JOIN blocks b ON b.id = sb.block_id "
-                f"JOIN documents d ON d.id = b.doc_id WHERE sb.rowid IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ):
-                out[row["rowid"]] = row
-        return out
-
-    def _block_row(self, where: str, params: Sequence) -> list[sqlite3.Row]:
-        return self.store.db.execute(
-            f"SELECT {_BLOCK_COLS.replace('sb.rowid AS rowid', 'b.rowid AS rowid')} FROM blocks b "
-            f"JOIN documents d ON d.id = b.doc_id WHERE {where}",
-            params,
-        ).fetchall()
+        return self.reads.hit_rows(list(rowids))
 
     def _hit(self, row: sqlite3.Row, score: float) -> Hit:
         ann = _annotations(row)
@@ -809,9 +733,7 @@ class Searcher:
             heads = self._decisions.get(doc_id)
             if heads is None:
                 heads = []
-                for ord_, text in self.store.db.execute(
-                    "SELECT ord, text FROM blocks WHERE doc_id = ? AND kind IN ('title', 'heading') ORDER BY ord", (doc_id,)
-                ):
+                for ord_, text in self.reads.headings(doc_id):
                     m = _DECISION.match(text or "")
                     if m:
                         heads.append((ord_, re.sub(r"\s+", "", m.group(1))))
@@ -846,24 +768,17 @@ class Searcher:
         """The same paragraph in other languages: `translation_of` links, and the same label in a same-symbol document."""
         found: dict[str, Translation] = {}
         lang = row["language"]
-        linked = self._block_row("b.translation_of = ? OR b.id = ?", (row["id"], row["translation_of"] or ""))
-        if row["translation_of"]:
-            linked += self._block_row("b.translation_of = ? AND b.id != ?", (row["translation_of"], row["id"]))
-        for r in linked:
+        for r in self.reads.translation_links(row["id"], row["translation_of"]):
             if r["id"] != row["id"] and r["language"] != lang:
                 found.setdefault(r["id"], Translation(r["id"], r["language"], r["text"], r["symbol"], self.citation(r), "translation_of"))
         if row["symbol"] and row["label"]:
-            nth = self.store.db.execute(
-                "SELECT count(*) FROM blocks WHERE doc_id = ? AND label = ? AND ord < ?", (row["doc_id"], row["label"], row["ord"])
-            ).fetchone()[0]
-            others = self.store.db.execute(
-                "SELECT id FROM documents WHERE symbol = ? AND id != ? AND (language IS NULL OR language != ?)",
-                (row["symbol"], row["doc_id"], lang or ""),
-            ).fetchall()
-            for (doc_id,) in others:
-                r = self._block_row("b.doc_id = ? AND b.label = ? ORDER BY b.ord LIMIT 1 OFFSET ?", (doc_id, row["label"], nth))
-                if r and r[0]["id"] not in found:
-                    r = r[0]
+            others = self.reads.other_versions(row["symbol"], row["doc_id"], lang)
+            # which of the document's paragraphs with this label it is: counted only when another version exists
+            # (the count walks the document's paragraphs before it)
+            nth = self.reads.label_rank(row["doc_id"], row["label"], row["ord"]) if others else 0
+            for doc_id in others:
+                r = self.reads.paragraph_by_label(doc_id, row["label"], nth)
+                if r is not None and r["id"] not in found:
                     found[r["id"]] = Translation(r["id"], r["language"], r["text"], r["symbol"], self.citation(r), "symbol+label")
         return sorted(found.values(), key=lambda t: (t.language or "", t.paragraph_id))
 

@@ -163,7 +163,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--write-top", default=None, metavar="PATH",
                     help="write every query's ten hits (ids and scores) here: the reference a speed change must keep")
     a = ap.parse_args(argv)
-    res = run(a.encoder)
+    from unkg.settings import get_settings
+
+    res = run(a.encoder or get_settings().encoder)  # the entry point reads the settings (UNKG_ENCODER)
     if a.write_top:
         Path(a.write_top).write_text("{\n" + ",\n".join(f"  {json.dumps(r['id'])}: {json.dumps(r['top'], ensure_ascii=False)}"
                                                           for r in res["queries"]) + "\n}\n", encoding="utf-8")

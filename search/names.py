@@ -81,6 +81,13 @@ def _starts() -> dict[str, frozenset[int]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def preload() -> None:
+    """Read the vocabulary and build the lookups now (indexing time), not on the first query that needs them."""
+    _index()
+    _starts()
+    _by_han_form()
+
+
 def names_in(query_tokens: list[str]) -> list[tuple[tuple[str, ...], Name]]:
     """(the query's tokens that spell the name, the name) for every vocabulary name in the query, longest first."""
     by_form, names = _index()

@@ -125,7 +125,7 @@ def _dense_sims(searcher: Searcher, text: str, rowids: list[int]) -> dict[int, f
     sims = similarities(vi, qv, rowids) if isinstance(vi, VectorIndex) else {}
     missing = [r for r in rowids if r not in sims]
     if missing:
-        texts = searcher._texts(missing)
+        texts = searcher.printed_texts(missing)
         order = [r for r in missing if r in texts]
         if order:
             vecs = searcher.encoder.encode([normalise(texts[r]) for r in order])
@@ -140,7 +140,7 @@ def find_precedents(searcher: Searcher, paragraph_id: Optional[str] = None, text
     if not paragraph_id and not (text and text.strip()):
         raise SearchError("give a paragraph id or a text to find precedents for")
     store = searcher.store
-    searcher._maybe_index()
+    searcher.refresh()
     ref_date = None
     ref_doc = None
     lang = None
@@ -158,7 +158,7 @@ def find_precedents(searcher: Searcher, paragraph_id: Optional[str] = None, text
     pq = parse_query(text.replace('"', " "))
     match = fts_or(pq.words)
     if match:
-        for r, _s, _l, _b in searcher._fts(match, Filters(), 200):
+        for r in searcher.lexical_matches(match, Filters(), 200):
             cands[r] = None
     if use_dense:
         try:
@@ -167,7 +167,7 @@ def find_precedents(searcher: Searcher, paragraph_id: Optional[str] = None, text
                     cands[r] = None
         except SearchError:
             pass
-    rows = searcher._rows(list(cands))
+    rows = searcher.paragraph_rows(list(cands))
     own = set()
     if paragraph_id:  # the paragraph's own translations are the same text, not precedents
         own = store.translation_family(paragraph_id)

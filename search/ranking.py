@@ -99,6 +99,8 @@ class QueryTerms:
         # read for every candidate: worked out once per query
         self.total = sum(self.weights.values())
         self.han_terms = frozenset(t for t in self.terms if _HAN_RUN.fullmatch(t))
+        # a paragraph in another language than the query's counts only these (and names), in the query's order
+        self.neutral_terms = [t for t in self.terms if t in self.neutral]
 
     @property
     def empty(self) -> bool:
@@ -192,7 +194,8 @@ def coverage(c: Candidate, q: QueryTerms, same_language: bool) -> float:
     inflected: Optional[set[str]] = None  # read from the paragraph's words only when a query word is not there as such
     han_terms, weights = q.han_terms, q.weights
     words: Optional[frozenset[str]] = None
-    for t in q.terms:
+    # another language: only language-neutral words and names count (most candidates there hold neither)
+    for t in q.terms if same_language or named else q.neutral_terms:
         if t in named:
             # the name in another language than the query's: evidence, a little weaker than the query's own wording
             got += weights[t] * (1.0 if same_language else NAME_OTHER_LANGUAGE)

@@ -1,7 +1,7 @@
 """Nearest-neighbour search over paragraph vectors: exact numpy up to a limit, usearch HNSW beyond.
 
 Vectors are L2-normalised, so inner product is cosine similarity. The index
-picks its mode from the number of vectors (``UNKG_EXACT_LIMIT``, default 200,000):
+picks its mode from the number of vectors (``UNKG_EXACT_LIMIT``, default 50,000):
 exact search there costs one matrix product; above it an HNSW graph (usearch,
 float16 storage) answers in about a millisecond. The ANN graph is saved next to
 the store and reused while the search tables are unchanged.
@@ -38,10 +38,10 @@ class VectorIndex:
         self.n = len(self.ids)
         self.dim = vecs.shape[1] if self.n else 0
         self._vecs16 = vecs  # float16 (or float32), possibly memory-mapped
-        if exact_limit is None:
-            from unkg.settings import get_settings
+        if exact_limit is None:  # the settings' default (a Searcher passes its options' limit)
+            from .options import SearchOptions
 
-            exact_limit = get_settings().exact_limit
+            exact_limit = SearchOptions().exact_limit
         self.exact_limit = exact_limit
         self.mode = "exact" if self.n <= self.exact_limit else "ann"
         self.threads = threads

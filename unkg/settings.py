@@ -42,7 +42,7 @@ class Settings(BaseModel):
     rate_limit: float = _setting(20.0, "UNKG_RATE_LIMIT", "Web requests per second allowed per client address.")
     rate_burst: int = _setting(120, "UNKG_RATE_BURST", "Web requests a client may make at once before the rate limit applies.")
     encoder: str = _setting("use-multilingual", "UNKG_ENCODER", "Sentence encoder: use-multilingual or st:<model or path>.")
-    exact_limit: int = _setting(200_000, "UNKG_EXACT_LIMIT", "Up to this many paragraphs dense search is exact numpy; above, HNSW.")
+    exact_limit: int = _setting(50_000, "UNKG_EXACT_LIMIT", "Up to this many paragraphs dense search is exact numpy; above, HNSW.")
     lexical_matrix_min: int = _setting(5000, "UNKG_LEXICAL_MATRIX_MIN", "From this many paragraphs OR queries use the BM25 matrix.")
     search_numbers: bool = _setting(False, "UNKG_SEARCH_NUMBERS", "Numbers shared by query and paragraph count as evidence (on/off).")
     falkordb_redis: Optional[str] = _setting(None, "UNKG_FALKORDB_REDIS",

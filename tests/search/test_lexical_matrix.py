@@ -21,15 +21,12 @@ QUERIES = [
 
 
 @pytest.fixture
-def matrix_always(monkeypatch):
-    """UNKG_LEXICAL_MATRIX_MIN=1: the seed store (a few hundred paragraphs) gets its matrix."""
-    from unkg.settings import get_settings
+def matrix_always():
+    """UNKG_LEXICAL_MATRIX_MIN=1, as the entry point passes it: the seed store (a few hundred paragraphs) gets its matrix."""
+    from unkg.search.options import SearchOptions
+    from unkg.settings import Settings
 
-    monkeypatch.setenv("UNKG_LEXICAL_MATRIX_MIN", "1")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("UNKG_LEXICAL_MATRIX_MIN")
-    get_settings.cache_clear()
+    return SearchOptions.from_settings(Settings.from_env({"UNKG_LEXICAL_MATRIX_MIN": "1"}))
 
 
 def _fts5(db, match: str, k: int) -> list[int]:
@@ -50,7 +47,7 @@ def test_terms_of_an_or_query_and_nothing_for_phrases():
 
 def test_matrix_ranks_like_fts5_in_english_and_chinese(searcher):
     db = searcher.store.db
-    matrix = LexicalMatrix.build(db)
+    matrix = LexicalMatrix.build(searcher.index.tables.fts_rows())
     assert matrix.n == db.execute("SELECT count(*) FROM search_fts").fetchone()[0]
     overlaps = []
     for q in QUERIES:
@@ -66,7 +63,7 @@ def test_matrix_ranks_like_fts5_in_english_and_chinese(searcher):
 
 
 def test_matrix_restricted_to_allowed_rowids(searcher):
-    matrix = LexicalMatrix.build(searcher.store.db)
+    matrix = LexicalMatrix.build(searcher.index.tables.fts_rows())
     terms = terms_of_match(fts_or(parse_query("Kubuqi desert forum").words))
     every = [r for r, _ in matrix.search(terms, 1000)]
     allowed = sorted(every[1::2])
@@ -75,7 +72,7 @@ def test_matrix_restricted_to_allowed_rowids(searcher):
 
 
 def test_searcher_uses_the_saved_matrix_and_rebuilds_it_when_the_index_changes(searcher, matrix_always, tmp_path):
-    s = engine_mod.Searcher(searcher.store, encoder=searcher.encoder, cache_dir=tmp_path)
+    s = engine_mod.Searcher(searcher.store, encoder=searcher.encoder, cache_dir=tmp_path, options=matrix_always)
     lexical = s.search("昌原", mode="lexical", top_k=10)
     assert lexical and all("昌原" in h.text for h in lexical)
     files = list(tmp_path.glob("bm25-g*.npz"))
@@ -86,8 +83,7 @@ def test_searcher_uses_the_saved_matrix_and_rebuilds_it_when_the_index_changes(s
     zh = s.search("Changwon Initiative 昌原倡议", filters=engine_mod.Filters(language="zh"), mode="lexical", top_k=10)
     assert zh and all(h.language == "zh" for h in zh) and any("昌原倡议" in h.text for h in zh)
     # a new index generation: a new matrix file replaces the old one
-    with searcher.store.transaction() as db:
-        searcher.index._bump(db)
+    searcher.index.tables.new_generation()
     s.search("Kubuqi", mode="lexical")
     again = list(tmp_path.glob("bm25-g*.npz"))
     assert len(again) == 1 and again != files
@@ -95,6 +91,6 @@ def test_searcher_uses_the_saved_matrix_and_rebuilds_it_when_the_index_changes(s
 
 @pytest.mark.parametrize("query", ['"', "NEAR(", 'land" OR "x', "'; DROP TABLE blocks; --", "{body}: x"])
 def test_matrix_path_takes_hostile_text(searcher, matrix_always, tmp_path, query):
-    s = engine_mod.Searcher(searcher.store, encoder=searcher.encoder, cache_dir=tmp_path)
+    s = engine_mod.Searcher(searcher.store, encoder=searcher.encoder, cache_dir=tmp_path, options=matrix_always)
     s.search(query, top_k=5)
     s.search(query, mode="lexical", top_k=5)
