@@ -13,18 +13,21 @@ Every function returns plain dicts (JSON-ready); the CLI prints them.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
+import heapq
 import itertools
 import math
 import time
 
 import networkx as nx
+from networkx.algorithms.shortest_paths.generic import _build_paths_from_predecessors
 
 from unkg.errors import GraphError
 
 from . import schema as S
 from .build import KnowledgeGraph
+from .names import acronym, name_keys, norm  # noqa: F401  (acronym: part of this module's API)
 
 ENTITY_LABELS = ("Initiative", "Decision", "Actor", "Country", "Target", "Session", "Document", "Mandate", "Quantity", "Paragraph")
 #: cost of walking a relationship type in path search: structure edges cost more than statements
@@ -34,30 +37,7 @@ HUB_LABELS = frozenset({"Actor", "Country", "Session"})
 HUB_WEIGHT = 0.25
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s.strip().lower())
-
-
-def acronym(name: str) -> Optional[str]:
-    """"LDN Target Setting Programme 2.0" -> "LDN TSP 2.0"; "Kubuqi International Desert Forum" -> "KIDF"."""
-    out: list[str] = []
-    run = ""
-    for tok in re.findall(r"[\w.\-]+", name):
-        if tok.isupper() or any(c.isdigit() for c in tok):
-            if run:
-                out.append(run)
-                run = ""
-            out.append(tok)
-        elif tok[:1].isupper():
-            run += tok[0]
-        elif tok.lower() in ("of", "for", "the", "and", "on", "to", "in"):
-            continue
-        else:
-            return None
-    if run:
-        out.append(run)
-    acr = " ".join(out)
-    return acr if acr != name and len(acr) >= 3 else None
+_norm = norm  # the one normalization of names (graph.names), kept under its old name
 
 
 def _index(kg: KnowledgeGraph) -> dict[str, list[str]]:
@@ -67,23 +47,36 @@ def _index(kg: KnowledgeGraph) -> dict[str, list[str]]:
         return idx
     idx = {}
     for n, a in kg.g.nodes(data=True):
-        if a["label"] == "Paragraph":
-            continue
-        for name in [a.get("name"), a.get("symbol"), *(a.get("aliases") or [])]:
-            if name:
-                idx.setdefault(_norm(str(name)), []).append(n)
-                if a["label"] in ("Initiative", "Actor"):
-                    acr = acronym(str(name))
-                    if acr:
-                        idx.setdefault(_norm(acr), []).append(n)
+        for key in name_keys(a["label"], a):
+            idx.setdefault(key, []).append(n)
     kg._name_index = idx  # type: ignore[attr-defined]
     kg._name_stamp = stamp  # type: ignore[attr-defined]
     return idx
 
 
+def _named(kg, key: str) -> list[str]:
+    """Nodes with exactly this name key (the store's name index where the graph is kept there)."""
+    if hasattr(kg, "names_exact"):
+        return kg.names_exact(key)
+    return _index(kg).get(key, [])
+
+
+def _named_like(kg, part: str) -> list[str]:
+    """Nodes with a name key containing `part`."""
+    if hasattr(kg, "names_containing"):
+        return kg.names_containing(part)
+    return [n for key, ns in _index(kg).items() if part in key for n in ns]
+
+
+def _label(g, n: str) -> str:
+    """A node's label without reading its properties where the graph can (the store-backed graph)."""
+    fast = getattr(g, "label", None)
+    return fast(n) if callable(fast) else g.nodes[n]["label"]
+
+
 def _rank(kg: KnowledgeGraph, ids: Iterable[str]) -> list[str]:
     order = {label: i for i, label in enumerate(ENTITY_LABELS)}
-    return sorted(set(ids), key=lambda n: (order.get(kg.g.nodes[n]["label"], 99), -kg.g.degree(n), n))
+    return sorted(set(ids), key=lambda n: (order.get(_label(kg.g, n), 99), -kg.g.degree(n), n))
 
 
 def resolve(kg: KnowledgeGraph, text: str, labels: Optional[Iterable[str]] = None) -> str:
@@ -92,7 +85,7 @@ def resolve(kg: KnowledgeGraph, text: str, labels: Optional[Iterable[str]] = Non
     want = set(labels) if labels else None
 
     def ok(n: str) -> bool:
-        return want is None or g.nodes[n]["label"] in want
+        return want is None or _label(g, n) in want
 
     t = text.strip()
     if t in g and ok(t):
@@ -100,15 +93,14 @@ def resolve(kg: KnowledgeGraph, text: str, labels: Optional[Iterable[str]] = Non
     for cand in (S.normalize_decision(t), f"para:{t}", f"document:{t}", f"session:{t.replace(' ', '.')}"):
         if cand and cand in g and ok(cand):
             return cand
-    idx = _index(kg)
-    exact = [n for n in idx.get(_norm(t), []) if ok(n)]
+    exact = [n for n in _named(kg, _norm(t)) if ok(n)]
     if exact:
         return _rank(kg, exact)[0]
     q = _norm(t)
-    partial = [n for key, ns in idx.items() if q in key for n in ns if ok(n)]
+    partial = [n for n in _named_like(kg, q) if ok(n)]
     if partial:
         best = _rank(kg, partial)
-        return sorted(best[:20], key=lambda n: (ENTITY_LABELS.index(g.nodes[n]["label"]) if g.nodes[n]["label"] in ENTITY_LABELS else 99, len(str(g.nodes[n].get("name", "")))))[0]
+        return sorted(best[:20], key=lambda n: (ENTITY_LABELS.index(_label(g, n)) if _label(g, n) in ENTITY_LABELS else 99, len(str(g.nodes[n].get("name", "")))))[0]
     raise GraphError(f"nothing in the graph matches {text!r}; try an id (`unkg graph neighbours ID`), a decision number like 22/COP.15, or a name")
 
 
@@ -168,7 +160,7 @@ def neighbours(kg: KnowledgeGraph, node: str, depth: int = 1, types: Optional[It
                 if allowed and a["type"] not in allowed:
                     continue
                 other = v if u == n else u
-                if not include_paragraphs and g.nodes[other]["label"] == "Paragraph" and other != start:
+                if not include_paragraphs and _label(g, other) == "Paragraph" and other != start:
                     continue
                 if other not in seen:
                     if len(seen) >= limit:
@@ -196,6 +188,55 @@ def _best_edge(g: nx.MultiDiGraph, a: str, b: str) -> tuple[str, str, str, dict]
     return min(cands, key=lambda e: (EDGE_COST.get(e[3]["type"], 1.0), e[3].get("paragraph") is None, e[2]))
 
 
+def _undirected(g, n: str) -> dict[str, dict[str, dict]]:
+    """The relationships at `n` either way, by the node at their other end: {other: {key: attributes}}."""
+    out: dict[str, dict[str, dict]] = {}
+    for _, v, k, a in g.out_edges(n, keys=True, data=True):
+        out.setdefault(v, {})[k] = a
+    for u, _, k, a in g.in_edges(n, keys=True, data=True):
+        out.setdefault(u, {})[k] = a
+    return out
+
+
+def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[float]],
+                   most: int = 500) -> Optional[list[str]]:
+    """The smallest (as a list of ids) of the first `most` cheapest paths from s to t, or None.
+
+    Dijkstra that stops when t is settled (every cost is at least 1, so t's predecessors are
+    settled before it): it reads the relationships of the nodes nearer than t, never the whole
+    graph, which a store-backed graph reads node by node.
+    """
+    dist: dict[str, float] = {}
+    seen: dict[str, float] = {s: 0.0}
+    pred: dict[str, list[str]] = {s: []}
+    counter = itertools.count()
+    fringe = [(0.0, next(counter), s)]
+    while fringe:
+        d, _, v = heapq.heappop(fringe)
+        if v in dist:
+            continue
+        dist[v] = d
+        if v == t:
+            break
+        for u, data in _undirected(g, v).items():
+            w = cost(v, u, data)
+            if w is None:
+                continue
+            vu = d + w
+            if u in dist:
+                if vu == dist[u]:
+                    pred[u].append(v)
+            elif u not in seen or vu < seen[u]:
+                seen[u] = vu
+                heapq.heappush(fringe, (vu, next(counter), u))
+                pred[u] = [v]
+            elif vu == seen[u]:
+                pred[u].append(v)
+    if t not in dist:
+        return None
+    return min(itertools.islice(_build_paths_from_predecessors({s}, t, pred), most))
+
+
 def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MAX_PATH_STEPS,
                  avoid_documents: bool = True) -> dict[str, Any]:
     """The shortest path between two entities; each step names its relationship and cites its paragraph."""
@@ -203,27 +244,25 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
     s, t = resolve(kg, source), resolve(kg, target)
     if s == t:
         raise GraphError(f"{source!r} and {target!r} are the same node ({s})")
-    ug = g.to_undirected(as_view=True)
 
     def hub(n: str) -> float:
         # passing through a generic actor everyone is linked to ("UNCCD secretariat") explains little:
         # it costs more the more links it has, so specific links (a paragraph, a mandate) win
-        if n in (s, t) or g.nodes[n]["label"] not in HUB_LABELS:
+        if n in (s, t) or _label(g, n) not in HUB_LABELS:
             return 0.0
         return HUB_WEIGHT * math.log2(1 + g.degree(n))
 
     def cost(u: str, v: str, data: dict) -> Optional[float]:
-        if avoid_documents and (g.nodes[u]["label"] == "Document" or g.nodes[v]["label"] == "Document") and s not in (u, v) and t not in (u, v):
+        if avoid_documents and (_label(g, u) == "Document" or _label(g, v) == "Document") and s not in (u, v) and t not in (u, v):
             return None  # a document links all of its paragraphs: "same document" is no explanation
         return min(EDGE_COST.get(d["type"], 1.0) for d in data.values()) + (hub(u) + hub(v)) / 2
 
-    try:
-        # the same path whatever order the graph was loaded in: the smallest of the (first 500) equally short paths
-        nodes = min(itertools.islice(nx.all_shortest_paths(ug, s, t, weight=cost), 500))
-    except nx.NetworkXNoPath:
+    # the same path whatever order the graph was loaded in: the smallest of the (first 500) equally short paths
+    nodes = _shortest_path(g, s, t, cost)
+    if nodes is None:
         if avoid_documents:
             return explain_path(kg, source, target, max_len, avoid_documents=False)
-        raise GraphError(f"no path between {s} and {t} in the graph") from None
+        raise GraphError(f"no path between {s} and {t} in the graph")
     if len(nodes) - 1 > max_len:
         raise GraphError(f"the shortest path between {s} and {t} has {len(nodes) - 1} steps, more than {max_len}")
     steps = []
@@ -232,7 +271,7 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
         para = d.get("paragraph")
         if not para:
             for end in (u, v):
-                if g.nodes[end]["label"] == "Paragraph":
+                if _label(g, end) == "Paragraph":
                     para = g.nodes[end].get("block")
         p = paragraph_info(kg, para)
         fwd = (u == a)
@@ -262,7 +301,8 @@ def citing_wording(text: str) -> Optional[str]:
 def _documents_of(kg: KnowledgeGraph, decision: str) -> list[str]:
     """Stored documents that are this decision or resolution ("A/RES/75/218" is resolution 75/218)."""
     sym = decision.split(":", 1)[-1]
-    return [n for n, a in kg.g.nodes(data=True)
+    docs = kg.nodes_with_label("Document") if hasattr(kg, "nodes_with_label") else kg.g.nodes(data=True)
+    return [n for n, a in docs
             if a["label"] == "Document" and a.get("doc")
             and (a.get("symbol") == sym or S.normalize_decision(a.get("symbol") or "") == decision)]
 

@@ -1,0 +1,256 @@
+"""The knowledge graph kept in the store: nodes, relationships and who contributed them.
+
+Why: a pickled networkx graph must be read whole before any answer (gigabytes and tens of
+seconds at a million paragraphs). Kept here, each question reads only the rows it touches,
+through indexes by id, by label, by name key and by relationship endpoint and type.
+
+Tables (all created through `Store.create_schema`):
+
+* ``graph_nodes(id, label, deg, seq, props)``: props is JSON; deg the number of relationships
+  at the node (in + out, as networkx counts it); seq the order nodes were first added in.
+* ``graph_edges(src, dst, key, type, seq, props)``: seq as for nodes (the order networkx
+  iterates in, so answers that take "the first" stay the same).
+* ``graph_node_docs`` / ``graph_edge_docs``: which documents give a node or relationship, with
+  the paragraph (provenance); a document's part is found and taken out by these.
+* ``graph_names(key, node)``: normalized names, symbols, aliases and acronyms for look-ups.
+* ``graph_built(doc, fingerprint)``: what each document's part was built from.
+
+Only SQL lives here; what to write (merging of shared nodes, provenance moves) is decided
+by `unkg.graph.table_graph`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Iterable, Iterator, Optional
+
+GRAPH_SCHEMA = """
+CREATE TABLE IF NOT EXISTS graph_nodes (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    deg INTEGER NOT NULL DEFAULT 0,
+    seq INTEGER NOT NULL,
+    props TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS graph_nodes_label ON graph_nodes(label, seq);
+CREATE TABLE IF NOT EXISTS graph_edges (
+    src TEXT NOT NULL,
+    dst TEXT NOT NULL,
+    key TEXT NOT NULL,
+    type TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    props TEXT NOT NULL,
+    PRIMARY KEY (src, dst, key)
+);
+CREATE INDEX IF NOT EXISTS graph_edges_src ON graph_edges(src, type);
+CREATE INDEX IF NOT EXISTS graph_edges_dst ON graph_edges(dst, type);
+CREATE TABLE IF NOT EXISTS graph_node_docs (
+    node TEXT NOT NULL, doc TEXT NOT NULL, paragraph TEXT,
+    PRIMARY KEY (node, doc)
+);
+CREATE INDEX IF NOT EXISTS graph_node_docs_doc ON graph_node_docs(doc);
+CREATE TABLE IF NOT EXISTS graph_edge_docs (
+    src TEXT NOT NULL, dst TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL, paragraph TEXT,
+    PRIMARY KEY (src, dst, key, doc)
+);
+CREATE INDEX IF NOT EXISTS graph_edge_docs_doc ON graph_edge_docs(doc);
+CREATE TABLE IF NOT EXISTS graph_names (
+    key TEXT NOT NULL, node TEXT NOT NULL,
+    PRIMARY KEY (key, node)
+);
+CREATE INDEX IF NOT EXISTS graph_names_node ON graph_names(node);
+CREATE TABLE IF NOT EXISTS graph_built (doc TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+"""
+
+EdgeId = tuple[str, str, str]
+
+#: the columns an adjacency read returns: the relationship and the node at its other end
+_ADJ = "e.src, e.dst, e.key, e.type, e.props, n.label, n.deg"
+
+
+def _dumps(props: dict[str, Any]) -> str:
+    return json.dumps(props, ensure_ascii=False, default=str)
+
+
+def _chunks(items: list, n: int = 500) -> Iterator[list]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+class GraphTables:
+    """Reads and writes of the graph tables of one store (its connection, its transactions)."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        store.create_schema(GRAPH_SCHEMA)
+        self._seq: Optional[int] = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.store.db
+
+    # -- bookkeeping ---------------------------------------------------------
+    def built(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT doc, fingerprint FROM graph_built").fetchall())
+
+    def set_built(self, doc: str, fingerprint: Optional[str]) -> None:
+        if fingerprint is None:
+            self.db.execute("DELETE FROM graph_built WHERE doc = ?", (doc,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO graph_built(doc, fingerprint) VALUES (?, ?)", (doc, fingerprint))
+
+    def next_seq(self) -> int:
+        if self._seq is None:
+            a = self.db.execute("SELECT max(seq) FROM graph_nodes").fetchone()[0] or 0
+            b = self.db.execute("SELECT max(seq) FROM graph_edges").fetchone()[0] or 0
+            self._seq = max(a, b)
+        self._seq += 1
+        return self._seq
+
+    def reset_seq(self) -> None:
+        """Forget the cached counter (after a rolled-back transaction)."""
+        self._seq = None
+
+    # -- nodes -----------------------------------------------------------------
+    def node_rows(self, ids: Iterable[str]) -> dict[str, tuple[str, int, dict[str, Any]]]:
+        """id -> (label, degree, props) of the nodes that exist among `ids`."""
+        out: dict[str, tuple[str, int, dict[str, Any]]] = {}
+        for chunk in _chunks(list(ids)):
+            q = f"SELECT id, label, deg, props FROM graph_nodes WHERE id IN ({','.join('?' * len(chunk))})"
+            for r in self.db.execute(q, chunk):
+                out[r[0]] = (r[1], r[2], json.loads(r[3]))
+        return out
+
+    def node(self, node_id: str) -> Optional[tuple[str, int, dict[str, Any]]]:
+        r = self.db.execute("SELECT label, deg, props FROM graph_nodes WHERE id = ?", (node_id,)).fetchone()
+        return (r[0], r[1], json.loads(r[2])) if r else None
+
+    def label_and_degree(self, node_id: str) -> Optional[tuple[str, int]]:
+        r = self.db.execute("SELECT label, deg FROM graph_nodes WHERE id = ?", (node_id,)).fetchone()
+        return (r[0], r[1]) if r else None
+
+    def insert_node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
+        self.db.execute("INSERT INTO graph_nodes(id, label, deg, seq, props) VALUES (?, ?, 0, ?, ?)",
+                        (node_id, label, self.next_seq(), _dumps(props)))
+
+    def update_node_props(self, node_id: str, props: dict[str, Any]) -> None:
+        self.db.execute("UPDATE graph_nodes SET props = ? WHERE id = ?", (_dumps(props), node_id))
+
+    def delete_node(self, node_id: str) -> list[EdgeId]:
+        """Remove a node and every relationship at it; returns those relationships (for degree updates)."""
+        gone = [tuple(r) for r in self.db.execute(
+            "SELECT src, dst, key FROM graph_edges WHERE src = ? UNION ALL SELECT src, dst, key FROM graph_edges WHERE dst = ?",
+            (node_id, node_id))]
+        for e in gone:
+            self.delete_edge(e)
+            self.db.execute("DELETE FROM graph_edge_docs WHERE src = ? AND dst = ? AND key = ?", e)
+        self.db.execute("DELETE FROM graph_nodes WHERE id = ?", (node_id,))
+        self.db.execute("DELETE FROM graph_names WHERE node = ?", (node_id,))
+        return gone  # type: ignore[return-value]
+
+    def add_degree(self, deltas: dict[str, int]) -> None:
+        self.db.executemany("UPDATE graph_nodes SET deg = deg + ? WHERE id = ?", [(d, n) for n, d in deltas.items() if d])
+
+    def set_names(self, node_id: str, keys: Iterable[str]) -> None:
+        self.db.execute("DELETE FROM graph_names WHERE node = ?", (node_id,))
+        self.db.executemany("INSERT OR IGNORE INTO graph_names(key, node) VALUES (?, ?)", [(k, node_id) for k in keys])
+
+    def add_node_owner(self, node_id: str, doc: str, paragraph: Optional[str]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO graph_node_docs(node, doc, paragraph) VALUES (?, ?, ?)", (node_id, doc, paragraph))
+
+    def nodes_of(self, doc: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT node FROM graph_node_docs WHERE doc = ?", (doc,))]
+
+    def drop_node_owner(self, node_id: str, doc: str) -> int:
+        """Take `doc` off the node's owners; returns how many owners remain."""
+        self.db.execute("DELETE FROM graph_node_docs WHERE node = ? AND doc = ?", (node_id, doc))
+        return self.db.execute("SELECT count(*) FROM graph_node_docs WHERE node = ?", (node_id,)).fetchone()[0]
+
+    # -- relationships ---------------------------------------------------------
+    def insert_edge(self, e: EdgeId, rel_type: str, props: dict[str, Any]) -> bool:
+        """Add a relationship unless it is there; True if it was added."""
+        cur = self.db.execute("INSERT OR IGNORE INTO graph_edges(src, dst, key, type, seq, props) VALUES (?, ?, ?, ?, ?, ?)",
+                              (e[0], e[1], e[2], rel_type, self.next_seq(), _dumps(props)))
+        return cur.rowcount > 0
+
+    def delete_edge(self, e: EdgeId) -> bool:
+        return self.db.execute("DELETE FROM graph_edges WHERE src = ? AND dst = ? AND key = ?", e).rowcount > 0
+
+    def edge_props(self, e: EdgeId) -> Optional[dict[str, Any]]:
+        r = self.db.execute("SELECT type, props FROM graph_edges WHERE src = ? AND dst = ? AND key = ?", e).fetchone()
+        return dict(json.loads(r[1]), type=r[0]) if r else None
+
+    def update_edge_props(self, e: EdgeId, props: dict[str, Any]) -> None:
+        self.db.execute("UPDATE graph_edges SET props = ? WHERE src = ? AND dst = ? AND key = ?", (_dumps(props), *e))
+
+    def add_edge_owner(self, e: EdgeId, doc: str, paragraph: Optional[str]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO graph_edge_docs(src, dst, key, doc, paragraph) VALUES (?, ?, ?, ?, ?)",
+                        (*e, doc, paragraph))
+
+    def edges_of(self, doc: str) -> list[EdgeId]:
+        return [tuple(r) for r in self.db.execute("SELECT src, dst, key FROM graph_edge_docs WHERE doc = ?", (doc,))]  # type: ignore[misc]
+
+    def drop_edge_owner(self, e: EdgeId, doc: str) -> Optional[tuple[str, Optional[str]]]:
+        """Take `doc` off the relationship's owners; returns the first remaining (doc, paragraph), or None."""
+        self.db.execute("DELETE FROM graph_edge_docs WHERE src = ? AND dst = ? AND key = ? AND doc = ?", (*e, doc))
+        r = self.db.execute("SELECT doc, paragraph FROM graph_edge_docs WHERE src = ? AND dst = ? AND key = ? ORDER BY doc LIMIT 1",
+                            e).fetchone()
+        return (r[0], r[1]) if r else None
+
+    # -- reads for questions -----------------------------------------------------
+    def out_adjacency(self, node_id: str) -> list[tuple]:
+        """(src, dst, key, type, props json, label of dst, degree of dst), in the order networkx iterates."""
+        return self.db.execute(
+            f"SELECT {_ADJ} FROM graph_edges e JOIN graph_nodes n ON n.id = e.dst WHERE e.src = ? "
+            "ORDER BY min(e.seq) OVER (PARTITION BY e.dst), e.seq", (node_id,)).fetchall()
+
+    def in_adjacency(self, node_id: str) -> list[tuple]:
+        """(src, dst, key, type, props json, label of src, degree of src)."""
+        return self.db.execute(
+            f"SELECT {_ADJ} FROM graph_edges e JOIN graph_nodes n ON n.id = e.src WHERE e.dst = ? "
+            "ORDER BY min(e.seq) OVER (PARTITION BY e.src), e.seq", (node_id,)).fetchall()
+
+    def edges_between(self, src: str, dst: str) -> list[tuple[str, str, str]]:
+        """(key, type, props json) of the relationships from src to dst."""
+        return self.db.execute("SELECT key, type, props FROM graph_edges WHERE src = ? AND dst = ? ORDER BY seq",
+                               (src, dst)).fetchall()
+
+    def names_exact(self, key: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT node FROM graph_names WHERE key = ? ORDER BY rowid", (key,))]
+
+    def names_containing(self, part: str) -> list[str]:
+        """Nodes with a name key containing `part` (a scan of the name keys, never of the nodes)."""
+        return [r[0] for r in self.db.execute("SELECT node FROM graph_names WHERE instr(key, ?) > 0", (part,))]
+
+    def nodes_with_label(self, label: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for r in self.db.execute("SELECT id, props FROM graph_nodes WHERE label = ? ORDER BY seq", (label,)):
+            yield r[0], json.loads(r[1])
+
+    def count_nodes(self) -> int:
+        return self.db.execute("SELECT count(*) FROM graph_nodes").fetchone()[0]
+
+    def count_edges(self) -> int:
+        return self.db.execute("SELECT count(*) FROM graph_edges").fetchone()[0]
+
+    def label_counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT label, count(*) FROM graph_nodes GROUP BY label").fetchall())
+
+    def type_counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT type, count(*) FROM graph_edges GROUP BY type").fetchall())
+
+    def all_nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for r in self.db.execute("SELECT id, label, props FROM graph_nodes ORDER BY seq"):
+            yield r[0], r[1], json.loads(r[2])
+
+    def all_edges(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
+        for r in self.db.execute("SELECT src, dst, key, type, props FROM graph_edges ORDER BY seq"):
+            yield r[0], r[1], r[2], r[3], json.loads(r[4])
+
+    def doc_items(self, docs: Iterable[str]) -> tuple[set[str], set[EdgeId]]:
+        nodes: set[str] = set()
+        edges: set[EdgeId] = set()
+        for d in docs:
+            nodes.update(self.nodes_of(d))
+            edges.update(self.edges_of(d))
+        return nodes, edges
