@@ -32,33 +32,32 @@ CREATE TABLE IF NOT EXISTS graph_nodes (
     deg INTEGER NOT NULL DEFAULT 0,
     seq INTEGER NOT NULL,
     props TEXT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS graph_nodes_label ON graph_nodes(label, seq);
 CREATE TABLE IF NOT EXISTS graph_edges (
+    key TEXT PRIMARY KEY,
     src TEXT NOT NULL,
     dst TEXT NOT NULL,
-    key TEXT NOT NULL,
     type TEXT NOT NULL,
     seq INTEGER NOT NULL,
-    props TEXT NOT NULL,
-    PRIMARY KEY (src, dst, key)
-);
+    props TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS graph_edges_src ON graph_edges(src, type);
 CREATE INDEX IF NOT EXISTS graph_edges_dst ON graph_edges(dst, type);
 CREATE TABLE IF NOT EXISTS graph_node_docs (
     node TEXT NOT NULL, doc TEXT NOT NULL, paragraph TEXT,
     PRIMARY KEY (node, doc)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS graph_node_docs_doc ON graph_node_docs(doc);
 CREATE TABLE IF NOT EXISTS graph_edge_docs (
-    src TEXT NOT NULL, dst TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL, paragraph TEXT,
-    PRIMARY KEY (src, dst, key, doc)
-);
+    key TEXT NOT NULL, doc TEXT NOT NULL, paragraph TEXT,
+    PRIMARY KEY (key, doc)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS graph_edge_docs_doc ON graph_edge_docs(doc);
 CREATE TABLE IF NOT EXISTS graph_names (
     key TEXT NOT NULL, node TEXT NOT NULL,
     PRIMARY KEY (key, node)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS graph_names_node ON graph_names(node);
 CREATE TABLE IF NOT EXISTS graph_built (doc TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 """
@@ -130,9 +129,10 @@ class GraphTables:
         r = self.db.execute("SELECT label, deg FROM graph_nodes WHERE id = ?", (node_id,)).fetchone()
         return (r[0], r[1]) if r else None
 
-    def insert_node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
-        self.db.execute("INSERT INTO graph_nodes(id, label, deg, seq, props) VALUES (?, ?, 0, ?, ?)",
-                        (node_id, label, self.next_seq(), _dumps(props)))
+    def insert_nodes(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """New nodes (id, label, props), in this order."""
+        self.db.executemany("INSERT INTO graph_nodes(id, label, deg, seq, props) VALUES (?, ?, 0, ?, ?)",
+                            [(n, label, self.next_seq(), _dumps(p)) for n, label, p in rows])
 
     def update_node_props(self, node_id: str, props: dict[str, Any]) -> None:
         self.db.execute("UPDATE graph_nodes SET props = ? WHERE id = ?", (_dumps(props), node_id))
@@ -140,11 +140,11 @@ class GraphTables:
     def delete_node(self, node_id: str) -> list[EdgeId]:
         """Remove a node and every relationship at it; returns those relationships (for degree updates)."""
         gone = [tuple(r) for r in self.db.execute(
-            "SELECT src, dst, key FROM graph_edges WHERE src = ? UNION ALL SELECT src, dst, key FROM graph_edges WHERE dst = ?",
+            "SELECT src, dst, key FROM graph_edges WHERE src = ? UNION SELECT src, dst, key FROM graph_edges WHERE dst = ?",
             (node_id, node_id))]
         for e in gone:
             self.delete_edge(e)
-            self.db.execute("DELETE FROM graph_edge_docs WHERE src = ? AND dst = ? AND key = ?", e)
+            self.db.execute("DELETE FROM graph_edge_docs WHERE key = ?", (e[2],))
         self.db.execute("DELETE FROM graph_nodes WHERE id = ?", (node_id,))
         self.db.execute("DELETE FROM graph_names WHERE node = ?", (node_id,))
         return gone  # type: ignore[return-value]
@@ -152,12 +152,17 @@ class GraphTables:
     def add_degree(self, deltas: dict[str, int]) -> None:
         self.db.executemany("UPDATE graph_nodes SET deg = deg + ? WHERE id = ?", [(d, n) for n, d in deltas.items() if d])
 
-    def set_names(self, node_id: str, keys: Iterable[str]) -> None:
-        self.db.execute("DELETE FROM graph_names WHERE node = ?", (node_id,))
-        self.db.executemany("INSERT OR IGNORE INTO graph_names(key, node) VALUES (?, ?)", [(k, node_id) for k in keys])
+    def set_names(self, names: dict[str, Iterable[str]], new: bool = False) -> None:
+        """node -> its look-up keys, replacing the ones it had (`new`: nodes that had none)."""
+        if not new:
+            self.db.executemany("DELETE FROM graph_names WHERE node = ?", [(n,) for n in names])
+        self.db.executemany("INSERT OR IGNORE INTO graph_names(key, node) VALUES (?, ?)",
+                            [(k, n) for n, keys in names.items() for k in keys])
 
-    def add_node_owner(self, node_id: str, doc: str, paragraph: Optional[str]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO graph_node_docs(node, doc, paragraph) VALUES (?, ?, ?)", (node_id, doc, paragraph))
+    def add_node_owners(self, doc: str, rows: list[tuple[str, Optional[str]]]) -> None:
+        """(node, paragraph) given by `doc`."""
+        self.db.executemany("INSERT OR REPLACE INTO graph_node_docs(node, doc, paragraph) VALUES (?, ?, ?)",
+                            [(n, doc, p) for n, p in rows])
 
     def nodes_of(self, doc: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT node FROM graph_node_docs WHERE doc = ?", (doc,))]
@@ -168,34 +173,41 @@ class GraphTables:
         return self.db.execute("SELECT count(*) FROM graph_node_docs WHERE node = ?", (node_id,)).fetchone()[0]
 
     # -- relationships ---------------------------------------------------------
-    def insert_edge(self, e: EdgeId, rel_type: str, props: dict[str, Any]) -> bool:
-        """Add a relationship unless it is there; True if it was added."""
-        cur = self.db.execute("INSERT OR IGNORE INTO graph_edges(src, dst, key, type, seq, props) VALUES (?, ?, ?, ?, ?, ?)",
-                              (e[0], e[1], e[2], rel_type, self.next_seq(), _dumps(props)))
-        return cur.rowcount > 0
+    # a relationship's key names its type, both ends and its paragraph (graph.schema.edge_key): it is unique alone
+    def existing_edges(self, keys: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for chunk in _chunks(list(keys)):
+            out.update(r[0] for r in self.db.execute(f"SELECT key FROM graph_edges WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    def insert_edges(self, rows: list[tuple[EdgeId, str, dict[str, Any]]]) -> None:
+        """New relationships ((src, dst, key), type, props), in this order."""
+        self.db.executemany("INSERT INTO graph_edges(src, dst, key, type, seq, props) VALUES (?, ?, ?, ?, ?, ?)",
+                            [(e[0], e[1], e[2], t, self.next_seq(), _dumps(p)) for e, t, p in rows])
 
     def delete_edge(self, e: EdgeId) -> bool:
-        return self.db.execute("DELETE FROM graph_edges WHERE src = ? AND dst = ? AND key = ?", e).rowcount > 0
+        return self.db.execute("DELETE FROM graph_edges WHERE key = ?", (e[2],)).rowcount > 0
 
     def edge_props(self, e: EdgeId) -> Optional[dict[str, Any]]:
-        r = self.db.execute("SELECT type, props FROM graph_edges WHERE src = ? AND dst = ? AND key = ?", e).fetchone()
+        r = self.db.execute("SELECT type, props FROM graph_edges WHERE key = ?", (e[2],)).fetchone()
         return dict(json.loads(r[1]), type=r[0]) if r else None
 
     def update_edge_props(self, e: EdgeId, props: dict[str, Any]) -> None:
-        self.db.execute("UPDATE graph_edges SET props = ? WHERE src = ? AND dst = ? AND key = ?", (_dumps(props), *e))
+        self.db.execute("UPDATE graph_edges SET props = ? WHERE key = ?", (_dumps(props), e[2]))
 
-    def add_edge_owner(self, e: EdgeId, doc: str, paragraph: Optional[str]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO graph_edge_docs(src, dst, key, doc, paragraph) VALUES (?, ?, ?, ?, ?)",
-                        (*e, doc, paragraph))
+    def add_edge_owners(self, doc: str, rows: list[tuple[str, Optional[str]]]) -> None:
+        """(relationship key, paragraph) given by `doc`."""
+        self.db.executemany("INSERT OR REPLACE INTO graph_edge_docs(key, doc, paragraph) VALUES (?, ?, ?)",
+                            [(k, doc, p) for k, p in rows])
 
     def edges_of(self, doc: str) -> list[EdgeId]:
-        return [tuple(r) for r in self.db.execute("SELECT src, dst, key FROM graph_edge_docs WHERE doc = ?", (doc,))]  # type: ignore[misc]
+        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+            "SELECT e.src, e.dst, d.key FROM graph_edge_docs d JOIN graph_edges e ON e.key = d.key WHERE d.doc = ?", (doc,))]
 
     def drop_edge_owner(self, e: EdgeId, doc: str) -> Optional[tuple[str, Optional[str]]]:
         """Take `doc` off the relationship's owners; returns the first remaining (doc, paragraph), or None."""
-        self.db.execute("DELETE FROM graph_edge_docs WHERE src = ? AND dst = ? AND key = ? AND doc = ?", (*e, doc))
-        r = self.db.execute("SELECT doc, paragraph FROM graph_edge_docs WHERE src = ? AND dst = ? AND key = ? ORDER BY doc LIMIT 1",
-                            e).fetchone()
+        self.db.execute("DELETE FROM graph_edge_docs WHERE key = ? AND doc = ?", (e[2], doc))
+        r = self.db.execute("SELECT doc, paragraph FROM graph_edge_docs WHERE key = ? ORDER BY doc LIMIT 1", (e[2],)).fetchone()
         return (r[0], r[1]) if r else None
 
     # -- reads for questions -----------------------------------------------------
@@ -214,10 +226,10 @@ class GraphTables:
     def edges_between(self, src: str, dst: str) -> list[tuple[str, str, str]]:
         """(key, type, props json) of the relationships from src to dst."""
         return self.db.execute("SELECT key, type, props FROM graph_edges WHERE src = ? AND dst = ? ORDER BY seq",
-                               (src, dst)).fetchall()
+                               (src, dst)).fetchall()  # through graph_edges_src: a node's relationships, then dst
 
     def names_exact(self, key: str) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT node FROM graph_names WHERE key = ? ORDER BY rowid", (key,))]
+        return [r[0] for r in self.db.execute("SELECT node FROM graph_names WHERE key = ?", (key,))]
 
     def names_containing(self, part: str) -> list[str]:
         """Nodes with a name key containing `part` (a scan of the name keys, never of the nodes)."""
@@ -246,6 +258,15 @@ class GraphTables:
     def all_edges(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
         for r in self.db.execute("SELECT src, dst, key, type, props FROM graph_edges ORDER BY seq"):
             yield r[0], r[1], r[2], r[3], json.loads(r[4])
+
+    def node_owners(self) -> Iterator[tuple[str, str, Optional[str]]]:
+        """(node, document, paragraph) of every node, by document."""
+        yield from self.db.execute("SELECT node, doc, paragraph FROM graph_node_docs ORDER BY doc")
+
+    def edge_owners(self) -> Iterator[tuple[str, str, str, str, Optional[str]]]:
+        """(src, dst, key, document, paragraph) of every relationship, by document."""
+        yield from self.db.execute("SELECT e.src, e.dst, d.key, d.doc, d.paragraph FROM graph_edge_docs d "
+                                   "JOIN graph_edges e ON e.key = d.key ORDER BY d.doc")
 
     def doc_items(self, docs: Iterable[str]) -> tuple[set[str], set[EdgeId]]:
         nodes: set[str] = set()

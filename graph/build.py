@@ -300,6 +300,14 @@ def _add_fact(bd: _Builder, fact: Any, by_id: dict[str, Block]) -> None:
     bd.edge(subj, obj, rel_type, block, rule="extracted fact", **extra)
 
 
+def _facts_available() -> bool:
+    """Whether the extraction stage offers initiative facts, without importing it (its pipelines load slowly)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("unkg.extract")
+    return spec is not None and any((Path(p) / "facts.py").exists() for p in spec.submodule_search_locations or ())
+
+
 def _load_facts() -> Optional[Callable[[Document], Iterable[Any]]]:
     try:
         from unkg.extract import facts as facts_mod  # the extraction stage (issue 4)
@@ -498,11 +506,9 @@ def contributions(store, built: dict[str, str], current: dict[str, str], rep: Bu
 
     The one place both graph forms (the networkx cache, the store's graph tables) get a document's part from.
     """
-    import importlib.util
-
     facts_fn = None
     facts_loaded = False
-    rep.facts = with_facts and importlib.util.find_spec("unkg.extract.facts") is not None
+    rep.facts = with_facts and _facts_available()
     for d, fp in sorted(current.items()):
         if built.get(d) == fp:
             rep.unchanged += 1

@@ -199,42 +199,65 @@ def _undirected(g, n: str) -> dict[str, dict[str, dict]]:
 
 
 def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[float]],
-                   most: int = 500) -> Optional[list[str]]:
-    """The smallest (as a list of ids) of the first `most` cheapest paths from s to t, or None.
+                   most: int = 500, eps: float = 1e-9) -> Optional[list[str]]:
+    """The smallest (as a list of ids) of the cheapest paths from s to t (up to `most` of them), or None.
 
-    Dijkstra that stops when t is settled (every cost is at least 1, so t's predecessors are
-    settled before it): it reads the relationships of the nodes nearer than t, never the whole
-    graph, which a store-backed graph reads node by node.
-    """
-    dist: dict[str, float] = {}
-    seen: dict[str, float] = {s: 0.0}
-    pred: dict[str, list[str]] = {s: []}
+    Bidirectional Dijkstra: one search from each end, each going on until its nearest unsettled
+    node is farther than half the best known length. Every cheapest path then runs through nodes
+    settled from s up to an edge into nodes settled from t, so all of them are found, while only
+    two balls of half the length are read, never the whole graph (which a store-backed graph reads
+    node by node). Every cost is positive (at least 1)."""
+    ends = (s, t)
+    dist: tuple[dict[str, float], dict[str, float]] = ({}, {})
+    seen: tuple[dict[str, float], dict[str, float]] = ({s: 0.0}, {t: 0.0})
+    pred: tuple[dict[str, list[str]], dict[str, list[str]]] = ({s: []}, {t: []})
+    relaxed: tuple[list, list] = ([], [])
     counter = itertools.count()
-    fringe = [(0.0, next(counter), s)]
-    while fringe:
-        d, _, v = heapq.heappop(fringe)
-        if v in dist:
-            continue
-        dist[v] = d
-        if v == t:
+    fringe: tuple[list, list] = ([(0.0, next(counter), s)], [(0.0, next(counter), t)])
+    best = math.inf
+    while True:
+        tops = [f[0][0] if f else math.inf for f in fringe]
+        open_sides = [i for i in (0, 1) if tops[i] < math.inf and (best == math.inf or tops[i] <= best / 2 + eps)]
+        if not open_sides or (best == math.inf and math.inf in tops):
             break
+        side = min(open_sides, key=lambda i: (tops[i], i))
+        d, _, v = heapq.heappop(fringe[side])
+        if v in dist[side]:
+            continue
+        dist[side][v] = d
+        other = dist[1 - side]
+        if v in other:
+            best = min(best, d + other[v])
         for u, data in _undirected(g, v).items():
             w = cost(v, u, data)
             if w is None:
                 continue
             vu = d + w
-            if u in dist:
-                if vu == dist[u]:
-                    pred[u].append(v)
-            elif u not in seen or vu < seen[u]:
-                seen[u] = vu
-                heapq.heappush(fringe, (vu, next(counter), u))
-                pred[u] = [v]
-            elif vu == seen[u]:
-                pred[u].append(v)
-    if t not in dist:
+            relaxed[side].append((v, u, w))
+            if u in other:
+                best = min(best, vu + other[u])
+            if u in dist[side]:
+                if vu == dist[side][u]:
+                    pred[side][u].append(v)
+            elif u not in seen[side] or vu < seen[side][u]:
+                seen[side][u] = vu
+                heapq.heappush(fringe[side], (vu, next(counter), u))
+                pred[side][u] = [v]
+            elif vu == seen[side][u]:
+                pred[side][u].append(v)
+    if best == math.inf:
         return None
-    return min(itertools.islice(_build_paths_from_predecessors({s}, t, pred), most))
+    meets = set()
+    for side in (0, 1):
+        for v, u, w in relaxed[side]:
+            if u in dist[1 - side] and abs(dist[side][v] + w + dist[1 - side][u] - best) <= eps * max(1.0, best):
+                meets.add((v, u) if side == 0 else (u, v))
+    paths = set()
+    for a, b in sorted(meets):
+        heads = list(itertools.islice(_build_paths_from_predecessors({ends[0]}, a, pred[0]), most))
+        tails = list(itertools.islice(_build_paths_from_predecessors({ends[1]}, b, pred[1]), most))
+        paths.update(tuple(h + tl[::-1]) for h in heads for tl in tails)
+    return list(min(paths))
 
 
 def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MAX_PATH_STEPS,

@@ -249,11 +249,10 @@ class StoreGraph:
         kg = KnowledgeGraph()
         kg.g = self.g.to_networkx()
         kg.built = self.built
-        db = self.tables.db
-        for node, doc, para in db.execute("SELECT node, doc, paragraph FROM graph_node_docs ORDER BY doc"):
+        for node, doc, para in self.tables.node_owners():
             kg.node_docs.setdefault(node, {})[doc] = para
             kg.doc_nodes.setdefault(doc, []).append(node)
-        for src, dst, key, doc, para in db.execute("SELECT src, dst, key, doc, paragraph FROM graph_edge_docs ORDER BY doc"):
+        for src, dst, key, doc, para in self.tables.edge_owners():
             kg.edge_docs.setdefault((src, dst, key), {})[doc] = para
             kg.doc_edges.setdefault(doc, []).append((src, dst, key))
         return kg
@@ -290,35 +289,39 @@ class StoreGraph:
 
         t = self.tables
         have = t.node_rows(contrib.nodes)
+        new_nodes, new_names, changed_names = [], {}, {}
         for n in contrib.nodes.values():
             cur = have.get(n.id)
             if cur is None:
-                attrs = dict(n.props)
-                t.insert_node(n.id, n.label, attrs)
+                new_nodes.append((n.id, n.label, n.props))
                 if n.label != "Paragraph":
-                    t.set_names(n.id, name_keys(n.label, attrs))
-            else:
-                label, _, attrs = cur
-                before = json.dumps(attrs, sort_keys=True, default=str)
-                aliases = n.props.get("aliases")
-                for k, v in n.props.items():
-                    if k not in attrs and k != "label":
-                        attrs[k] = v
-                if aliases:
-                    attrs["aliases"] = sorted(set(attrs.get("aliases", [])) | set(aliases))[:20]
-                if json.dumps(attrs, sort_keys=True, default=str) != before:
-                    t.update_node_props(n.id, attrs)
-                    if label != "Paragraph":
-                        t.set_names(n.id, name_keys(label, attrs))
-            t.add_node_owner(n.id, doc_id, n.paragraph)
+                    new_names[n.id] = name_keys(n.label, n.props)
+                continue
+            label, _, attrs = cur
+            before = json.dumps(attrs, sort_keys=True, default=str)
+            aliases = n.props.get("aliases")
+            for k, v in n.props.items():
+                if k not in attrs and k != "label":
+                    attrs[k] = v
+            if aliases:
+                attrs["aliases"] = sorted(set(attrs.get("aliases", [])) | set(aliases))[:20]
+            if json.dumps(attrs, sort_keys=True, default=str) != before:
+                t.update_node_props(n.id, attrs)
+                if label != "Paragraph":
+                    changed_names[n.id] = name_keys(label, attrs)
+        t.insert_nodes(new_nodes)
+        t.set_names(new_names, new=True)
+        t.set_names(changed_names)
+        t.add_node_owners(doc_id, [(n.id, n.paragraph) for n in contrib.nodes.values()])
+        existing = t.existing_edges(e.key for e in contrib.edges.values())
+        new_edges = [e for e in contrib.edges.values() if e.key not in existing]
+        t.insert_edges([((e.src, e.dst, e.key), e.type, e.props) for e in new_edges])
         deg: dict[str, int] = {}
-        for e in contrib.edges.values():
-            ek = (e.src, e.dst, e.key)
-            if t.insert_edge(ek, e.type, e.props):
-                deg[e.src] = deg.get(e.src, 0) + 1
-                deg[e.dst] = deg.get(e.dst, 0) + 1
-            t.add_edge_owner(ek, doc_id, e.props.get("paragraph"))
+        for e in new_edges:
+            deg[e.src] = deg.get(e.src, 0) + 1
+            deg[e.dst] = deg.get(e.dst, 0) + 1
         t.add_degree(deg)
+        t.add_edge_owners(doc_id, [(e.key, e.props.get("paragraph")) for e in contrib.edges.values()])
         t.set_built(doc_id, fingerprint)
 
 
