@@ -32,17 +32,20 @@ import json
 import os
 import pickle
 import random
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 WARM_ROUNDS = 3
+#: seconds after which no new round of warm questions starts (each round is asked whole)
+WARM_BUDGET_S = 120.0
 
 
 def _status(key: str) -> float:
@@ -120,7 +123,10 @@ def measure(home: Path, form: str, kind: str, questions: list) -> dict[str, Any]
     first = time.perf_counter() - t0
     rss_first = _status("VmRSS")
     times = []
+    t_warm = time.perf_counter()
     for _ in range(WARM_ROUNDS):
+        if time.perf_counter() - t_warm > WARM_BUDGET_S and len(times) >= len(questions):
+            break  # the slow baseline at large sizes: one round is enough to tell
         for q in questions:
             t = time.perf_counter()
             a = ask(q)
@@ -152,9 +158,32 @@ def base_docs(work: Path) -> list:
     return docs
 
 
-def prepare(home: Path, docs: list, size: int) -> dict[str, Any]:
-    """The store with `size` paragraphs, the pickled graph and the graph tables (each build timed)."""
+_SESSION_NUMBER = re.compile(r"(?<=\.)(\d+)(?!\d)")
+
+
+def renumbered(docs: list, wanted: int, same_decisions: bool) -> Iterator:
+    """bench_scale.copies, each copy's decisions moved to sessions of its own ("22/COP.15" of copy 3 -> "22/COP.3015").
+
+    Why: copies citing the very same decisions would make each decision a hub cited by every copy
+    (a report responding to it thousands of times), which no real corpus has; actors, initiatives
+    and targets stay shared, as in a real corpus."""
     from bench_scale import copies
+
+    for c in copies(docs, wanted):
+        i = int(c.id.rsplit("~", 1)[1])
+        if i and not same_decisions:
+            shift = lambda x: _SESSION_NUMBER.sub(lambda m: str(int(m.group(1)) + 1000 * i), x) if x else x  # noqa: E731
+            for b in c.blocks:
+                for ci in b.citations:
+                    if ci.type in ("decision", "resolution"):
+                        ci.id = shift(ci.id)
+                for m in b.mandates:
+                    m.decision = shift(m.decision)
+        yield c
+
+
+def prepare(home: Path, docs: list, size: int, same_decisions: bool = False) -> dict[str, Any]:
+    """The store with `size` paragraphs, the pickled graph and the graph tables (each build timed)."""
     from unkg.corpus.store import Store
     from unkg.graph.build import build_graph
     from unkg.graph.mandate_index import refresh
@@ -164,7 +193,7 @@ def prepare(home: Path, docs: list, size: int) -> dict[str, Any]:
     store = Store(home / "unkg.sqlite")
     t0 = time.perf_counter()
     paragraphs = 0
-    for d in copies(docs, size):
+    for d in renumbered(docs, size, same_decisions):
         store.put_document(d)
         paragraphs += len(d.blocks)
     t_store = time.perf_counter() - t0
@@ -211,7 +240,7 @@ def questions(home: Path, n: int = 20, seed: int = 0) -> dict[str, list]:
     pt = [("22/COP.15", "Changwon Initiative")] + pairs
     mand = [{"decision": "22/COP.15"}, {"addressee": "secretariat", "session": "COP.16"}, {"session": "COP.17", "verb": "request"},
             {"language": "zh", "decision": "9/COP.16"}, {"addressee": "Global Mechanism"}, {"decision": "第22/COP.15号决定", "verb": "请"},
-            {"status": "implemented"}, {"decision": "2/COP.17"}]
+            {"status": "implemented"}, {"decision": "2/COP.17"}, {"addressee": "secretariat"}, {"verb": "invite", "language": "fr"}]
     store.close()
     del sg
     return {"mandates": mand, "neighbours": nb, "path": [list(p) for p in pt]}
@@ -252,7 +281,7 @@ def markdown(info: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
              "",
              "Each row is a new process (as a CLI call): first answer counted from the process start (imports, store, graph load "
              "where the form needs one); warm = the same process asking the kind's questions "
-             f"{WARM_ROUNDS} times over; peak RSS = the process's high-water mark. Same answers: digests of every answer compared.",
+             f"{WARM_ROUNDS} times over (no new round after {WARM_BUDGET_S:.0f} s; `n` says how many were asked); peak RSS = the process's high-water mark. Same answers: digests of every answer compared.",
              ""]
     for s in sizes:
         p = s["prepare"]
@@ -261,14 +290,14 @@ def markdown(info: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
                   f"Builds: networkx + pickle {p['pickle_build_s']} s ({p['pickle_mb']} MB pickle); graph tables {p['tables_build_s']} s; "
                   f"mandate indexes {p['mandate_index_s']} s; store {p['store_mb_without_graph']} MB before, {p['store_mb']} MB with the tables.",
                   "",
-                  "| question | form | first answer s | process wall s | warm p50 ms | warm p95 ms | peak RSS MB | same answers |",
-                  "|---|---|---:|---:|---:|---:|---:|---|"]
+                  "| question | form | first answer s | process wall s | warm p50 ms | warm p95 ms | n | peak RSS MB | same answers |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---|"]
         for kind in ("mandates", "neighbours", "path"):
             rows = [r for r in s["runs"] if r["kind"] == kind]
             same = len({r["digest"] for r in rows}) == 1
             for r in rows:
                 lines.append(f"| {kind} | {'whole pickled graph (before)' if r['form'] == 'pickle' else 'store tables'} | {r['first_answer_s']} | "
-                             f"{r['process_wall_s']} | {r['warm_p50_ms']} | {r['warm_p95_ms']} | {r['peak_rss_mb']} | {'yes' if same else 'NO'} |")
+                             f"{r['process_wall_s']} | {r['warm_p50_ms']} | {r['warm_p95_ms']} | {r['warm_n']} | {r['peak_rss_mb']} | {'yes' if same else 'NO'} |")
         lines += ["", "| question | first answer: before / tables | warm p95: before / tables | peak RSS: before / tables |", "|---|---:|---:|---:|"]
         for kind in ("mandates", "neighbours", "path"):
             b = next(r for r in s["runs"] if r["kind"] == kind and r["form"] == "pickle")
@@ -291,6 +320,8 @@ def main() -> int:
     ap.add_argument("--work", default="/tmp/unkg-bench-graph-store", help="where the stores are written (kept for --reuse)")
     ap.add_argument("--reuse", action="store_true", help="measure the stores an earlier run left in --work")
     ap.add_argument("--out", help="write PREFIX.json and PREFIX.md")
+    ap.add_argument("--same-decisions", action="store_true",
+                    help="copies cite the very same decisions (every decision a hub of all copies), as bench_scale's copies")
     args = ap.parse_args()
     info = machine()
     info["command"] = "python " + " ".join([Path(sys.argv[0]).as_posix().split(str(ROOT) + "/")[-1], *sys.argv[1:]])
@@ -298,7 +329,7 @@ def main() -> int:
     docs = base_docs(work)
     sizes = []
     for size in args.sizes:
-        home = work / f"home-{size}"
+        home = work / f"home-{size}{'-same' if args.same_decisions else ''}"
         prep_file = home / "prepare.json"
         if args.reuse and prep_file.exists():
             prep = json.loads(prep_file.read_text())
@@ -307,7 +338,7 @@ def main() -> int:
                 import shutil
 
                 shutil.rmtree(home)
-            prep = prepare(home, docs, size)
+            prep = prepare(home, docs, size, args.same_decisions)
             prep_file.write_text(json.dumps(prep))
         print(f"{size}: {json.dumps(prep)}", flush=True)
         qs = questions(home)

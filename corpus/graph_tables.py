@@ -223,6 +223,13 @@ class GraphTables:
             f"SELECT {_ADJ} FROM graph_edges e JOIN graph_nodes n ON n.id = e.src WHERE e.dst = ? "
             "ORDER BY min(e.seq) OVER (PARTITION BY e.src), e.seq", (node_id,)).fetchall()
 
+    def undirected_types(self, node_id: str) -> list[tuple[str, str, str, str, int]]:
+        """(other end, key, type, label of the other end, its degree) of every relationship at the node, either way."""
+        return self.db.execute(
+            "SELECT e.dst, e.key, e.type, n.label, n.deg FROM graph_edges e JOIN graph_nodes n ON n.id = e.dst WHERE e.src = ? "
+            "UNION ALL SELECT e.src, e.key, e.type, n.label, n.deg FROM graph_edges e JOIN graph_nodes n ON n.id = e.src WHERE e.dst = ?",
+            (node_id, node_id)).fetchall()
+
     def edges_between(self, src: str, dst: str) -> list[tuple[str, str, str]]:
         """(key, type, props json) of the relationships from src to dst."""
         return self.db.execute("SELECT key, type, props FROM graph_edges WHERE src = ? AND dst = ? ORDER BY seq",

@@ -190,6 +190,9 @@ def _best_edge(g: nx.MultiDiGraph, a: str, b: str) -> tuple[str, str, str, dict]
 
 def _undirected(g, n: str) -> dict[str, dict[str, dict]]:
     """The relationships at `n` either way, by the node at their other end: {other: {key: attributes}}."""
+    fast = getattr(g, "undirected", None)
+    if callable(fast) and not isinstance(g, nx.Graph):
+        return fast(n)  # the store-backed graph: types only, one read
     out: dict[str, dict[str, dict]] = {}
     for _, v, k, a in g.out_edges(n, keys=True, data=True):
         out.setdefault(v, {})[k] = a
@@ -268,15 +271,25 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
     if s == t:
         raise GraphError(f"{source!r} and {target!r} are the same node ({s})")
 
+    hubs: dict[str, float] = {}
+    labels: dict[str, str] = {}
+
+    def label(n: str) -> str:
+        got = labels.get(n)
+        if got is None:
+            got = labels[n] = _label(g, n)
+        return got
+
     def hub(n: str) -> float:
         # passing through a generic actor everyone is linked to ("UNCCD secretariat") explains little:
         # it costs more the more links it has, so specific links (a paragraph, a mandate) win
-        if n in (s, t) or _label(g, n) not in HUB_LABELS:
-            return 0.0
-        return HUB_WEIGHT * math.log2(1 + g.degree(n))
+        got = hubs.get(n)
+        if got is None:
+            got = hubs[n] = 0.0 if n in (s, t) or label(n) not in HUB_LABELS else HUB_WEIGHT * math.log2(1 + g.degree(n))
+        return got
 
     def cost(u: str, v: str, data: dict) -> Optional[float]:
-        if avoid_documents and (_label(g, u) == "Document" or _label(g, v) == "Document") and s not in (u, v) and t not in (u, v):
+        if avoid_documents and (label(u) == "Document" or label(v) == "Document") and s not in (u, v) and t not in (u, v):
             return None  # a document links all of its paragraphs: "same document" is no explanation
         return min(EDGE_COST.get(d["type"], 1.0) for d in data.values()) + (hub(u) + hub(v)) / 2
 

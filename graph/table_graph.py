@@ -189,6 +189,19 @@ class TableGraph:
     def predecessors(self, n: str) -> Iterator[str]:
         return iter(dict.fromkeys(u for u, _, _, _ in self._adjacency(n, False)))
 
+    def undirected(self, n: str) -> dict[str, dict[str, dict[str, Any]]]:
+        """{other end: {key: {"type": type}}} of the relationships at n either way: what a path search weighs
+        (the type only, none of the properties)."""
+        key = (n, None)
+        got = self._adj.get(key)
+        if got is None:
+            got = {}
+            for other, k, t, label, deg in self.tables.undirected_types(n):
+                self._meta[other] = (label, deg)
+                got.setdefault(other, {})[k] = {"type": t}
+            self._adj.put(key, got)
+        return got
+
     def get_edge_data(self, u: str, v: str, key: Optional[str] = None, default: Any = None) -> Any:
         rows = self.tables.edges_between(u, v)
         if not rows:
