@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-import networkx as nx
-
 from unkg.errors import GraphError
 from unkg.corpus.citation import cite_blocks, element_ids
 from unkg.model import Block, Document
@@ -324,6 +322,8 @@ class KnowledgeGraph:
     """The MultiDiGraph plus the bookkeeping that makes rebuilds incremental."""
 
     def __init__(self) -> None:
+        import networkx as nx  # here: the store-backed graph answers without loading networkx
+
         self.g = nx.MultiDiGraph()
         self.built: dict[str, str] = {}  # doc id -> fingerprint
         self.node_docs: dict[str, dict[str, Optional[str]]] = {}  # node -> {doc: paragraph}

@@ -13,21 +13,22 @@ Every function returns plain dicts (JSON-ready); the CLI prints them.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 import heapq
 import itertools
 import math
 import time
 
-import networkx as nx
-from networkx.algorithms.shortest_paths.generic import _build_paths_from_predecessors
 
 from unkg.errors import GraphError
 
 from . import schema as S
 from .build import KnowledgeGraph
 from .names import acronym, name_keys, norm  # noqa: F401  (acronym: part of this module's API)
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 ENTITY_LABELS = ("Initiative", "Decision", "Actor", "Country", "Target", "Session", "Document", "Mandate", "Quantity", "Paragraph")
 #: cost of walking a relationship type in path search: structure edges cost more than statements
@@ -191,7 +192,7 @@ def _best_edge(g: nx.MultiDiGraph, a: str, b: str) -> tuple[str, str, str, dict]
 def _undirected(g, n: str) -> dict[str, dict[str, dict]]:
     """The relationships at `n` either way, by the node at their other end: {other: {key: attributes}}."""
     fast = getattr(g, "undirected", None)
-    if callable(fast) and not isinstance(g, nx.Graph):
+    if callable(fast) and not hasattr(g, "adj"):  # not a networkx graph
         return fast(n)  # the store-backed graph: types only, one read
     out: dict[str, dict[str, dict]] = {}
     for _, v, k, a in g.out_edges(n, keys=True, data=True):
@@ -199,6 +200,16 @@ def _undirected(g, n: str) -> dict[str, dict[str, dict]]:
     for u, _, k, a in g.in_edges(n, keys=True, data=True):
         out.setdefault(u, {})[k] = a
     return out
+
+
+def _paths_to(source: str, node: str, pred: dict[str, list[str]]) -> Iterator[list[str]]:
+    """Every path from `source` to `node` along the predecessor lists of a shortest-path search."""
+    if node == source:
+        yield [node]
+        return
+    for p in pred.get(node, ()):
+        for path in _paths_to(source, p, pred):
+            yield path + [node]
 
 
 def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[float]],
@@ -257,8 +268,8 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
                 meets.add((v, u) if side == 0 else (u, v))
     paths = set()
     for a, b in sorted(meets):
-        heads = list(itertools.islice(_build_paths_from_predecessors({ends[0]}, a, pred[0]), most))
-        tails = list(itertools.islice(_build_paths_from_predecessors({ends[1]}, b, pred[1]), most))
+        heads = list(itertools.islice(_paths_to(ends[0], a, pred[0]), most))
+        tails = list(itertools.islice(_paths_to(ends[1], b, pred[1]), most))
         paths.update(tuple(h + tl[::-1]) for h in heads for tl in tails)
     return list(min(paths))
 

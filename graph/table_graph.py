@@ -17,9 +17,10 @@ import json
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from unkg.corpus.graph_tables import GraphTables
 
@@ -215,8 +216,10 @@ class TableGraph:
         d = self.get_edge_data(u, v)
         return bool(d) and (key is None or key in d)
 
-    def to_networkx(self) -> nx.MultiDiGraph:
+    def to_networkx(self) -> "nx.MultiDiGraph":
         """The whole graph in memory (for exports and servers that need every node)."""
+        import networkx as nx
+
         g = nx.MultiDiGraph()
         for n, label, props in self.tables.all_nodes():
             g.add_node(n, label=label, **props)
