@@ -8,7 +8,7 @@ Tables (all created through `Store.create_schema`):
 
 * ``graph_nodes(id, label, deg, seq, props)``: props is JSON; deg the number of relationships
   at the node (in + out, as networkx counts it); seq the order nodes were first added in.
-* ``graph_edges(src, dst, key, type, seq, props)``: seq as for nodes (the order networkx
+* ``graph_edges(seq, key, src, dst, type, props)``: seq as for nodes (the row id; the order networkx
   iterates in, so answers that take "the first" stay the same).
 * ``graph_node_docs`` / ``graph_edge_docs``: which documents give a node or relationship, with
   the paragraph (provenance); a document's part is found and taken out by these.
@@ -35,13 +35,13 @@ CREATE TABLE IF NOT EXISTS graph_nodes (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS graph_nodes_label ON graph_nodes(label, seq);
 CREATE TABLE IF NOT EXISTS graph_edges (
-    key TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
     src TEXT NOT NULL,
     dst TEXT NOT NULL,
     type TEXT NOT NULL,
-    seq INTEGER NOT NULL,
     props TEXT NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS graph_edges_src ON graph_edges(src, type);
 CREATE INDEX IF NOT EXISTS graph_edges_dst ON graph_edges(dst, type);
 CREATE TABLE IF NOT EXISTS graph_node_docs (
@@ -50,8 +50,8 @@ CREATE TABLE IF NOT EXISTS graph_node_docs (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS graph_node_docs_doc ON graph_node_docs(doc);
 CREATE TABLE IF NOT EXISTS graph_edge_docs (
-    key TEXT NOT NULL, doc TEXT NOT NULL, paragraph TEXT,
-    PRIMARY KEY (key, doc)
+    edge INTEGER NOT NULL, doc TEXT NOT NULL, paragraph TEXT,
+    PRIMARY KEY (edge, doc)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS graph_edge_docs_doc ON graph_edge_docs(doc);
 CREATE TABLE IF NOT EXISTS graph_names (
@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS graph_built (doc TEXT PRIMARY KEY, fingerprint TEXT N
 """
 
 EdgeId = tuple[str, str, str]
+
+#: the layout of the tables above; a store holding another layout has them dropped and built again
+GRAPH_TABLES_VERSION = "2"
+_GRAPH_TABLES = ("graph_nodes", "graph_edges", "graph_node_docs", "graph_edge_docs", "graph_names", "graph_built")
 
 #: the columns an adjacency read returns: the relationship and the node at its other end
 _ADJ = "e.src, e.dst, e.key, e.type, e.props, n.label, n.deg"
@@ -82,6 +86,9 @@ class GraphTables:
 
     def __init__(self, store) -> None:
         self.store = store
+        row = store.db.execute("SELECT value FROM meta WHERE key = 'graph_tables_version'").fetchone()
+        if row is None or row[0] != GRAPH_TABLES_VERSION:
+            store.create_schema("", self._relayout)
         store.create_schema(GRAPH_SCHEMA)
         self._seq: Optional[int] = None
 
@@ -89,9 +96,20 @@ class GraphTables:
     def db(self) -> sqlite3.Connection:
         return self.store.db
 
+    @staticmethod
+    def _relayout(db: sqlite3.Connection) -> None:
+        """Tables of an older layout go (they are rebuilt from the store by the next build)."""
+        for t in _GRAPH_TABLES:
+            db.execute(f"DROP TABLE IF EXISTS {t}")
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('graph_tables_version', ?)", (GRAPH_TABLES_VERSION,))
+
     # -- bookkeeping ---------------------------------------------------------
     def built(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT doc, fingerprint FROM graph_built").fetchall())
+
+    def fingerprint(self, doc: str) -> Optional[str]:
+        r = self.db.execute("SELECT fingerprint FROM graph_built WHERE doc = ?", (doc,)).fetchone()
+        return r[0] if r else None
 
     def set_built(self, doc: str, fingerprint: Optional[str]) -> None:
         if fingerprint is None:
@@ -139,12 +157,12 @@ class GraphTables:
 
     def delete_node(self, node_id: str) -> list[EdgeId]:
         """Remove a node and every relationship at it; returns those relationships (for degree updates)."""
-        gone = [tuple(r) for r in self.db.execute(
-            "SELECT src, dst, key FROM graph_edges WHERE src = ? UNION SELECT src, dst, key FROM graph_edges WHERE dst = ?",
-            (node_id, node_id))]
-        for e in gone:
-            self.delete_edge(e)
-            self.db.execute("DELETE FROM graph_edge_docs WHERE key = ?", (e[2],))
+        rows = self.db.execute(
+            "SELECT seq, src, dst, key FROM graph_edges WHERE src = ? UNION SELECT seq, src, dst, key FROM graph_edges WHERE dst = ?",
+            (node_id, node_id)).fetchall()
+        gone = [tuple(r[1:]) for r in rows]
+        self.db.executemany("DELETE FROM graph_edge_docs WHERE edge = ?", [(r[0],) for r in rows])
+        self.db.executemany("DELETE FROM graph_edges WHERE seq = ?", [(r[0],) for r in rows])
         self.db.execute("DELETE FROM graph_nodes WHERE id = ?", (node_id,))
         self.db.execute("DELETE FROM graph_names WHERE node = ?", (node_id,))
         return gone  # type: ignore[return-value]
@@ -197,17 +215,18 @@ class GraphTables:
 
     def add_edge_owners(self, doc: str, rows: list[tuple[str, Optional[str]]]) -> None:
         """(relationship key, paragraph) given by `doc`."""
-        self.db.executemany("INSERT OR REPLACE INTO graph_edge_docs(key, doc, paragraph) VALUES (?, ?, ?)",
-                            [(k, doc, p) for k, p in rows])
+        self.db.executemany("INSERT OR REPLACE INTO graph_edge_docs(edge, doc, paragraph) SELECT seq, ?, ? FROM graph_edges WHERE key = ?",
+                            [(doc, p, k) for k, p in rows])
 
     def edges_of(self, doc: str) -> list[EdgeId]:
         return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
-            "SELECT e.src, e.dst, d.key FROM graph_edge_docs d JOIN graph_edges e ON e.key = d.key WHERE d.doc = ?", (doc,))]
+            "SELECT e.src, e.dst, e.key FROM graph_edge_docs d JOIN graph_edges e ON e.seq = d.edge WHERE d.doc = ?", (doc,))]
 
     def drop_edge_owner(self, e: EdgeId, doc: str) -> Optional[tuple[str, Optional[str]]]:
         """Take `doc` off the relationship's owners; returns the first remaining (doc, paragraph), or None."""
-        self.db.execute("DELETE FROM graph_edge_docs WHERE key = ? AND doc = ?", (e[2], doc))
-        r = self.db.execute("SELECT doc, paragraph FROM graph_edge_docs WHERE key = ? ORDER BY doc LIMIT 1", (e[2],)).fetchone()
+        self.db.execute("DELETE FROM graph_edge_docs WHERE edge = (SELECT seq FROM graph_edges WHERE key = ?) AND doc = ?", (e[2], doc))
+        r = self.db.execute("SELECT d.doc, d.paragraph FROM graph_edge_docs d JOIN graph_edges e ON e.seq = d.edge WHERE e.key = ? "
+                            "ORDER BY d.doc LIMIT 1", (e[2],)).fetchone()
         return (r[0], r[1]) if r else None
 
     # -- reads for questions -----------------------------------------------------
@@ -272,8 +291,8 @@ class GraphTables:
 
     def edge_owners(self) -> Iterator[tuple[str, str, str, str, Optional[str]]]:
         """(src, dst, key, document, paragraph) of every relationship, by document."""
-        yield from self.db.execute("SELECT e.src, e.dst, d.key, d.doc, d.paragraph FROM graph_edge_docs d "
-                                   "JOIN graph_edges e ON e.key = d.key ORDER BY d.doc")
+        yield from self.db.execute("SELECT e.src, e.dst, e.key, d.doc, d.paragraph FROM graph_edge_docs d "
+                                   "JOIN graph_edges e ON e.seq = d.edge ORDER BY d.doc")
 
     def doc_items(self, docs: Iterable[str]) -> tuple[set[str], set[EdgeId]]:
         nodes: set[str] = set()

@@ -356,7 +356,11 @@ def build_tables(store, on_document: Optional[Callable[[str], None]] = None,
     for d, fp, contrib in contributions(store, built, current, rep, with_facts=with_facts):
         try:
             with store.transaction():
-                if d in built:
+                now = sg.tables.fingerprint(d)  # another process may have built it since `built` was read
+                if now == fp:
+                    rep.unchanged += 1
+                    continue
+                if now is not None:
                     sg.remove_document(d)
                 sg.add_document(d, contrib, fp)
         except BaseException:
