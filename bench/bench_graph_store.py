@@ -123,20 +123,23 @@ def measure(home: Path, form: str, kind: str, questions: list) -> dict[str, Any]
     first = time.perf_counter() - t0
     rss_first = _status("VmRSS")
     times = []
+    slowest: dict[int, float] = {}
     t_warm = time.perf_counter()
     for _ in range(WARM_ROUNDS):
         if time.perf_counter() - t_warm > WARM_BUDGET_S and len(times) >= len(questions):
             break  # the slow baseline at large sizes: one round is enough to tell
-        for q in questions:
+        for qi, q in enumerate(questions):
             t = time.perf_counter()
             a = ask(q)
             times.append(time.perf_counter() - t)
+            slowest[qi] = max(slowest.get(qi, 0.0), times[-1])
             if len(digests) <= len(questions):
                 digests.append(_digest(a))
     store.close()
     return {"form": form, "kind": kind, "first_answer_s": round(first, 3), "warm_p50_ms": round(_pct(times, 50), 2),
             "warm_p95_ms": round(_pct(times, 95), 2), "warm_max_ms": round(max(times) * 1000, 1), "warm_n": len(times),
-            "rss_after_first_mb": round(rss_first, 1), "peak_rss_mb": round(_status("VmHWM"), 1), "digest": _digest(digests[1:])}
+            "rss_after_first_mb": round(rss_first, 1),
+            "slowest_questions": [[questions[i], round(v * 1000, 1)] for i, v in sorted(slowest.items(), key=lambda x: -x[1])[:3]], "peak_rss_mb": round(_status("VmHWM"), 1), "digest": _digest(digests[1:])}
 
 
 # -- the parent ------------------------------------------------------------------------------------
@@ -182,7 +185,7 @@ def renumbered(docs: list, wanted: int, same_decisions: bool) -> Iterator:
         yield c
 
 
-def prepare(home: Path, docs: list, size: int, same_decisions: bool = False) -> dict[str, Any]:
+def prepare(home: Path, docs: list, size: int, same_decisions: bool = False, pickle_too: bool = True) -> dict[str, Any]:
     """The store with `size` paragraphs, the pickled graph and the graph tables (each build timed)."""
     from unkg.corpus.store import Store
     from unkg.graph.build import build_graph
@@ -198,23 +201,29 @@ def prepare(home: Path, docs: list, size: int, same_decisions: bool = False) -> 
         paragraphs += len(d.blocks)
     t_store = time.perf_counter() - t0
     db_before = (home / "unkg.sqlite").stat().st_size
-    t0 = time.perf_counter()
-    kg, rep = build_graph(store, cache=home / "graph.pickle")
-    t_pickle = time.perf_counter() - t0
-    nodes, rels = kg.g.number_of_nodes(), kg.g.number_of_edges()
-    del kg
+    nodes = rels = None
+    t_pickle = None
+    if pickle_too:
+        t0 = time.perf_counter()
+        kg, rep = build_graph(store, cache=home / "graph.pickle")
+        t_pickle = round(time.perf_counter() - t0, 1)
+        nodes, rels = kg.g.number_of_nodes(), kg.g.number_of_edges()
+        del kg
     t0 = time.perf_counter()
     sg, trep = build_tables(store)
     t_tables = time.perf_counter() - t0
     t0 = time.perf_counter()
     refresh(store)
     t_index = time.perf_counter() - t0
-    assert sg.counts()["nodes"] == nodes and sg.counts()["relationships"] == rels
+    if pickle_too:
+        assert sg.counts()["nodes"] == nodes and sg.counts()["relationships"] == rels
+    nodes, rels = sg.counts()["nodes"], sg.counts()["relationships"]
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
-    return {"paragraphs": paragraphs, "documents": rep.added, "nodes": nodes, "relationships": rels,
-            "store_s": round(t_store, 1), "pickle_build_s": round(t_pickle, 1), "tables_build_s": round(t_tables, 1),
-            "mandate_index_s": round(t_index, 1), "pickle_mb": round((home / "graph.pickle").stat().st_size / 2**20, 1),
+    return {"paragraphs": paragraphs, "documents": trep.added, "nodes": nodes, "relationships": rels,
+            "store_s": round(t_store, 1), "pickle_build_s": t_pickle, "tables_build_s": round(t_tables, 1),
+            "mandate_index_s": round(t_index, 1),
+            "pickle_mb": round((home / "graph.pickle").stat().st_size / 2**20, 1) if pickle_too else None,
             "store_mb_without_graph": round(db_before / 2**20, 1),
             "store_mb": round((home / "unkg.sqlite").stat().st_size / 2**20, 1)}
 
@@ -287,7 +296,7 @@ def markdown(info: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
         p = s["prepare"]
         lines += [f"## {p['paragraphs']:,} paragraphs ({p['documents']:,} documents, {p['nodes']:,} nodes, {p['relationships']:,} relationships)",
                   "",
-                  f"Builds: networkx + pickle {p['pickle_build_s']} s ({p['pickle_mb']} MB pickle); graph tables {p['tables_build_s']} s; "
+                  f"Builds: networkx + pickle {p['pickle_build_s'] or 'not built'} s ({p['pickle_mb'] or '-'} MB pickle); graph tables {p['tables_build_s']} s; "
                   f"mandate indexes {p['mandate_index_s']} s; store {p['store_mb_without_graph']} MB before, {p['store_mb']} MB with the tables.",
                   "",
                   "| question | form | first answer s | process wall s | warm p50 ms | warm p95 ms | n | peak RSS MB | same answers |",
@@ -300,8 +309,10 @@ def markdown(info: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
                              f"{r['process_wall_s']} | {r['warm_p50_ms']} | {r['warm_p95_ms']} | {r['warm_n']} | {r['peak_rss_mb']} | {'yes' if same else 'NO'} |")
         lines += ["", "| question | first answer: before / tables | warm p95: before / tables | peak RSS: before / tables |", "|---|---:|---:|---:|"]
         for kind in ("mandates", "neighbours", "path"):
-            b = next(r for r in s["runs"] if r["kind"] == kind and r["form"] == "pickle")
-            t = next(r for r in s["runs"] if r["kind"] == kind and r["form"] == "tables")
+            b = next((r for r in s["runs"] if r["kind"] == kind and r["form"] == "pickle"), None)
+            t = next((r for r in s["runs"] if r["kind"] == kind and r["form"] == "tables"), None)
+            if b is None or t is None:
+                continue
             lines.append(f"| {kind} | {b['first_answer_s'] / max(t['first_answer_s'], 1e-9):.1f}× | "
                          f"{b['warm_p95_ms'] / max(t['warm_p95_ms'], 1e-9):.1f}× | {b['peak_rss_mb'] / max(t['peak_rss_mb'], 1e-9):.1f}× |")
         lines.append("")
@@ -320,6 +331,8 @@ def main() -> int:
     ap.add_argument("--work", default="/tmp/unkg-bench-graph-store", help="where the stores are written (kept for --reuse)")
     ap.add_argument("--reuse", action="store_true", help="measure the stores an earlier run left in --work")
     ap.add_argument("--out", help="write PREFIX.json and PREFIX.md")
+    ap.add_argument("--forms", nargs="+", default=["pickle", "tables"], choices=["pickle", "tables"],
+                    help="graph forms to measure; without pickle the networkx graph is not built (at 1M it needs about 5.5 GB)")
     ap.add_argument("--same-decisions", action="store_true",
                     help="copies cite the very same decisions (every decision a hub of all copies), as bench_scale's copies")
     args = ap.parse_args()
@@ -338,13 +351,13 @@ def main() -> int:
                 import shutil
 
                 shutil.rmtree(home)
-            prep = prepare(home, docs, size, args.same_decisions)
+            prep = prepare(home, docs, size, args.same_decisions, pickle_too="pickle" in args.forms)
             prep_file.write_text(json.dumps(prep))
         print(f"{size}: {json.dumps(prep)}", flush=True)
         qs = questions(home)
         runs = []
         for kind in ("mandates", "neighbours", "path"):
-            for form in ("pickle", "tables"):
+            for form in args.forms:
                 r = run_measure(home, form, kind, qs[kind])
                 runs.append(r)
                 print(f"  {kind:10} {form:7} first {r['first_answer_s']:7.3f} s  wall {r['process_wall_s']:6.2f} s  "
