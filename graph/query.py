@@ -212,36 +212,41 @@ def _paths_to(source: str, node: str, pred: dict[str, list[str]]) -> Iterator[li
             yield path + [node]
 
 
+#: nodes with more relationships than this are expanded only when the search reaches the nearest distance
+#: any of their neighbours could have (a hub is settled cheaply, its thousands of links read only if needed)
+DEFER_DEGREE = 256
+
+
 def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[float]],
-                   most: int = 500, eps: float = 1e-9) -> Optional[list[str]]:
+                   most: int = 500, eps: float = 1e-9, hub_cost: Optional[Callable[[str], float]] = None,
+                   defer_degree: Optional[int] = None) -> Optional[list[str]]:
     """The smallest (as a list of ids) of the cheapest paths from s to t (up to `most` of them), or None.
 
     Bidirectional Dijkstra: one search from each end, each going on until its nearest unsettled
     node is farther than half the best known length. Every cheapest path then runs through nodes
     settled from s up to an edge into nodes settled from t, so all of them are found, while only
     two balls of half the length are read, never the whole graph (which a store-backed graph reads
-    node by node). Every cost is positive (at least 1)."""
+    node by node). Every cost is at least 1.
+
+    A node of many relationships, once settled, waits in the queue under a lower bound of its
+    neighbours' distances (1 + half its hub cost) and is expanded only when the search gets there
+    (before any node at that distance: no predecessor is missed); two settled waiting nodes of the
+    two searches are checked for a relationship between them, so no meeting is missed either."""
+    defer_degree = DEFER_DEGREE if defer_degree is None else defer_degree
     ends = (s, t)
     dist: tuple[dict[str, float], dict[str, float]] = ({}, {})
     seen: tuple[dict[str, float], dict[str, float]] = ({s: 0.0}, {t: 0.0})
     pred: tuple[dict[str, list[str]], dict[str, list[str]]] = ({s: []}, {t: []})
     relaxed: tuple[list, list] = ([], [])
+    waiting: tuple[dict[str, float], dict[str, float]] = ({}, {})  # settled, not yet expanded
     counter = itertools.count()
-    fringe: tuple[list, list] = ([(0.0, next(counter), s)], [(0.0, next(counter), t)])
+    # (distance, 0 for an expansion / 1 for a node, order, node): an expansion comes before nodes at its distance
+    fringe: tuple[list, list] = ([(0.0, 1, next(counter), s)], [(0.0, 1, next(counter), t)])
     best = math.inf
-    while True:
-        tops = [f[0][0] if f else math.inf for f in fringe]
-        open_sides = [i for i in (0, 1) if tops[i] < math.inf and (best == math.inf or tops[i] <= best / 2 + eps)]
-        if not open_sides or (best == math.inf and math.inf in tops):
-            break
-        side = min(open_sides, key=lambda i: (tops[i], i))
-        d, _, v = heapq.heappop(fringe[side])
-        if v in dist[side]:
-            continue
-        dist[side][v] = d
+
+    def expand(side: int, v: str, d: float) -> None:
+        nonlocal best
         other = dist[1 - side]
-        if v in other:
-            best = min(best, d + other[v])
         for u, data in _undirected(g, v).items():
             w = cost(v, u, data)
             if w is None:
@@ -255,10 +260,46 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
                     pred[side][u].append(v)
             elif u not in seen[side] or vu < seen[side][u]:
                 seen[side][u] = vu
-                heapq.heappush(fringe[side], (vu, next(counter), u))
+                heapq.heappush(fringe[side], (vu, 1, next(counter), u))
                 pred[side][u] = [v]
             elif vu == seen[side][u]:
                 pred[side][u].append(v)
+
+    while True:
+        tops = [f[0][0] if f else math.inf for f in fringe]
+        open_sides = [i for i in (0, 1) if tops[i] < math.inf and (best == math.inf or tops[i] <= best / 2 + eps)]
+        if not open_sides or (best == math.inf and math.inf in tops):
+            break
+        side = min(open_sides, key=lambda i: (tops[i], i))
+        d, kind, _, v = heapq.heappop(fringe[side])
+        if kind == 0:
+            expand(side, v, waiting[side].pop(v))
+            continue
+        if v in dist[side]:
+            continue
+        dist[side][v] = d
+        other = dist[1 - side]
+        if v in other:
+            best = min(best, d + other[v])
+        if v not in ends and g.degree(v) > defer_degree:
+            waiting[side][v] = d
+            heapq.heappush(fringe[side], (d + 1.0 + (hub_cost(v) if hub_cost else 0.0) / 2, 0, next(counter), v))
+            for h, dh in waiting[1 - side].items():  # two waiting hubs of the two searches side by side
+                data = {**(g.get_edge_data(v, h) or {}), **(g.get_edge_data(h, v) or {})}
+                w = cost(v, h, data) if data else None
+                if w is not None:
+                    relaxed[side].append((v, h, w))
+                    best = min(best, d + w + dh)
+            continue
+        expand(side, v, d)
+    # the running best can miss a meeting found after both ends were settled (a waiting hub): the length is
+    # taken again from every relationship seen between the two searches (it only ever over-estimated, so
+    # the searches went at least as far as needed)
+    best = math.inf
+    for side in (0, 1):
+        for v, u, w in relaxed[side]:
+            if u in dist[1 - side]:
+                best = min(best, dist[side][v] + w + dist[1 - side][u])
     if best == math.inf:
         return None
     meets = set()
@@ -305,7 +346,7 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
         return min(EDGE_COST.get(d["type"], 1.0) for d in data.values()) + (hub(u) + hub(v)) / 2
 
     # the same path whatever order the graph was loaded in: the smallest of the (first 500) equally short paths
-    nodes = _shortest_path(g, s, t, cost)
+    nodes = _shortest_path(g, s, t, cost, hub_cost=hub)
     if nodes is None:
         if avoid_documents:
             return explain_path(kg, source, target, max_len, avoid_documents=False)
