@@ -331,6 +331,7 @@ def main() -> int:
     ap.add_argument("--work", default="/tmp/unkg-bench-graph-store", help="where the stores are written (kept for --reuse)")
     ap.add_argument("--reuse", action="store_true", help="measure the stores an earlier run left in --work")
     ap.add_argument("--out", help="write PREFIX.json and PREFIX.md")
+    ap.add_argument("--kinds", nargs="+", default=["mandates", "neighbours", "path"], choices=["mandates", "neighbours", "path"])
     ap.add_argument("--forms", nargs="+", default=["pickle", "tables"], choices=["pickle", "tables"],
                     help="graph forms to measure; without pickle the networkx graph is not built (at 1M it needs about 5.5 GB)")
     ap.add_argument("--same-decisions", action="store_true",
@@ -356,7 +357,7 @@ def main() -> int:
         print(f"{size}: {json.dumps(prep)}", flush=True)
         qs = questions(home)
         runs = []
-        for kind in ("mandates", "neighbours", "path"):
+        for kind in args.kinds:
             for form in args.forms:
                 r = run_measure(home, form, kind, qs[kind])
                 runs.append(r)

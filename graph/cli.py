@@ -47,13 +47,13 @@ def _graph():
     return store, kg, rep
 
 
-def _store_graph():
+def _store_graph(counts: bool = False):
     """The graph the questions read: the store's graph tables, first brought up to date (changed documents only)."""
     from .table_graph import build_tables
 
     store = _store()
     try:
-        sg, rep = build_tables(store)
+        sg, rep = build_tables(store, counts=counts)
     except BaseException:
         store.close()
         raise
@@ -67,7 +67,7 @@ def build(as_json: bool = typer.Option(False, "--json", help="Print the build re
                                                 "in-memory graph cache that export, sync and the web page load.")) -> None:
     """Bring the graph up to date with the store (only documents changed since the last build)."""
     try:
-        store, _, rep = _store_graph()
+        store, _, rep = _store_graph(counts=True)
         try:
             if not tables_only:
                 from .build import build_graph

@@ -24,12 +24,16 @@ import json
 import math
 import re
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from unkg.corpus.identifiers import normalize_decision
 from unkg.corpus.store import Store
 from unkg.model import Block, Document
+
+#: documents whose paragraphs and word weights one status computation keeps at hand
+DOC_CACHE = 256
 
 STATUSES = ("open", "reported on", "implemented", "superseded", "elapsed")
 
@@ -136,7 +140,7 @@ class Lifecycle:
         self.store = store
         self.as_of = as_of or dt.date.today()
         self.tables = tables
-        self._docs: dict[str, _Doc] = {}
+        self._docs: OrderedDict[str, _Doc] = OrderedDict()  # the last DOC_CACHE documents read (memory stays bounded)
         self._responders: dict[str, set[str]] = {}  # decision id -> documents responding to it
         self._responses: dict[tuple[str, str], str] = {}  # (decision, document) -> the paragraph saying it responds
         self._superseders: dict[str, list[tuple[str, str]]] = {}  # decision id -> (document, block) saying it is replaced
@@ -195,6 +199,9 @@ class Lifecycle:
             idf = {t: math.log((1 + n) / c) for t, c in df.items()}
             body_from = min((b.ord for b in doc.blocks if b.label and _NUMBERED.match(b.label)), default=0)
             self._docs[doc_id] = _Doc(doc, self.store.citations(doc_id), section, terms, body_from, idf)
+            if len(self._docs) > DOC_CACHE:
+                self._docs.popitem(last=False)
+        self._docs.move_to_end(doc_id)
         return self._docs[doc_id]
 
     def status(self, mandate: dict[str, Any]) -> Status:
