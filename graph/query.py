@@ -252,7 +252,10 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
             if w is None:
                 continue
             vu = d + w
-            relaxed[side].append((v, u, w))
+            # kept for the meeting check: a relationship into the other search, or to a node that may wait
+            # (its own expansion may never come); any other meeting is seen from the other side's expansion
+            if u in seen[1 - side] or g.degree(u) > defer_degree:
+                relaxed[side].append((v, u, w))
             if u in other:
                 best = min(best, vu + other[u])
             if u in dist[side]:

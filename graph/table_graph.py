@@ -30,6 +30,7 @@ from .build import BuildReport, Contribution, KnowledgeGraph, contributions, sto
 #: nodes whose attributes stay cached in one process (paragraph texts make them the big part)
 NODE_CACHE = 20000
 ADJ_CACHE = 4000
+META_CACHE = 300000
 
 
 class _LRU(OrderedDict):
@@ -105,6 +106,11 @@ class TableGraph:
         self.nodes = _Nodes(self)
         self.edges = _Edges(self)
 
+    def _trim(self) -> None:
+        """Keep the (label, degree) memo bounded: a long path search meets millions of nodes."""
+        if len(self._meta) > META_CACHE:
+            self._meta.clear()
+
     def clear_cache(self) -> None:
         self._node_cache.clear()
         self._meta.clear()
@@ -160,6 +166,7 @@ class TableGraph:
         if got is None:
             rows = self.tables.out_adjacency(n) if out else self.tables.in_adjacency(n)
             got = []
+            self._trim()
             for src, dst, k, t, props, label, deg in rows:
                 self._meta[dst if out else src] = (label, deg)
                 got.append((src, dst, k, {"type": t, **json.loads(props)}))
@@ -197,6 +204,7 @@ class TableGraph:
         got = self._adj.get(key)
         if got is None:
             got = {}
+            self._trim()
             for other, k, t, label, deg in self.tables.undirected_types(n):
                 self._meta[other] = (label, deg)
                 got.setdefault(other, {})[k] = {"type": t}
