@@ -30,19 +30,37 @@ from .build import BuildReport, Contribution, KnowledgeGraph, contributions, sto
 #: nodes whose attributes stay cached in one process (paragraph texts make them the big part)
 NODE_CACHE = 20000
 ADJ_CACHE = 4000
+#: relationships held by the adjacency cache at most (a hub alone can have a hundred thousand)
+ADJ_CACHE_EDGES = 200000
 META_CACHE = 300000
 
 
 class _LRU(OrderedDict):
-    def __init__(self, size: int) -> None:
+    """Least recently used first out, bounded by entries and by their total weight (relationships held)."""
+
+    def __init__(self, size: int, weight: int = 0) -> None:
         super().__init__()
         self.size = size
+        self.max_weight = weight
+        self.weight = 0
+        self._w: dict = {}
 
-    def put(self, k, v) -> None:
+    def put(self, k, v, w: int = 0) -> None:
+        self.weight += w - self._w.pop(k, 0)
+        self._w[k] = w
         self[k] = v
         self.move_to_end(k)
-        if len(self) > self.size:
-            self.popitem(last=False)
+        while len(self) > self.size or (self.max_weight and self.weight > self.max_weight and len(self) > 1):
+            old, _ = self.popitem(last=False)
+            self.weight -= self._w.pop(old, 0)
+
+    def clear(self) -> None:
+        super().clear()
+        self._w.clear()
+        self.weight = 0
+
+
+_TYPE_ONLY: dict[str, dict[str, str]] = {}
 
 
 class _Nodes:
@@ -102,7 +120,7 @@ class TableGraph:
         self.tables = tables
         self._node_cache: _LRU = _LRU(NODE_CACHE)
         self._meta: dict[str, tuple[str, int]] = {}  # node -> (label, degree): small, filled by adjacency reads
-        self._adj: _LRU = _LRU(ADJ_CACHE)
+        self._adj: _LRU = _LRU(ADJ_CACHE, ADJ_CACHE_EDGES)
         self.nodes = _Nodes(self)
         self.edges = _Edges(self)
 
@@ -170,7 +188,7 @@ class TableGraph:
             for src, dst, k, t, props, label, deg in rows:
                 self._meta[dst if out else src] = (label, deg)
                 got.append((src, dst, k, {"type": t, **json.loads(props)}))
-            self._adj.put(key, got)
+            self._adj.put(key, got, len(got))
         return got
 
     @staticmethod
@@ -205,10 +223,11 @@ class TableGraph:
         if got is None:
             got = {}
             self._trim()
-            for other, k, t, label, deg in self.tables.undirected_types(n):
+            rows = self.tables.undirected_types(n)
+            for other, k, t, label, deg in rows:
                 self._meta[other] = (label, deg)
-                got.setdefault(other, {})[k] = {"type": t}
-            self._adj.put(key, got)
+                got.setdefault(other, {})[k] = _TYPE_ONLY.setdefault(t, {"type": t})  # shared, read only
+            self._adj.put(key, got, len(rows))
         return got
 
     def get_edge_data(self, u: str, v: str, key: Optional[str] = None, default: Any = None) -> Any:
