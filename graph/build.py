@@ -23,9 +23,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
-
-import networkx as nx
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from unkg.errors import GraphError
 from unkg.corpus.citation import cite_blocks, element_ids
@@ -300,6 +298,14 @@ def _add_fact(bd: _Builder, fact: Any, by_id: dict[str, Block]) -> None:
     bd.edge(subj, obj, rel_type, block, rule="extracted fact", **extra)
 
 
+def _facts_available() -> bool:
+    """Whether the extraction stage offers initiative facts, without importing it (its pipelines load slowly)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("unkg.extract")
+    return spec is not None and any((Path(p) / "facts.py").exists() for p in spec.submodule_search_locations or ())
+
+
 def _load_facts() -> Optional[Callable[[Document], Iterable[Any]]]:
     try:
         from unkg.extract import facts as facts_mod  # the extraction stage (issue 4)
@@ -316,6 +322,8 @@ class KnowledgeGraph:
     """The MultiDiGraph plus the bookkeeping that makes rebuilds incremental."""
 
     def __init__(self) -> None:
+        import networkx as nx  # here: the store-backed graph answers without loading networkx
+
         self.g = nx.MultiDiGraph()
         self.built: dict[str, str] = {}  # doc id -> fingerprint
         self.node_docs: dict[str, dict[str, Optional[str]]] = {}  # node -> {doc: paragraph}
@@ -492,27 +500,17 @@ def default_cache_path() -> Path:
     return get_settings().home / "graph.pickle"
 
 
-def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path] = None, save: bool = True,
-                on_document: Optional[Callable[[str], None]] = None) -> tuple[KnowledgeGraph, BuildReport]:
-    """Bring the graph up to date with the store, touching only documents changed since the last build."""
-    t0 = time.perf_counter()
-    cache = cache if cache is not None else default_cache_path()
-    removed = remove_stale_temps(cache) if save else []
-    if kg is None:
-        kg = KnowledgeGraph.load(cache) if save or cache.exists() else KnowledgeGraph()
-    rep = BuildReport(stale_temps=len(removed))
-    current = store_fingerprints(store)
-    import importlib.util
+def contributions(store, built: dict[str, str], current: dict[str, str], rep: BuildReport,
+                  with_facts: bool = True) -> Iterator[tuple[str, str, Contribution]]:
+    """(doc id, fingerprint, contribution) of every stored document whose fingerprint differs from `built`'s.
 
+    The one place both graph forms (the networkx cache, the store's graph tables) get a document's part from.
+    """
     facts_fn = None
     facts_loaded = False
-    rep.facts = importlib.util.find_spec("unkg.extract.facts") is not None
-    for d in [d for d in kg.built if d not in current]:
-        kg.remove_document(d)
-        rep.removed += 1
+    rep.facts = with_facts and _facts_available()
     for d, fp in sorted(current.items()):
-        old = kg.built.get(d)
-        if old == fp:
+        if built.get(d) == fp:
             rep.unchanged += 1
             continue
         doc = store.document(d)
@@ -523,7 +521,7 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
         # initiative fact, and initiative_facts would annotate it again here (loading the spaCy
         # pipelines, seconds, and re-running the extraction for every such document)
         has_entities = any(b.entities for b in doc.blocks)
-        if has_entities and not facts_loaded:  # only when a document changed
+        if with_facts and has_entities and not facts_loaded:  # only when a document changed
             facts_fn, facts_loaded = _load_facts(), True
         if facts_fn is not None and has_entities:
             try:
@@ -532,7 +530,24 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
                 rep.skipped.append(f"{d}: initiative_facts failed: {type(exc).__name__}: {exc}")
         contrib = document_contribution(doc, facts)
         rep.skipped.extend(f"{d}: {s}" for s in contrib.skipped)
-        if old is not None:
+        yield d, fp, contrib
+
+
+def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path] = None, save: bool = True,
+                on_document: Optional[Callable[[str], None]] = None) -> tuple[KnowledgeGraph, BuildReport]:
+    """Bring the graph up to date with the store, touching only documents changed since the last build."""
+    t0 = time.perf_counter()
+    cache = cache if cache is not None else default_cache_path()
+    removed = remove_stale_temps(cache) if save else []
+    if kg is None:
+        kg = KnowledgeGraph.load(cache) if save or cache.exists() else KnowledgeGraph()
+    rep = BuildReport(stale_temps=len(removed))
+    current = store_fingerprints(store)
+    for d in [d for d in kg.built if d not in current]:
+        kg.remove_document(d)
+        rep.removed += 1
+    for d, fp, contrib in contributions(store, kg.built, current, rep):
+        if d in kg.built:
             kg.remove_document(d)
             rep.updated += 1
         else:

@@ -47,12 +47,34 @@ def _graph():
     return store, kg, rep
 
 
+def _store_graph(counts: bool = False):
+    """The graph the questions read: the store's graph tables, first brought up to date (changed documents only)."""
+    from .table_graph import build_tables
+
+    store = _store()
+    try:
+        sg, rep = build_tables(store, counts=counts)
+    except BaseException:
+        store.close()
+        raise
+    return store, sg, rep
+
+
 @graph_app.command()
-def build(as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON.")) -> None:
+def build(as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
+          tables_only: bool = typer.Option(False, "--tables-only",
+                                           help="Only the graph tables in the store (what the questions read), not the "
+                                                "in-memory graph cache that export, sync and the web page load.")) -> None:
     """Bring the graph up to date with the store (only documents changed since the last build)."""
     try:
-        store, kg, rep = _graph()
-        store.close()
+        store, _, rep = _store_graph(counts=True)
+        try:
+            if not tables_only:
+                from .build import build_graph
+
+                _, rep = build_graph(store)
+        finally:
+            store.close()
     except UnkgError as exc:
         _fail(str(exc))
         return
@@ -185,9 +207,11 @@ def neighbours(
     from .query import neighbours as q
 
     try:
-        store, kg, _ = _graph()
-        store.close()
-        res = q(kg, node, depth=depth, types=types.split(",") if types else None, include_paragraphs=not no_paragraphs)
+        store, kg, _ = _store_graph()
+        try:
+            res = q(kg, node, depth=depth, types=types.split(",") if types else None, include_paragraphs=not no_paragraphs)
+        finally:
+            store.close()
     except UnkgError as exc:
         _fail(str(exc))
         return
@@ -210,9 +234,11 @@ def path(
     from .query import explain_path
 
     try:
-        store, kg, _ = _graph()
-        store.close()
-        res = explain_path(kg, source, target, max_len=max_len)
+        store, kg, _ = _store_graph()
+        try:
+            res = explain_path(kg, source, target, max_len=max_len)
+        finally:
+            store.close()
     except UnkgError as exc:
         _fail(str(exc), 1 if "no path" in str(exc) or "nothing in the graph" in str(exc) else 2)
         return
@@ -236,9 +262,11 @@ def precedents(
     from .query import precedents as q
 
     try:
-        store, kg, _ = _graph()
-        store.close()
-        rows = q(kg, decision)
+        store, kg, _ = _store_graph()
+        try:
+            rows = q(kg, decision)
+        finally:
+            store.close()
     except UnkgError as exc:
         _fail(str(exc))
         return

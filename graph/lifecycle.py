@@ -24,12 +24,16 @@ import json
 import math
 import re
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from unkg.corpus.identifiers import normalize_decision
 from unkg.corpus.store import Store
 from unkg.model import Block, Document
+
+#: documents whose paragraphs and word weights one status computation keeps at hand
+DOC_CACHE = 256
 
 STATUSES = ("open", "reported on", "implemented", "superseded", "elapsed")
 
@@ -126,23 +130,54 @@ class _Doc:
 
 
 class Lifecycle:
-    """The statuses of mandates over one store, read once per call of `find_mandates`."""
+    """The statuses of mandates over one store, for one call of `find_mandates`.
 
-    def __init__(self, store: Store, as_of: Optional[dt.date] = None) -> None:
+    With the store's mandate indexes (`tables`, graph.mandate_index) the citations of a decision are
+    read when a mandate of that decision is asked about; without them every citing paragraph is
+    read once, here."""
+
+    def __init__(self, store: Store, as_of: Optional[dt.date] = None, tables: Any = None) -> None:
         self.store = store
         self.as_of = as_of or dt.date.today()
-        self._docs: dict[str, _Doc] = {}
-        self.responders: dict[str, set[str]] = {}  # decision id -> documents responding to it
-        self.responses: dict[tuple[str, str], str] = {}  # (decision, document) -> the paragraph saying it responds
-        self.superseders: dict[str, list[tuple[str, str]]] = {}  # decision id -> (document, block) saying it is replaced
-        for row in store.citing_blocks():
-            text = row["text"] or ""
-            for dec in _cited_decisions(row["annotations"]):
-                if RESPONSE_CUES.search(text):
-                    self.responders.setdefault(dec, set()).add(row["doc_id"])
-                    self.responses.setdefault((dec, row["doc_id"]), row["id"])
-                if SUPERSEDE_CUES.search(text):
-                    self.superseders.setdefault(dec, []).append((row["doc_id"], row["id"]))
+        self.tables = tables
+        self._docs: OrderedDict[str, _Doc] = OrderedDict()  # the last DOC_CACHE documents read (memory stays bounded)
+        self._responders: dict[str, set[str]] = {}  # decision id -> documents responding to it
+        self._responses: dict[tuple[str, str], str] = {}  # (decision, document) -> the paragraph saying it responds
+        self._superseders: dict[str, list[tuple[str, str]]] = {}  # decision id -> (document, block) saying it is replaced
+        self._read: set[str] = set()  # decisions whose citations are read (all of them when there is no index)
+        if tables is None:
+            for row in store.citing_blocks():
+                text = row["text"] or ""
+                for dec in _cited_decisions(row["annotations"]):
+                    self._note(dec, row["doc_id"], row["id"], bool(RESPONSE_CUES.search(text)), bool(SUPERSEDE_CUES.search(text)))
+
+    def _note(self, dec: str, doc_id: str, block_id: str, response: bool, supersede: bool) -> None:
+        if response:
+            self._responders.setdefault(dec, set()).add(doc_id)
+            self._responses.setdefault((dec, doc_id), block_id)
+        if supersede:
+            self._superseders.setdefault(dec, []).append((doc_id, block_id))
+
+    def _cues(self, dec: str) -> None:
+        if self.tables is not None and dec not in self._read:
+            self._read.add(dec)
+            for doc_id, block_id, response, supersede in self.tables.cues(dec):
+                self._note(dec, doc_id, block_id, bool(response), bool(supersede))
+
+    def responders(self, dec: str) -> set[str]:
+        """Documents with a paragraph citing the decision with a response cue."""
+        self._cues(dec)
+        return self._responders.get(dec, set())
+
+    def superseders(self, dec: str) -> list[tuple[str, str]]:
+        """(document, paragraph) citing the decision with a supersede cue, by document and order."""
+        self._cues(dec)
+        return self._superseders.get(dec, [])
+
+    def response(self, dec: str, doc_id: str) -> Optional[str]:
+        """The first paragraph of a document citing the decision with a response cue."""
+        self._cues(dec)
+        return self._responses.get((dec, doc_id))
 
     def _doc(self, doc_id: str) -> Optional[_Doc]:
         if doc_id not in self._docs:
@@ -164,6 +199,9 @@ class Lifecycle:
             idf = {t: math.log((1 + n) / c) for t, c in df.items()}
             body_from = min((b.ord for b in doc.blocks if b.label and _NUMBERED.match(b.label)), default=0)
             self._docs[doc_id] = _Doc(doc, self.store.citations(doc_id), section, terms, body_from, idf)
+            if len(self._docs) > DOC_CACHE:
+                self._docs.popitem(last=False)
+        self._docs.move_to_end(doc_id)
         return self._docs[doc_id]
 
     def status(self, mandate: dict[str, Any]) -> Status:
@@ -171,7 +209,7 @@ class Lifecycle:
         dec = mandate.get("decision")
         own_doc = mandate.get("document_id")
         if dec:
-            for doc_id, block_id in self.superseders.get(dec, []):
+            for doc_id, block_id in self.superseders(dec):
                 if doc_id == own_doc:
                     continue
                 d = self._doc(doc_id)
@@ -198,9 +236,9 @@ class Lifecycle:
     def _report_itself(self, mandate: dict[str, Any], dec: str) -> list[Evidence]:
         """A request to report is met by a document that says it responds to the decision: its response paragraph."""
         out = []
-        for doc_id in sorted(self.responders.get(dec, ())):
+        for doc_id in sorted(self.responders(dec)):
             d = self._doc(doc_id)
-            block_id = self.responses.get((dec, doc_id))
+            block_id = self.response(dec, doc_id)
             b = next((x for x in d.doc.blocks if x.id == block_id), None) if d else None
             if b is not None and b.id != mandate.get("paragraph_id"):
                 out.append(Evidence(b.id, doc_id, d.doc.symbol, d.cites.get(b.id) or b.id, b.text, 1.0))
@@ -212,7 +250,7 @@ class Lifecycle:
             return []
         addressees = set(mandate.get("addressees") or [])
         found: list[Evidence] = []
-        for doc_id in sorted(self.responders.get(dec, ())):
+        for doc_id in sorted(self.responders(dec)):
             d = self._doc(doc_id)
             if d is None:
                 continue

@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from unkg.corpus.citation import is_bullet, para_label
 from unkg.corpus.identifiers import body_code, decision_session, normalize_decision, session_id, session_matches
@@ -90,13 +90,77 @@ def mandate_session(decision: Optional[str], doc_body: Optional[str], doc_sessio
 def find_mandates(store: Store, flt: Optional[MandateFilter] = None, limit: int = 5000,
                   as_of: Optional[dt.date] = None) -> list[dict[str, Any]]:
     """Mandates matching the filter, each with its decision, session, citation, addressees, verb, action, deadline,
-    and its status with the rule and the evidence that gave it (graph.lifecycle)."""
+    and its status with the rule and the evidence that gave it (graph.lifecycle).
+
+    The mandates are found through the store's mandate indexes (graph.mandate_index, brought up to date
+    first), read in answer order, so a question reads the paragraphs of the mandates it returns and
+    computes the status of those only; a store that cannot be written is scanned whole instead."""
     flt = flt or MandateFilter()
     if flt.status and flt.status not in STATUSES:
         raise UnkgError(f"unknown status {flt.status!r}; one of: {', '.join(STATUSES)}")
-    life = Lifecycle(store, as_of=as_of)
+    from .mandate_index import IndexUnavailable, refresh
+
+    try:
+        tables = refresh(store)
+    except IndexUnavailable:
+        tables = None
+    life = Lifecycle(store, as_of=as_of, tables=tables)
+    out: list[dict[str, Any]] = []
+    for rec in (_scanned(store, flt) if tables is None else _indexed(store, tables, flt)):
+        rec.update(life.status(rec).as_dict())
+        if flt.status and rec["status"] != flt.status:
+            continue
+        out.append(rec)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _order(rec: dict[str, Any]) -> tuple:
+    return (sort_key_decision(rec["decision"] or ""), rec["document_id"], rec["id"])
+
+
+def _scanned(store: Store, flt: MandateFilter) -> list[dict[str, Any]]:
+    """Every matching mandate, by reading every mandate paragraph (no index), in answer order."""
     rows = store.mandate_blocks()
-    names = store.entity_names()
+    recs = _records(store, rows, store.entity_names(), flt)
+    recs.sort(key=_order)
+    return recs
+
+
+def _indexed(store: Store, tables, flt: MandateFilter, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """The matching mandates in answer order: candidates from the indexes (a superset of the answer, each
+    filter applied in SQL), sorted, then their paragraphs read a batch at a time and the exact filter applied."""
+    from unkg.corpus.mandate_tables import mandate_blocks_by_id
+
+    sessions = [v for v in tables.distinct("session") if session_matches(v, flt.session)] if flt.session else None
+    verbs = [v for v in tables.verb_forms() if flt.verb_ok({"verb": v[0], "verb_en": v[1], "force": v[2]})] if flt.verb else None
+    actors = None
+    if flt.addressee:
+        ids = tables.actors()
+        names = tables.distinct_names(ids)
+        actors = [a for a in ids if any(flt.addressee in _norm(x) for x in [a, actor_name(a, {}), *names.get(a, [])])]
+    cands = tables.candidates(language=flt.language, document=flt.document, decision=flt.decision.lower(),
+                              sessions=sessions, verbs=verbs, actors=actors)
+    cands.sort(key=lambda c: (sort_key_decision(c[3] or ""), c[2], mandate_node_id(c[0], c[1])))
+    for k in range(0, len(cands), batch):
+        part = cands[k : k + batch]
+        rows = mandate_blocks_by_id(store, sorted({c[0] for c in part}))
+        addressed = {a for r in rows.values() for m in json.loads(r["annotations"] or "{}").get("mandates", [])
+                     for a in m.get("addressees", []) if a}
+        recs = {(rec["paragraph_id"], rec["index"]): rec
+                for rec in _records(store, list(rows.values()), tables.first_names(addressed), flt,
+                                    wanted={(c[0], c[1]) for c in part})}
+        for c in part:
+            rec = recs.get((c[0], c[1]))
+            if rec is not None:
+                rec.pop("index")
+                yield rec
+
+
+def _records(store: Store, rows, names: dict[str, str], flt: MandateFilter,
+             wanted: Optional[set[tuple[str, int]]] = None) -> list[dict[str, Any]]:
+    """The records (without status) of the mandates in these paragraphs that pass the filter exactly."""
     parents: dict[str, tuple[Optional[str], Optional[str], str]] = {}
     need = {r["parent"] for r in rows if r["parent"]}
     while need:
@@ -114,6 +178,8 @@ def find_mandates(store: Store, flt: Optional[MandateFilter] = None, limit: int 
         local = {e["id"]: e["name"] for e in ann.get("entities", []) if e.get("id") and e.get("name")}
         para = _paragraph_path(r, parents)
         for i, m in enumerate(ann.get("mandates", [])):
+            if wanted is not None and (r["id"], i) not in wanted:
+                continue
             dec = normalize_decision(m["decision"]) if m.get("decision") else None
             dec = dec or m.get("decision") or None
             if flt.decision and dec != flt.decision and flt.decision.lower() not in (dec or "").lower():
@@ -135,12 +201,10 @@ def find_mandates(store: Store, flt: Optional[MandateFilter] = None, limit: int 
                 "addressees": addrs, "addressee_names": addr_names, "action": m.get("action") or "",
                 "deadline": m.get("deadline"), "language": lang, "dir": text_dir(lang), "text": r["text"],
             }
-            rec.update(life.status(rec).as_dict())
-            if flt.status and rec["status"] != flt.status:
-                continue
+            if wanted is not None:
+                rec["index"] = i
             out.append(rec)
-    out.sort(key=lambda m: (sort_key_decision(m["decision"] or ""), m["document_id"], m["id"]))
-    return out[:limit]
+    return out
 
 
 def _paragraph_path(r, parents: dict[str, tuple[Optional[str], Optional[str], str]]) -> str:

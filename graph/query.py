@@ -13,18 +13,22 @@ Every function returns plain dicts (JSON-ready); the CLI prints them.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
+import heapq
 import itertools
 import math
 import time
 
-import networkx as nx
 
 from unkg.errors import GraphError
 
 from . import schema as S
 from .build import KnowledgeGraph
+from .names import acronym, name_keys, norm  # noqa: F401  (acronym: part of this module's API)
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 ENTITY_LABELS = ("Initiative", "Decision", "Actor", "Country", "Target", "Session", "Document", "Mandate", "Quantity", "Paragraph")
 #: cost of walking a relationship type in path search: structure edges cost more than statements
@@ -34,30 +38,7 @@ HUB_LABELS = frozenset({"Actor", "Country", "Session"})
 HUB_WEIGHT = 0.25
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s.strip().lower())
-
-
-def acronym(name: str) -> Optional[str]:
-    """"LDN Target Setting Programme 2.0" -> "LDN TSP 2.0"; "Kubuqi International Desert Forum" -> "KIDF"."""
-    out: list[str] = []
-    run = ""
-    for tok in re.findall(r"[\w.\-]+", name):
-        if tok.isupper() or any(c.isdigit() for c in tok):
-            if run:
-                out.append(run)
-                run = ""
-            out.append(tok)
-        elif tok[:1].isupper():
-            run += tok[0]
-        elif tok.lower() in ("of", "for", "the", "and", "on", "to", "in"):
-            continue
-        else:
-            return None
-    if run:
-        out.append(run)
-    acr = " ".join(out)
-    return acr if acr != name and len(acr) >= 3 else None
+_norm = norm  # the one normalization of names (graph.names), kept under its old name
 
 
 def _index(kg: KnowledgeGraph) -> dict[str, list[str]]:
@@ -67,23 +48,36 @@ def _index(kg: KnowledgeGraph) -> dict[str, list[str]]:
         return idx
     idx = {}
     for n, a in kg.g.nodes(data=True):
-        if a["label"] == "Paragraph":
-            continue
-        for name in [a.get("name"), a.get("symbol"), *(a.get("aliases") or [])]:
-            if name:
-                idx.setdefault(_norm(str(name)), []).append(n)
-                if a["label"] in ("Initiative", "Actor"):
-                    acr = acronym(str(name))
-                    if acr:
-                        idx.setdefault(_norm(acr), []).append(n)
+        for key in name_keys(a["label"], a):
+            idx.setdefault(key, []).append(n)
     kg._name_index = idx  # type: ignore[attr-defined]
     kg._name_stamp = stamp  # type: ignore[attr-defined]
     return idx
 
 
+def _named(kg, key: str) -> list[str]:
+    """Nodes with exactly this name key (the store's name index where the graph is kept there)."""
+    if hasattr(kg, "names_exact"):
+        return kg.names_exact(key)
+    return _index(kg).get(key, [])
+
+
+def _named_like(kg, part: str) -> list[str]:
+    """Nodes with a name key containing `part`."""
+    if hasattr(kg, "names_containing"):
+        return kg.names_containing(part)
+    return [n for key, ns in _index(kg).items() if part in key for n in ns]
+
+
+def _label(g, n: str) -> str:
+    """A node's label without reading its properties where the graph can (the store-backed graph)."""
+    fast = getattr(g, "label", None)
+    return fast(n) if callable(fast) else g.nodes[n]["label"]
+
+
 def _rank(kg: KnowledgeGraph, ids: Iterable[str]) -> list[str]:
     order = {label: i for i, label in enumerate(ENTITY_LABELS)}
-    return sorted(set(ids), key=lambda n: (order.get(kg.g.nodes[n]["label"], 99), -kg.g.degree(n), n))
+    return sorted(set(ids), key=lambda n: (order.get(_label(kg.g, n), 99), -kg.g.degree(n), n))
 
 
 def resolve(kg: KnowledgeGraph, text: str, labels: Optional[Iterable[str]] = None) -> str:
@@ -92,7 +86,7 @@ def resolve(kg: KnowledgeGraph, text: str, labels: Optional[Iterable[str]] = Non
     want = set(labels) if labels else None
 
     def ok(n: str) -> bool:
-        return want is None or g.nodes[n]["label"] in want
+        return want is None or _label(g, n) in want
 
     t = text.strip()
     if t in g and ok(t):
@@ -100,15 +94,14 @@ def resolve(kg: KnowledgeGraph, text: str, labels: Optional[Iterable[str]] = Non
     for cand in (S.normalize_decision(t), f"para:{t}", f"document:{t}", f"session:{t.replace(' ', '.')}"):
         if cand and cand in g and ok(cand):
             return cand
-    idx = _index(kg)
-    exact = [n for n in idx.get(_norm(t), []) if ok(n)]
+    exact = [n for n in _named(kg, _norm(t)) if ok(n)]
     if exact:
         return _rank(kg, exact)[0]
     q = _norm(t)
-    partial = [n for key, ns in idx.items() if q in key for n in ns if ok(n)]
+    partial = [n for n in _named_like(kg, q) if ok(n)]
     if partial:
         best = _rank(kg, partial)
-        return sorted(best[:20], key=lambda n: (ENTITY_LABELS.index(g.nodes[n]["label"]) if g.nodes[n]["label"] in ENTITY_LABELS else 99, len(str(g.nodes[n].get("name", "")))))[0]
+        return sorted(best[:20], key=lambda n: (ENTITY_LABELS.index(_label(g, n)) if _label(g, n) in ENTITY_LABELS else 99, len(str(g.nodes[n].get("name", "")))))[0]
     raise GraphError(f"nothing in the graph matches {text!r}; try an id (`unkg graph neighbours ID`), a decision number like 22/COP.15, or a name")
 
 
@@ -168,7 +161,7 @@ def neighbours(kg: KnowledgeGraph, node: str, depth: int = 1, types: Optional[It
                 if allowed and a["type"] not in allowed:
                     continue
                 other = v if u == n else u
-                if not include_paragraphs and g.nodes[other]["label"] == "Paragraph" and other != start:
+                if not include_paragraphs and _label(g, other) == "Paragraph" and other != start:
                     continue
                 if other not in seen:
                     if len(seen) >= limit:
@@ -196,6 +189,135 @@ def _best_edge(g: nx.MultiDiGraph, a: str, b: str) -> tuple[str, str, str, dict]
     return min(cands, key=lambda e: (EDGE_COST.get(e[3]["type"], 1.0), e[3].get("paragraph") is None, e[2]))
 
 
+def _undirected(g, n: str) -> dict[str, dict[str, dict]]:
+    """The relationships at `n` either way, by the node at their other end: {other: {key: attributes}}."""
+    fast = getattr(g, "undirected", None)
+    if callable(fast) and not hasattr(g, "adj"):  # not a networkx graph
+        return fast(n)  # the store-backed graph: types only, one read
+    out: dict[str, dict[str, dict]] = {}
+    for _, v, k, a in g.out_edges(n, keys=True, data=True):
+        out.setdefault(v, {})[k] = a
+    for u, _, k, a in g.in_edges(n, keys=True, data=True):
+        out.setdefault(u, {})[k] = a
+    return out
+
+
+def _paths_to(source: str, node: str, pred: dict[str, list[str]]) -> Iterator[list[str]]:
+    """Every path from `source` to `node` along the predecessor lists of a shortest-path search."""
+    if node == source:
+        yield [node]
+        return
+    for p in pred.get(node, ()):
+        for path in _paths_to(source, p, pred):
+            yield path + [node]
+
+
+#: nodes with more relationships than this are expanded only when the search reaches the nearest distance
+#: any of their neighbours could have (a hub is settled cheaply, its thousands of links read only if needed)
+DEFER_DEGREE = 256
+
+
+def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[float]],
+                   most: int = 500, eps: float = 1e-9, hub_cost: Optional[Callable[[str], float]] = None,
+                   defer_degree: Optional[int] = None) -> Optional[list[str]]:
+    """The smallest (as a list of ids) of the cheapest paths from s to t (up to `most` of them), or None.
+
+    Bidirectional Dijkstra: one search from each end, each going on until its nearest unsettled
+    node is farther than half the best known length. Every cheapest path then runs through nodes
+    settled from s up to an edge into nodes settled from t, so all of them are found, while only
+    two balls of half the length are read, never the whole graph (which a store-backed graph reads
+    node by node). Every cost is at least 1.
+
+    A node of many relationships, once settled, waits in the queue under a lower bound of its
+    neighbours' distances (1 + half its hub cost) and is expanded only when the search gets there
+    (before any node at that distance: no predecessor is missed); two settled waiting nodes of the
+    two searches are checked for a relationship between them, so no meeting is missed either."""
+    defer_degree = DEFER_DEGREE if defer_degree is None else defer_degree
+    ends = (s, t)
+    dist: tuple[dict[str, float], dict[str, float]] = ({}, {})
+    seen: tuple[dict[str, float], dict[str, float]] = ({s: 0.0}, {t: 0.0})
+    pred: tuple[dict[str, list[str]], dict[str, list[str]]] = ({s: []}, {t: []})
+    relaxed: tuple[list, list] = ([], [])
+    waiting: tuple[dict[str, float], dict[str, float]] = ({}, {})  # settled, not yet expanded
+    counter = itertools.count()
+    # (distance, 0 for an expansion / 1 for a node, order, node): an expansion comes before nodes at its distance
+    fringe: tuple[list, list] = ([(0.0, 1, next(counter), s)], [(0.0, 1, next(counter), t)])
+    best = math.inf
+
+    def expand(side: int, v: str, d: float) -> None:
+        nonlocal best
+        other = dist[1 - side]
+        for u, data in _undirected(g, v).items():
+            w = cost(v, u, data)
+            if w is None:
+                continue
+            vu = d + w
+            # kept for the meeting check: a relationship into the other search, or to a node that may wait
+            # (its own expansion may never come); any other meeting is seen from the other side's expansion
+            if u in seen[1 - side] or g.degree(u) > defer_degree:
+                relaxed[side].append((v, u, w))
+            if u in other:
+                best = min(best, vu + other[u])
+            if u in dist[side]:
+                if vu == dist[side][u]:
+                    pred[side][u].append(v)
+            elif u not in seen[side] or vu < seen[side][u]:
+                seen[side][u] = vu
+                heapq.heappush(fringe[side], (vu, 1, next(counter), u))
+                pred[side][u] = [v]
+            elif vu == seen[side][u]:
+                pred[side][u].append(v)
+
+    while True:
+        tops = [f[0][0] if f else math.inf for f in fringe]
+        open_sides = [i for i in (0, 1) if tops[i] < math.inf and (best == math.inf or tops[i] <= best / 2 + eps)]
+        if not open_sides or (best == math.inf and math.inf in tops):
+            break
+        side = min(open_sides, key=lambda i: (tops[i], i))
+        d, kind, _, v = heapq.heappop(fringe[side])
+        if kind == 0:
+            expand(side, v, waiting[side].pop(v))
+            continue
+        if v in dist[side]:
+            continue
+        dist[side][v] = d
+        other = dist[1 - side]
+        if v in other:
+            best = min(best, d + other[v])
+        if v not in ends and g.degree(v) > defer_degree:
+            waiting[side][v] = d
+            heapq.heappush(fringe[side], (d + 1.0 + (hub_cost(v) if hub_cost else 0.0) / 2, 0, next(counter), v))
+            for h, dh in waiting[1 - side].items():  # two waiting hubs of the two searches side by side
+                data = {**(g.get_edge_data(v, h) or {}), **(g.get_edge_data(h, v) or {})}
+                w = cost(v, h, data) if data else None
+                if w is not None:
+                    relaxed[side].append((v, h, w))
+                    best = min(best, d + w + dh)
+            continue
+        expand(side, v, d)
+    # the running best can miss a meeting found after both ends were settled (a waiting hub): the length is
+    # taken again from every relationship seen between the two searches (it only ever over-estimated, so
+    # the searches went at least as far as needed)
+    best = math.inf
+    for side in (0, 1):
+        for v, u, w in relaxed[side]:
+            if u in dist[1 - side]:
+                best = min(best, dist[side][v] + w + dist[1 - side][u])
+    if best == math.inf:
+        return None
+    meets = set()
+    for side in (0, 1):
+        for v, u, w in relaxed[side]:
+            if u in dist[1 - side] and abs(dist[side][v] + w + dist[1 - side][u] - best) <= eps * max(1.0, best):
+                meets.add((v, u) if side == 0 else (u, v))
+    paths = set()
+    for a, b in sorted(meets):
+        heads = list(itertools.islice(_paths_to(ends[0], a, pred[0]), most))
+        tails = list(itertools.islice(_paths_to(ends[1], b, pred[1]), most))
+        paths.update(tuple(h + tl[::-1]) for h in heads for tl in tails)
+    return list(min(paths))
+
+
 def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MAX_PATH_STEPS,
                  avoid_documents: bool = True) -> dict[str, Any]:
     """The shortest path between two entities; each step names its relationship and cites its paragraph."""
@@ -203,27 +325,35 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
     s, t = resolve(kg, source), resolve(kg, target)
     if s == t:
         raise GraphError(f"{source!r} and {target!r} are the same node ({s})")
-    ug = g.to_undirected(as_view=True)
+
+    hubs: dict[str, float] = {}
+    labels: dict[str, str] = {}
+
+    def label(n: str) -> str:
+        got = labels.get(n)
+        if got is None:
+            got = labels[n] = _label(g, n)
+        return got
 
     def hub(n: str) -> float:
         # passing through a generic actor everyone is linked to ("UNCCD secretariat") explains little:
         # it costs more the more links it has, so specific links (a paragraph, a mandate) win
-        if n in (s, t) or g.nodes[n]["label"] not in HUB_LABELS:
-            return 0.0
-        return HUB_WEIGHT * math.log2(1 + g.degree(n))
+        got = hubs.get(n)
+        if got is None:
+            got = hubs[n] = 0.0 if n in (s, t) or label(n) not in HUB_LABELS else HUB_WEIGHT * math.log2(1 + g.degree(n))
+        return got
 
     def cost(u: str, v: str, data: dict) -> Optional[float]:
-        if avoid_documents and (g.nodes[u]["label"] == "Document" or g.nodes[v]["label"] == "Document") and s not in (u, v) and t not in (u, v):
+        if avoid_documents and (label(u) == "Document" or label(v) == "Document") and s not in (u, v) and t not in (u, v):
             return None  # a document links all of its paragraphs: "same document" is no explanation
         return min(EDGE_COST.get(d["type"], 1.0) for d in data.values()) + (hub(u) + hub(v)) / 2
 
-    try:
-        # the same path whatever order the graph was loaded in: the smallest of the (first 500) equally short paths
-        nodes = min(itertools.islice(nx.all_shortest_paths(ug, s, t, weight=cost), 500))
-    except nx.NetworkXNoPath:
+    # the same path whatever order the graph was loaded in: the smallest of the (first 500) equally short paths
+    nodes = _shortest_path(g, s, t, cost, hub_cost=hub)
+    if nodes is None:
         if avoid_documents:
             return explain_path(kg, source, target, max_len, avoid_documents=False)
-        raise GraphError(f"no path between {s} and {t} in the graph") from None
+        raise GraphError(f"no path between {s} and {t} in the graph")
     if len(nodes) - 1 > max_len:
         raise GraphError(f"the shortest path between {s} and {t} has {len(nodes) - 1} steps, more than {max_len}")
     steps = []
@@ -232,7 +362,7 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
         para = d.get("paragraph")
         if not para:
             for end in (u, v):
-                if g.nodes[end]["label"] == "Paragraph":
+                if _label(g, end) == "Paragraph":
                     para = g.nodes[end].get("block")
         p = paragraph_info(kg, para)
         fwd = (u == a)
@@ -262,7 +392,8 @@ def citing_wording(text: str) -> Optional[str]:
 def _documents_of(kg: KnowledgeGraph, decision: str) -> list[str]:
     """Stored documents that are this decision or resolution ("A/RES/75/218" is resolution 75/218)."""
     sym = decision.split(":", 1)[-1]
-    return [n for n, a in kg.g.nodes(data=True)
+    docs = kg.nodes_with_label("Document") if hasattr(kg, "nodes_with_label") else kg.g.nodes(data=True)
+    return [n for n, a in docs
             if a["label"] == "Document" and a.get("doc")
             and (a.get("symbol") == sym or S.normalize_decision(a.get("symbol") or "") == decision)]
 

@@ -102,6 +102,9 @@ def _seed_template(tmp_path_factory) -> Path:
         from unkg.graph.build import build_graph
 
         build_graph(store, cache=home / "graph.pickle")  # the CLI finds the graph built
+        from unkg.graph.table_graph import build_tables
+
+        build_tables(store)  # and its tables in the store
         assert store.counts()["documents"] == 5
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()

@@ -1,0 +1,182 @@
+"""Indexes of mandates, entity names and decision citations, kept per document in the store.
+
+Why: listing mandates and their status scanned every block's JSON on each call (mandates,
+entity names, paragraphs citing a decision): seconds at a million paragraphs. These tables
+hold one row per mandate (with the fields users filter on), per addressee, per entity name and
+per citation of a decision with a response or supersede cue, each indexed, and are rewritten
+per changed document (`graph_built`-style fingerprints in ``mandate_index_built``).
+
+Only SQL lives here; the rows are computed by `unkg.graph.mandate_index`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Iterable, Optional, Sequence
+
+MANDATE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS mandate_index (
+    block_id TEXT NOT NULL, i INTEGER NOT NULL, doc_id TEXT NOT NULL,
+    decision TEXT, decision_lc TEXT NOT NULL, session TEXT, language_lc TEXT NOT NULL,
+    verb TEXT, verb_en TEXT, force TEXT,
+    PRIMARY KEY (block_id, i)
+);
+CREATE INDEX IF NOT EXISTS mandate_index_doc ON mandate_index(doc_id);
+CREATE INDEX IF NOT EXISTS mandate_index_decision ON mandate_index(decision);
+CREATE INDEX IF NOT EXISTS mandate_index_session ON mandate_index(session);
+CREATE INDEX IF NOT EXISTS mandate_index_language ON mandate_index(language_lc);
+CREATE TABLE IF NOT EXISTS mandate_addressees (
+    block_id TEXT NOT NULL, i INTEGER NOT NULL, actor TEXT NOT NULL, doc_id TEXT NOT NULL,
+    PRIMARY KEY (block_id, i, actor)
+);
+CREATE INDEX IF NOT EXISTS mandate_addressees_actor ON mandate_addressees(actor);
+CREATE INDEX IF NOT EXISTS mandate_addressees_doc ON mandate_addressees(doc_id);
+CREATE TABLE IF NOT EXISTS entity_names (
+    entity TEXT NOT NULL, name TEXT NOT NULL, doc_id TEXT NOT NULL, brow INTEGER NOT NULL, pos INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entity_names_entity ON entity_names(entity, brow, pos);
+CREATE INDEX IF NOT EXISTS entity_names_doc ON entity_names(doc_id);
+CREATE TABLE IF NOT EXISTS decision_cues (
+    decision TEXT NOT NULL, doc_id TEXT NOT NULL, block_id TEXT NOT NULL, ord INTEGER NOT NULL, pos INTEGER NOT NULL,
+    response INTEGER NOT NULL, supersede INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decision_cues_decision ON decision_cues(decision, doc_id, ord, pos);
+CREATE INDEX IF NOT EXISTS decision_cues_doc ON decision_cues(doc_id);
+CREATE TABLE IF NOT EXISTS mandate_index_built (doc TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+"""
+
+_TABLES = ("mandate_index", "mandate_addressees", "entity_names", "decision_cues")
+
+
+def _in(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class MandateTables:
+    """Reads and writes of the mandate indexes of one store."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        store.create_schema(MANDATE_SCHEMA)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.store.db
+
+    # -- writing ---------------------------------------------------------------------------
+    def built(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT doc, fingerprint FROM mandate_index_built").fetchall())
+
+    def block_rowids(self, doc_id: str) -> dict[str, int]:
+        """Block id -> its row number (the order a scan of the blocks meets them: "first seen" names)."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT id, rowid FROM blocks WHERE doc_id = ?", (doc_id,))}
+
+    def remove_document(self, doc_id: str) -> None:
+        for t in _TABLES:
+            self.db.execute(f"DELETE FROM {t} WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM mandate_index_built WHERE doc = ?", (doc_id,))
+
+    def put_document(self, doc_id: str, fingerprint: str, mandates: Sequence[tuple], addressees: Sequence[tuple],
+                     names: Sequence[tuple], cues: Sequence[tuple]) -> None:
+        """Replace one document's rows (call inside a transaction).
+
+        mandates: (block_id, i, decision, decision_lc, session, language_lc, verb, verb_en, force);
+        addressees: (block_id, i, actor); names: (entity, name, brow, pos);
+        cues: (decision, block_id, ord, pos, response, supersede).
+        """
+        self.remove_document(doc_id)
+        self.db.executemany("INSERT OR REPLACE INTO mandate_index(block_id, i, decision, decision_lc, session, language_lc, verb, "
+                            "verb_en, force, doc_id) VALUES (?,?,?,?,?,?,?,?,?,?)", [(*m, doc_id) for m in mandates])
+        self.db.executemany("INSERT OR IGNORE INTO mandate_addressees(block_id, i, actor, doc_id) VALUES (?,?,?,?)",
+                            [(*a, doc_id) for a in addressees])
+        self.db.executemany("INSERT INTO entity_names(entity, name, brow, pos, doc_id) VALUES (?,?,?,?,?)", [(*n, doc_id) for n in names])
+        self.db.executemany("INSERT INTO decision_cues(decision, block_id, ord, pos, response, supersede, doc_id) VALUES (?,?,?,?,?,?,?)",
+                            [(*c, doc_id) for c in cues])
+        self.db.execute("INSERT OR REPLACE INTO mandate_index_built(doc, fingerprint) VALUES (?, ?)", (doc_id, fingerprint))
+
+    # -- reading ---------------------------------------------------------------------------
+    def distinct(self, column: str) -> list:
+        """The distinct values of a filter column (few: sessions, verbs), to match in Python once each."""
+        if column not in ("session", "verb", "verb_en", "force"):
+            raise ValueError(column)
+        return [r[0] for r in self.db.execute(f"SELECT DISTINCT {column} FROM mandate_index")]
+
+    def verb_forms(self) -> list[tuple[Optional[str], Optional[str], Optional[str]]]:
+        return [tuple(r) for r in self.db.execute("SELECT DISTINCT verb, verb_en, force FROM mandate_index")]  # type: ignore[misc]
+
+    def actors(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT actor FROM mandate_addressees")]
+
+    def first_names(self, entities: Iterable[str]) -> dict[str, str]:
+        """Entity id -> the first name a scan of the blocks meets for it (Store.entity_names, for these ids only)."""
+        out: dict[str, str] = {}
+        for e in set(entities):
+            r = self.db.execute("SELECT name FROM entity_names WHERE entity = ? ORDER BY brow, pos LIMIT 1", (e,)).fetchone()
+            if r:
+                out[e] = r[0]
+        return out
+
+    def distinct_names(self, entities: Iterable[str]) -> dict[str, list[str]]:
+        """Entity id -> every name the store gives it."""
+        out: dict[str, list[str]] = {}
+        ids = list(entities)
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            for e, n in self.db.execute(f"SELECT DISTINCT entity, name FROM entity_names WHERE entity IN ({_in(len(chunk))})", chunk):
+                out.setdefault(e, []).append(n)
+        return out
+
+    def candidates(self, language: str = "", document: str = "", decision: str = "", sessions: Optional[list] = None,
+                   verbs: Optional[list[tuple]] = None, actors: Optional[list[str]] = None) -> list[tuple[str, int, str, Optional[str]]]:
+        """(block id, i, document, decision) of the mandates passing the given filters (each optional)."""
+        where, params = [], []
+        if language:
+            where.append("m.language_lc = ?")
+            params.append(language)
+        if document:
+            where.append("m.doc_id = ?")
+            params.append(document)
+        if decision:
+            where.append("instr(m.decision_lc, ?) > 0")
+            params.append(decision)
+        if sessions is not None:
+            sessions = [s for s in sessions if s is not None]
+            where.append(f"m.session IN (SELECT value FROM json_each(?))")
+            params.append(_json(sessions))
+        if verbs is not None:
+            where.append("EXISTS (SELECT 1 FROM json_each(?) v WHERE v.value = "
+                         "coalesce(m.verb, '') || char(31) || coalesce(m.verb_en, '') || char(31) || coalesce(m.force, ''))")
+            params.append(_json(["\x1f".join(x or "" for x in v) for v in verbs]))
+        if actors is not None:
+            where.append("EXISTS (SELECT 1 FROM mandate_addressees a WHERE a.block_id = m.block_id AND a.i = m.i "
+                         "AND a.actor IN (SELECT value FROM json_each(?)))")
+            params.append(_json(actors))
+        sql = "SELECT m.block_id, m.i, m.doc_id, m.decision FROM mandate_index m"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [tuple(r) for r in self.db.execute(sql, params)]  # type: ignore[misc]
+
+    def cues(self, decision: str) -> list[tuple[str, str, int, int]]:
+        """(document, block, response, supersede) of the paragraphs citing a decision with a cue, by document and order."""
+        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+            "SELECT doc_id, block_id, response, supersede FROM decision_cues WHERE decision = ? ORDER BY doc_id, ord, pos", (decision,))]
+
+
+def _json(values: list) -> str:
+    import json
+
+    return json.dumps(values, ensure_ascii=False)
+
+
+def mandate_blocks_by_id(store, block_ids: Sequence[str]) -> dict[str, sqlite3.Row]:
+    """Store.mandate_blocks's rows (block, citation, document metadata) for the given blocks only."""
+    out: dict[str, sqlite3.Row] = {}
+    ids = list(block_ids)
+    for k in range(0, len(ids), 500):
+        chunk = ids[k : k + 500]
+        for r in store.db.execute(
+                "SELECT b.id, b.doc_id, b.ord, b.kind, b.label, b.parent, b.language, b.text, b.annotations, b.citation, "
+                "d.symbol, d.title, d.session AS doc_session, d.body, d.doc_type, d.language AS doc_language "
+                f"FROM blocks b JOIN documents d ON d.id = b.doc_id WHERE b.id IN ({_in(len(chunk))})", chunk):
+            out[r["id"]] = r
+    return out

@@ -1,0 +1,128 @@
+"""The graph kept in the store's tables: the same graph as the networkx build, updated per document,
+and the same answers (neighbourhoods, explained paths, precedents, look-ups by name in any language)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from unkg.errors import GraphError
+from unkg.graph.build import KnowledgeGraph, build_graph
+from unkg.graph.query import explain_path, neighbours, precedents, resolve
+from unkg.graph.table_graph import StoreGraph, build_tables
+
+from tests.conftest import SAMPLES
+
+
+def _nx_state(kg: KnowledgeGraph) -> tuple[dict, dict, dict]:
+    g = kg.g
+    return ({n: dict(a) for n, a in g.nodes(data=True)}, {(u, v, k): dict(a) for u, v, k, a in g.edges(keys=True, data=True)},
+            {n: g.degree(n) for n in g.nodes})
+
+
+def _table_state(sg: StoreGraph) -> tuple[dict, dict, dict]:
+    g = sg.g
+    nodes = {n: dict(a) for n, a in g.nodes(data=True)}
+    edges = {(u, v, k): dict(t=t, **p) for u, v, k, t, p in sg.tables.all_edges()}
+    edges = {e: {("type" if k == "t" else k): v for k, v in a.items()} for e, a in edges.items()}
+    return nodes, edges, {n: g.degree(n) for n in nodes}
+
+
+def _fresh(store, tmp_path) -> KnowledgeGraph:
+    kg, _ = build_graph(store, kg=KnowledgeGraph(), cache=tmp_path / "scratch.pickle", save=False)
+    return kg
+
+
+def test_tables_hold_the_networkx_graph(seed_store, tmp_path):
+    sg = StoreGraph(seed_store)
+    kg = _fresh(seed_store, tmp_path)
+    assert _table_state(sg) == _nx_state(kg)
+    assert sg.counts() == kg.counts()
+    assert sg.built == kg.built
+    whole = sg.to_knowledge_graph()
+    assert _nx_state(whole) == _nx_state(kg)
+    assert whole.doc_items(["ICCD/COP(16)/18@zh"]) == kg.doc_items(["ICCD/COP(16)/18@zh"]) == sg.doc_items(["ICCD/COP(16)/18@zh"])
+    # the relationships of a node come in the order networkx gives them (answers that take "the first" agree)
+    for n in itertools.islice((n for n in kg.g.nodes if not n.startswith("para:")), 80):
+        assert sg.g.out_edges(n, keys=True, data=True) == list(kg.g.out_edges(n, keys=True, data=True)), n
+        assert sg.g.in_edges(n, keys=True, data=True) == list(kg.g.in_edges(n, keys=True, data=True)), n
+
+
+def test_one_changed_document_rewrites_only_its_part(seed_store, tmp_path):
+    from tests.graph.conftest import ingest_here
+
+    kg, _ = build_graph(seed_store, cache=tmp_path / "g.pickle")
+    sg = StoreGraph(seed_store)
+    before = dict(seed_store.db.execute("SELECT id, seq FROM graph_nodes").fetchall())
+    src = tmp_path / "changwon.txt"
+    text = (SAMPLES / "002_ccf872ac2b766316.txt").read_text(encoding="utf-8")
+    src.write_text(text + "\nThe Changwon Initiative was funded by the Korea Forest Service.\n", encoding="utf-8")
+    new_id = ingest_here([src], seed_store)[0]
+    sg, rep = build_tables(seed_store)
+    assert rep.added == 1 and rep.updated == 0 and rep.unchanged == 5
+    kg, _ = build_graph(seed_store, kg=kg, cache=tmp_path / "g.pickle")
+    assert _table_state(sg) == _nx_state(kg) == _nx_state(_fresh(seed_store, tmp_path))
+    after = dict(seed_store.db.execute("SELECT id, seq FROM graph_nodes").fetchall())
+    new_nodes = sg.doc_items([new_id])[0]
+    # every node of the other documents kept its row; only nodes of the new document were written
+    assert {n for n in after if before.get(n) != after[n]} <= new_nodes
+    # a revised paragraph: the document is rewritten, nothing else
+    seed_store.db.execute("UPDATE documents SET sha256 = ? WHERE id = ?", ("e" * 64, new_id))
+    sg, rep = build_tables(seed_store)
+    assert rep.updated == 1 and rep.unchanged == 5 and rep.added == 0
+    kg, _ = build_graph(seed_store, kg=kg, cache=tmp_path / "g.pickle")
+    assert _table_state(sg) == _nx_state(kg)
+    # removed documents: their paragraphs go, shared nodes stay while another document names them
+    for doc_id in [new_id, "ICCD/COP(16)/18@zh"]:
+        seed_store.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
+        seed_store.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+    sg, rep = build_tables(seed_store)
+    assert rep.removed == 2 and rep.unchanged == 4
+    kg, _ = build_graph(seed_store, kg=kg, cache=tmp_path / "g.pickle")
+    # as the networkx graph does, a shared node keeps the names other documents gave it: the same graph,
+    # and the same nodes and relationships as a build from nothing
+    assert _table_state(sg) == _nx_state(kg)
+    fresh = _nx_state(_fresh(seed_store, tmp_path))
+    assert set(_table_state(sg)[0]) == set(fresh[0]) and _table_state(sg)[1:] == fresh[1:]
+    assert "decision:22/COP.15" not in sg.g and "initiative:changwon-initiative" in sg.g
+
+
+def test_questions_answer_the_same_from_the_tables(seed_store, tmp_path):
+    kg = _fresh(seed_store, tmp_path)
+    sg = StoreGraph(seed_store)
+    entities = sorted(n for n, a in kg.g.nodes(data=True) if a["label"] not in ("Paragraph", "Quantity"))
+    assert len(entities) > 50
+    for n in entities:
+        assert neighbours(sg, n, depth=2) == neighbours(kg, n, depth=2), n
+        assert neighbours(sg, n, include_paragraphs=False) == neighbours(kg, n, include_paragraphs=False), n
+    for a, b in itertools.islice(itertools.combinations(entities[::7], 2), 120):
+        try:
+            want = explain_path(kg, a, b, max_len=50)
+        except GraphError as exc:
+            with pytest.raises(GraphError, match="no path"):
+                explain_path(sg, a, b, max_len=50)
+            assert "no path" in str(exc)
+            continue
+        assert explain_path(sg, a, b, max_len=50) == want, (a, b)
+    for d in (n for n in entities if n.startswith("decision:")):
+        assert precedents(sg, d) == precedents(kg, d), d
+
+
+@pytest.mark.parametrize("name", ["Changwon Initiative", "昌原倡议", "22/COP.15", "第22/COP.15号决定", "secretariat", "Global Mechanism",
+                                  "changwon", "korea forest"])
+def test_names_resolve_to_the_same_node(seed_store, tmp_path, name):
+    kg = _fresh(seed_store, tmp_path)
+    sg = StoreGraph(seed_store)
+    assert resolve(sg, name) == resolve(kg, name)
+    with pytest.raises(GraphError, match="nothing in the graph matches"):
+        resolve(sg, "no such thing anywhere")
+
+
+def test_chinese_and_english_paths_from_the_tables(seed_store):
+    sg = StoreGraph(seed_store)
+    en = explain_path(sg, "22/COP.15", "Changwon Initiative")
+    zh = explain_path(sg, "第22/COP.15号决定", "昌原倡议")
+    assert en["steps"] and [s["to"]["id"] for s in en["steps"]] == [s["to"]["id"] for s in zh["steps"]]
+    assert en["target"]["id"] == "initiative:changwon-initiative"
+    assert all(s["paragraph"] for s in en["steps"])
