@@ -171,7 +171,8 @@ class SearchTables:
             if doc is None:  # removed meanwhile
                 return None
             blocks = db.execute("SELECT id, text, unkg_printed(label, label_sep, coalesce(text, '')) AS printed, language, "
-                                "kind, label, parent, translation_of FROM blocks WHERE doc_id = ? ORDER BY ord", (doc_id,)).fetchall()
+                                "kind, label, parent, translation_of FROM blocks WHERE doc_id = ? AND zone != 'garbled' ORDER BY ord",
+                                (doc_id,)).fetchall()  # garbled text (broken font maps) is kept out of search
             n = 0
             for b in blocks:
                 p = prepare(b)

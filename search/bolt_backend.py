@@ -64,6 +64,7 @@ from unkg.graph.neo4j_sync import Client, Connection, batches, node_merge, split
 from unkg.errors import GraphError, SearchError
 
 from .engine import Filters, Searcher
+from .options import SearchOptions
 
 #: bump when what is pushed changes (properties, tokenisation): every paragraph is sent again
 SEARCH_FORMAT = "1"
@@ -559,8 +560,8 @@ class BoltSearcher(Searcher):
     """
 
     def __init__(self, conn: Connection, store=None, encoder=None, client: Optional[Client] = None,
-                 auto_index: bool = True, max_candidates: int = 2000) -> None:
-        super().__init__(store=store, encoder=encoder, auto_index=auto_index)
+                 auto_index: bool = True, max_candidates: int = 2000, options: Optional[SearchOptions] = None) -> None:
+        super().__init__(store=store, encoder=encoder, auto_index=auto_index, options=options)
         self.conn = conn
         self._own_client = client is None
         try:

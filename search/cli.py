@@ -57,7 +57,7 @@ def _searcher(encoder: Optional[str], as_json: bool, backend: str = "local", con
     if backend == "bolt":  # dense and lexical candidates from the Bolt server's indexes (`unkg search-sync` pushes them)
         from unkg.search.bolt_backend import BoltSearcher
 
-        s = BoltSearcher(conn, encoder=encoder or _options().encoder)
+        s = BoltSearcher(conn, encoder=encoder, options=_options())
     else:
         s = Searcher(encoder=encoder, options=_options())
     if not s.index.is_current(None) or s.index.missing_embeddings(s.encoder.name):

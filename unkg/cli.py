@@ -206,12 +206,13 @@ def demo(as_json: bool = typer.Option(False, "--json")) -> None:
         raise typer.Exit(1)
     from unkg.corpus.store import Store
     from unkg.demo import answers, find_a_precedent, show
+    from unkg.search.options import SearchOptions
     from unkg.graph.build import build_graph
 
     store = Store(get_settings().db_path)
     try:
         kg, _ = build_graph(store)
-        res = answers(store, kg, precedent=find_a_precedent(store))
+        res = answers(store, kg, precedent=find_a_precedent(store, search_options=SearchOptions.from_settings(get_settings())))
     except UnkgError as exc:
         store.close()
         _fail(str(exc))

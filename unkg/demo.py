@@ -118,13 +118,13 @@ DEMO_PRECEDENT_TEXT = ("Requests the Global Mechanism to continue to support res
                        "in rural areas, indigenous peoples and local communities, women and youth, and persons with disabilities;")
 
 
-def find_a_precedent(store: Store, text: str = DEMO_PRECEDENT_TEXT) -> Optional[dict[str, Any]]:
+def find_a_precedent(store: Store, text: str = DEMO_PRECEDENT_TEXT, search_options: Any = None) -> Optional[dict[str, Any]]:
     """Where wording like `text` was used before, in any language (search.precedents, as `unkg precedents --text`)."""
     from unkg.search.engine import Searcher
     from unkg.search.precedents import find_precedents
 
     try:
-        found = find_precedents(Searcher(store), text=text, min_similarity=0.3, limit=3, same_language=False)
+        found = find_precedents(Searcher(store, options=search_options), text=text, min_similarity=0.3, limit=3, same_language=False)
     except UnkgError:
         return None
     if not found:

@@ -129,7 +129,7 @@ class Watches:
         return out
 
 
-def resolvers(store: Store, graph: Optional[Callable[[], Any]] = None, searcher: Any = None
+def resolvers(store: Store, graph: Optional[Callable[[], Any]] = None, searcher: Any = None, search_options: Any = None
               ) -> tuple[Callable[[str], Optional[tuple[str, str]]], Callable[[str], list[tuple[str, str]]]]:
     """The graph's name resolution (entities only) and the search engine, as the watch list needs them.
     `graph` and `searcher`: the caller's own (the web app keeps both); else built once, when first needed."""
@@ -157,7 +157,7 @@ def resolvers(store: Store, graph: Optional[Callable[[], Any]] = None, searcher:
         from unkg.search.engine import Filters, Searcher
 
         if box["searcher"] is None:
-            box["searcher"] = Searcher(store)
+            box["searcher"] = Searcher(store, options=search_options)
         return [(h.paragraph_id, h.citation) for h in box["searcher"].search(query, filters=Filters(), top_k=QUERY_HITS)]
 
     return resolve_entity, search

@@ -30,9 +30,12 @@ def watches() -> Iterator["object"]:
 
     from .watch import Watches, resolvers
 
-    store = Store(get_settings().db_path)
+    from unkg.search.options import SearchOptions
+
+    settings = get_settings()
+    store = Store(settings.db_path)
     try:
-        yield Watches(store, *resolvers(store))
+        yield Watches(store, *resolvers(store, search_options=SearchOptions.from_settings(settings)))
     finally:
         store.close()
 

@@ -151,8 +151,9 @@ class Backend:
         with self.lock:
             if self._searcher is None:
                 from unkg.search.engine import Searcher
+                from unkg.search.options import SearchOptions
 
-                self._searcher = Searcher(self.store)
+                self._searcher = Searcher(self.store, options=SearchOptions.from_settings(self.settings))
             return self._searcher
 
     def search(self, query: str, filters: dict[str, Any], top_k: int = 10, mode: str = "hybrid") -> list[dict]:
