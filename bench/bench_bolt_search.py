@@ -114,7 +114,7 @@ def end_to_end(srv, nq: int) -> dict:
         conn = Connection(srv.uri, user=getattr(srv, "user", None), database=getattr(srv, "database", None) or "bench_e2e")
         rep = push_search_index(local, conn)
         remote = BoltSearcher(conn, store=store, encoder=local.encoder, auto_index=False)
-        texts = [r[0] for r in store.db.execute("SELECT text FROM blocks WHERE length(text) > 40 ORDER BY id")]
+        texts = [r[0] for r in store._db.execute("SELECT text FROM blocks WHERE length(text) > 40 ORDER BY id")]
         rr = random.Random(3)
         qs = [rr.choice(texts)[:200] for _ in range(nq)]
         lat = {"local": [], "bolt": []}

@@ -218,7 +218,7 @@ def prepare(home: Path, docs: list, size: int, same_decisions: bool = False, pic
     if pickle_too:
         assert sg.counts()["nodes"] == nodes and sg.counts()["relationships"] == rels
     nodes, rels = sg.counts()["nodes"], sg.counts()["relationships"]
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     return {"paragraphs": paragraphs, "documents": trep.added, "nodes": nodes, "relationships": rels,
             "store_s": round(t_store, 1), "pickle_build_s": t_pickle, "tables_build_s": round(t_tables, 1),
@@ -238,7 +238,7 @@ def questions(home: Path, n: int = 20, seed: int = 0) -> dict[str, list]:
     sg = StoreGraph(store)
     by_label = {}
     for label in ("Decision", "Actor", "Initiative", "Document", "Mandate", "Session", "Country", "Target"):
-        ids = [r[0] for r in store.db.execute("SELECT id FROM graph_nodes WHERE label = ? ORDER BY seq LIMIT 2000", (label,))]
+        ids = [r[0] for r in store._db.execute("SELECT id FROM graph_nodes WHERE label = ? ORDER BY seq LIMIT 2000", (label,))]
         if ids:
             by_label[label] = ids
     nodes = [rng.choice(by_label[lab]) for lab in sorted(by_label) for _ in range(max(1, n // len(by_label)))]

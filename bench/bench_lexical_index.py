@@ -25,7 +25,7 @@ from unkg.search.index_store import SearchIndex  # noqa: E402
 
 
 def index_once(store: Store) -> float:
-    db = store.db
+    db = store._db
     with store.transaction():
         for t in ("search_docs", "search_blocks", "search_fts"):
             db.execute(f"DELETE FROM {t}")
@@ -52,7 +52,7 @@ def main() -> int:
             index_store.content_language = fn
             res.setdefault(name.strip(), []).append(index_once(store))
         index_store.content_language = stored_first
-        langs = dict(store.db.execute("SELECT lang, count(*) FROM search_blocks GROUP BY lang").fetchall())
+        langs = dict(store._db.execute("SELECT lang, count(*) FROM search_blocks GROUP BY lang").fetchall())
         store.close()
     base, new = min(res["detect again"]), min(res["stored language"])
     print(f"{a.paragraphs:,} paragraphs: detect again {a.paragraphs / base:,.0f} paragraphs/s, "

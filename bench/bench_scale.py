@@ -204,7 +204,7 @@ def run_size(size: int, base_pickle: Path, n_queries: int, stages: list[str]) ->
             n_docs += 1
             n_paras += len(c.blocks)
         wall = time.perf_counter() - t_all
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         out["ingest"] = {"documents": n_docs, "paragraphs": n_paras, "seconds": round(put_s, 2),
                          "paragraphs_per_s": round(n_paras / put_s, 1), "wall_with_copying_s": round(wall, 2),
                          "peak_rss_mb": round(peak_mb(), 1),
@@ -229,19 +229,19 @@ def run_size(size: int, base_pickle: Path, n_queries: int, stages: list[str]) ->
                 hits += len(s.search(q, top_k=10, mode="lexical"))
                 lat.append(time.perf_counter() - t0)
             rng = random.Random(1)
-            ids = [r[0] for r in store.db.execute("SELECT id FROM documents")]
+            ids = [r[0] for r in store._db.execute("SELECT id FROM documents")]
             doc_lat = []
             for d in rng.sample(ids, min(len(ids), n_queries)):
                 t0 = time.perf_counter()
                 store.document(d)
                 doc_lat.append(time.perf_counter() - t0)
-            n_blocks = store.db.execute("SELECT max(rowid) FROM blocks").fetchone()[0]
+            n_blocks = store._db.execute("SELECT max(rowid) FROM blocks").fetchone()[0]
             blk_lat = []
             for _ in range(n_queries):
                 rid = rng.randint(1, n_blocks)
                 t0 = time.perf_counter()
-                row = store.db.execute("SELECT id FROM blocks WHERE rowid = ?", (rid,)).fetchone()
-                store.db.execute("SELECT * FROM blocks WHERE id = ?", (row[0],)).fetchone()
+                row = store._db.execute("SELECT id FROM blocks WHERE rowid = ?", (rid,)).fetchone()
+                store._db.execute("SELECT * FROM blocks WHERE id = ?", (row[0],)).fetchone()
                 blk_lat.append(time.perf_counter() - t0)
             out["search"] = {
                 "lexical_index_s": round(lex_s, 2), "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1),

@@ -121,7 +121,7 @@ def build_store(home: Path, n: int, sents: list[str], dim: int, model: str, rng:
         store.put_document(Document(id=f"D{k}", source=f"D{k}", sha256=hashlib.sha256(str(k).encode()).hexdigest(), format="text",
                                     symbol=f"ICCD/COP({k // per_doc % 17})/{k // per_doc}", language="en", blocks=blocks))
     # synthetic vectors, written where the indexer would write them
-    rows = [(printed_text(r[0], r[1], r[2]),) for r in store.db.execute("SELECT label, label_sep, text FROM blocks")]
+    rows = [(printed_text(r[0], r[1], r[2]),) for r in store._db.execute("SELECT label, label_sep, text FROM blocks")]
     # clustered like real paragraph embeddings (see synthetic_vectors): HNSW, used above UNKG_EXACT_LIMIT, is
     # measured on the kind of neighbourhoods it meets in a real store
     vecs = synthetic_vectors(len(rows), dim, clustered=True)

@@ -86,15 +86,15 @@ class GraphTables:
 
     def __init__(self, store) -> None:
         self.store = store
-        row = store.db.execute("SELECT value FROM meta WHERE key = 'graph_tables_version'").fetchone()
+        row = store._db.execute("SELECT value FROM meta WHERE key = 'graph_tables_version'").fetchone()
         if row is None or row[0] != GRAPH_TABLES_VERSION:
             store.create_schema("", self._relayout)
         store.create_schema(GRAPH_SCHEMA)
         self._seq: Optional[int] = None
 
     @property
-    def db(self) -> sqlite3.Connection:
-        return self.store.db
+    def _db(self) -> sqlite3.Connection:
+        return self.store._db
 
     @staticmethod
     def _relayout(db: sqlite3.Connection) -> None:
@@ -105,22 +105,22 @@ class GraphTables:
 
     # -- bookkeeping ---------------------------------------------------------
     def built(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT doc, fingerprint FROM graph_built").fetchall())
+        return dict(self._db.execute("SELECT doc, fingerprint FROM graph_built").fetchall())
 
     def fingerprint(self, doc: str) -> Optional[str]:
-        r = self.db.execute("SELECT fingerprint FROM graph_built WHERE doc = ?", (doc,)).fetchone()
+        r = self._db.execute("SELECT fingerprint FROM graph_built WHERE doc = ?", (doc,)).fetchone()
         return r[0] if r else None
 
     def set_built(self, doc: str, fingerprint: Optional[str]) -> None:
         if fingerprint is None:
-            self.db.execute("DELETE FROM graph_built WHERE doc = ?", (doc,))
+            self._db.execute("DELETE FROM graph_built WHERE doc = ?", (doc,))
         else:
-            self.db.execute("INSERT OR REPLACE INTO graph_built(doc, fingerprint) VALUES (?, ?)", (doc, fingerprint))
+            self._db.execute("INSERT OR REPLACE INTO graph_built(doc, fingerprint) VALUES (?, ?)", (doc, fingerprint))
 
     def next_seq(self) -> int:
         if self._seq is None:
-            a = self.db.execute("SELECT max(seq) FROM graph_nodes").fetchone()[0] or 0
-            b = self.db.execute("SELECT max(seq) FROM graph_edges").fetchone()[0] or 0
+            a = self._db.execute("SELECT max(seq) FROM graph_nodes").fetchone()[0] or 0
+            b = self._db.execute("SELECT max(seq) FROM graph_edges").fetchone()[0] or 0
             self._seq = max(a, b)
         self._seq += 1
         return self._seq
@@ -135,163 +135,163 @@ class GraphTables:
         out: dict[str, tuple[str, int, dict[str, Any]]] = {}
         for chunk in _chunks(list(ids)):
             q = f"SELECT id, label, deg, props FROM graph_nodes WHERE id IN ({','.join('?' * len(chunk))})"
-            for r in self.db.execute(q, chunk):
+            for r in self._db.execute(q, chunk):
                 out[r[0]] = (r[1], r[2], json.loads(r[3]))
         return out
 
     def node(self, node_id: str) -> Optional[tuple[str, int, dict[str, Any]]]:
-        r = self.db.execute("SELECT label, deg, props FROM graph_nodes WHERE id = ?", (node_id,)).fetchone()
+        r = self._db.execute("SELECT label, deg, props FROM graph_nodes WHERE id = ?", (node_id,)).fetchone()
         return (r[0], r[1], json.loads(r[2])) if r else None
 
     def label_and_degree(self, node_id: str) -> Optional[tuple[str, int]]:
-        r = self.db.execute("SELECT label, deg FROM graph_nodes WHERE id = ?", (node_id,)).fetchone()
+        r = self._db.execute("SELECT label, deg FROM graph_nodes WHERE id = ?", (node_id,)).fetchone()
         return (r[0], r[1]) if r else None
 
     def insert_nodes(self, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
         """New nodes (id, label, props), in this order."""
-        self.db.executemany("INSERT INTO graph_nodes(id, label, deg, seq, props) VALUES (?, ?, 0, ?, ?)",
+        self._db.executemany("INSERT INTO graph_nodes(id, label, deg, seq, props) VALUES (?, ?, 0, ?, ?)",
                             [(n, label, self.next_seq(), _dumps(p)) for n, label, p in rows])
 
     def update_node_props(self, node_id: str, props: dict[str, Any]) -> None:
-        self.db.execute("UPDATE graph_nodes SET props = ? WHERE id = ?", (_dumps(props), node_id))
+        self._db.execute("UPDATE graph_nodes SET props = ? WHERE id = ?", (_dumps(props), node_id))
 
     def delete_node(self, node_id: str) -> list[EdgeId]:
         """Remove a node and every relationship at it; returns those relationships (for degree updates)."""
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT seq, src, dst, key FROM graph_edges WHERE src = ? UNION SELECT seq, src, dst, key FROM graph_edges WHERE dst = ?",
             (node_id, node_id)).fetchall()
         gone = [tuple(r[1:]) for r in rows]
-        self.db.executemany("DELETE FROM graph_edge_docs WHERE edge = ?", [(r[0],) for r in rows])
-        self.db.executemany("DELETE FROM graph_edges WHERE seq = ?", [(r[0],) for r in rows])
-        self.db.execute("DELETE FROM graph_nodes WHERE id = ?", (node_id,))
-        self.db.execute("DELETE FROM graph_names WHERE node = ?", (node_id,))
+        self._db.executemany("DELETE FROM graph_edge_docs WHERE edge = ?", [(r[0],) for r in rows])
+        self._db.executemany("DELETE FROM graph_edges WHERE seq = ?", [(r[0],) for r in rows])
+        self._db.execute("DELETE FROM graph_nodes WHERE id = ?", (node_id,))
+        self._db.execute("DELETE FROM graph_names WHERE node = ?", (node_id,))
         return gone  # type: ignore[return-value]
 
     def add_degree(self, deltas: dict[str, int]) -> None:
-        self.db.executemany("UPDATE graph_nodes SET deg = deg + ? WHERE id = ?", [(d, n) for n, d in deltas.items() if d])
+        self._db.executemany("UPDATE graph_nodes SET deg = deg + ? WHERE id = ?", [(d, n) for n, d in deltas.items() if d])
 
     def set_names(self, names: dict[str, Iterable[str]], new: bool = False) -> None:
         """node -> its look-up keys, replacing the ones it had (`new`: nodes that had none)."""
         if not new:
-            self.db.executemany("DELETE FROM graph_names WHERE node = ?", [(n,) for n in names])
-        self.db.executemany("INSERT OR IGNORE INTO graph_names(key, node) VALUES (?, ?)",
+            self._db.executemany("DELETE FROM graph_names WHERE node = ?", [(n,) for n in names])
+        self._db.executemany("INSERT OR IGNORE INTO graph_names(key, node) VALUES (?, ?)",
                             [(k, n) for n, keys in names.items() for k in keys])
 
     def add_node_owners(self, doc: str, rows: list[tuple[str, Optional[str]]]) -> None:
         """(node, paragraph) given by `doc`."""
-        self.db.executemany("INSERT OR REPLACE INTO graph_node_docs(node, doc, paragraph) VALUES (?, ?, ?)",
+        self._db.executemany("INSERT OR REPLACE INTO graph_node_docs(node, doc, paragraph) VALUES (?, ?, ?)",
                             [(n, doc, p) for n, p in rows])
 
     def nodes_of(self, doc: str) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT node FROM graph_node_docs WHERE doc = ?", (doc,))]
+        return [r[0] for r in self._db.execute("SELECT node FROM graph_node_docs WHERE doc = ?", (doc,))]
 
     def drop_node_owner(self, node_id: str, doc: str) -> int:
         """Take `doc` off the node's owners; returns how many owners remain."""
-        self.db.execute("DELETE FROM graph_node_docs WHERE node = ? AND doc = ?", (node_id, doc))
-        return self.db.execute("SELECT count(*) FROM graph_node_docs WHERE node = ?", (node_id,)).fetchone()[0]
+        self._db.execute("DELETE FROM graph_node_docs WHERE node = ? AND doc = ?", (node_id, doc))
+        return self._db.execute("SELECT count(*) FROM graph_node_docs WHERE node = ?", (node_id,)).fetchone()[0]
 
     # -- relationships ---------------------------------------------------------
     # a relationship's key names its type, both ends and its paragraph (graph.schema.edge_key): it is unique alone
     def existing_edges(self, keys: Iterable[str]) -> set[str]:
         out: set[str] = set()
         for chunk in _chunks(list(keys)):
-            out.update(r[0] for r in self.db.execute(f"SELECT key FROM graph_edges WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+            out.update(r[0] for r in self._db.execute(f"SELECT key FROM graph_edges WHERE key IN ({','.join('?' * len(chunk))})", chunk))
         return out
 
     def insert_edges(self, rows: list[tuple[EdgeId, str, dict[str, Any]]]) -> None:
         """New relationships ((src, dst, key), type, props), in this order."""
-        self.db.executemany("INSERT INTO graph_edges(src, dst, key, type, seq, props) VALUES (?, ?, ?, ?, ?, ?)",
+        self._db.executemany("INSERT INTO graph_edges(src, dst, key, type, seq, props) VALUES (?, ?, ?, ?, ?, ?)",
                             [(e[0], e[1], e[2], t, self.next_seq(), _dumps(p)) for e, t, p in rows])
 
     def delete_edge(self, e: EdgeId) -> bool:
-        return self.db.execute("DELETE FROM graph_edges WHERE key = ?", (e[2],)).rowcount > 0
+        return self._db.execute("DELETE FROM graph_edges WHERE key = ?", (e[2],)).rowcount > 0
 
     def edge_props(self, e: EdgeId) -> Optional[dict[str, Any]]:
-        r = self.db.execute("SELECT type, props FROM graph_edges WHERE key = ?", (e[2],)).fetchone()
+        r = self._db.execute("SELECT type, props FROM graph_edges WHERE key = ?", (e[2],)).fetchone()
         return dict(json.loads(r[1]), type=r[0]) if r else None
 
     def update_edge_props(self, e: EdgeId, props: dict[str, Any]) -> None:
-        self.db.execute("UPDATE graph_edges SET props = ? WHERE key = ?", (_dumps(props), e[2]))
+        self._db.execute("UPDATE graph_edges SET props = ? WHERE key = ?", (_dumps(props), e[2]))
 
     def add_edge_owners(self, doc: str, rows: list[tuple[str, Optional[str]]]) -> None:
         """(relationship key, paragraph) given by `doc`."""
-        self.db.executemany("INSERT OR REPLACE INTO graph_edge_docs(edge, doc, paragraph) SELECT seq, ?, ? FROM graph_edges WHERE key = ?",
+        self._db.executemany("INSERT OR REPLACE INTO graph_edge_docs(edge, doc, paragraph) SELECT seq, ?, ? FROM graph_edges WHERE key = ?",
                             [(doc, p, k) for k, p in rows])
 
     def edges_of(self, doc: str) -> list[EdgeId]:
-        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+        return [tuple(r) for r in self._db.execute(  # type: ignore[misc]
             "SELECT e.src, e.dst, e.key FROM graph_edge_docs d JOIN graph_edges e ON e.seq = d.edge WHERE d.doc = ?", (doc,))]
 
     def drop_edge_owner(self, e: EdgeId, doc: str) -> Optional[tuple[str, Optional[str]]]:
         """Take `doc` off the relationship's owners; returns the first remaining (doc, paragraph), or None."""
-        self.db.execute("DELETE FROM graph_edge_docs WHERE edge = (SELECT seq FROM graph_edges WHERE key = ?) AND doc = ?", (e[2], doc))
-        r = self.db.execute("SELECT d.doc, d.paragraph FROM graph_edge_docs d JOIN graph_edges e ON e.seq = d.edge WHERE e.key = ? "
+        self._db.execute("DELETE FROM graph_edge_docs WHERE edge = (SELECT seq FROM graph_edges WHERE key = ?) AND doc = ?", (e[2], doc))
+        r = self._db.execute("SELECT d.doc, d.paragraph FROM graph_edge_docs d JOIN graph_edges e ON e.seq = d.edge WHERE e.key = ? "
                             "ORDER BY d.doc LIMIT 1", (e[2],)).fetchone()
         return (r[0], r[1]) if r else None
 
     # -- reads for questions -----------------------------------------------------
     def out_adjacency(self, node_id: str) -> list[tuple]:
         """(src, dst, key, type, props json, label of dst, degree of dst), in the order networkx iterates."""
-        return self.db.execute(
+        return self._db.execute(
             f"SELECT {_ADJ} FROM graph_edges e JOIN graph_nodes n ON n.id = e.dst WHERE e.src = ? "
             "ORDER BY min(e.seq) OVER (PARTITION BY e.dst), e.seq", (node_id,)).fetchall()
 
     def in_adjacency(self, node_id: str) -> list[tuple]:
         """(src, dst, key, type, props json, label of src, degree of src)."""
-        return self.db.execute(
+        return self._db.execute(
             f"SELECT {_ADJ} FROM graph_edges e JOIN graph_nodes n ON n.id = e.src WHERE e.dst = ? "
             "ORDER BY min(e.seq) OVER (PARTITION BY e.src), e.seq", (node_id,)).fetchall()
 
     def undirected_types(self, node_id: str) -> list[tuple[str, str, str, str, int]]:
         """(other end, key, type, label of the other end, its degree) of every relationship at the node, either way."""
-        return self.db.execute(
+        return self._db.execute(
             "SELECT e.dst, e.key, e.type, n.label, n.deg FROM graph_edges e JOIN graph_nodes n ON n.id = e.dst WHERE e.src = ? "
             "UNION ALL SELECT e.src, e.key, e.type, n.label, n.deg FROM graph_edges e JOIN graph_nodes n ON n.id = e.src WHERE e.dst = ?",
             (node_id, node_id)).fetchall()
 
     def edges_between(self, src: str, dst: str) -> list[tuple[str, str, str]]:
         """(key, type, props json) of the relationships from src to dst."""
-        return self.db.execute("SELECT key, type, props FROM graph_edges WHERE src = ? AND dst = ? ORDER BY seq",
+        return self._db.execute("SELECT key, type, props FROM graph_edges WHERE src = ? AND dst = ? ORDER BY seq",
                                (src, dst)).fetchall()  # through graph_edges_src: a node's relationships, then dst
 
     def names_exact(self, key: str) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT node FROM graph_names WHERE key = ?", (key,))]
+        return [r[0] for r in self._db.execute("SELECT node FROM graph_names WHERE key = ?", (key,))]
 
     def names_containing(self, part: str) -> list[str]:
         """Nodes with a name key containing `part` (a scan of the name keys, never of the nodes)."""
-        return [r[0] for r in self.db.execute("SELECT node FROM graph_names WHERE instr(key, ?) > 0", (part,))]
+        return [r[0] for r in self._db.execute("SELECT node FROM graph_names WHERE instr(key, ?) > 0", (part,))]
 
     def nodes_with_label(self, label: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        for r in self.db.execute("SELECT id, props FROM graph_nodes WHERE label = ? ORDER BY seq", (label,)):
+        for r in self._db.execute("SELECT id, props FROM graph_nodes WHERE label = ? ORDER BY seq", (label,)):
             yield r[0], json.loads(r[1])
 
     def count_nodes(self) -> int:
-        return self.db.execute("SELECT count(*) FROM graph_nodes").fetchone()[0]
+        return self._db.execute("SELECT count(*) FROM graph_nodes").fetchone()[0]
 
     def count_edges(self) -> int:
-        return self.db.execute("SELECT count(*) FROM graph_edges").fetchone()[0]
+        return self._db.execute("SELECT count(*) FROM graph_edges").fetchone()[0]
 
     def label_counts(self) -> dict[str, int]:
-        return dict(self.db.execute("SELECT label, count(*) FROM graph_nodes GROUP BY label").fetchall())
+        return dict(self._db.execute("SELECT label, count(*) FROM graph_nodes GROUP BY label").fetchall())
 
     def type_counts(self) -> dict[str, int]:
-        return dict(self.db.execute("SELECT type, count(*) FROM graph_edges GROUP BY type").fetchall())
+        return dict(self._db.execute("SELECT type, count(*) FROM graph_edges GROUP BY type").fetchall())
 
     def all_nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        for r in self.db.execute("SELECT id, label, props FROM graph_nodes ORDER BY seq"):
+        for r in self._db.execute("SELECT id, label, props FROM graph_nodes ORDER BY seq"):
             yield r[0], r[1], json.loads(r[2])
 
     def all_edges(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
-        for r in self.db.execute("SELECT src, dst, key, type, props FROM graph_edges ORDER BY seq"):
+        for r in self._db.execute("SELECT src, dst, key, type, props FROM graph_edges ORDER BY seq"):
             yield r[0], r[1], r[2], r[3], json.loads(r[4])
 
     def node_owners(self) -> Iterator[tuple[str, str, Optional[str]]]:
         """(node, document, paragraph) of every node, by document."""
-        yield from self.db.execute("SELECT node, doc, paragraph FROM graph_node_docs ORDER BY doc")
+        yield from self._db.execute("SELECT node, doc, paragraph FROM graph_node_docs ORDER BY doc")
 
     def edge_owners(self) -> Iterator[tuple[str, str, str, str, Optional[str]]]:
         """(src, dst, key, document, paragraph) of every relationship, by document."""
-        yield from self.db.execute("SELECT e.src, e.dst, e.key, d.doc, d.paragraph FROM graph_edge_docs d "
+        yield from self._db.execute("SELECT e.src, e.dst, e.key, d.doc, d.paragraph FROM graph_edge_docs d "
                                    "JOIN graph_edges e ON e.seq = d.edge ORDER BY d.doc")
 
     def doc_items(self, docs: Iterable[str]) -> tuple[set[str], set[EdgeId]]:

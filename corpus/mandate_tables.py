@@ -60,21 +60,21 @@ class MandateTables:
         store.create_schema(MANDATE_SCHEMA)
 
     @property
-    def db(self) -> sqlite3.Connection:
-        return self.store.db
+    def _db(self) -> sqlite3.Connection:
+        return self.store._db
 
     # -- writing ---------------------------------------------------------------------------
     def built(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT doc, fingerprint FROM mandate_index_built").fetchall())
+        return dict(self._db.execute("SELECT doc, fingerprint FROM mandate_index_built").fetchall())
 
     def block_rowids(self, doc_id: str) -> dict[str, int]:
         """Block id -> its row number (the order a scan of the blocks meets them: "first seen" names)."""
-        return {r[0]: r[1] for r in self.db.execute("SELECT id, rowid FROM blocks WHERE doc_id = ?", (doc_id,))}
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, rowid FROM blocks WHERE doc_id = ?", (doc_id,))}
 
     def remove_document(self, doc_id: str) -> None:
         for t in _TABLES:
-            self.db.execute(f"DELETE FROM {t} WHERE doc_id = ?", (doc_id,))
-        self.db.execute("DELETE FROM mandate_index_built WHERE doc = ?", (doc_id,))
+            self._db.execute(f"DELETE FROM {t} WHERE doc_id = ?", (doc_id,))
+        self._db.execute("DELETE FROM mandate_index_built WHERE doc = ?", (doc_id,))
 
     def put_document(self, doc_id: str, fingerprint: str, mandates: Sequence[tuple], addressees: Sequence[tuple],
                      names: Sequence[tuple], cues: Sequence[tuple]) -> None:
@@ -85,33 +85,33 @@ class MandateTables:
         cues: (decision, block_id, ord, pos, response, supersede).
         """
         self.remove_document(doc_id)
-        self.db.executemany("INSERT OR REPLACE INTO mandate_index(block_id, i, decision, decision_lc, session, language_lc, verb, "
+        self._db.executemany("INSERT OR REPLACE INTO mandate_index(block_id, i, decision, decision_lc, session, language_lc, verb, "
                             "verb_en, force, doc_id) VALUES (?,?,?,?,?,?,?,?,?,?)", [(*m, doc_id) for m in mandates])
-        self.db.executemany("INSERT OR IGNORE INTO mandate_addressees(block_id, i, actor, doc_id) VALUES (?,?,?,?)",
+        self._db.executemany("INSERT OR IGNORE INTO mandate_addressees(block_id, i, actor, doc_id) VALUES (?,?,?,?)",
                             [(*a, doc_id) for a in addressees])
-        self.db.executemany("INSERT INTO entity_names(entity, name, brow, pos, doc_id) VALUES (?,?,?,?,?)", [(*n, doc_id) for n in names])
-        self.db.executemany("INSERT INTO decision_cues(decision, block_id, ord, pos, response, supersede, doc_id) VALUES (?,?,?,?,?,?,?)",
+        self._db.executemany("INSERT INTO entity_names(entity, name, brow, pos, doc_id) VALUES (?,?,?,?,?)", [(*n, doc_id) for n in names])
+        self._db.executemany("INSERT INTO decision_cues(decision, block_id, ord, pos, response, supersede, doc_id) VALUES (?,?,?,?,?,?,?)",
                             [(*c, doc_id) for c in cues])
-        self.db.execute("INSERT OR REPLACE INTO mandate_index_built(doc, fingerprint) VALUES (?, ?)", (doc_id, fingerprint))
+        self._db.execute("INSERT OR REPLACE INTO mandate_index_built(doc, fingerprint) VALUES (?, ?)", (doc_id, fingerprint))
 
     # -- reading ---------------------------------------------------------------------------
     def distinct(self, column: str) -> list:
         """The distinct values of a filter column (few: sessions, verbs), to match in Python once each."""
         if column not in ("session", "verb", "verb_en", "force"):
             raise ValueError(column)
-        return [r[0] for r in self.db.execute(f"SELECT DISTINCT {column} FROM mandate_index")]
+        return [r[0] for r in self._db.execute(f"SELECT DISTINCT {column} FROM mandate_index")]
 
     def verb_forms(self) -> list[tuple[Optional[str], Optional[str], Optional[str]]]:
-        return [tuple(r) for r in self.db.execute("SELECT DISTINCT verb, verb_en, force FROM mandate_index")]  # type: ignore[misc]
+        return [tuple(r) for r in self._db.execute("SELECT DISTINCT verb, verb_en, force FROM mandate_index")]  # type: ignore[misc]
 
     def actors(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT DISTINCT actor FROM mandate_addressees")]
+        return [r[0] for r in self._db.execute("SELECT DISTINCT actor FROM mandate_addressees")]
 
     def first_names(self, entities: Iterable[str]) -> dict[str, str]:
         """Entity id -> the first name a scan of the blocks meets for it (Store.entity_names, for these ids only)."""
         out: dict[str, str] = {}
         for e in set(entities):
-            r = self.db.execute("SELECT name FROM entity_names WHERE entity = ? ORDER BY brow, pos LIMIT 1", (e,)).fetchone()
+            r = self._db.execute("SELECT name FROM entity_names WHERE entity = ? ORDER BY brow, pos LIMIT 1", (e,)).fetchone()
             if r:
                 out[e] = r[0]
         return out
@@ -122,7 +122,7 @@ class MandateTables:
         ids = list(entities)
         for k in range(0, len(ids), 500):
             chunk = ids[k : k + 500]
-            for e, n in self.db.execute(f"SELECT DISTINCT entity, name FROM entity_names WHERE entity IN ({_in(len(chunk))})", chunk):
+            for e, n in self._db.execute(f"SELECT DISTINCT entity, name FROM entity_names WHERE entity IN ({_in(len(chunk))})", chunk):
                 out.setdefault(e, []).append(n)
         return out
 
@@ -154,11 +154,11 @@ class MandateTables:
         sql = "SELECT m.block_id, m.i, m.doc_id, m.decision FROM mandate_index m"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [tuple(r) for r in self.db.execute(sql, params)]  # type: ignore[misc]
+        return [tuple(r) for r in self._db.execute(sql, params)]  # type: ignore[misc]
 
     def cues(self, decision: str) -> list[tuple[str, str, int, int]]:
         """(document, block, response, supersede) of the paragraphs citing a decision with a cue, by document and order."""
-        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+        return [tuple(r) for r in self._db.execute(  # type: ignore[misc]
             "SELECT doc_id, block_id, response, supersede FROM decision_cues WHERE decision = ? ORDER BY doc_id, ord, pos", (decision,))]
 
 
@@ -174,7 +174,7 @@ def mandate_blocks_by_id(store, block_ids: Sequence[str]) -> dict[str, sqlite3.R
     ids = list(block_ids)
     for k in range(0, len(ids), 500):
         chunk = ids[k : k + 500]
-        for r in store.db.execute(
+        for r in store._db.execute(
                 "SELECT b.id, b.doc_id, b.ord, b.kind, b.label, b.parent, b.language, b.text, b.annotations, b.citation, "
                 "d.symbol, d.title, d.session AS doc_session, d.body, d.doc_type, d.language AS doc_language "
                 f"FROM blocks b JOIN documents d ON d.id = b.doc_id WHERE b.id IN ({_in(len(chunk))})", chunk):

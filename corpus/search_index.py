@@ -93,7 +93,7 @@ class SearchTables:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._db: sqlite3.Connection = store.db
+        self._db: sqlite3.Connection = store._db
         store.create_schema(SEARCH_SCHEMA)  # all or none of the tables; a full disk is StoreFull
         # SQL reads a paragraph as printed through the model's own function
         self._db.create_function("unkg_printed", 3, printed_text, deterministic=True)
@@ -332,7 +332,7 @@ class SearchReads:
     """The reads a search makes per query (filters, lexical matches, candidates, hits, translations)."""
 
     def __init__(self, store: Store) -> None:
-        self._db: sqlite3.Connection = store.db
+        self._db: sqlite3.Connection = store._db
 
     def allowed_rowids(self, filters: dict) -> list[int]:
         """The search rowids the filters (`paragraph_filter` fields) let through, ascending."""

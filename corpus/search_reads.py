@@ -18,7 +18,7 @@ _CHUNK = 500
 
 class SearchReads:
     def __init__(self, store: Store) -> None:
-        self._db = store.db
+        self._db = store._db
 
     def embedding_dim(self, model: str) -> Optional[int]:
         """Dimensions of `model`'s stored vectors (None: none stored yet)."""

@@ -72,16 +72,16 @@ class Store:
         self.conflict_source: Optional[str] = None  # set by put_document when it answers 'conflict'
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}; set UNKG_HOME to a writable folder") from None
-        self.db.row_factory = sqlite3.Row
+        self._db.row_factory = sqlite3.Row
         try:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
         except sqlite3.OperationalError as exc:
-            self.db.close()
+            self._db.close()
             if _is_full(exc):
                 raise self._full(exc) from None
             raise
@@ -90,11 +90,11 @@ class Store:
                                lambda db: db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                                                      (str(SCHEMA_VERSION),)))
         except StoreFull:
-            self.db.close()
+            self._db.close()
             raise
         # a scan for missing citations only until one backfill has completed under this rule (not on every open:
         # at a million paragraphs the scan alone costs every CLI call a fraction of a second)
-        done = self.db.execute("SELECT value FROM meta WHERE key = 'citations_complete'").fetchone()
+        done = self._db.execute("SELECT value FROM meta WHERE key = 'citations_complete'").fetchone()
         if done is None or done[0] != CITATION_RULE:
             self._backfill_citations()
 
@@ -130,7 +130,7 @@ class Store:
 
     def _backfill_citations(self) -> None:
         """Citations of documents stored before the store kept them (computed by the one rule, corpus.citation)."""
-        ids = [r[0] for r in self.db.execute("SELECT DISTINCT doc_id FROM blocks WHERE citation IS NULL")]
+        ids = [r[0] for r in self._db.execute("SELECT DISTINCT doc_id FROM blocks WHERE citation IS NULL")]
         for doc_id in ids:
             doc = self.document(doc_id)
             if doc is None:
@@ -149,7 +149,7 @@ class Store:
         return cls(get_settings().db_path)
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()
 
     @contextmanager
     def transaction(self, immediate: bool = True) -> Iterator[sqlite3.Connection]:
@@ -159,14 +159,14 @@ class Store:
         everything in place then never wait for a writer in another process).
         """
         try:
-            self.db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            self._db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
             try:
-                yield self.db
+                yield self._db
             except BaseException:
                 self._rollback()
                 raise
             else:
-                self.db.execute("COMMIT")
+                self._db.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             if not _is_full(exc):
                 raise
@@ -178,29 +178,29 @@ class Store:
                          "nothing already stored was lost: free some space and run the command again")
 
     def _rollback(self) -> None:
-        if self.db.in_transaction:
+        if self._db.in_transaction:
             try:
-                self.db.execute("ROLLBACK")
+                self._db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
 
     # -- reading -----------------------------------------------------------
 
     def sha_for_source(self, source: str) -> Optional[str]:
-        row = self.db.execute("SELECT sha256 FROM documents WHERE source = ?", (source,)).fetchone()
+        row = self._db.execute("SELECT sha256 FROM documents WHERE source = ?", (source,)).fetchone()
         return row["sha256"] if row else None
 
     def sha_for_id(self, doc_id: str) -> Optional[str]:
-        row = self.db.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = self._db.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row["sha256"] if row else None
 
     def counts(self) -> dict[str, int]:
-        docs = self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
-        blocks = self.db.execute("SELECT count(*) FROM blocks").fetchone()[0]
+        docs = self._db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        blocks = self._db.execute("SELECT count(*) FROM blocks").fetchone()[0]
         return {"documents": docs, "blocks": blocks}
 
     def documents(self) -> list[dict]:
-        rows = self.db.execute("SELECT * FROM documents ORDER BY id").fetchall()
+        rows = self._db.execute("SELECT * FROM documents ORDER BY id").fetchall()
         out = []
         for r in rows:
             d = dict(r)
@@ -210,14 +210,14 @@ class Store:
         return out
 
     def document(self, doc_id: str) -> Optional[Document]:
-        row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = self._db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return None
         d = dict(row)
         d["languages"] = json.loads(d["languages"] or "[]")
         d["warnings"] = json.loads(d["warnings"] or "[]")
         d.pop("ingested_at", None)
-        blocks = [self._block(r) for r in self.db.execute("SELECT * FROM blocks WHERE doc_id = ? ORDER BY ord", (doc_id,))]
+        blocks = [self._block(r) for r in self._db.execute("SELECT * FROM blocks WHERE doc_id = ? ORDER BY ord", (doc_id,))]
         return Document(**d, blocks=blocks)
 
     def iter_blocks(self, kinds: Optional[tuple[str, ...]] = None) -> Iterator[tuple[str, Block]]:
@@ -226,25 +226,25 @@ class Store:
         if kinds:
             sql += f" WHERE kind IN ({','.join('?' * len(kinds))})"
             params = kinds
-        for r in self.db.execute(sql + " ORDER BY doc_id, ord", params):
+        for r in self._db.execute(sql + " ORDER BY doc_id, ord", params):
             yield r["doc_id"], self._block(r)
 
     def citations(self, doc_id: str) -> dict[str, str]:
         """Block id -> citation for one document (corpus.citation's rule, stored with the document)."""
-        return {r[0]: r[1] for r in self.db.execute("SELECT id, citation FROM blocks WHERE doc_id = ?", (doc_id,))}
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, citation FROM blocks WHERE doc_id = ?", (doc_id,))}
 
     def element_ids(self, doc_id: str) -> dict[str, str]:
         """Block id -> permanent element id (`para_2__subpara_a`) for one document."""
-        return {r[0]: r[1] for r in self.db.execute("SELECT id, eid FROM blocks WHERE doc_id = ?", (doc_id,))}
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, eid FROM blocks WHERE doc_id = ?", (doc_id,))}
 
     def block_by_eid(self, doc_id: str, eid: str) -> Optional[str]:
         """The block id a permanent link names, or None."""
-        row = self.db.execute("SELECT id FROM blocks WHERE doc_id = ? AND eid = ?", (doc_id, eid)).fetchone()
+        row = self._db.execute("SELECT id FROM blocks WHERE doc_id = ? AND eid = ?", (doc_id, eid)).fetchone()
         return row[0] if row else None
 
     def mandate_blocks(self) -> list[sqlite3.Row]:
         """Every block holding mandates, with its citation and its document's metadata, in document order."""
-        return self.db.execute(
+        return self._db.execute(
             "SELECT b.id, b.doc_id, b.ord, b.kind, b.label, b.parent, b.language, b.text, b.annotations, b.citation, "
             "d.symbol, d.title, d.session AS doc_session, d.body, d.doc_type, d.language AS doc_language "
             "FROM blocks b JOIN documents d ON d.id = b.doc_id "
@@ -253,14 +253,14 @@ class Store:
 
     def citing_blocks(self) -> list[sqlite3.Row]:
         """Every block that cites a decision or resolution (id, document, text, annotations)."""
-        return self.db.execute(
+        return self._db.execute(
             "SELECT id, doc_id, ord, text, annotations FROM blocks WHERE annotations LIKE '%\"citations\"%' ORDER BY doc_id, ord"
         ).fetchall()
 
     def entity_names(self) -> dict[str, str]:
         """Entity id -> name over the whole store (the first name seen)."""
         names: dict[str, str] = {}
-        for (ann,) in self.db.execute("SELECT annotations FROM blocks WHERE annotations LIKE '%\"entities\"%'"):
+        for (ann,) in self._db.execute("SELECT annotations FROM blocks WHERE annotations LIKE '%\"entities\"%'"):
             for e in json.loads(ann).get("entities", []):
                 if e.get("id") and e.get("name"):
                     names.setdefault(e["id"], e["name"])
@@ -271,7 +271,7 @@ class Store:
         out: dict[str, tuple[Optional[str], Optional[str], str]] = {}
         for i in range(0, len(block_ids), 500):
             chunk = block_ids[i : i + 500]
-            for r in self.db.execute(f"SELECT id, label, parent, kind FROM blocks WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            for r in self._db.execute(f"SELECT id, label, parent, kind FROM blocks WHERE id IN ({','.join('?' * len(chunk))})", chunk):
                 out[r["id"]] = (r["label"], r["parent"], r["kind"])
         return out
 
@@ -324,47 +324,47 @@ class Store:
 
     def paragraph_counts(self) -> dict[str, tuple[int, int]]:
         """doc id -> (paragraphs, mandates)."""
-        paras = dict(self.db.execute("SELECT doc_id, count(*) FROM blocks GROUP BY doc_id").fetchall())
-        mandates = dict(self.db.execute(
+        paras = dict(self._db.execute("SELECT doc_id, count(*) FROM blocks GROUP BY doc_id").fetchall())
+        mandates = dict(self._db.execute(
             "SELECT doc_id, sum(json_array_length(annotations, '$.mandates')) FROM blocks "
             "WHERE json_type(annotations, '$.mandates') = 'array' GROUP BY doc_id").fetchall())
         return {d: (int(n), int(mandates.get(d) or 0)) for d, n in paras.items()}
 
     def paragraph_with_date(self, block_id: str) -> Optional[sqlite3.Row]:
         """A paragraph's text, language and document with the document's date (text, language, doc_id, date)."""
-        return self.db.execute(
+        return self._db.execute(
             "SELECT b.text, b.language, b.doc_id, d.date FROM blocks b JOIN documents d ON d.id = b.doc_id WHERE b.id = ?",
             (block_id,)).fetchone()
 
     def translation_family(self, block_id: str) -> set[str]:
         """The paragraph, the paragraph it translates and its other translations: one text in several languages."""
-        return {r[0] for r in self.db.execute(
+        return {r[0] for r in self._db.execute(
             "SELECT id FROM blocks WHERE translation_of = ? OR id = (SELECT translation_of FROM blocks WHERE id = ?)",
             (block_id, block_id))}
 
     def printed_paragraphs_by_source(self) -> Iterator[tuple[str, str, str, Optional[str], Optional[str], str]]:
         """(block id, source path, kind, label, label separator, text) of every block, by source then order."""
-        yield from self.db.execute(
+        yield from self._db.execute(
             "SELECT b.id, d.source, b.kind, b.label, b.label_sep, b.text FROM blocks b JOIN documents d ON d.id = b.doc_id "
             "ORDER BY d.source, b.ord")
 
     def document_of(self, block_id: str) -> Optional[str]:
         """The document a paragraph belongs to, or None."""
-        row = self.db.execute("SELECT doc_id FROM blocks WHERE id = ?", (block_id,)).fetchone()
+        row = self._db.execute("SELECT doc_id FROM blocks WHERE id = ?", (block_id,)).fetchone()
         return row[0] if row else None
 
     def change_key(self) -> tuple:
         """Changes whenever a document is added, replaced or removed (for caches over the whole store)."""
-        return tuple(self.db.execute("SELECT count(*), max(ingested_at), total(length(sha256)) FROM documents").fetchone())
+        return tuple(self._db.execute("SELECT count(*), max(ingested_at), total(length(sha256)) FROM documents").fetchone())
 
     def document_versions(self) -> list[tuple[str, str, str]]:
         """(id, sha256, ingested_at) of every document."""
-        return [tuple(r) for r in self.db.execute("SELECT id, sha256, ingested_at FROM documents")]
+        return [tuple(r) for r in self._db.execute("SELECT id, sha256, ingested_at FROM documents")]
 
     def facets(self) -> dict[str, list[str]]:
         """The values the search filters offer: languages, bodies, sessions, document types."""
         def distinct(sql: str) -> list[str]:
-            return sorted({r[0] for r in self.db.execute(sql)})
+            return sorted({r[0] for r in self._db.execute(sql)})
 
         return {"languages": distinct("SELECT DISTINCT language FROM blocks WHERE language IS NOT NULL"),
                 "bodies": distinct("SELECT DISTINCT body FROM documents WHERE body IS NOT NULL"),
@@ -385,7 +385,7 @@ class Store:
 
     def watches(self) -> list[dict]:
         out = []
-        for r in self.db.execute("SELECT * FROM watches ORDER BY id"):
+        for r in self._db.execute("SELECT * FROM watches ORDER BY id"):
             d = dict(r)
             d["state"] = json.loads(d["state"] or "{}")
             out.append(d)
@@ -402,18 +402,18 @@ class Store:
 
     def documents_citing(self, decision_id: str) -> list[str]:
         """Documents with a paragraph that cites the decision or resolution (its normalized id)."""
-        return [r[0] for r in self.db.execute(
+        return [r[0] for r in self._db.execute(
             "SELECT DISTINCT b.doc_id FROM blocks b, json_each(b.annotations, '$.citations') c "
             "WHERE json_extract(c.value, '$.id') = ? ORDER BY b.doc_id", (decision_id,))]
 
     def paragraphs_naming(self, entity_id: str) -> list[str]:
         """Paragraphs that name an entity (an extracted actor, initiative, country or target id)."""
-        return [r[0] for r in self.db.execute(
+        return [r[0] for r in self._db.execute(
             "SELECT DISTINCT b.id FROM blocks b, json_each(b.annotations, '$.entities') e "
             "WHERE json_extract(e.value, '$.id') = ? ORDER BY b.id", (entity_id,))]
 
     def integrity_ok(self) -> bool:
-        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def _statements(script: str) -> list[str]:

@@ -45,7 +45,7 @@ class GraphSyncState:
         self._store = store
 
     def fingerprints(self, target: str) -> dict[str, str]:
-        rows = self._store.db.execute("SELECT doc_id, fingerprint FROM graph_sync WHERE target = ?", (target,))
+        rows = self._store._db.execute("SELECT doc_id, fingerprint FROM graph_sync WHERE target = ?", (target,))
         return {r[0]: r[1] for r in rows}
 
     def mark(self, target: str, done: dict[str, str], removed: Iterable[str] = ()) -> None:
@@ -80,7 +80,7 @@ class SearchSyncState:
         self._store = store
 
     def keys(self, target: str) -> dict[str, str]:
-        rows = self._store.db.execute("SELECT block_id, key FROM search_sync WHERE target = ?", (target,))
+        rows = self._store._db.execute("SELECT block_id, key FROM search_sync WHERE target = ?", (target,))
         return {r[0]: r[1] for r in rows}
 
     def save(self, target: str, done: dict[str, str], removed: Iterable[str] = (), replace: bool = False) -> None:

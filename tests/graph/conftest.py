@@ -106,7 +106,7 @@ def _seed_template(tmp_path_factory) -> Path:
 
         build_tables(store)  # and its tables in the store
         assert store.counts()["documents"] == 5
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
     return home
 

@@ -74,8 +74,8 @@ def test_incremental_update_and_removal_equal_a_fresh_build(seed_store, tmp_path
     assert _snapshot(kg) == _snapshot(_scratch(seed_store, tmp_path))
     # remove two documents: their paragraphs go, shared nodes stay while others name them
     for doc_id in [new_id, "ICCD/COP(16)/18@zh"]:
-        seed_store.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
-        seed_store.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        seed_store._db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
+        seed_store._db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
     kg, r = build_graph(seed_store, cache=cache)
     assert r.removed == 2 and r.unchanged == 4
     assert _snapshot(kg) == _snapshot(_scratch(seed_store, tmp_path))

@@ -33,7 +33,7 @@ def _indexed_template(_seed_template, tmp_path_factory):
     s = Searcher(store, encoder=get_encoder(None))
     rep = s.ensure_index()
     assert rep.paragraphs_indexed > 200
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     return home
 
@@ -67,7 +67,7 @@ def remote(local, bolt, pushed):
 
 
 def _n_local(local) -> int:
-    return local.store.db.execute("SELECT count(*) FROM search_blocks").fetchone()[0]
+    return local.store._db.execute("SELECT count(*) FROM search_blocks").fetchone()[0]
 
 
 def test_push_sends_every_paragraph_once_and_a_second_push_sends_nothing(local, bolt, bolt_server, pushed):
@@ -80,7 +80,7 @@ def test_push_sends_every_paragraph_once_and_a_second_push_sends_nothing(local, 
     assert again.indexes == []
     assert again.server_paragraphs == n
     # the vectors on the server are the stored ones (FalkorDB: 4-digit fixed point; Neo4j: floats)
-    bid, vec = local.store.db.execute(
+    bid, vec = local.store._db.execute(
         "SELECT sb.block_id, e.vec FROM search_blocks sb JOIN search_embeddings e ON e.text_hash = sb.text_hash "
         "WHERE e.model = ? ORDER BY sb.rowid LIMIT 1", (local.encoder.name,)).fetchone()
     with Client(bolt) as c:
@@ -91,7 +91,7 @@ def test_push_sends_every_paragraph_once_and_a_second_push_sends_nothing(local, 
 
 
 def test_push_follows_removed_documents_and_nodes_replaced_by_the_graph_sync(local, bolt, pushed, tmp_path):
-    db = local.store.db
+    db = local.store._db
     doc = "ICCD/COP(16)/18@zh"
     n_doc = db.execute("SELECT count(*) FROM search_blocks WHERE doc_id = ?", (doc,)).fetchone()[0]
     assert n_doc > 10
@@ -160,7 +160,7 @@ def test_server_results_agree_with_the_local_search(local, remote):
     for at least 90 % of the queries (the server's full-text ranking is TF-IDF or
     Lucene BM25, not FTS5's BM25).
     """
-    rows = local.store.db.execute(
+    rows = local.store._db.execute(
         "SELECT e.text AS en FROM blocks z JOIN blocks e ON e.id = z.translation_of WHERE z.language = 'zh'").fetchall()
     qs = [r["en"] for r in rows] + ["gender-responsive land degradation neutrality targets", "库布其国际沙漠论坛", "drought and migration"]
     assert len(qs) >= 12

@@ -64,8 +64,8 @@ def test_incremental_sync_sends_only_changed_documents(seed_store, bolt, tmp_pat
     src = tmp_path / "kubuqi.txt"
     src.write_text((SAMPLES / "003_fba4fe6ec1bb1a00.txt").read_text(encoding="utf-8") + "\nThe Forum was funded by UNEP.\n", encoding="utf-8")
     new_id = ingest_here([src], seed_store)[0]
-    seed_store.db.execute("DELETE FROM blocks WHERE doc_id = ?", ("ICCD/COP(16)/18@zh",))
-    seed_store.db.execute("DELETE FROM documents WHERE id = ?", ("ICCD/COP(16)/18@zh",))
+    seed_store._db.execute("DELETE FROM blocks WHERE doc_id = ?", ("ICCD/COP(16)/18@zh",))
+    seed_store._db.execute("DELETE FROM documents WHERE id = ?", ("ICCD/COP(16)/18@zh",))
     kg, _ = build_graph(seed_store, cache=cache)
     rep = sync_graph(kg, seed_store, bolt)
     assert rep.documents == 1 and rep.removed == 1

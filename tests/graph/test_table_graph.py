@@ -54,7 +54,7 @@ def test_one_changed_document_rewrites_only_its_part(seed_store, tmp_path):
 
     kg, _ = build_graph(seed_store, cache=tmp_path / "g.pickle")
     sg = StoreGraph(seed_store)
-    before = dict(seed_store.db.execute("SELECT id, seq FROM graph_nodes").fetchall())
+    before = dict(seed_store._db.execute("SELECT id, seq FROM graph_nodes").fetchall())
     src = tmp_path / "changwon.txt"
     text = (SAMPLES / "002_ccf872ac2b766316.txt").read_text(encoding="utf-8")
     src.write_text(text + "\nThe Changwon Initiative was funded by the Korea Forest Service.\n", encoding="utf-8")
@@ -63,20 +63,20 @@ def test_one_changed_document_rewrites_only_its_part(seed_store, tmp_path):
     assert rep.added == 1 and rep.updated == 0 and rep.unchanged == 5
     kg, _ = build_graph(seed_store, kg=kg, cache=tmp_path / "g.pickle")
     assert _table_state(sg) == _nx_state(kg) == _nx_state(_fresh(seed_store, tmp_path))
-    after = dict(seed_store.db.execute("SELECT id, seq FROM graph_nodes").fetchall())
+    after = dict(seed_store._db.execute("SELECT id, seq FROM graph_nodes").fetchall())
     new_nodes = sg.doc_items([new_id])[0]
     # every node of the other documents kept its row; only nodes of the new document were written
     assert {n for n in after if before.get(n) != after[n]} <= new_nodes
     # a revised paragraph: the document is rewritten, nothing else
-    seed_store.db.execute("UPDATE documents SET sha256 = ? WHERE id = ?", ("e" * 64, new_id))
+    seed_store._db.execute("UPDATE documents SET sha256 = ? WHERE id = ?", ("e" * 64, new_id))
     sg, rep = build_tables(seed_store)
     assert rep.updated == 1 and rep.unchanged == 5 and rep.added == 0
     kg, _ = build_graph(seed_store, kg=kg, cache=tmp_path / "g.pickle")
     assert _table_state(sg) == _nx_state(kg)
     # removed documents: their paragraphs go, shared nodes stay while another document names them
     for doc_id in [new_id, "ICCD/COP(16)/18@zh"]:
-        seed_store.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
-        seed_store.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        seed_store._db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
+        seed_store._db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
     sg, rep = build_tables(seed_store)
     assert rep.removed == 2 and rep.unchanged == 4
     kg, _ = build_graph(seed_store, kg=kg, cache=tmp_path / "g.pickle")

@@ -78,7 +78,7 @@ def _corpus_template(tmp_path_factory) -> Path:
         files = sorted(SAMPLES.glob("*.txt")) + sorted((DATA / "un-resolutions").glob("*.txt"))[:RESOLUTIONS]
         ingest_here(files, store)
         build_graph(store)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
     return home
 

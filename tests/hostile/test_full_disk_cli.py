@@ -23,8 +23,8 @@ if __name__ == "__main__":
     opened = st.Store.__init__
     def capped(self, path):
         opened(self, path)
-        pages = self.db.execute("PRAGMA page_count").fetchone()[0]
-        self.db.execute(f"PRAGMA max_page_count = {pages + int(os.environ['UNKG_TEST_SLACK'])}")
+        pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+        self._db.execute(f"PRAGMA max_page_count = {pages + int(os.environ['UNKG_TEST_SLACK'])}")
     st.Store.__init__ = capped
     from unkg.cli import app
     sys.argv = ["unkg", *sys.argv[1:]]

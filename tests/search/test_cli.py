@@ -15,7 +15,7 @@ from unkg.cli import app
 def home(sample_store, searcher, tmp_path_factory, monkeypatch_module):
     # a copy of the indexed sample store: the CLI opens the store under UNKG_HOME
     h = tmp_path_factory.mktemp("cli-home")
-    sample_store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    sample_store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(sample_store.path, h / "unkg.sqlite")
     monkeypatch_module.setenv("UNKG_HOME", str(h))
     from unkg.settings import get_settings

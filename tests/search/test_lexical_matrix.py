@@ -46,7 +46,7 @@ def test_terms_of_an_or_query_and_nothing_for_phrases():
 
 
 def test_matrix_ranks_like_fts5_in_english_and_chinese(searcher):
-    db = searcher.store.db
+    db = searcher.store._db
     matrix = LexicalMatrix.build(searcher.index.tables.fts_rows())
     assert matrix.n == db.execute("SELECT count(*) FROM search_fts").fetchone()[0]
     overlaps = []

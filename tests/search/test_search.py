@@ -81,7 +81,7 @@ def test_hit_shape(searcher):
 def test_indexing_is_incremental_and_embeds_each_text_once(searcher):
     rep = searcher.ensure_index()
     assert rep.documents_indexed == 0 and rep.texts_embedded == 0
-    db = searcher.store.db
+    db = searcher.store._db
     distinct = db.execute("SELECT count(DISTINCT text_hash) FROM search_blocks").fetchone()[0]
     stored = db.execute("SELECT count(*) FROM search_embeddings WHERE model = ?", (searcher.encoder.name,)).fetchone()[0]
     assert stored == distinct
@@ -90,7 +90,7 @@ def test_indexing_is_incremental_and_embeds_each_text_once(searcher):
 
 def test_hybrid_is_no_worse_than_dense_on_the_seeds(searcher):
     """Each English Changwon paragraph of 002 as query: its Chinese translation must be found by both."""
-    rows = searcher.store.db.execute(
+    rows = searcher.store._db.execute(
         "SELECT e.text AS en, z.text AS zh FROM blocks z JOIN blocks e ON e.id = z.translation_of WHERE z.language = 'zh'"
     ).fetchall()
     assert len(rows) >= 10
