@@ -142,12 +142,6 @@ class Store:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('citations_complete', ?)", (CITATION_RULE,))
 
-    @classmethod
-    def open_default(cls) -> "Store":
-        from unkg.settings import get_settings
-
-        return cls(get_settings().db_path)
-
     def close(self) -> None:
         self._db.close()
 

@@ -494,10 +494,9 @@ def remove_stale_temps(cache: Path, locked: bool = False) -> list[Path]:
         return []
 
 
-def default_cache_path() -> Path:
-    from unkg.settings import get_settings
-
-    return get_settings().home / "graph.pickle"
+def default_cache_path(store) -> Path:
+    """The graph's cache lives beside its store (under UNKG_HOME for the default store)."""
+    return store.path.parent / "graph.pickle"
 
 
 def contributions(store, built: dict[str, str], current: dict[str, str], rep: BuildReport,
@@ -537,7 +536,7 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
                 on_document: Optional[Callable[[str], None]] = None) -> tuple[KnowledgeGraph, BuildReport]:
     """Bring the graph up to date with the store, touching only documents changed since the last build."""
     t0 = time.perf_counter()
-    cache = cache if cache is not None else default_cache_path()
+    cache = cache if cache is not None else default_cache_path(store)
     removed = remove_stale_temps(cache) if save else []
     if kg is None:
         kg = KnowledgeGraph.load(cache) if save or cache.exists() else KnowledgeGraph()
@@ -566,17 +565,9 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
     return kg, rep
 
 
-def load_graph(store=None, cache: Optional[Path] = None) -> KnowledgeGraph:
+def load_graph(store, cache: Optional[Path] = None) -> KnowledgeGraph:
     """The current graph: the cache brought up to date with the store."""
-    from unkg.corpus.store import Store
-
-    own = store is None
-    store = store or Store.open_default()
-    try:
-        kg, _ = build_graph(store, cache=cache)
-    finally:
-        if own:
-            store.close()
+    kg, _ = build_graph(store, cache=cache)
     return kg
 
 

@@ -32,7 +32,9 @@ out = Console()
 def _store():
     from unkg.corpus.store import Store
 
-    return Store.open_default()
+    from unkg.settings import get_settings
+
+    return Store(get_settings().db_path)
 
 
 def _graph():

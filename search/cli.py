@@ -51,15 +51,23 @@ def _options():
     return SearchOptions.from_settings(get_settings())
 
 
+def _store():
+    """The store under UNKG_HOME (the settings read here, at the entry point)."""
+    from unkg.corpus.store import Store
+    from unkg.settings import get_settings
+
+    return Store(get_settings().db_path)
+
+
 def _searcher(encoder: Optional[str], as_json: bool, backend: str = "local", conn=None):
     from unkg.search.engine import Searcher
 
     if backend == "bolt":  # dense and lexical candidates from the Bolt server's indexes (`unkg search-sync` pushes them)
         from unkg.search.bolt_backend import BoltSearcher
 
-        s = BoltSearcher(conn, encoder=encoder, options=_options())
+        s = BoltSearcher(conn, store=_store(), encoder=encoder, options=_options())
     else:
-        s = Searcher(encoder=encoder, options=_options())
+        s = Searcher(_store(), encoder=encoder, options=_options())
     if not s.index.is_current(None) or s.index.missing_embeddings(s.encoder.name):
         progress, cb = _progress_cb(console.is_terminal and not as_json)
         if progress is not None:
@@ -151,7 +159,7 @@ def register(app: typer.Typer) -> None:
         from unkg.search.engine import Searcher
 
         try:
-            s = Searcher(encoder=encoder, options=_options())
+            s = Searcher(_store(), encoder=encoder, options=_options())
             progress, cb = _progress_cb(console.is_terminal and not as_json)
             if progress is not None:
                 with progress:

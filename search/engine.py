@@ -1,7 +1,7 @@
 """Hybrid search over stored paragraphs: dense + BM25, fused by reciprocal rank.
 
     from unkg.search import Searcher
-    s = Searcher()                       # the default store, the offline encoder
+    s = Searcher(Store(settings.db_path), options=SearchOptions.from_settings(settings))
     hits = s.search("gender-responsive LDN targets", filters=Filters(language="zh"))
 
 Each hit carries the paragraph id, the document symbol, a citation
@@ -131,12 +131,12 @@ _CACHE_TEMPS = ("*.tmp.npz", "*.usearch.tmp")
 class Searcher:
     """Search one store. Thread-safe for queries; indexing happens on first use (``auto_index``)."""
 
-    def __init__(self, store: Optional[Store] = None, encoder: Optional[Encoder | str] = None,
+    def __init__(self, store: Store, encoder: Optional[Encoder | str] = None,
                  auto_index: bool = True, cache_dir: Optional[Path] = None, options: Optional[SearchOptions] = None) -> None:
         self.options = options or SearchOptions()
         if encoder is None:
             encoder = self.options.encoder
-        self.store = store or Store.open_default()
+        self.store = store
         self.index = SearchIndex(self.store)
         self.reads = SearchReads(self.store)
         self._encoder_spec = encoder if isinstance(encoder, str) or encoder is None else None

@@ -125,8 +125,9 @@ def seed_home(_seed_template, tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def seed_store(seed_home):
     from unkg.corpus.store import Store
+    from unkg.settings import Settings
 
-    store = Store.open_default()
+    store = Store(Settings.from_env().db_path)
     yield store
     store.close()
 

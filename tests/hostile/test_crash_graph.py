@@ -53,9 +53,10 @@ DOCS_PER_GROUP = 3  # documents marked synced together: small, so kills land bet
 DRIVER = """
 import json, sys
 from unkg.corpus.store import Store
+from unkg.settings import Settings
 from unkg.graph.build import build_graph
 from unkg.graph.neo4j_sync import Connection, sync_graph
-store = Store.open_default()
+store = Store(Settings.from_env().db_path)
 kg, _ = build_graph(store)
 print("start", len(kg.built), flush=True)
 rep = sync_graph(kg, store, Connection(sys.argv[1], database=sys.argv[2]), docs_per_group=int(sys.argv[3]),
@@ -71,10 +72,11 @@ print("done", json.dumps(rep.as_dict()), flush=True)
 def _corpus_template(tmp_path_factory) -> Path:
     """The five seeds and the first RESOLUTIONS UN resolutions, ingested and built once."""
     from unkg.corpus.store import Store
+    from unkg.settings import Settings
 
     home = tmp_path_factory.mktemp("graph-crash-home")
     with home_in_env(home):
-        store = Store.open_default()
+        store = Store(Settings.from_env().db_path)
         files = sorted(SAMPLES.glob("*.txt")) + sorted((DATA / "un-resolutions").glob("*.txt"))[:RESOLUTIONS]
         ingest_here(files, store)
         build_graph(store)
@@ -87,13 +89,14 @@ def _corpus_template(tmp_path_factory) -> Path:
 def corpus(_corpus_template, tmp_path, monkeypatch):
     """(home, store, graph) on a copy of the template."""
     from unkg.corpus.store import Store
+    from unkg.settings import Settings
     from unkg.settings import get_settings
 
     home = tmp_path / "home"
     shutil.copytree(_corpus_template, home)
     monkeypatch.setenv("UNKG_HOME", str(home))
     get_settings.cache_clear()
-    store = Store.open_default()
+    store = Store(Settings.from_env().db_path)
     kg, _ = build_graph(store)
     assert len(kg.built) == 5 + RESOLUTIONS
     yield home, store, kg

@@ -22,6 +22,7 @@ _KILLED_SAVE = r"""
 import os, pickle, signal
 import unkg.graph.build as build
 from unkg.corpus.store import Store
+from unkg.settings import Settings
 
 def dump(obj, fh, protocol=None):
     data = pickle.dumps(obj, protocol=protocol)
@@ -30,7 +31,7 @@ def dump(obj, fh, protocol=None):
     os.kill(os.getpid(), signal.SIGKILL)
 
 build.pickle.dump = dump
-build.build_graph(Store.open_default())
+build.build_graph(Store(Settings.from_env().db_path))
 """
 
 
@@ -55,10 +56,11 @@ def test_sigkill_during_graph_save_leaves_nothing_for_good(unkg_home):
 
     # the saved cache is the graph a build from nothing gives
     from unkg.corpus.store import Store
+    from unkg.settings import Settings
     from unkg.graph.build import KnowledgeGraph, build_graph
 
     cached = KnowledgeGraph.load(unkg_home / "graph.pickle")
-    store = Store.open_default()
+    store = Store(Settings.from_env().db_path)
     try:
         fresh, _ = build_graph(store, kg=KnowledgeGraph(), save=False)
     finally:
