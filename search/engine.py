@@ -1,32 +1,25 @@
-"""Hybrid search over stored paragraphs: dense + BM25, fused by reciprocal rank.
+"""Hybrid search over stored paragraphs: the façade over three parts.
 
     from unkg.search import Searcher
     s = Searcher(Store(settings.db_path), options=SearchOptions.from_settings(settings))
     hits = s.search("gender-responsive LDN targets", filters=Filters(language="zh"))
 
-Each hit carries the paragraph id, the document symbol, a citation
-("decision 22/COP.15, para. 3", "ICCD/COP(16)/18, para. 12"), language, text,
-score and the same paragraph in other languages where the corpus has it.
-
-Fusion: score = sum over lists of w / (K + rank) with K = 60 (Cormack et al.).
-The lexical list counts with its full vocabulary for paragraphs in the query's
-language; for paragraphs in other languages only language-neutral tokens
-(numbers, codes, capitalised acronyms) count, since an English word matching
-inside a French paragraph is chance, not evidence. Quoted phrases are exact:
-paragraphs holding every quoted phrase come first.
+- indexing: `search.index_store` (what is indexed, incrementally), `lexical_matrix` and `vectors`;
+- fusion: candidates from the dense and lexical indexes, ordered by one fused score (`search.ranking`:
+  dense similarity shaped for headings, plus word coverage, whole-name and quoted-phrase evidence);
+  identical texts collapse into one hit with "also in";
+- enrichment: `search.hits` turns a ranked paragraph into a Hit with its citation (one rule, stored by
+  corpus), its decision, its place in the graph and its translations.
 """
 
 from __future__ import annotations
 
-import bisect
-import json
 import re
 import sqlite3
 import threading
 import time
-import unicodedata
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
@@ -34,19 +27,18 @@ import numpy as np
 
 from unkg.corpus.search_index import SearchReads, paragraph_filter
 from unkg.corpus.store import Store
-from unkg.corpus.identifiers import DECISION_HEADING
-from unkg.graph.schema import document_node_id, entity_node, normalize_decision, paragraph_node_id
 from unkg.errors import SearchError
 from unkg.leftovers import remove_stale
 from unkg.model import printed_text as model_printed_text
 
 from .encoders import Encoder, get_encoder
+from .hits import Hit, HitEnricher, Translation, printed_text
 from .index_store import IndexReport, SearchIndex, han_runs
 from .lexical_matrix import LexicalMatrix, terms_of_match
 from .names import preload as preload_names
 from .options import SearchOptions
 from . import ranking
-from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_bigrams, normalise, number_agreement, numbers, parse_query, query_language, search_language
+from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_bigrams, normalise, number_agreement, numbers, parse_query, search_language
 from .vectors import VectorIndex, similarities
 
 RRF_K = 60
@@ -80,50 +72,6 @@ class Filters:
         return paragraph_filter(**asdict(self))
 
 
-@dataclass
-class Translation:
-    paragraph_id: str
-    language: Optional[str]
-    text: str
-    symbol: Optional[str]
-    citation: str
-    via: str  # "translation_of" or "symbol+label"
-
-
-@dataclass
-class Hit:
-    paragraph_id: str
-    symbol: Optional[str]
-    citation: str
-    language: Optional[str]
-    text: str
-    score: float
-    translations: list[Translation] = field(default_factory=list)
-    document_id: str = ""
-    title: Optional[str] = None
-    kind: str = ""
-    label: Optional[str] = None
-    date: Optional[str] = None
-    body: Optional[str] = None
-    session: Optional[str] = None
-    doc_type: Optional[str] = None
-    exact: bool = False
-    # the paragraph's neighbourhood in the knowledge graph: its node, document, decision, the
-    # initiatives/actors/targets/documents it links to, and its mandates (see docs/graph-schema.md)
-    context: dict = field(default_factory=dict)
-    dense_rank: Optional[int] = None
-    lexical_rank: Optional[int] = None
-    # the heading of the paragraph's section, as printed (a heading is shown as the section of its paragraphs)
-    section: Optional[str] = None
-    # the citations of other paragraphs with the same printed text (collapsed into this hit)
-    also_in: list[str] = field(default_factory=list)
-    also_in_ids: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-_DECISION = DECISION_HEADING
 #: the temporary names of LexicalMatrix.save and VectorIndex's ANN file before their rename
 _CACHE_TEMPS = ("*.tmp.npz", "*.usearch.tmp")
 
@@ -152,8 +100,7 @@ class Searcher:
         self._phrase_cache: OrderedDict[tuple, list[int]] = OrderedDict()
         self._lock = threading.RLock()
         self._checked_at: Optional[float] = None
-        self._decisions: dict[str, list[tuple[int, str]]] = {}  # doc id -> (ord, decision) of its decision headings
-        self._decisions_gen: Optional[int] = None
+        self.hits = HitEnricher(self.reads, self.index)
 
     # -- setup ----------------------------------------------------------------
 
@@ -694,119 +641,16 @@ class Searcher:
     def _rows(self, rowids: Iterable[int]) -> dict[int, sqlite3.Row]:
         return self.reads.hit_rows(list(rowids))
 
+    # -- hits: what a result shows (search.hits) ----------------------------------
+
     def _hit(self, row: sqlite3.Row, score: float) -> Hit:
-        ann = _annotations(row)
-        decision = self._decision_of(row, ann) or ""  # "": looked up, none
-        return Hit(
-            paragraph_id=row["id"], symbol=row["symbol"], citation=self.citation(row, decision), language=row["language"],
-            text=printed_text(row), score=round(float(score), 6), document_id=row["doc_id"], title=row["title"],
-            kind=row["kind"], label=row["label"], date=row["date"], body=row["body"], session=row["session"],
-            doc_type=row["doc_type"], context=self.graph_context(row, ann, decision),
-        )
+        return self.hits.hit(row, score)
 
     def citation(self, row: sqlite3.Row, decision: Optional[str] = None) -> str:
-        """The paragraph's citation as the store computed it (corpus.citation: one rule for every entry point)."""
-        return row["citation"] or row["symbol"] or row["title"] or row["doc_id"]
-
-    def _decision_of(self, row: sqlite3.Row, ann: Optional[dict] = None) -> Optional[str]:
-        ann = _annotations(row) if ann is None else ann
-        # a report may quote the mandates of a decision: only a decision document is cited by its decision
-        for m in ann.get("mandates", []) if "decision" in (row["doc_type"] or "") else []:
-            if m.get("decision"):
-                return str(m["decision"]).removeprefix("decision:")
-        heads = self._decision_headings(row["doc_id"])
-        i = bisect.bisect_left(heads, (row["ord"], ""))
-        if i:
-            return heads[i - 1][1]
-        if row["symbol"] is None and row["title"]:
-            m = _DECISION.match(row["title"])
-            if m:
-                return re.sub(r"\s+", "", m.group(1))
-        return None
-
-    def _decision_headings(self, doc_id: str) -> list[tuple[int, str]]:
-        """(ord, decision) of every title or heading of a document that opens a decision, read once per index generation."""
-        with self._lock:
-            gen = self.index.generation()
-            if gen != self._decisions_gen:
-                self._decisions, self._decisions_gen = {}, gen
-            heads = self._decisions.get(doc_id)
-            if heads is None:
-                heads = []
-                for ord_, text in self.reads.headings(doc_id):
-                    m = _DECISION.match(text or "")
-                    if m:
-                        heads.append((ord_, re.sub(r"\s+", "", m.group(1))))
-                if len(self._decisions) > 10_000:
-                    self._decisions.clear()
-                self._decisions[doc_id] = heads
-            return heads
+        return self.hits.citation(row, decision)
 
     def graph_context(self, row: sqlite3.Row, ann: Optional[dict] = None, decision: Optional[str] = None) -> dict:
-        """The hit's neighbourhood in the knowledge graph, from the same annotations the graph is built from."""
-        ann = _annotations(row) if ann is None else ann
-        links: dict[str, dict] = {}
-        for e in ann.get("entities", []):
-            if e.get("type") in ("date", "quantity") or not e.get("id"):
-                continue
-            node_id, label = entity_node(e["type"], e["id"])
-            if label is not None and node_id not in links:
-                links[node_id] = {"id": node_id, "label": label, "name": e.get("name") or e.get("text"),
-                                  "relationship": "CITES" if label == "Document" else "MENTIONS"}
-        if decision is None:
-            decision = self._decision_of(row, ann)
-        return {
-            "paragraph": paragraph_node_id(row["id"]),
-            "document": document_node_id(row["doc_id"]),
-            "decision": (normalize_decision(decision) or f"decision:{decision}") if decision else None,
-            "links": list(links.values()),
-            "mandates": [{"verb": m.get("verb_en") or m.get("verb"), "addressees": m.get("addressees") or [],
-                          "deadline": m.get("deadline")} for m in ann.get("mandates", [])],
-        }
+        return self.hits.graph_context(row, ann, decision)
 
     def translations(self, row: sqlite3.Row) -> list[Translation]:
-        """The same paragraph in other languages: `translation_of` links, and the same label in a same-symbol document."""
-        found: dict[str, Translation] = {}
-        lang = row["language"]
-        for r in self.reads.translation_links(row["id"], row["translation_of"]):
-            if r["id"] != row["id"] and r["language"] != lang:
-                found.setdefault(r["id"], Translation(r["id"], r["language"], r["text"], r["symbol"], self.citation(r), "translation_of"))
-        if row["symbol"] and row["label"]:
-            others = self.reads.other_versions(row["symbol"], row["doc_id"], lang)
-            # which of the document's paragraphs with this label it is: counted only when another version exists
-            # (the count walks the document's paragraphs before it)
-            nth = self.reads.label_rank(row["doc_id"], row["label"], row["ord"]) if others else 0
-            for doc_id in others:
-                r = self.reads.paragraph_by_label(doc_id, row["label"], nth)
-                if r is not None and r["id"] not in found:
-                    found[r["id"]] = Translation(r["id"], r["language"], r["text"], r["symbol"], self.citation(r), "symbol+label")
-        return sorted(found.values(), key=lambda t: (t.language or "", t.paragraph_id))
-
-
-_WORDSPLIT = re.compile(r"[^\w]+")
-
-
-def unicodedata_nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
-def _annotations(row: sqlite3.Row) -> dict:
-    try:
-        return json.loads(row["annotations"] or "{}")
-    except ValueError:
-        return {}
-
-
-def _para(label: Optional[str]) -> str:
-    if not label:
-        return ""
-    return label.strip().rstrip(".").strip()
-
-
-def printed_text(row: sqlite3.Row) -> str:
-    """The paragraph as printed, label included (what a negotiator quotes and the scorers compare)."""
-    return model_printed_text(row["label"], row["label_sep"], row["text"])
-
-
-def hits_json(hits: list[Hit]) -> list[dict]:
-    return [h.as_dict() for h in hits]
+        return self.hits.translations(row)
