@@ -21,6 +21,7 @@ PAYLOADS = [
 def test_cli_payloads(unkg_home):
     assert run_cli("ingest", str(SAMPLES)).returncode == 0
     assert run_cli("search", "land degradation", "--json").returncode == 0  # builds the index once
+    assert run_cli("graph", "build", "--json").returncode == 0  # and the graph's tables
     before = store_fingerprint(unkg_home / "unkg.sqlite")
     for payload in PAYLOADS:
         for args in (["search", payload, "--json"], ["search", "land", "--lang", payload, "--actor", payload, "--json"],
