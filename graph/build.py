@@ -137,7 +137,9 @@ class _Builder:
 def document_contribution(doc: Document, facts: Optional[Iterable[Any]] = None) -> Contribution:
     """The nodes and edges one document adds to the graph (see docs/graph-schema.md)."""
     bd = _Builder(doc)
-    by_id = {b.id: b for b in doc.blocks}
+    # garbled text (a font without a Unicode map) stays in the store as printed, but never enters the graph
+    readable = [b for b in doc.blocks if b.zone != "garbled"]
+    by_id = {b.id: b for b in readable}
     cites, eids = cite_blocks(doc), element_ids(doc)
     first = doc.blocks[0].id if doc.blocks else None
     did = S.document_node_id(doc.id)
@@ -153,14 +155,14 @@ def document_contribution(doc: Document, facts: Optional[Iterable[Any]] = None) 
         bd.edge(did, doc_session, "FOR_SESSION", first, keyed=False)
 
     report_like = (doc.doc_type or "").lower() in ("report", "note", "information", "progress report")
-    for b in doc.blocks:
+    for b in readable:
         pid = S.paragraph_node_id(b.id)
         bd.node(pid, "Paragraph", b.id, name=cites[b.id], eid=eids[b.id], doc=doc.id, block=b.id, ord=b.ord,
                 kind=b.kind, zone=b.zone, para_label=b.label, level=b.level, page=b.page,
                 language=b.language or doc.language, text=b.text, verb=b.verb)
         bd.edge(did, pid, "HAS_PARAGRAPH", b.id)
 
-    for b in doc.blocks:
+    for b in readable:
         pid = S.paragraph_node_id(b.id)
         if b.parent and b.parent in by_id:
             bd.edge(pid, S.paragraph_node_id(b.parent), "PART_OF", b.id)

@@ -143,3 +143,22 @@ def test_schema_rejects_labels_and_types_off_the_allow_list():
     assert S.normalize_decision("62/193") == "resolution:62/193"
     assert S.sdg_kos_iri("sdg:goal:15") == "http://metadata.un.org/sdg/15"
     assert S.decision_session("decision:1/CRIC.21") == "session:CRIC.21"
+
+
+@pytest.mark.parametrize("sample", ["003_fba4fe6ec1bb1a00.txt", "001_309b4cd226994121.txt"])
+def test_garbled_paragraphs_stay_out_of_the_graph(tmp_path, sample):
+    from tests.extract.test_garbled import _broken_font_map
+    from unkg.extract import annotate
+    from unkg.ingest.pipeline import parse_file
+
+    clean = annotate(parse_file(SAMPLES / sample))
+    paras = [b.text for b in clean.blocks if b.kind in ("text", "operative", "preambular") and len(b.text) > 60][:9]
+    f = tmp_path / "mixed.txt"
+    f.write_text("\n\n".join(_broken_font_map(p) if i % 3 == 2 else p for i, p in enumerate(paras)), encoding="utf-8")
+    doc = annotate(parse_file(f))
+    garbled = {S.paragraph_node_id(b.id) for b in doc.blocks if b.zone == "garbled"}
+    assert len(garbled) == 3
+    contrib = document_contribution(doc)
+    nodes = set(contrib.nodes)
+    assert not nodes & garbled
+    assert {S.paragraph_node_id(b.id) for b in doc.blocks if b.zone != "garbled"} <= nodes
