@@ -122,3 +122,13 @@ def session_matches(value: Optional[str], wanted: str) -> bool:
         return value.rpartition(".")[2] == str(int(w))
     canon = normalize_session(w)
     return canon is not None and canon.upper() == value.upper()
+
+
+def mandate_session(decision: Optional[str], doc_body: Optional[str], doc_session: Optional[str]) -> Optional[str]:
+    """The session a mandate was given at: its decision's, else the document's."""
+    if decision:
+        sid = decision_session(decision)
+        if sid:
+            return sid
+    code = body_code(doc_body)
+    return session_id(code, doc_session) if code and doc_session else None

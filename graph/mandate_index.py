@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
-from unkg.corpus.identifiers import normalize_decision
+from unkg.corpus.identifiers import mandate_session, normalize_decision
 from unkg.corpus.mandate_tables import MandateTables
 from unkg.model import Document
 
@@ -29,8 +29,6 @@ def mandate_decision(raw: str | None) -> str | None:
 
 def document_rows(doc: Document, rowids: dict[str, int]) -> tuple[list, list, list, list]:
     """One document's rows: mandates, addressees, entity names, decision citations with a cue."""
-    from .mandates import mandate_session
-
     mandates, addressees, names, cues = [], [], [], []
     first: dict[tuple[str, str], tuple[int, int]] = {}
     for b in doc.blocks:

@@ -17,11 +17,12 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterator, Optional
 
 from unkg.corpus.citation import is_bullet, para_label
-from unkg.corpus.identifiers import body_code, decision_session, normalize_decision, session_id, session_matches
+from unkg.corpus.identifiers import mandate_session, normalize_decision, session_matches
 from unkg.corpus.store import Store
 from unkg.errors import UnkgError
 
 from .lifecycle import STATUSES, Lifecycle
+from .mandate_index import IndexUnavailable, refresh
 from .schema import mandate_node_id, sort_key_decision
 
 RTL = {"ar", "he", "fa", "ur"}
@@ -77,16 +78,6 @@ class MandateFilter:
         return v in forms or any(f.startswith(v) or v.startswith(f) for f in forms if len(f) > 2)
 
 
-def mandate_session(decision: Optional[str], doc_body: Optional[str], doc_session: Optional[str]) -> Optional[str]:
-    """The session a mandate was given at: its decision's, else the document's."""
-    if decision:
-        sid = decision_session(decision)
-        if sid:
-            return sid
-    code = body_code(doc_body)
-    return session_id(code, doc_session) if code and doc_session else None
-
-
 def find_mandates(store: Store, flt: Optional[MandateFilter] = None, limit: int = 5000,
                   as_of: Optional[dt.date] = None) -> list[dict[str, Any]]:
     """Mandates matching the filter, each with its decision, session, citation, addressees, verb, action, deadline,
@@ -98,7 +89,6 @@ def find_mandates(store: Store, flt: Optional[MandateFilter] = None, limit: int 
     flt = flt or MandateFilter()
     if flt.status and flt.status not in STATUSES:
         raise UnkgError(f"unknown status {flt.status!r}; one of: {', '.join(STATUSES)}")
-    from .mandate_index import IndexUnavailable, refresh
 
     try:
         tables = refresh(store)
