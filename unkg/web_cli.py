@@ -30,15 +30,15 @@ def register(app: typer.Typer) -> None:
         from unkg.settings import get_settings
 
         from .web.app import create_app
-        from .web.data import Backend
+        from .web.data import WebData
 
         settings = get_settings()
         try:
-            backend = Backend(settings)
+            data = WebData(settings)
         except Exception as exc:  # noqa: BLE001 - a StoreError names the folder and the fix
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2)
-        counts = backend.counts()
+        counts = data.counts()
         if port == 0:
             port = _free_port(host)
         shown = f"[{host}]" if ":" in host else host
@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
             if not settings.api_key:
                 typer.echo("write endpoints (upload, sync) are disabled: set UNKG_API_KEY to enable them")
         sys.stdout.flush()
-        application = create_app(settings, backend=backend, warm=warm)
+        application = create_app(settings, data=data, warm=warm)
         try:
             # proxy headers are read by the app itself, and only from UNKG_TRUSTED_PROXIES (uvicorn would believe
             # any X-Forwarded-For sent from the loopback address)

@@ -121,7 +121,7 @@ def test_index_removes_cache_temps_of_killed_runs(unkg_home):
 
 def test_upload_parts_of_a_killed_server_are_removed(unkg_home):
     from unkg.settings import get_settings
-    from unkg.web.data import Backend
+    from unkg.web.data import WebData
 
     uploads = unkg_home / "uploads"
     uploads.mkdir(parents=True)
@@ -129,7 +129,7 @@ def test_upload_parts_of_a_killed_server_are_removed(unkg_home):
     dead.write_bytes(b"half an upload")
     live.write_bytes(b"an upload being written")
     _age(dead, 3600)
-    data = Backend(get_settings())
+    data = WebData(get_settings())
     try:
         sha, path = data.save_upload("ICCD/COP(16)/77\n\n1. Requests the secretariat to report.\n".encode(), "d.txt")
     finally:

@@ -74,13 +74,13 @@ def hand_annotated_document():
 
 
 class WebEnv:
-    """settings, backend (unpack as a pair), the app, and the answer to the upload that loaded the corpus."""
+    """settings, data (unpack as a pair), the app, and the answer to the upload that loaded the corpus."""
 
-    def __init__(self, settings, backend, app, upload: dict, sent: dict[str, bytes]) -> None:
-        self.settings, self.backend, self.app, self.upload, self.sent = settings, backend, app, upload, sent
+    def __init__(self, settings, data, app, upload: dict, sent: dict[str, bytes]) -> None:
+        self.settings, self.data, self.app, self.upload, self.sent = settings, data, app, upload, sent
 
     def __iter__(self):
-        return iter((self.settings, self.backend))
+        return iter((self.settings, self.data))
 
 
 #: client file names given to the uploads: the corpus goes in the way a user loads it, through POST /api/ingest
@@ -97,7 +97,7 @@ def web_env(tmp_path_factory):
     from unkg.corpus.store import Store
     from unkg.settings import Settings, get_settings
     from unkg.web.app import create_app
-    from unkg.web.data import Backend
+    from unkg.web.data import WebData
 
     root = tmp_path_factory.mktemp("web")
     home = root / "home"
@@ -107,8 +107,8 @@ def web_env(tmp_path_factory):
     settings = Settings.from_env().model_copy(update={"api_key": API_KEY, "rate_limit": 0.0})
     store = Store(settings.db_path)
     store.put_document(hand_annotated_document())
-    backend = Backend(settings, store=store)
-    app = create_app(settings, backend=backend)
+    data = WebData(settings, store=store)
+    app = create_app(settings, data=data)
     sent = {p.name: p.read_bytes() for p in sorted(SAMPLES.iterdir()) if p.is_file()}
     sent["decision-5-cop16.txt"] = DECISION.encode()
     sent[EVIL_NAME] = HOSTILE.encode()
@@ -119,9 +119,9 @@ def web_env(tmp_path_factory):
     assert r.status_code == 200, r.text
     upload = r.json()
     assert all(f["status"] in ("ok", "partial") for f in upload["files"]), upload
-    backend.sync_graph()
-    yield WebEnv(settings, backend, app, upload, sent)
-    backend.close()
+    data.sync_graph()
+    yield WebEnv(settings, data, app, upload, sent)
+    data.close()
     if old is None:
         os.environ.pop("UNKG_HOME", None)
     else:

@@ -70,8 +70,8 @@ def test_write_routes_are_disabled_when_no_key_is_configured(web_env):
 
     from unkg.web.app import create_app
 
-    settings, backend = web_env
-    app = create_app(settings.model_copy(update={"api_key": None}), backend=backend)
+    settings, data = web_env
+    app = create_app(settings.model_copy(update={"api_key": None}), data=data)
     with TestClient(app, raise_server_exceptions=False) as c:
         for r in routes(app):
             for method in r.methods - {"GET", "HEAD"}:
@@ -309,8 +309,8 @@ def test_upload_size_limit_is_413(web_env):
 
     from unkg.web.app import create_app
 
-    settings, backend = web_env
-    app = create_app(settings.model_copy(update={"upload_max_mb": 0.01}), backend=backend)  # 10 KB
+    settings, data = web_env
+    app = create_app(settings.model_copy(update={"upload_max_mb": 0.01}), data=data)  # 10 KB
     with TestClient(app, raise_server_exceptions=False) as c:
         big = b"a" * 200_000
         err = assert_error(c.post("/api/ingest", headers=KEY, files={"files": ("big.txt", big, "text/plain")}), 413, "too_large")
@@ -344,8 +344,8 @@ def test_rate_limit_answers_429_in_the_error_shape(web_env):
 
     from unkg.web.app import create_app
 
-    settings, backend = web_env
-    app = create_app(settings.model_copy(update={"rate_limit": 0.5, "rate_burst": 3}), backend=backend)
+    settings, data = web_env
+    app = create_app(settings.model_copy(update={"rate_limit": 0.5, "rate_burst": 3}), data=data)
     with TestClient(app, raise_server_exceptions=False) as c:
         codes = [c.get("/api/health").status_code for _ in range(3)]
         assert codes == [200, 200, 200]
@@ -374,13 +374,13 @@ def test_unexpected_errors_hide_their_details(web_env, monkeypatch):
 
     from unkg.web.app import create_app
 
-    settings, backend = web_env
-    app = create_app(settings, backend=backend)
+    settings, data = web_env
+    app = create_app(settings, data=data)
 
     def boom():
         raise RuntimeError("secret internal detail /etc/passwd")
 
-    monkeypatch.setattr(backend, "documents", boom)
+    monkeypatch.setattr(data, "documents", boom)
     with TestClient(app, raise_server_exceptions=False) as c:
         for path in ("/api/documents", "/documents"):
             r = c.get(path)

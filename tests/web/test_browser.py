@@ -148,16 +148,16 @@ def test_document_page_marks_entities_and_shows_arabic_and_chinese(page, web_env
     assert page.locator("#p-3 mark.ent-initiative").inner_text() == "Kubuqi International Desert Forum"
     assert page.locator("#p-2 li.mandate").inner_text().startswith("request → UNCCD secretariat")
     page.screenshot(path=str(ARTIFACTS / "web-document-en-ar.png"), full_page=True)
-    _, backend = web_env
-    zh = next(d for d in backend.documents() if d["symbol"] == "ICCD/COP(16)/18")
+    _, data = web_env
+    zh = next(d for d in data.documents() if d["symbol"] == "ICCD/COP(16)/18")
     page.goto(page.base + "/documents/" + quote(zh["id"], safe="") + "#p-20")
     assert page.locator("article.document").get_attribute("lang") == "zh"
     page.screenshot(path=str(ARTIFACTS / "web-document-zh.png"))
 
 
 def test_markup_in_document_text_shows_as_text(page, web_env):
-    _, backend = web_env
-    doc = next(d for d in backend.documents() if "<script>" in (d["title"] or ""))
+    _, data = web_env
+    doc = next(d for d in data.documents() if "<script>" in (d["title"] or ""))
     page.goto(page.base + "/documents/" + quote(doc["id"], safe=""))
     body = page.locator("article.document").inner_text()
     assert '<script>alert("pwned")</script>' in body and "<img src=x onerror=alert(2)>" in body

@@ -28,7 +28,7 @@ _SETTINGS = dict(derandomize=True, deadline=None, database=None, print_blob=True
 @pytest.fixture(scope="module")
 def fuzz_schema(web_env, tmp_path_factory):
     from unkg.web.app import create_app
-    from unkg.web.data import Backend
+    from unkg.web.data import WebData
 
     home = tmp_path_factory.mktemp("fuzz") / "home"
     home.mkdir()
@@ -38,10 +38,10 @@ def fuzz_schema(web_env, tmp_path_factory):
     src.close()
     dst.close()
     fuzz_settings = web_env.settings.model_copy(update={"home": home})
-    backend = Backend(fuzz_settings)
-    app = create_app(fuzz_settings, backend=backend)
+    data = WebData(fuzz_settings)
+    app = create_app(fuzz_settings, data=data)
     yield schemathesis.openapi.from_asgi("/openapi.json", app)
-    backend.close()
+    data.close()
 
 
 def _operations(schema):

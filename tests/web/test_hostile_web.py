@@ -22,11 +22,11 @@ def test_404_links_only_to_this_site(client):
 
 
 def test_mandates_csv_cells_cannot_be_formulas():
-    from unkg.web.data import Backend, csv_cell
+    from unkg.web.data import WebData, csv_cell
 
     row = {"decision": "=HYPERLINK(\"http://evil.example/a\",\"x\")", "paragraph": "+1", "citation": "@SUM(A1)",
            "session": " -2+3", "verb": "requests", "addressee_names": ["=cmd|' /C calc'!A0", "秘书处"], "action": "\tx"}
-    text = Backend.mandates_csv([row])
+    text = WebData.mandates_csv([row])
     cells = list(csv.reader(io.StringIO(text)))[1]
     for c in cells:
         assert not c.lstrip(" ").startswith(("=", "+", "-", "@", "\t")), c
@@ -63,7 +63,7 @@ def test_full_disk_on_upload_is_507_and_leaves_nothing(web_env, monkeypatch):
 
     from fastapi.testclient import TestClient
 
-    settings, backend = web_env
+    settings, data = web_env
     real = Path.write_bytes
 
     def full(self, data):
@@ -85,8 +85,8 @@ def test_spoofed_forwarded_for_does_not_lift_the_rate_limit(web_env):
 
     from unkg.web.app import create_app
 
-    settings, backend = web_env
-    app = create_app(settings.model_copy(update={"rate_limit": 0.01, "rate_burst": 2}), backend=backend)
+    settings, data = web_env
+    app = create_app(settings.model_copy(update={"rate_limit": 0.01, "rate_burst": 2}), data=data)
     with TestClient(app, raise_server_exceptions=False) as c:
         codes = [c.get("/api/health", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code for i in range(4)]
     assert codes == [200, 200, 429, 429]
@@ -113,7 +113,7 @@ def test_client_address_and_bounded_table():
 def test_neighbourhood_has_a_work_budget(web_env):
     from unkg.web.data import neighbourhood
 
-    kg = web_env.backend.graph()
+    kg = web_env.data.graph()
     hub = max(kg.g.nodes, key=kg.g.degree)
     full = neighbourhood(kg, hub, depth=3, limit=500)
     cut = neighbourhood(kg, hub, depth=3, limit=500, edge_budget=kg.g.degree(hub))

@@ -45,7 +45,7 @@ PATH_ROUTES = ["/api/documents/{}", "/api/paragraphs/{}", "/documents/{}", "/par
 
 
 def graph_counts(web_env) -> tuple[int, int]:
-    g = web_env.backend.graph().g
+    g = web_env.data.graph().g
     return g.number_of_nodes(), g.number_of_edges()
 
 

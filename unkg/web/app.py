@@ -8,7 +8,7 @@ Write endpoints (`POST /api/ingest`, `POST /api/graph/sync`) need the key from
 
 The views live one module per area in `views/` (search, documents, mandates,
 graph, write, meta); this module only composes them with the settings and the
-backend, which the views receive as a dependency (`context.web`).
+data layer (`WebData`), which the views receive as a dependency (`context.web`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from unkg import __version__
 from unkg.settings import Settings
 
 from .context import STATIC, WebContext
-from .data import Backend
+from .data import WebData
 from .errors import install_error_handlers
 from .security import RateLimitMiddleware, TokenBucket
 from .views import ROUTERS
@@ -34,16 +34,16 @@ from .views import ROUTERS
 log = logging.getLogger("unkg.web")
 
 
-def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] = None, warm: bool = False) -> FastAPI:
-    """Build the app on a store (the default one under UNKG_HOME unless a backend is given)."""
+def create_app(settings: Optional[Settings] = None, data: Optional[WebData] = None, warm: bool = False) -> FastAPI:
+    """Build the app on a store (the default one under UNKG_HOME unless `data` is given)."""
     settings = settings or Settings.from_env()
-    backend = backend or Backend(settings)
-    ctx = WebContext(settings=settings, backend=backend)
+    data = data or WebData(settings)
+    ctx = WebContext(settings=settings, data=data)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if warm:  # index the corpus and build the graph in the background so the first search is quick
-            threading.Thread(target=_warm, args=(backend,), daemon=True, name="unkg-warm").start()
+            threading.Thread(target=_warm, args=(data,), daemon=True, name="unkg-warm").start()
         yield
 
     app = FastAPI(
@@ -58,7 +58,7 @@ def create_app(settings: Optional[Settings] = None, backend: Optional[Backend] =
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.backend = backend
+    app.state.data = data
     app.state.web = ctx
     app.state.expensive = ctx.expensive
     app.add_middleware(RateLimitMiddleware, bucket=TokenBucket(settings.rate_limit, settings.rate_burst),
@@ -75,8 +75,8 @@ def view_routes() -> list[APIRoute]:
     return [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
 
 
-def _warm(backend: Backend) -> None:
+def _warm(data: WebData) -> None:
     try:
-        backend.sync_graph()
+        data.sync_graph()
     except Exception:  # noqa: BLE001 - warming is best effort; the first request retries and reports
         log.exception("warming the graph and search index failed")

@@ -1,7 +1,7 @@
 """What every view needs, built once by `create_app` and handed to the views as a dependency.
 
 Why: the views are plain functions in one module per area; they read the
-settings, the backend and the page renderer from here instead of from a
+settings, the data and the page renderer from here instead of from a
 closure, so each area can be read (and tested) on its own.
 """
 
@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from unkg.graph.mandates import text_dir
 from unkg.settings import Settings
 
-from .data import Backend
+from .data import WebData
 from .text import qpath
 
 HERE = Path(__file__).resolve().parent
@@ -73,10 +73,10 @@ def template_env() -> Environment:
 
 @dataclass
 class WebContext:
-    """The settings, the backend and the page renderer of one app."""
+    """The settings, the data and the page renderer of one app."""
 
     settings: Settings
-    backend: Backend
+    data: WebData
     env: Environment = field(default_factory=template_env)
     expensive: ExpensiveSlots = field(default_factory=ExpensiveSlots)
 

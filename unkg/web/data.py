@@ -1,6 +1,6 @@
 """What the web layer reads: documents, paragraphs, mandates, search and the graph.
 
-One `Backend` per app. All access to the store goes through one lock: the
+One `WebData` per app. All access to the store goes through one lock: the
 SQLite connection, the searcher and the in-process graph are shared by the
 server's worker threads, and a query here takes milliseconds.
 """
@@ -41,7 +41,7 @@ class BadRequest(UnkgError):
     """The request cannot be answered as asked."""
 
 
-class Backend:
+class WebData:
     """The store, the searcher and the graph behind the web app."""
 
     def __init__(self, settings: Settings, store: Optional[Store] = None) -> None:

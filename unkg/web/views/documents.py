@@ -23,13 +23,13 @@ FORMAT = Query(None, pattern="^(json|html)$")
 
 
 def list_documents(ctx: WebContext) -> M.DocumentList:
-    docs = ctx.backend.documents()
+    docs = ctx.data.documents()
     return M.DocumentList(count=len(docs), documents=[M.DocumentSummary(**d) for d in docs])
 
 
 def doc_names(ctx: WebContext, doc) -> dict[str, str]:
     """Display names of the entities a document mentions (the graph's names first)."""
-    names = dict(ctx.backend.entity_names())
+    names = dict(ctx.data.entity_names())
     for blk in doc.blocks:
         for e in blk.entities:
             names.setdefault(e.id, e.name)
@@ -49,9 +49,9 @@ def paragraph_out(doc, b, cites: dict[str, str], names: dict[str, str], eids: Op
 
 
 def view_document(ctx: WebContext, doc_id: str) -> M.DocumentView:
-    backend = ctx.backend
-    doc = backend.document(doc_id)
-    cites, eids = backend.citations(doc.id), backend.element_ids(doc.id)
+    data = ctx.data
+    doc = data.document(doc_id)
+    cites, eids = data.citations(doc.id), data.element_ids(doc.id)
     names = doc_names(ctx, doc)
     actors: dict[str, dict] = {}
     initiatives: dict[str, dict] = {}
@@ -71,11 +71,11 @@ def view_document(ctx: WebContext, doc_id: str) -> M.DocumentView:
 
 
 def view_paragraph(ctx: WebContext, pid: str) -> M.ParagraphView:
-    backend = ctx.backend
-    doc, b = backend.paragraph(pid)
-    summary = next(d for d in backend.documents() if d["id"] == doc.id)
+    data = ctx.data
+    doc, b = data.paragraph(pid)
+    summary = next(d for d in data.documents() if d["id"] == doc.id)
     return M.ParagraphView(document=M.DocumentSummary(**summary),
-                           paragraph=paragraph_out(doc, b, backend.citations(doc.id), doc_names(ctx, doc), backend.element_ids(doc.id)),
+                           paragraph=paragraph_out(doc, b, data.citations(doc.id), doc_names(ctx, doc), data.element_ids(doc.id)),
                            url=f"/documents/{qpath(doc.id)}#p-{b.ord}")
 
 
@@ -129,7 +129,7 @@ def paragraph_page(request: Request, pid: str, format: Optional[str] = FORMAT, c
 def permalink_page(request: Request, ref: str, format: Optional[str] = FORMAT, ctx: WebContext = Depends(web)):
     """A paragraph by its permanent link: /eli/<document id>/<element id> (the paragraph page, or its JSON)."""
     doc_id, _, eid = ref.rpartition("/")
-    pid = ctx.backend.block_by_eid(doc_id, eid) if doc_id and eid else None
+    pid = ctx.data.block_by_eid(doc_id, eid) if doc_id and eid else None
     if pid is None:
         raise NotFound(f"no paragraph {eid!r} in document {doc_id!r}; permanent links look like /eli/<document id>/para_2__subpara_a")
     return paragraph_page(request, pid, format, ctx)

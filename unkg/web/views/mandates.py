@@ -26,9 +26,9 @@ STATUS = Query(None, description="open, reported on, implemented, superseded or 
 
 
 def list_mandates(ctx: WebContext, addressee, decision, session, verb, language, document, status=None) -> M.MandateList:
-    backend = ctx.backend
-    rows = backend.mandates(addressee, decision, session, verb, language, document, status)
-    every = backend.mandates()
+    data = ctx.data
+    rows = data.mandates(addressee, decision, session, verb, language, document, status)
+    every = data.mandates()
     names = sorted({n for r in every for n in r["addressee_names"]})
     filters = {"addressee": addressee, "decision": decision, "session": session, "verb": verb, "language": language,
                "document": document, "status": status}
@@ -50,8 +50,8 @@ def api_mandates_csv(addressee: Optional[str] = ADDRESSEE, decision: Optional[st
                      verb: Optional[str] = VERB, language: Optional[str] = LANGUAGE, document: Optional[str] = DOCUMENT,
                      status: Optional[str] = STATUS, ctx: WebContext = Depends(web)):
     """The same mandates as CSV (UTF-8), for a spreadsheet."""
-    rows = ctx.backend.mandates(addressee, decision, session, verb, language, document, status)
-    return Response("\ufeff" + ctx.backend.mandates_csv(rows), media_type="text/csv; charset=utf-8",
+    rows = ctx.data.mandates(addressee, decision, session, verb, language, document, status)
+    return Response("\ufeff" + ctx.data.mandates_csv(rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="mandates.csv"'})
 
 
@@ -73,7 +73,7 @@ def mandates_page(request: Request, addressee: Optional[str] = ADDRESSEE, decisi
 
 
 def list_watches(ctx: WebContext) -> M.WatchList:
-    rows = ctx.backend.watch_reports()
+    rows = ctx.data.watch_reports()
     return M.WatchList(count=len(rows), watches=[M.WatchReport(**r) for r in rows])
 
 

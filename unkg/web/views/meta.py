@@ -32,4 +32,4 @@ def openapi_page():
 @router.get("/api/health", summary="Server status and store counts", tags=["meta"])
 def api_health(ctx: WebContext = Depends(web)) -> dict:
     """Store counts; the server is up."""
-    return {"ok": True, **ctx.backend.counts(), "writes_enabled": bool(ctx.settings.api_key)}
+    return {"ok": True, **ctx.data.counts(), "writes_enabled": bool(ctx.settings.api_key)}

@@ -41,7 +41,7 @@ def run_search(ctx: WebContext, q: str, language: Optional[str], body: Optional[
     if not q.strip():
         return M.SearchResponse(query=q, filters=filters, mode=mode, count=0, hits=[])
     terms = query_terms(q)
-    hits = ctx.backend.search(q, filters, top_k=k, mode=mode)
+    hits = ctx.data.search(q, filters, top_k=k, mode=mode)
     out = [M.SearchHit(**{**h, "terms": terms}) for h in hits]
     return M.SearchResponse(query=q, filters=filters, mode=mode, count=len(out), hits=out)
 
@@ -65,8 +65,8 @@ def search_page(request: Request, q: str = Query("", max_length=800),
     if format == "json":
         return JSONResponse(res.model_dump())
     hits = [{"hit": h, "segs": highlight(h.text, h.terms)} for h in res.hits]
-    return ctx.page(request, "search.html", res=res, hits=hits, facets=ctx.backend.facets(), highlight=highlight,
-                    counts=ctx.backend.counts())
+    return ctx.page(request, "search.html", res=res, hits=hits, facets=ctx.data.facets(), highlight=highlight,
+                    counts=ctx.data.counts())
 
 
 # -- precedents ----------------------------------------------------------------------
@@ -84,7 +84,7 @@ def list_precedents(ctx: WebContext, paragraph: Optional[str], text: Optional[st
     text = None if paragraph else (text or "").strip() or None
     if not paragraph and not text:
         raise BadRequest("give a paragraph id (`paragraph`) or paste a paragraph (`text`) to find its precedents")
-    query, lang, found = ctx.backend.precedents(paragraph, text, min_similarity, limit, same_language=not any_language)
+    query, lang, found = ctx.data.precedents(paragraph, text, min_similarity, limit, same_language=not any_language)
     out = [M.PrecedentOut(**p.as_dict(), dir=text_dir(p.language), segments=diff_segments(p.diff),
                           url=f"/paragraphs/{qpath(p.paragraph_id)}") for p in found]
     return M.PrecedentList(paragraph_id=paragraph, text=query, language=lang, dir=text_dir(lang), same_language=not any_language,

@@ -44,7 +44,7 @@ async def api_ingest(request: Request, replace: bool = Query(False, description=
                                                                           "from another file under the same symbol and language"),
                      ctx: WebContext = Depends(web)):
     """Upload files (multipart field `files`) and ingest them. Stored under their SHA-256, never under the client's name."""
-    settings, backend = ctx.settings, ctx.backend
+    settings, data = ctx.settings, ctx.data
     limit = int(settings.upload_max_mb * 1024 * 1024)
     too_large = ApiError(413, "too_large", f"the upload is larger than the limit of {settings.upload_max_mb:g} MB (UNKG_UPLOAD_MAX_MB)")
     length = request.headers.get("content-length")
@@ -74,12 +74,12 @@ async def api_ingest(request: Request, replace: bool = Query(False, description=
         raise ApiError(400, "no_files", "no files in the request: send them in the multipart field `files`")
     saved = []
     for up in uploads:
-        data = await up.read(limit + 1)
-        if len(data) > limit:
+        body = await up.read(limit + 1)
+        if len(body) > limit:
             raise too_large
-        sha, path = await run_in_threadpool(backend.save_upload, data, up.filename)
-        saved.append((up.filename or "", sha, path, len(data)))
-    reports = await run_in_threadpool(backend.ingest, sorted({p for _, _, p, _ in saved}), replace)
+        sha, path = await run_in_threadpool(data.save_upload, body, up.filename)
+        saved.append((up.filename or "", sha, path, len(body)))
+    reports = await run_in_threadpool(data.ingest, sorted({p for _, _, p, _ in saved}), replace)
     by_path = {str(Path(r["path"]).resolve()): r for r in reports}
     files = []
     for name, sha, path, size in saved:
@@ -97,7 +97,7 @@ def api_graph_sync(neo4j: bool = Query(False, description="also send the changes
                    ctx: WebContext = Depends(web)):
     """Bring the graph and the search index up to date with the store (incremental); optionally sync Neo4j."""
     try:
-        return ctx.backend.sync_graph(neo4j=neo4j)
+        return ctx.data.sync_graph(neo4j=neo4j)
     except GraphError as exc:
         if neo4j and "NEO4J_URI" in str(exc):
             raise BadRequest(str(exc)) from None
