@@ -68,10 +68,22 @@ def _sha(path: str) -> Optional[str]:
     return h.hexdigest()
 
 
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
+
+
 def parse_paths(paths: list[str], settings: Settings, task: Optional[ParseTask] = None) -> Iterator[ParseResult]:
-    """Run the parse task on files in worker processes (time and memory capped; parse only unless a task is given)."""
+    """Run the parse task on files in worker processes (time and memory capped; parse only unless a task is given).
+
+    Results come as files complete. Files are handed out largest first: a big file taken last would keep one
+    worker busy while the others wait at the end of the batch (longest-processing-time-first scheduling).
+    """
     if not paths:
         return
+    paths = sorted(paths, key=_size, reverse=True)
     task = task or ParseOnly(ReadOptions.from_settings(settings))
     with WorkerPool(task, workers=min(settings.workers, len(paths)), timeout_s=settings.parse_timeout_s,
                     memory_mb=settings.worker_memory_mb) as pool:
