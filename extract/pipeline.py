@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import Callable
 
 import spacy
 from spacy.language import Language
@@ -186,49 +187,29 @@ def _char_spans(doc: Doc, items, key: str) -> Doc:
     return doc
 
 
-class CitationFinder:
-    def __init__(self, lang: str):
-        self.lang = lang
+class RuleSpans:
+    """A pipeline component running one rule over the text: its items go to `doc.user_data` and become spans."""
+
+    def __init__(self, lang: str, find: Callable[[str, str], list], data_key: str, span_key: str):
+        self.lang, self.find, self.data_key, self.span_key = lang, find, data_key, span_key
 
     def __call__(self, doc: Doc) -> Doc:
-        items = _cit.find(doc_text(doc), self.lang)
-        doc.user_data["unkg_citations"] = items
-        return _char_spans(doc, items, SPANS_CIT)
+        items = self.find(doc_text(doc), self.lang)
+        doc.user_data[self.data_key] = items
+        return _char_spans(doc, items, self.span_key)
 
 
-@Language.factory("unkg_citations", default_config={"lang": "en"})
-def make_citations(nlp: Language, name: str, lang: str):
-    return CitationFinder(lang)
+def _register_rule(factory: str, find: Callable[[str, str], list], span_key: str) -> None:
+    """Register `find` as the pipeline factory `factory`: the items land in `doc.user_data[factory]`."""
+
+    @Language.factory(factory, default_config={"lang": "en"})
+    def make(nlp: Language, name: str, lang: str):
+        return RuleSpans(lang, find, factory, span_key)
 
 
-class QuantityFinder:
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def __call__(self, doc: Doc) -> Doc:
-        items = _qty.find_quantities(doc_text(doc), self.lang)
-        doc.user_data["unkg_quantities"] = items
-        return _char_spans(doc, items, SPANS_QTY)
-
-
-@Language.factory("unkg_quantities", default_config={"lang": "en"})
-def make_quantities(nlp: Language, name: str, lang: str):
-    return QuantityFinder(lang)
-
-
-class DateFinder:
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def __call__(self, doc: Doc) -> Doc:
-        items = _qty.find_dates(doc_text(doc), self.lang)
-        doc.user_data["unkg_dates"] = items
-        return _char_spans(doc, items, SPANS_DATE)
-
-
-@Language.factory("unkg_dates", default_config={"lang": "en"})
-def make_dates(nlp: Language, name: str, lang: str):
-    return DateFinder(lang)
+_register_rule("unkg_citations", _cit.find, SPANS_CIT)
+_register_rule("unkg_quantities", _qty.find_quantities, SPANS_QTY)
+_register_rule("unkg_dates", _qty.find_dates, SPANS_DATE)
 
 
 class OrgFinder:
