@@ -581,6 +581,9 @@ def initiative_aliases(store, current: dict[str, str], encode: Optional[Callable
                 if sym:
                     by_symbol.setdefault(sym, []).append(d)
             for sym in sorted(x for x in touched if x):
+                if len({meta[d][1] or "en" for d in by_symbol.get(sym, ())}) < 2:  # one language: nothing to pair
+                    t.set_links(sym, ())
+                    continue
                 docs = [store.document(d) for d in sorted(by_symbol.get(sym, ()))]
                 docs = [x for x in docs if x is not None]
                 links = []
