@@ -301,3 +301,80 @@ class GraphTables:
             nodes.update(self.nodes_of(d))
             edges.update(self.edges_of(d))
         return nodes, edges
+
+
+INITIATIVE_ALIAS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS graph_initiative_docs (doc TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, symbol TEXT);
+CREATE TABLE IF NOT EXISTS graph_initiatives (
+    doc TEXT NOT NULL, node TEXT NOT NULL, name TEXT NOT NULL, lang TEXT NOT NULL,
+    PRIMARY KEY (doc, node)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS graph_alias_links (
+    grp TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, evidence TEXT NOT NULL, score REAL NOT NULL,
+    PRIMARY KEY (grp, a, b)
+) WITHOUT ROWID;
+"""
+
+
+class InitiativeAliasTables:
+    """What the cross-language merge of initiatives is computed from, kept between graph builds.
+
+    * ``graph_initiatives(doc, node, name, lang)``: the initiative ids each document names (as extracted, before
+      any merge), with a name and its language; ``graph_initiative_docs`` the fingerprint they were read at.
+    * ``graph_alias_links(grp, a, b, evidence, score)``: two ids naming one initiative; ``grp`` is the symbol whose
+      language versions gave a translation link, ``""`` for the links of the names' embeddings.
+    """
+
+    def __init__(self, store) -> None:
+        self.store = store
+        store.create_schema(INITIATIVE_ALIAS_SCHEMA)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        return self.store._db
+
+    def read_at(self) -> dict[str, str]:
+        """doc -> the fingerprint its initiatives were read at."""
+        return dict(self._db.execute("SELECT doc, fingerprint FROM graph_initiative_docs").fetchall())
+
+    def set_initiatives(self, doc: str, fingerprint: Optional[str], rows: Iterable[tuple[str, str, str]],
+                        symbol: Optional[str] = None) -> None:
+        """Replace the (node, name, lang) rows of a document (`fingerprint` None: the document is gone)."""
+        self._db.execute("DELETE FROM graph_initiatives WHERE doc = ?", (doc,))
+        if fingerprint is None:
+            self._db.execute("DELETE FROM graph_initiative_docs WHERE doc = ?", (doc,))
+            return
+        self._db.executemany("INSERT OR IGNORE INTO graph_initiatives(doc, node, name, lang) VALUES (?, ?, ?, ?)",
+                            [(doc, n, name, lang) for n, name, lang in rows])
+        self._db.execute("INSERT OR REPLACE INTO graph_initiative_docs(doc, fingerprint, symbol) VALUES (?, ?, ?)",
+                         (doc, fingerprint, symbol))
+
+    def symbols_of(self, docs: Iterable[str]) -> set[str]:
+        """The symbols the documents had when their initiatives were read."""
+        out: set[str] = set()
+        for chunk in _chunks(list(docs)):
+            q = f"SELECT symbol FROM graph_initiative_docs WHERE symbol IS NOT NULL AND doc IN ({','.join('?' * len(chunk))})"
+            out.update(r[0] for r in self._db.execute(q, chunk))
+        return out
+
+    def initiative_mentions(self, doc: str) -> list[tuple[Optional[str], str]]:
+        """(block language, annotations json) of the document's blocks that name an initiative."""
+        return self._db.execute("SELECT language, annotations FROM blocks WHERE doc_id = ? AND annotations LIKE '%\"initiative\"%' "
+                               "ORDER BY ord", (doc,)).fetchall()
+
+    def initiatives(self) -> Iterator[tuple[str, str, str, str]]:
+        """(doc, node, name, lang) of every document, by document."""
+        yield from self._db.execute("SELECT doc, node, name, lang FROM graph_initiatives ORDER BY doc, node")
+
+    def set_links(self, grp: str, rows: Iterable[tuple[str, str, str, float]]) -> None:
+        """Replace the links (a, b, evidence, score) of one group."""
+        self._db.execute("DELETE FROM graph_alias_links WHERE grp = ?", (grp,))
+        self._db.executemany("INSERT OR REPLACE INTO graph_alias_links(grp, a, b, evidence, score) VALUES (?, ?, ?, ?, ?)",
+                            [(grp, a, b, ev, s) for a, b, ev, s in rows])
+
+    def links(self) -> list[tuple[str, str, str, str, float]]:
+        return self._db.execute("SELECT grp, a, b, evidence, score FROM graph_alias_links ORDER BY grp, a, b").fetchall()
+
+    def documents_with_symbols(self) -> list[tuple[str, Optional[str], Optional[str]]]:
+        """(id, symbol, language) of every stored document."""
+        return self._db.execute("SELECT id, symbol, language FROM documents ORDER BY id").fetchall()

@@ -63,21 +63,31 @@ _FRAME_RE = re.compile(r"^[\s|:\-=+*#_.~`]+$")
 
 def garbled(text: str) -> bool:
     """Text a broken font map turned into symbols ("('3 ()S% (+%'1"): few letters, many punctuation
-    marks, and words mixing both.  Tables rules ("|---|") and numbers are not garbled."""
-    chars = [c for c in text if not c.isspace()]
-    if len(chars) < 8 or _FRAME_RE.match(text):
+    marks, and words mixing both.  Tables rules ("|---|") and numbers are not garbled.
+
+    Runs on every paragraph: the counts are taken by C loops (`map`), and the per-word test is skipped when
+    there are too few marks for half the words to hold two (the common case of prose)."""
+    chars = "".join(text.split())
+    n = len(chars)
+    if n < 8 or _FRAME_RE.match(text):
         return False
-    letters = sum(1 for c in chars if c.isalpha())
-    digits = sum(1 for c in chars if c.isdigit())
-    other = len(chars) - letters - digits
-    if other / len(chars) > 0.35 and letters / len(chars) < 0.6 and digits / len(chars) < 0.4:
+    letters = sum(map(str.isalpha, chars))
+    digits = sum(map(str.isdigit, chars))
+    other = n - letters - digits
+    if other / n > 0.35 and letters / n < 0.6 and digits / n < 0.4:
         return True
-    if sum(1 for c in chars if "\u3400" <= c <= "\u9fff") > len(chars) * 0.2:
-        return False  # Chinese is written without spaces: its "words" are whole clauses with their punctuation
     words = text.split()
+    if other <= len(words):  # a mixed word holds >= 2 marks: at most other/2 <= half the words can be mixed
+        return False
+    if len(_HAN_CHAR_RE.findall(chars)) > n * 0.2:
+        return False  # Chinese is written without spaces: its "words" are whole clauses with their punctuation
     mixed = sum(1 for w in words if sum(1 for c in w if not c.isalnum()) >= 2 and any(c.isalpha() for c in w)
-                and not re.match(r"^(?:https?://|www\.|[\w.+-]+@)|^[A-Z]{1,6}/[\w./()-]+$|^\(?[a-z]\)[,;.]?$", w))
+                and not _NOT_MIXED_RE.match(w))
     return len(words) >= 4 and mixed / len(words) > 0.5
+
+
+_HAN_CHAR_RE = re.compile(r"[\u3400-\u9fff]")
+_NOT_MIXED_RE = re.compile(r"^(?:https?://|www\.|[\w.+-]+@)|^[A-Z]{1,6}/[\w./()-]+$|^\(?[a-z]\)[,;.]?$")
 
 
 def _doc_decision(doc: Document) -> Optional[str]:

@@ -501,8 +501,128 @@ def default_cache_path(store) -> Path:
     return store.path.parent / "graph.pickle"
 
 
+#: cosine two initiative names of different languages need to be merged by their embeddings alone (with the same head
+#: class and each the other's nearest name); calibrated on translated names of the dev corpus, precision first
+#: (docs/extraction.md, "Initiatives across documents")
+ALIAS_COSINE = 0.75
+
+
+@dataclass
+class InitiativeAliases:
+    """Initiative ids of one store that name the same initiative in other languages, merged onto one canonical id."""
+
+    canonical: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias id -> (canonical id, its name)
+    doc_nodes: dict[str, list[str]] = field(default_factory=dict)  # doc -> initiative ids it names (as extracted)
+    links: list[tuple[str, str, str, str, float]] = field(default_factory=list)  # (group, a, b, evidence, score)
+
+    def fingerprints(self, current: dict[str, str]) -> dict[str, str]:
+        """A document's fingerprint also covers the merges of the ids it names: a new merge rebuilds just those."""
+        out = {}
+        for d, fp in current.items():
+            applied = sorted((n, self.canonical[n][0]) for n in self.doc_nodes.get(d, ()) if n in self.canonical)
+            out[d] = hashlib.sha1(f"{fp}|{applied}".encode()).hexdigest()[:16] if applied else fp
+        return out
+
+    def apply(self, doc: Document) -> None:
+        """Give the document's initiative mentions their canonical ids and names (in place; the printed text stays,
+        and becomes one of the canonical node's aliases)."""
+        if not self.canonical:
+            return
+        for b in doc.blocks:
+            for e in b.entities:
+                if e.type == "initiative" and e.id in self.canonical:
+                    e.id, e.name = self.canonical[e.id]
+
+
+def _initiative_rows(doc_lang: Optional[str], mentions: Iterable[tuple[Optional[str], str]]) -> list[tuple[str, str, str]]:
+    """(id, name, language) of the initiatives a document names, from (block language, annotations json) rows."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    for lang, ann in mentions:
+        try:
+            ents = json.loads(ann or "{}").get("entities", [])
+        except ValueError:
+            continue
+        for e in ents:
+            if e.get("type") == "initiative" and e.get("id"):
+                rows.setdefault(e["id"], (e["id"], e.get("name") or e.get("text") or e["id"], lang or doc_lang or "en"))
+    return list(rows.values())
+
+
+def initiative_aliases(store, current: dict[str, str], encode: Optional[Callable[[list[str]], Any]] = None,
+                       threshold: float = ALIAS_COSINE) -> InitiativeAliases:
+    """Bring the cross-language merge of initiatives up to date with the store and return it.
+
+    Evidence (extract.aliases): the language versions of one document (the same symbol, another language), their
+    paragraphs aligned by printed number (or by position when both have the same paragraphs), pair the discovered
+    initiatives one to one per head class; with `encode` (the search encoder's function, passed in by the
+    application: the graph does not load models), names of two languages also pair when their vectors are mutual
+    nearest names of the same head class at cosine >= `threshold`.  The curated vocabulary's ids win.  Only
+    documents changed since the last build are read again; links of a symbol are recomputed when one of its
+    versions changed, embedding links when any name changed."""
+    from unkg.corpus.graph_tables import InitiativeAliasTables
+    from unkg.extract.aliases import canonical_ids, embedding_links, translation_links
+
+    t = InitiativeAliasTables(store)
+    read_at = t.read_at()
+    changed = [d for d, fp in current.items() if read_at.get(d) != fp]
+    removed = [d for d in read_at if d not in current]
+    meta = {d: (sym, lang) for d, sym, lang in t.documents_with_symbols()}
+    vocab = _vocab_initiatives() if changed or removed else None
+    if changed or removed:
+        with store.transaction():
+            touched = t.symbols_of(removed + changed) | {meta.get(d, (None,))[0] for d in changed}
+            for d in removed:
+                t.set_initiatives(d, None, ())
+            for d in changed:
+                sym, lang = meta.get(d, (None, None))
+                t.set_initiatives(d, current[d], _initiative_rows(lang, t.initiative_mentions(d)), sym)
+            by_symbol: dict[str, list[str]] = {}
+            for d, (sym, _lang) in meta.items():
+                if sym:
+                    by_symbol.setdefault(sym, []).append(d)
+            for sym in sorted(x for x in touched if x):
+                if len({meta[d][1] or "en" for d in by_symbol.get(sym, ())}) < 2:  # one language: nothing to pair
+                    t.set_links(sym, ())
+                    continue
+                docs = [store.document(d) for d in sorted(by_symbol.get(sym, ()))]
+                docs = [x for x in docs if x is not None]
+                links = []
+                for i, a in enumerate(docs):
+                    for b in docs[i + 1:]:
+                        if (a.language or "en") != (b.language or "en"):
+                            links += translation_links(a, b, vocab)
+                t.set_links(sym, [(ln.a, ln.b, ln.evidence, ln.score) for ln in links])
+    rows = list(t.initiatives())
+    out = InitiativeAliases()
+    names: dict[str, tuple[str, str]] = {}
+    for d, n, name, lang in rows:
+        out.doc_nodes.setdefault(d, []).append(n)
+        names.setdefault(n, (name, lang))
+    if encode is not None and (changed or removed or not any(g == "" for g, *_ in t.links())):
+        vocab = vocab if vocab is not None else _vocab_initiatives()
+        links = embedding_links(names, encode, threshold, vocab)
+        with store.transaction():
+            t.set_links("", [(ln.a, ln.b, ln.evidence, ln.score) for ln in links])
+    out.links = t.links()
+    if out.links:
+        from unkg.extract.aliases import AliasLink
+
+        vocab = vocab if vocab is not None else _vocab_initiatives()
+        merged = canonical_ids([AliasLink(a, b, ev, sc) for _g, a, b, ev, sc in out.links], vocab,
+                               {n: lang for n, (_name, lang) in names.items()})
+        out.canonical = {a: (c, names.get(c, (c,))[0]) for a, c in merged.items()}
+    return out
+
+
+def _vocab_initiatives() -> set[str]:
+    from unkg.extract.vocab import load
+
+    return {i for i, t in load().types.items() if t == "initiative"}
+
+
 def contributions(store, built: dict[str, str], current: dict[str, str], rep: BuildReport,
-                  with_facts: bool = True) -> Iterator[tuple[str, str, Contribution]]:
+                  with_facts: bool = True,
+                  aliases: Optional[InitiativeAliases] = None) -> Iterator[tuple[str, str, Contribution]]:
     """(doc id, fingerprint, contribution) of every stored document whose fingerprint differs from `built`'s.
 
     The one place both graph forms (the networkx cache, the store's graph tables) get a document's part from.
@@ -517,6 +637,8 @@ def contributions(store, built: dict[str, str], current: dict[str, str], rep: Bu
         doc = store.document(d)
         if doc is None:
             continue
+        if aliases is not None:
+            aliases.apply(doc)
         facts = None
         # the store holds the extraction's annotations: a document it found no entity in states no
         # initiative fact, and initiative_facts would annotate it again here (loading the spaCy
@@ -535,8 +657,12 @@ def contributions(store, built: dict[str, str], current: dict[str, str], rep: Bu
 
 
 def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path] = None, save: bool = True,
-                on_document: Optional[Callable[[str], None]] = None) -> tuple[KnowledgeGraph, BuildReport]:
-    """Bring the graph up to date with the store, touching only documents changed since the last build."""
+                on_document: Optional[Callable[[str], None]] = None,
+                encode: Optional[Callable[[list[str]], Any]] = None) -> tuple[KnowledgeGraph, BuildReport]:
+    """Bring the graph up to date with the store, touching only documents changed since the last build.
+
+    `encode`: the multilingual encoder's function (texts -> L2-normalised rows), passed in by the application to
+    merge initiatives across languages by their names' embeddings too (`initiative_aliases`)."""
     t0 = time.perf_counter()
     cache = cache if cache is not None else default_cache_path(store)
     removed = remove_stale_temps(cache) if save else []
@@ -544,10 +670,12 @@ def build_graph(store, kg: Optional[KnowledgeGraph] = None, cache: Optional[Path
         kg = KnowledgeGraph.load(cache) if save or cache.exists() else KnowledgeGraph()
     rep = BuildReport(stale_temps=len(removed))
     current = store_fingerprints(store)
+    aliases = initiative_aliases(store, current, encode)
+    current = aliases.fingerprints(current)
     for d in [d for d in kg.built if d not in current]:
         kg.remove_document(d)
         rep.removed += 1
-    for d, fp, contrib in contributions(store, kg.built, current, rep):
+    for d, fp, contrib in contributions(store, kg.built, current, rep, aliases=aliases):
         if d in kg.built:
             kg.remove_document(d)
             rep.updated += 1

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 from unkg.corpus.graph_tables import GraphTables
 
 from . import schema as S
-from .build import BuildReport, Contribution, KnowledgeGraph, contributions, store_fingerprints
+from .build import BuildReport, Contribution, KnowledgeGraph, contributions, initiative_aliases, store_fingerprints
 
 #: nodes whose attributes stay cached in one process (paragraph texts make them the big part)
 NODE_CACHE = 20000
@@ -369,8 +369,12 @@ class StoreGraph:
 
 
 def build_tables(store, on_document: Optional[Callable[[str], None]] = None,
-                 with_facts: bool = True, counts: bool = True) -> tuple[StoreGraph, BuildReport]:
+                 with_facts: bool = True, counts: bool = True,
+                 encode: Optional[Callable[[list[str]], Any]] = None) -> tuple[StoreGraph, BuildReport]:
     """Bring the graph tables up to date with the store, rewriting only the parts of changed documents.
+
+    `encode`: the multilingual encoder's function, passed in by the application to merge initiatives across
+    languages by their names' embeddings too (`graph.build.initiative_aliases`).
 
     `counts`: count nodes and relationships by label and type for the report (whole-table reads: seconds
     at a million paragraphs; a question does not need them)."""
@@ -378,12 +382,14 @@ def build_tables(store, on_document: Optional[Callable[[str], None]] = None,
     sg = StoreGraph(store)
     rep = BuildReport()
     current = store_fingerprints(store)
+    aliases = initiative_aliases(store, current, encode)
+    current = aliases.fingerprints(current)
     built = sg.built
     for d in sorted(d for d in built if d not in current):
         with store.transaction():
             sg.remove_document(d)
         rep.removed += 1
-    for d, fp, contrib in contributions(store, built, current, rep, with_facts=with_facts):
+    for d, fp, contrib in contributions(store, built, current, rep, with_facts=with_facts, aliases=aliases):
         try:
             with store.transaction():
                 now = sg.tables.fingerprint(d)  # another process may have built it since `built` was read
