@@ -11,7 +11,7 @@ holds the wanted number of paragraphs. For each size it measures
   nodes + relationships per second;
 * sync: `graph.neo4j_sync.sync_graph` to a Bolt server (`--server falkordb`: a
   FalkorDB started here, the default; `--server neo4j`: a Neo4j Community 5 started
-  here from neo4j-server/, 1 GB heap, 1 GB page cache (--heap, --pagecache); `--server env`: the one
+  here from neo4j-server/, 2 GB heap, 1 GB page cache (--heap, --pagecache); `--server env`: the one
   NEO4J_URI names), batched UNWIND ... MERGE, nodes + relationships per second;
 * re-sync after one changed document: what is sent (documents, nodes,
   relationships) and how long it takes;
@@ -37,6 +37,9 @@ sys.path.insert(0, str(REPO / "bench"))
 from bench_scale import copies  # noqa: E402  (renamed copies of real documents, as the scale curves use)
 
 
+LOAD_AT_START = round(os.getloadavg()[0], 2)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
@@ -47,7 +50,8 @@ def main() -> int:
     ap.add_argument("--server", choices=["falkordb", "neo4j", "env"], default=None,
                     help="the Bolt server: started here (falkordb, neo4j) or NEO4J_URI (env); default env if NEO4J_URI is set, else falkordb")
     ap.add_argument("--out", help="write PREFIX.json and PREFIX.md (figures with date and commit)")
-    ap.add_argument("--heap", default="1g", help="Neo4j started here: JVM heap")
+    ap.add_argument("--workers", type=int, default=None, help="sessions written on side by side; default: the server's (2 on Neo4j)")
+    ap.add_argument("--heap", default="2g", help="Neo4j started here: JVM heap (fixed size, half of it young: graph/neo4j_server.py)")
     ap.add_argument("--pagecache", default="1g", help="Neo4j started here: page cache (the store of 100,000 paragraphs is ~250 MB)")
     ap.add_argument("--warmup", type=int, default=2000, help="paragraphs synced (and deleted) before measuring; 0: none")
     args = ap.parse_args()
@@ -88,7 +92,7 @@ def main() -> int:
                 wkg, _ = build_graph(store, kg=KnowledgeGraph(), cache=Path(tmp) / "g.pickle", save=False)
                 with Client(conn) as client:
                     reset_target(store, conn, client)
-                    wrep = sync_graph(wkg, store, conn, batch_size=args.batch_size, client=client)
+                    wrep = sync_graph(wkg, store, conn, batch_size=args.batch_size, client=client, workers=args.workers)
                     sync_one_by_one(wkg, client, 4.0)
                     reset_target(store, conn, client)
                 store.close()
@@ -113,7 +117,8 @@ def main() -> int:
                 items = kg.g.number_of_nodes() + kg.g.number_of_edges()
                 client = Client(conn)
                 reset_target(store, conn, client)
-                srep = sync_graph(kg, store, conn, batch_size=args.batch_size, client=client)
+                srep = sync_graph(kg, store, conn, batch_size=args.batch_size, client=client, workers=args.workers)
+                load = round(os.getloadavg()[0], 2)
                 counts_equal = srep.counts["nodes"] == kg.g.number_of_nodes() and srep.counts["relationships"] == kg.g.number_of_edges()
                 if not args.json:
                     print(f"  {paragraphs} paragraphs: sync {srep.seconds:.1f} s = {items / srep.seconds:,.0f}/s, "
@@ -140,7 +145,7 @@ def main() -> int:
                 "relationships": kg.g.number_of_edges(), "store_s": round(t_store, 2),
                 "build_s": round(rep.seconds, 2), "build_items_per_s": round(items / rep.seconds),
                 "sync_s": round(srep.seconds, 2), "sync_items_per_s": round(items / srep.seconds),
-                "sync_statements": srep.statements, "second_sync_s": round(again.seconds, 2),
+                "load_avg_1m": load, "sync_statements": srep.statements, "sync_retries": srep.retries, "second_sync_s": round(again.seconds, 2),
                 "baseline_items": b_items, "baseline_s": round(b_secs, 2),
                 "baseline_items_per_s": round(b_items / b_secs), "speedup": round((items / srep.seconds) / (b_items / b_secs), 1),
                 "server_counts_equal": counts_equal, "dialect": srep.dialect, "agent": srep.agent,
@@ -191,7 +196,7 @@ def write_report(prefix: Path, kind: str, results: list[dict], startup_s, args, 
             "load_avg_1m_at_end": round(os.getloadavg()[0], 2), "batch_size": args.batch_size,
             "baseline_seconds": args.baseline_seconds, "server_startup_s": startup_s, "warmup": warm,
             "neo4j_heap": args.heap if kind == "neo4j" else None, "neo4j_pagecache": args.pagecache if kind == "neo4j" else None,
-            "bolt_packing": _packing()}
+            "bolt_packing": _packing(), "workers": args.workers, "load_avg_1m_at_start": LOAD_AT_START}
     prefix.parent.mkdir(parents=True, exist_ok=True)
     prefix.with_suffix(".json").write_text(json.dumps({"meta": meta, "sizes": results}, indent=1) + "\n")
     lines = [f"# Graph sync on {results[0]['agent'] if results else kind}", "",
@@ -199,7 +204,9 @@ def write_report(prefix: Path, kind: str, results: list[dict], startup_s, args, 
              f"`python bench/bench_graph.py --server {kind} --sizes {' '.join(str(r['paragraphs']) for r in results)}`"
              + (f"; server started in {startup_s} s" if startup_s else "")
              + (f"; heap {args.heap}, page cache {args.pagecache}" if kind == "neo4j" else "")
-             + f"; rows per statement: {args.batch_size or 'the server default'}; Bolt messages packed in {meta['bolt_packing']}."
+             + f"; rows per statement: {args.batch_size or 'the server default'}; sessions side by side: {args.workers or 'the server default'}"
+             + f"; Bolt messages packed in {meta['bolt_packing']}; load average {meta['load_avg_1m_at_start']} at the start, "
+             + f"{', '.join(str(r['load_avg_1m']) for r in results)} right after each batched sync (the machine is shared)."
              + (f" Before measuring, a warm-up sync of {warm['paragraphs']:,} paragraphs on the cold server ({warm['items']:,} items, "
                 f"{warm['cold_items_per_s']:,}/s: every statement planned for the first time), then deleted." if warm else ""), "",
              "| paragraphs | nodes | relationships | sync s | items/s | statements | one-by-one items/s | speed-up | counts equal | "

@@ -122,10 +122,20 @@ class Dialect:
     #: statement costs a round trip and a commit, so large batches (10,000 rows, a few MB of
     #: transaction state) send about twice as fast as 2,000
     batch_rows = 10000
+    #: sessions a sync writes on side by side (the nodes of a group of documents, then their
+    #: relationships): Neo4j runs each transaction on one thread, so two use both cores
+    write_workers = 2
 
     def params(self, params: dict) -> dict:
         """Parameters as this server must receive them (Neo4j: as they are)."""
         return params
+
+    def data_query(self, query: str) -> str:
+        """A sync's data statement as sent. Neo4j plans a statement again when the statistics
+        moved (a sync into an empty database moves them with every batch), and planning took
+        more of the server's time than the writes: `replan=skip` keeps the first plan, which
+        for these statements (unique-index seeks on the ids) does not depend on the counts."""
+        return "CYPHER replan=skip " + query
 
     def schema_statements(self, run_read: Callable[[str], list[dict]]) -> list[str]:
         """What is missing (by name): `IF NOT EXISTS` makes each safe, this makes a second sync send none."""
@@ -171,6 +181,8 @@ class FalkorDialect(Dialect):
     explicit_tx = False
     # batches are cut by message size long before this
     batch_rows = 2000
+    # its Bolt endpoint runs one query at a time
+    write_workers = 1
     # FalkorDB 4.16's Bolt endpoint pastes string parameters between single quotes
     # without escaping them, and map keys and parameter names bare: an apostrophe
     # ("Children's Fund") fails the statement, a backslash is read as an escape,
@@ -181,6 +193,9 @@ class FalkorDialect(Dialect):
 
     def params(self, params: dict) -> dict:
         return {_param_name(k): self._value(v) for k, v in params.items()}
+
+    def data_query(self, query: str) -> str:
+        return query  # its `CYPHER` prefix carries parameters
 
     def _value(self, v: Any) -> Any:
         if isinstance(v, str):
@@ -248,6 +263,8 @@ class Client:
 
         self.conn = conn
         self._neo4j = neo4j
+        self._lock = threading.Lock()
+        self.retries = 0  # writes tried again after a transient refusal (a deadlock between parallel writes)
         self.driver = conn.driver()
         try:
             self.driver.verify_connectivity()
@@ -299,21 +316,35 @@ class Client:
         except (self._neo4j.exceptions.DriverError, OSError) as exc:
             raise _server_gone(self.conn, exc, "running a statement") from None
 
-    def write(self, query: str, params: dict) -> Any:
-        """One auto-commit write; returns the summary counters once the server confirmed it."""
-        try:
-            params = self.dialect.params(params)
-            with self.session() as s:
-                if not self.dialect.explicit_tx:
-                    return s.run(query, params).consume().counters
-                with s.begin_transaction() as tx:
-                    counters = tx.run(query, params).consume().counters
-                    tx.commit()
-                    return counters
-        except self._neo4j.exceptions.Neo4jError as exc:
-            raise GraphError(f"the graph server refused a write: {exc.code}: {str(exc.message or exc)[:300]}") from None
-        except (self._neo4j.exceptions.DriverError, OSError) as exc:
-            raise _server_gone(self.conn, exc, "writing") from None
+    def write(self, query: str, params: dict, attempts: int = 5) -> Any:
+        """One write in its own transaction; returns the summary counters once the server confirmed it.
+
+        A transient refusal (two transactions running side by side waited on each other's
+        locks: a deadlock the server broke by rolling one back) is tried again: the
+        rolled-back transaction left nothing behind.
+        """
+        for attempt in range(attempts):
+            try:
+                sent = self.dialect.params(params)
+                with self.session() as s:
+                    if not self.dialect.explicit_tx:
+                        return s.run(query, sent).consume().counters
+                    with s.begin_transaction() as tx:
+                        counters = tx.run(query, sent).consume().counters
+                        tx.commit()
+                        return counters
+            except self._neo4j.exceptions.TransientError as exc:
+                if "lock" not in (exc.code or "").lower():  # only deadlocks and lock time-outs are tried again
+                    raise GraphError(f"the graph server refused a write: {exc.code}: {str(exc.message or exc)[:300]}") from None
+                if attempt + 1 == attempts:
+                    raise GraphError(f"the graph server refused a write {attempts} times: {exc.code}: {str(exc.message or exc)[:300]}") from None
+                with self._lock:
+                    self.retries += 1
+                time.sleep(0.05 * 2 ** attempt)
+            except self._neo4j.exceptions.Neo4jError as exc:
+                raise GraphError(f"the graph server refused a write: {exc.code}: {str(exc.message or exc)[:300]}") from None
+            except (self._neo4j.exceptions.DriverError, OSError) as exc:
+                raise _server_gone(self.conn, exc, "writing") from None
 
     def close(self) -> None:
         try:
@@ -369,6 +400,7 @@ class SyncReport:
     seconds: float = 0.0
     full: bool = False
     created: bool = False  # the server was empty: what one document owns was CREATEd, not MERGEd
+    retries: int = 0  # writes tried again after a deadlock between the sessions written on side by side
     schema: list[str] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
 
@@ -378,7 +410,7 @@ class SyncReport:
                 "documents_removed": self.removed, "nodes_sent": self.nodes, "relationships_sent": self.relationships,
                 "statements": self.statements, "seconds": round(self.seconds, 3), "full": self.full, "created": self.created,
                 "items_per_s": round(items / self.seconds, 1) if self.seconds else None,
-                "schema_statements": len(self.schema), "server": self.counts}
+                "schema_statements": len(self.schema), "retries": self.retries, "server": self.counts}
 
 
 def sync_state(store, target: str) -> dict[str, str]:
@@ -514,8 +546,8 @@ def node_merge(label: str) -> str:
 
 
 def node_create(label: str) -> str:
-    """For nodes known to be absent (see `_Fresh`): no index look-up before the write."""
-    return f"UNWIND $rows AS r CREATE (n:{S.check_label(label)} {{id: r.id}}) SET n += r.props"
+    """For nodes known to be absent (see `_Fresh`): no index look-up before the write; every property in one SET."""
+    return f"UNWIND $rows AS r WITH r, r.props AS p CREATE (n:{S.check_label(label)}) SET n = p {{.*, id: r.id}}"
 
 
 def edge_merge(rel: str, src_label: str, dst_label: str) -> str:
@@ -527,12 +559,13 @@ def edge_merge(rel: str, src_label: str, dst_label: str) -> str:
 
 
 def edge_create(rel: str, src_label: str, dst_label: str) -> str:
-    """For relationships known to be absent (see `_Fresh`): no scan of the endpoints' relationships, no lock for the check."""
+    """For relationships known to be absent (see `_Fresh`): no scan of the endpoints' relationships, no lock for the
+    check; every property in one SET (a map projection), which the server writes with less work than four SETs."""
     rel = S.check_rel_type(rel)
     return (f"UNWIND $rows AS r MATCH (a:{S.check_label(src_label)} {{id: r.s}}) MATCH (b:{S.check_label(dst_label)} {{id: r.t}}) "
-            f"CREATE (a)-[e:{rel}]->(b) "
-            f"SET e += r.props, e.key = '{rel}|' + r.s + '|' + r.t + '|' + r.q, "
-            f"e.paragraph = coalesce(r.props.paragraph, r.q), e.doc = coalesce(r.props.doc, a.doc)")
+            f"CREATE (a)-[e:{rel}]->(b) WITH a, e, r, r.props AS p "
+            f"SET e = p {{.*, key: '{rel}|' + r.s + '|' + r.t + '|' + r.q, "
+            f"paragraph: coalesce(p.paragraph, r.q), doc: coalesce(p.doc, a.doc)}}")
 
 
 @dataclass
@@ -567,13 +600,18 @@ class _Fresh:
 
 def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional[int] = None, full: bool = False,
                docs_per_group: int = 500, on_batch: Optional[Callable[[int, int], None]] = None,
-               client: Optional[Client] = None) -> SyncReport:
-    """Send what changed since the last sync to the server; see the module docstring."""
+               client: Optional[Client] = None, workers: Optional[int] = None) -> SyncReport:
+    """Send what changed since the last sync to the server; see the module docstring.
+
+    `workers`: sessions written on side by side (default: the server's, `Dialect.write_workers`).
+    """
     t0 = time.perf_counter()
     own = client is None
     client = client or Client(conn)
     rep = SyncReport(target=conn.target, dialect=client.dialect.name, agent=client.agent)
     batch_size = batch_size or client.dialect.batch_rows
+    workers = max(1, workers or client.dialect.write_workers)
+    retries0 = client.retries
     try:
         rep.schema = client.ensure_schema()
         # constraints first (above), then: may this sync CREATE what one document owns?
@@ -615,6 +653,7 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
                             raise GraphError(f"relationship {r.get('s')} -> {r.get('t')} is too large for this server ({limit} bytes a message)")
                         appends.append((label, r["id"], pieces))
                 rows = slim
+            query = client.dialect.data_query(query)
             return [(query, {"rows": chunk}) for chunk in batches(rows, batch_size, limit, base)], appends
 
         def one(stmt: tuple[str, dict]) -> None:
@@ -629,8 +668,37 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
                 on_batch(n, len(params["rows"]))
 
         def run(stmts: list) -> None:
-            for st in stmts:
-                one(st)
+            """Every statement, on `workers` sessions side by side; returns once all are confirmed.
+
+            A failed statement stops the others from starting; the first error is raised
+            after those running have ended (nothing is marked synced by then)."""
+            if workers == 1 or len(stmts) < 2:
+                for st in stmts:
+                    one(st)
+                return
+            pending = sorted(stmts, key=lambda st: len(st[1]["rows"]))  # popped from the end: the biggest start first
+            errors: list[BaseException] = []
+
+            def worker() -> None:
+                while True:
+                    with lock:
+                        if errors or not pending:
+                            return
+                        st = pending.pop()
+                    try:
+                        one(st)
+                    except BaseException as exc:  # handed to the caller's thread
+                        with lock:
+                            errors.append(exc)
+                        return
+
+            threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(workers, len(stmts)))]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            if errors:
+                raise errors[0]
 
         def send(query: str, rows: list[dict], label: Optional[str] = None) -> None:
             stmts, appends = plan(query, rows, label)
@@ -684,6 +752,7 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
                 client.write(f"MATCH (n:{S.check_label(label)}) WHERE n.id IN $ids DETACH DELETE n", {"ids": chunk})
                 rep.statements += 1
         rep.seconds = time.perf_counter() - t0
+        rep.retries = client.retries - retries0
         rep.counts = client.counts()
         return rep
     finally:
@@ -720,7 +789,7 @@ def sync_one_by_one(kg: KnowledgeGraph, client: Client, seconds: Optional[float]
     budget = seconds / 2 if seconds else None
     limit = client.dialect.max_message_bytes
     for label, rows in node_rows(kg, kg.g.nodes).items():
-        q = f"MERGE (n:{S.check_label(label)} {{id: $id}}) SET n += $props"
+        q = client.dialect.data_query(f"MERGE (n:{S.check_label(label)} {{id: $id}}) SET n += $props")
         for r in rows:
             pieces = []
             if limit:
@@ -732,8 +801,8 @@ def sync_one_by_one(kg: KnowledgeGraph, client: Client, seconds: Optional[float]
                 break
     t_edges = time.perf_counter()
     for (rel, ls, ld), rows in edge_rows(kg, kg.g.edges(keys=True)).items():
-        q = (f"MATCH (a:{S.check_label(ls)} {{id: $s}}) MATCH (b:{S.check_label(ld)} {{id: $t}}) "
-             f"MERGE (a)-[e:{S.check_rel_type(rel)} {{key: $k}}]->(b) SET e += $props")
+        q = client.dialect.data_query(f"MATCH (a:{S.check_label(ls)} {{id: $s}}) MATCH (b:{S.check_label(ld)} {{id: $t}}) "
+                                      f"MERGE (a)-[e:{S.check_rel_type(rel)} {{key: $k}}]->(b) SET e += $props")
         for r in rows:
             full = {**r["props"], "paragraph": r["props"].get("paragraph", r["q"]),
                     "doc": r["props"].get("doc", kg.g.nodes[r["s"]].get("doc"))}

@@ -161,7 +161,9 @@ def test_sigkill_in_the_middle_of_a_sync_then_restart_on_the_same_data(seed_stor
             sync_graph(kg, seed_store, neo4j_bolt, batch_size=40, docs_per_group=1, on_batch=kill)
     finally:
         srv.restart()  # same port and data folder: the store recovers from its transaction log
-    assert len(sent) == 6
+    # the sync writes on two sessions side by side: the statement beside the sixth may have been
+    # confirmed before the kill reached the server
+    assert 6 <= len(sent) <= 7
     marked = sync_state(seed_store, neo4j_bolt.target)
     assert all(kg.built[d] == fp for d, fp in marked.items() if fp)
     with Client(neo4j_bolt) as c:
