@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -24,9 +24,9 @@ graph_app = typer.Typer(help="The knowledge graph: build, sync to Neo4j, export,
 console = Console(stderr=True)
 out = Console()
 
-
-
-
+# The application hands in how to get the multilingual encoder (the graph does not load models itself): with it,
+# `graph build` also merges initiatives across languages by their names' embeddings (graph.build.initiative_aliases).
+_encoder_factory: Optional[Callable[[], Callable[[list[str]], Any]]] = None
 
 
 def _store():
@@ -49,13 +49,23 @@ def _graph():
     return store, kg, rep
 
 
-def _store_graph(counts: bool = False):
+def _encode() -> Optional[Callable[[list[str]], Any]]:
+    """The encoder function the application registered, or None (no search extras: translation evidence only)."""
+    if _encoder_factory is None:
+        return None
+    try:
+        return _encoder_factory()
+    except ImportError:
+        return None
+
+
+def _store_graph(counts: bool = False, encode: Optional[Callable[[list[str]], Any]] = None):
     """The graph the questions read: the store's graph tables, first brought up to date (changed documents only)."""
     from .table_graph import build_tables
 
     store = _store()
     try:
-        sg, rep = build_tables(store, counts=counts)
+        sg, rep = build_tables(store, counts=counts, encode=encode)
     except BaseException:
         store.close()
         raise
@@ -69,12 +79,13 @@ def build(as_json: bool = typer.Option(False, "--json", help="Print the build re
                                                 "in-memory graph cache that export, sync and the web page load.")) -> None:
     """Bring the graph up to date with the store (only documents changed since the last build)."""
     try:
-        store, _, rep = _store_graph(counts=True)
+        encode = _encode()
+        store, _, rep = _store_graph(counts=True, encode=encode)
         try:
             if not tables_only:
                 from .build import build_graph
 
-                _, rep = build_graph(store)
+                _, rep = build_graph(store, encode=encode)
         finally:
             store.close()
     except UnkgError as exc:
@@ -321,5 +332,8 @@ def cypher(
         out.print("no rows")
 
 
-def register(app: typer.Typer) -> None:
+def register(app: typer.Typer, encoder_factory: Optional[Callable[[], Callable[[list[str]], Any]]] = None) -> None:
+    """Add `unkg graph …`; `encoder_factory` (from the application) lets `graph build` merge initiatives by embeddings."""
+    global _encoder_factory
+    _encoder_factory = encoder_factory
     app.add_typer(graph_app, name="graph")

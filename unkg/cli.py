@@ -238,7 +238,18 @@ def _register_subcommands() -> None:
             if exc.name == name:
                 continue
             raise
-        module.register(app)
+        if name == "unkg.graph.cli":
+            module.register(app, encoder_factory=_name_encoder)
+        else:
+            module.register(app)
+
+
+def _name_encoder():
+    """The search encoder's function, for `graph build` to merge initiatives across languages by their names
+    (ImportError without the search extras: then the graph merges by translation evidence only)."""
+    from unkg.search.encoders import get_encoder
+
+    return get_encoder(get_settings().encoder).encode
 
 
 _register_subcommands()

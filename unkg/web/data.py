@@ -205,11 +205,22 @@ class WebData:
                 from unkg.graph.build import build_graph
 
                 try:
-                    self._kg, _ = build_graph(self.store, kg=self._kg, cache=self.graph_cache())
+                    self._kg, _ = build_graph(self.store, kg=self._kg, cache=self.graph_cache(), encode=self._name_encoder())
                 except OSError as exc:
                     raise GraphError(f"cannot build the graph: {exc}; set UNKG_HOME to a writable folder") from None
                 self._kg_checked = now
             return self._kg
+
+    def _name_encoder(self):
+        """`_encode_names` where the search extras are installed, else None (translation evidence only)."""
+        import importlib.util
+
+        return self._encode_names if importlib.util.find_spec("torch") is not None else None
+
+    def _encode_names(self, names: list[str]):
+        """The searcher's encoder for the graph's cross-language merge of initiative names (loaded only when
+        names changed; graph.build.initiative_aliases)."""
+        return self.searcher.encoder.encode(names)
 
     def watch_reports(self) -> list[dict]:
         """Each watch with what is new since it was last marked seen (nothing is marked: a page view changes nothing)."""
@@ -230,7 +241,7 @@ class WebData:
 
             conn = Connection.from_options()  # GraphError naming NEO4J_URI when it is unset
         with self.lock:
-            self._kg, rep = build_graph(self.store, kg=self._kg, cache=self.graph_cache())
+            self._kg, rep = build_graph(self.store, kg=self._kg, cache=self.graph_cache(), encode=self._name_encoder())
             self._kg_checked = time.monotonic()
             out = {"graph": rep.as_dict(), "search": None, "neo4j": None}
             try:
