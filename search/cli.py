@@ -55,12 +55,11 @@ def _progress_lines(every: float = 5.0):
     import contextlib
     import time
 
-    started: dict[str, float] = {}
+    t0 = time.monotonic()  # both stages run from the start (texts are embedded while words are written)
     shown: dict[str, float] = {}
 
     def cb(stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        t0 = started.setdefault(stage, now)
         if done < total and now - shown.get(stage, 0.0) < every:
             return
         shown[stage] = now

@@ -31,7 +31,11 @@ _worker_encoder: Optional[Encoder] = None
 
 def _init(spec: str) -> None:
     global _worker_encoder
+    import signal
+
     from .encoders import make_encoder
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops sending and shuts the pool down
 
     _worker_encoder = make_encoder(spec)
 

@@ -65,7 +65,7 @@ def _normalise_rows(x: np.ndarray) -> np.ndarray:
 #: the most tokens of one paragraph the default encoder reads (its first ones). The encoder's cost grows with a
 #: text's tokens, its vector is their pooled sum, and a long paragraph's first sentences say what it is about;
 #: measured effect on retrieval quality and speed in docs/search.md ("Indexing speed").
-MAX_ENCODE_TOKENS = 128
+MAX_ENCODE_TOKENS = 256
 
 
 class USEEncoder:

@@ -99,12 +99,13 @@ class SearchIndex:
         return self.tables.rank_row_count() >= self.paragraph_count()
 
     def sync(self, encoder: Optional[Encoder] = None, on_progress: Optional[Callable[[str, int, int], None]] = None,
-             workers: Optional[int] = None) -> IndexReport:
+             workers: Optional[int] = None, parallel_from: int = 1500) -> IndexReport:
         """Index the documents added or changed since the last run, drop the removed ones, and embed every text
         without a vector of `encoder`. The texts of each indexed document go to the encoder processes as soon as
         its words are written (search.embed_pool), so segmentation, FTS writes and embedding run at the same time;
         a text is embedded once however many paragraphs hold it. `on_progress(stage, done, total)`: "lexical"
-        counts paragraphs, "embeddings" texts (its total grows while documents are read)."""
+        counts paragraphs, "embeddings" texts (its total grows while documents are read). `workers` encoder processes
+        (default: one per core) start once `parallel_from` texts are waiting; fewer are embedded here."""
         rep = IndexReport()
         t0 = time.perf_counter()
         to_add, to_drop = self.pending_documents()
@@ -114,7 +115,7 @@ class SearchIndex:
         sizes = self.tables.stored_paragraph_counts() if on_progress else {}
         total = sum(sizes.get(d, 0) for d in to_add)
         read = 0
-        with EmbedPool(encoder, workers) if encoder is not None else _NoPool() as pool:
+        with EmbedPool(encoder, workers, parallel_from) if encoder is not None else _NoPool() as pool:
             queued: set[str] = set()
             for doc_id in to_add:
                 texts: dict[str, str] = {}
