@@ -108,9 +108,9 @@ def test_indexing_in_encoder_processes_gives_the_vectors_of_one_process(sample_s
         db = tmp_path / f"w{workers}.sqlite"
         sample_store._db.execute(f"VACUUM INTO '{db}'")
         st = Store(db)
+        idx = SearchIndex(st)
         st._db.execute("DELETE FROM search_embeddings")
         st._db.execute("DELETE FROM search_docs")  # every document indexed again, its texts embedded on the way
-        idx = SearchIndex(st)
         reps.append(idx.sync(encoder, workers=workers, parallel_from=start_at))
         assert reps[-1].documents_indexed == 5
         ids, v = idx.load_vectors(encoder.name)
