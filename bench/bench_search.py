@@ -4,8 +4,10 @@
     python bench/bench_search.py              # the same with more queries
 
 Figures:
-- encoder raw throughput (sentences/s) on real UN sentences, and indexing
-  throughput (paragraphs/s: FTS + embeddings + store writes) on the same text;
+- indexing throughput (paragraphs/s: FTS + embeddings + store writes, `SearchIndex.sync`) on real
+  documents (bench_scale's base corpus parsed as ingest does: UN paragraph lengths), against the
+  previous indexing (words first, then whole texts embedded in-process on two BLAS threads) and the
+  encoder's raw speed on the same texts, in the same process (`--index-only` for this figure alone);
 - hybrid query latency p50/p95 at 10k and 100k paragraphs: a real store, FTS5 over
   real UN sentences, query encoding with the real encoder; the paragraph vectors
   are synthetic (random unit vectors) so that the store can be built without
@@ -25,6 +27,8 @@ import hashlib
 import json
 import os
 import random
+import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -39,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from unkg.corpus.store import Store  # noqa: E402
 from unkg.search.encoders import get_encoder  # noqa: E402
 from unkg.search.engine import RRF_K, Filters, Searcher  # noqa: E402
+from unkg.search.index_store import SearchIndex  # noqa: E402
 from unkg.search.lexical_matrix import LexicalMatrix, terms_of_match  # noqa: E402
 from unkg.search.text import fts_or, normalise, parse_query  # noqa: E402
 from unkg.search.text import text_hash  # noqa: E402
@@ -72,40 +77,94 @@ def rss_mb() -> float:
     return 0.0
 
 
-def bench_encoder_and_indexing(sents: list[str], n: int) -> dict:
+def cpu_s() -> float:
+    """CPU seconds of this process and of its children that ended (the encoder processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def dev_documents(min_paragraphs: int) -> list:
+    """Real documents (bench_scale's base corpus: the seeds, the UN resolutions, the PRAIS4 manual), parsed and
+    annotated as ingest does, whole documents until `min_paragraphs`: paragraphs of the lengths UN documents have."""
+    from bench_scale import parse_base
+
+    docs, _ = parse_base(1)
+    out, n = [], 0
+    for d in docs:
+        if n >= min_paragraphs:
+            break
+        out.append(d)
+        n += len(d.blocks)
+    return out
+
+
+def index_previous(store: Store, encoder) -> int:
+    """The indexing before this round, replayed: the words of every document first, then the texts embedded in
+    this process (the encoder as it was configured: two BLAS threads, whole texts), vectors written per 2,048."""
+    idx = SearchIndex(store)
+    idx.sync(None)
+    rows = idx.tables.texts_without_vector(encoder.name)
+    for i in range(0, len(rows), 2048):
+        chunk = rows[i : i + 2048]
+        vecs = encoder.encode([normalise(idx.tables.printed(b) or "") for _, b in chunk]).astype(np.float16)
+        idx.tables.put_vectors(encoder.name, [(h, vecs.shape[1], vecs[j].tobytes()) for j, (h, _) in enumerate(chunk)])
+    return len(rows)
+
+
+def bench_encoder_and_indexing(n: int, rounds: int = 1) -> dict:
+    """Indexing real paragraphs (FTS + embeddings + store writes, `SearchIndex.sync` as `unkg index` runs it) against
+    the previous indexing and against the encoder's raw speed, in this process on the same paragraphs."""
+    from unkg.search.encoders import USEEncoder
+
+    docs = dev_documents(n)
     enc = get_encoder("use-multilingual")
-    enc.encode(["warm up"])
-    sample = sents[:n]
-    t0 = time.perf_counter()
-    enc.encode(sample)
-    raw = n / (time.perf_counter() - t0)
+    old_enc = USEEncoder(threads=min(4, os.cpu_count() or 1), max_tokens=None)  # the configuration before
     with tempfile.TemporaryDirectory() as home:
-        store = Store(Path(home) / "unkg.sqlite")
-        docs = [sample[i : i + 100] for i in range(0, n, 100)]
-        for k, chunk in enumerate(docs):
-            blocks = [Block(id=f"d{k}#{i}", ord=i, kind="text", text=t, language=None) for i, t in enumerate(chunk)]
-            store.put_document(Document(id=f"d{k}", source=f"d{k}", sha256=hashlib.sha256(str(k).encode()).hexdigest(), format="text", blocks=blocks))
-        s = Searcher(store, encoder=enc)
-        t0 = time.perf_counter()
-        rep = s.ensure_index()
-        dt = time.perf_counter() - t0
-        # the same texts again under other ids: nothing new to embed
-        for k, chunk in enumerate(docs):
-            blocks = [Block(id=f"e{k}#{i}", ord=i, kind="text", text=t) for i, t in enumerate(chunk)]
-            store.put_document(Document(id=f"e{k}", source=f"e{k}", sha256=hashlib.sha256(b"e" + str(k).encode()).hexdigest(), format="text", blocks=blocks))
-        t0 = time.perf_counter()
-        rep2 = s.ensure_index()
-        dt2 = time.perf_counter() - t0
+        home = Path(home)
+        store = Store(home / "base.sqlite")
+        for d in docs:
+            store.put_document(d)
+        printed = [printed_text(b.label, b.label_sep, b.text) for d in docs for b in d.blocks if (b.text or "").strip()]
+        texts = sorted({normalise(t) for t in printed})
+        lengths = np.array([len(t) for t in printed])
         store.close()
-    return {
-        "paragraphs": n,
-        "encoder_raw_sentences_per_s": round(raw, 1),
-        "indexing_paragraphs_per_s": round(n / dt, 1),
-        "of_which_lexical_s": round(rep.lexical_s, 2),
-        "of_which_embedding_s": round(rep.embed_s, 2),
-        "reindex_same_texts_paragraphs_per_s": round(n / dt2, 1),
-        "reindex_texts_embedded": rep2.texts_embedded,
+        enc.encode(["warm up"]), old_enc.encode(["warm up"])
+        raw, runs = {}, {"indexing": [], "previous": []}
+        cpu = {"indexing": [], "previous": []}
+        for r in range(rounds):
+            for name, e in (("encoder", enc), ("previous encoder", old_enc)):
+                t0 = time.perf_counter()
+                e.encode(texts)
+                raw.setdefault(name, []).append(len(texts) / (time.perf_counter() - t0))
+            for name in (("indexing", "previous") if r % 2 == 0 else ("previous", "indexing")):
+                db = home / f"{name}-{r}.sqlite"
+                shutil.copy(home / "base.sqlite", db)
+                st = Store(db)
+                c0, t0 = cpu_s(), time.perf_counter()
+                if name == "indexing":
+                    rep = SearchIndex(st).sync(enc)
+                    paragraphs = rep.paragraphs_indexed
+                else:
+                    index_previous(st, old_enc)
+                runs[name].append(time.perf_counter() - t0)
+                cpu[name].append(cpu_s() - c0)
+                st.close()
+    best = {k: min(v) for k, v in runs.items()}
+    out = {
+        "paragraphs": paragraphs, "distinct_texts": len(texts), "documents": len(docs),
+        "paragraph_chars_mean": round(float(lengths.mean()), 1),
+        "paragraph_chars_p50_p90_p99": [int(x) for x in np.percentile(lengths, [50, 90, 99])],
+        "encoder": enc.name, "encoder_raw_texts_per_s": round(max(raw["encoder"]), 1),
+        "previous_encoder_raw_texts_per_s": round(max(raw["previous encoder"]), 1),
+        "indexing_paragraphs_per_s": round(paragraphs / best["indexing"], 1),
+        "previous_indexing_paragraphs_per_s": round(paragraphs / best["previous"], 1),
+        "ratio_to_previous_indexing": round(best["previous"] / best["indexing"], 2),
+        "ratio_to_encoder_raw": round(paragraphs / best["indexing"] / max(raw["encoder"]), 2),
+        "cpu_ms_per_paragraph": round(min(cpu["indexing"]) / paragraphs * 1000, 2),
+        "previous_cpu_ms_per_paragraph": round(min(cpu["previous"]) / paragraphs * 1000, 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+    return out
 
 
 def build_store(home: Path, n: int, sents: list[str], dim: int, model: str, rng: np.random.Generator) -> Store:
@@ -183,7 +242,7 @@ def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Op
         lm = s.lexical_matrix()
         db_bytes = sum(f.stat().st_size for f in home.iterdir() if f.is_file())
         if keep is not None:  # what the 1M composite needs from the largest store: its words and its hit rows
-            keep.update(matrix=lm or LexicalMatrix.build(s.index.tables.fts_rows()), rows=_hit_rows(s, queries[:nq]))
+            keep.update(matrix=lm or LexicalMatrix.build(s.index.tables.fts_rows), rows=_hit_rows(s, queries[:nq]))
         out = {
             "paragraphs": n, "mode": vi.mode,
             "store_build_s": round(build_s, 1), "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1),
@@ -372,6 +431,9 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer queries and paragraphs for the throughput figure")
     ap.add_argument("--sizes", default="10000,100000", help="store sizes for the hybrid latency")
     ap.add_argument("--ann-size", type=int, default=1_000_000)
+    ap.add_argument("--index-paragraphs", type=int, default=0, help="real paragraphs for the indexing figure (default 2,000 quick, 4,000)")
+    ap.add_argument("--index-rounds", type=int, default=1, help="indexing runs of each kind, alternating (the best is kept)")
+    ap.add_argument("--index-only", action="store_true", help="only the indexing figure")
     ap.add_argument("--out", default=None, help="also write the JSON here")
     ap.add_argument("--uniform-vectors", action="store_true", help="uniform random vectors for the ANN (HNSW's worst case) instead of clustered ones")
     ap.add_argument("--cache", default=None, help="keep the HNSW file of the synthetic vectors here and reuse it (its build takes long)")
@@ -381,8 +443,12 @@ def main() -> None:
     random.seed(0)
     queries = random.sample(sents, min(len(sents), nq))
     report: dict = {"quick": a.quick, "cpus": os.cpu_count()}
-    report["indexing"] = bench_encoder_and_indexing(sents, 1000 if a.quick else 4000)
+    report["indexing"] = bench_encoder_and_indexing(a.index_paragraphs or (2000 if a.quick else 4000), a.index_rounds)
     print(json.dumps(report["indexing"]), flush=True)
+    if a.index_only:
+        if a.out:
+            Path(a.out).write_text(json.dumps(report, indent=1))
+        return
     report["hybrid"] = []
     sizes = [int(x) for x in a.sizes.split(",") if x]
     keep: dict = {}

@@ -136,6 +136,10 @@ class SearchTables:
             (model,),
         ).fetchone()[0]
 
+    def stored_paragraph_counts(self) -> dict[str, int]:
+        """Stored document id -> its paragraphs (what indexing them will read)."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT doc_id, count(*) FROM blocks GROUP BY doc_id")}
+
     def paragraph_count(self) -> int:
         return self._db.execute("SELECT count(*) FROM search_blocks").fetchone()[0]
 
@@ -226,6 +230,14 @@ class SearchTables:
             "ON e.model = ? AND e.text_hash = sb.text_hash WHERE e.text_hash IS NULL GROUP BY sb.text_hash",
             (model,),
         )]
+
+    def hashes_with_vector(self, model: str, hashes: Sequence[str]) -> set[str]:
+        """Which of these text hashes already have a vector of `model`."""
+        out: set[str] = set()
+        for chunk in _chunks(list(hashes)):
+            out.update(r[0] for r in self._db.execute(
+                f"SELECT text_hash FROM search_embeddings WHERE model = ? AND text_hash IN ({_marks(chunk)})", [model, *chunk]))
+        return out
 
     def printed(self, block_id: str) -> Optional[str]:
         """A paragraph as printed (label included)."""

@@ -20,13 +20,17 @@ out = Console()
 
 
 def _progress_cb(enabled: bool):
+    """(context, callback) of the indexing progress on stderr: a bar with rate and ETA on a terminal, else a line
+    every few seconds (when asked for with --progress); (None, None) when not enabled. Stdout stays parseable."""
     if not enabled:
         return None, None
+    if not console.is_terminal:
+        return _progress_lines()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
-        """Paragraphs per second, so a user sees whether a long index run is going well."""
+        """Paragraphs (texts) per second, so a user sees whether a long index run is going well."""
 
         def render(self, task) -> Text:
             return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="dim")
@@ -37,10 +41,42 @@ def _progress_cb(enabled: bool):
 
     def cb(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
-            tasks[stage] = progress.add_task(f"indexing ({stage})", total=total)
+            tasks[stage] = progress.add_task(_STAGES.get(stage, stage), total=total)
         progress.update(tasks[stage], completed=done, total=total)
 
     return progress, cb
+
+
+_STAGES = {"lexical": "words (paragraphs)", "embeddings": "vectors (texts)"}
+
+
+def _progress_lines(every: float = 5.0):
+    """Progress for a log (stderr not a terminal): one line per stage every `every` seconds and when it ends."""
+    import contextlib
+    import time
+
+    t0 = time.monotonic()  # both stages run from the start (texts are embedded while words are written)
+    shown: dict[str, float] = {}
+
+    def cb(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - shown.get(stage, 0.0) < every:
+            return
+        shown[stage] = now
+        rate = done / (now - t0) if now > t0 else 0.0
+        eta = f", eta {(total - done) / rate:,.0f} s" if rate and done < total else ""
+        sys.stderr.write(f"indexing {_STAGES.get(stage, stage)}: {done:,}/{total:,}, {rate:,.0f}/s{eta}\n")
+        sys.stderr.flush()
+
+    return contextlib.nullcontext(), cb
+
+
+def _index_with_progress(s, show: bool):
+    progress, cb = _progress_cb(show)
+    if progress is None:
+        return s.ensure_index()
+    with progress:
+        return s.ensure_index(on_progress=cb)
 
 
 def _options():
@@ -69,12 +105,7 @@ def _searcher(encoder: Optional[str], as_json: bool, backend: str = "local", con
     else:
         s = Searcher(_store(), encoder=encoder, options=_options())
     if not s.index.is_current(None) or s.index.missing_embeddings(s.encoder.name):
-        progress, cb = _progress_cb(console.is_terminal and not as_json)
-        if progress is not None:
-            with progress:
-                s.ensure_index(on_progress=cb)
-        else:
-            s.ensure_index()
+        _index_with_progress(s, console.is_terminal and not as_json)
     return s
 
 
@@ -154,18 +185,14 @@ def register(app: typer.Typer) -> None:
     def index(
         encoder: Optional[str] = typer.Option(None, "--encoder", help="use-multilingual (default) or st:<model name or path>."),
         as_json: bool = typer.Option(False, "--json", help="Print the indexing report as JSON."),
+        progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress with rate and ETA on stderr (default: when stderr is a terminal and without --json; not a terminal: a line every 5 s)."),
     ) -> None:
         """Index stored paragraphs for search (lexical and dense); only what changed since the last run."""
         from unkg.search.engine import Searcher
 
         try:
             s = Searcher(_store(), encoder=encoder, options=_options())
-            progress, cb = _progress_cb(console.is_terminal and not as_json)
-            if progress is not None:
-                with progress:
-                    rep = s.ensure_index(on_progress=cb)
-            else:
-                rep = s.ensure_index()
+            rep = _index_with_progress(s, (console.is_terminal and not as_json) if progress is None else progress)
             stats = s.index.stats()
         except UnkgError as exc:
             _fail(str(exc))

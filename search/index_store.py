@@ -27,6 +27,7 @@ import numpy as np
 from unkg.corpus.search_index import IndexedParagraph, SearchTables
 from unkg.corpus.store import Store
 
+from .embed_pool import EmbedPool
 from .encoders import Encoder
 from .text import _HAN_RUN, content_language, normalise, segment, subwords, text_hash
 
@@ -89,58 +90,83 @@ class SearchIndex:
             return False
         return model is None or self.missing_embeddings(model) == 0
 
-    # -- lexical --------------------------------------------------------------
+    # -- lexical and dense, together ------------------------------------------
 
     def sync_lexical(self, on_progress: Optional[Callable[[int, int], None]] = None) -> IndexReport:
+        return self.sync(on_progress=(lambda stage, d, n: on_progress(d, n)) if on_progress else None)
+
+    def rank_rows_complete(self) -> bool:
+        return self.tables.rank_row_count() >= self.paragraph_count()
+
+    def sync(self, encoder: Optional[Encoder] = None, on_progress: Optional[Callable[[str, int, int], None]] = None,
+             workers: Optional[int] = None, parallel_from: int = 1500) -> IndexReport:
+        """Index the documents added or changed since the last run, drop the removed ones, and embed every text
+        without a vector of `encoder`. The texts of each indexed document go to the encoder processes as soon as
+        its words are written (search.embed_pool), so segmentation, FTS writes and embedding run at the same time;
+        a text is embedded once however many paragraphs hold it. `on_progress(stage, done, total)`: "lexical"
+        counts paragraphs, "embeddings" texts (its total grows while documents are read). `workers` encoder processes
+        (default: one per core) start once `parallel_from` texts are waiting; fewer are embedded here."""
         rep = IndexReport()
         t0 = time.perf_counter()
         to_add, to_drop = self.pending_documents()
         if to_drop:
             self.tables.drop_documents(to_drop)
             rep.documents_dropped = len(to_drop)
-        for i, doc_id in enumerate(to_add):
-            n = self.tables.index_document(doc_id, _indexed)
-            if n is None:  # removed meanwhile
-                continue
-            rep.paragraphs_indexed += n
-            rep.documents_indexed += 1
-            if on_progress:
-                on_progress(i + 1, len(to_add))
-        self.tables.fill_rank_rows(han_runs)
-        rep.lexical_s = time.perf_counter() - t0
+        sizes = self.tables.stored_paragraph_counts() if on_progress else {}
+        total = sum(sizes.get(d, 0) for d in to_add)
+        read = 0
+        with EmbedPool(encoder, workers, parallel_from) if encoder is not None else _NoPool() as pool:
+            queued: set[str] = set()
+            for doc_id in to_add:
+                texts: dict[str, str] = {}
+
+                def prepare(b: sqlite3.Row) -> Optional[IndexedParagraph]:
+                    p = _indexed(b)
+                    if p is not None and encoder is not None and p.text_hash not in queued:
+                        texts.setdefault(p.text_hash, b["printed"])
+                    return p
+
+                n = self.tables.index_document(doc_id, prepare)
+                read += sizes.get(doc_id, 0)
+                if n is not None:  # None: removed meanwhile
+                    rep.paragraphs_indexed += n
+                    rep.documents_indexed += 1
+                if texts and encoder is not None:
+                    have = self.tables.hashes_with_vector(encoder.name, list(texts))
+                    new = [(h, normalise(t)) for h, t in texts.items() if h not in have]
+                    queued.update(h for h, _ in new)
+                    pool.add(new)
+                    self._drain(pool, encoder.name, on_progress)
+                if on_progress:
+                    on_progress("lexical", read, total)
+            self.tables.fill_rank_rows(han_runs)
+            rep.lexical_s = time.perf_counter() - t0
+            if encoder is not None:
+                t1 = time.perf_counter()
+                self._queue_unembedded(pool, encoder.name, queued)  # texts indexed by an earlier run, never embedded
+                self._drain(pool, encoder.name, on_progress, wait=True)
+                rep.texts_embedded = pool.finished
+                rep.embed_s = time.perf_counter() - t1  # the embedding left once the words are written
         return rep
 
-    def rank_rows_complete(self) -> bool:
-        return self.tables.rank_row_count() >= self.paragraph_count()
-
-    # -- dense ----------------------------------------------------------------
-
-    def sync_embeddings(self, encoder: Encoder, batch: int = 2048,
-                        on_progress: Optional[Callable[[int, int], None]] = None) -> tuple[int, float]:
-        """Embed every distinct paragraph text that has no vector for this model yet. Returns (texts, seconds)."""
-        t0 = time.perf_counter()
-        rows = self.tables.texts_without_vector(encoder.name)
-        done = 0
-        for i in range(0, len(rows), batch):
-            chunk = rows[i : i + batch]
-            texts = []
-            for _h, block_id in chunk:
+    def _queue_unembedded(self, pool: "EmbedPool", model: str, queued: set[str]) -> None:
+        for h, block_id in self.tables.texts_without_vector(model):
+            if h not in queued:
                 printed = self.tables.printed(block_id)
-                texts.append(normalise(printed) if printed is not None else "")
-            vecs = encoder.encode(texts).astype(np.float16)
-            self.tables.put_vectors(encoder.name, [(h, vecs.shape[1], vecs[j].tobytes()) for j, (h, _) in enumerate(chunk)])
-            done += len(chunk)
-            if on_progress:
-                on_progress(done, len(rows))
-        return done, time.perf_counter() - t0
+                pool.add([(h, normalise(printed) if printed is not None else "")])
+                queued.add(h)
 
-    def sync(self, encoder: Optional[Encoder] = None,
-             on_progress: Optional[Callable[[str, int, int], None]] = None) -> IndexReport:
-        rep = self.sync_lexical(on_progress=(lambda d, n: on_progress("lexical", d, n)) if on_progress else None)
-        if encoder is not None:
-            rep.texts_embedded, rep.embed_s = self.sync_embeddings(
-                encoder, on_progress=(lambda d, n: on_progress("embeddings", d, n)) if on_progress else None)
-        return rep
+    def _drain(self, pool: "EmbedPool", model: str, on_progress: Optional[Callable[[str, int, int], None]],
+               wait: bool = False) -> None:
+        """Write the vectors the pool has finished (with `wait`: all of them, a chunk at a time)."""
+        while True:
+            finished = pool.done(wait=wait)
+            for hashes, vecs in finished:
+                self.tables.put_vectors(model, [(h, vecs.shape[1], vecs[j].tobytes()) for j, h in enumerate(hashes)])
+            if finished and on_progress:
+                on_progress("embeddings", pool.finished, pool.queued)
+            if not (wait and pool.pending):
+                return
 
     def paragraph_count(self) -> int:
         return self.tables.paragraph_count()
@@ -156,6 +182,16 @@ class SearchIndex:
 
     def stats(self) -> dict:
         return self.tables.stats()
+
+
+class _NoPool:
+    """No encoder: nothing to embed."""
+
+    def __enter__(self) -> "_NoPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
 
 
 def _indexed(b: sqlite3.Row) -> Optional[IndexedParagraph]:

@@ -76,3 +76,48 @@ def test_ann_is_chosen_above_the_exact_limit(tmp_path):
     # a filter narrows to a subset searched exactly
     (got, _), = vi.search(vecs[7], 5, np.array([ids[7], ids[8]]))
     assert got.tolist() == [ids[7], ids[8]] or set(got.tolist()) == {ids[7], ids[8]}
+
+
+def test_default_encoder_reads_the_first_tokens_of_a_long_paragraph(encoder):
+    """A paragraph longer than the token cut has the vector of its beginning, in English and Chinese; a short one is
+    read whole, as the library reads it."""
+    from unkg.search.encoders import MAX_ENCODE_TOKENS
+
+    en = ("The Conference of the Parties requests the secretariat and the Global Mechanism to support country Parties "
+          "in setting voluntary land degradation neutrality targets, ") * 20
+    zh = "缔约方大会请秘书处和全球机制支持缔约方国家制定自愿性土地退化零增长目标，并在下届会议上报告执行情况。" * 20
+    for long_text, tail in ((en, " and to report on the drought initiative to the next session."), (zh, "以及干旱倡议。")):
+        assert len(encoder._model._tokenizer.encode(long_text)) > MAX_ENCODE_TOKENS + 2
+        a, b = encoder.encode([long_text, long_text + tail])
+        assert a @ b > 0.9999  # the tail is past the cut
+    short = ["Combat desertification and land degradation", "防治荒漠化和土地退化"]
+    whole = encoder._model.encode(short)
+    whole /= np.linalg.norm(whole, axis=1, keepdims=True)
+    assert np.allclose(encoder.encode(short), whole, atol=1e-5)
+    assert make_encoder("use-multilingual:0").name == "use-multilingual-v3" != encoder.name
+
+
+def test_indexing_in_encoder_processes_gives_the_vectors_of_one_process(sample_store, encoder, tmp_path):
+    """The texts of the sample store (English, Chinese, French...) embedded by two encoder processes while the words
+    are written: each distinct text once, the same vectors as in the calling process."""
+    from unkg.corpus.store import Store
+    from unkg.search.index_store import SearchIndex
+
+    reps, vecs = [], []
+    for workers, start_at in ((1, 10**9), (2, 1)):
+        db = tmp_path / f"w{workers}.sqlite"
+        sample_store._db.execute(f"VACUUM INTO '{db}'")
+        st = Store(db)
+        idx = SearchIndex(st)
+        st._db.execute("DELETE FROM search_embeddings")
+        st._db.execute("DELETE FROM search_docs")  # every document indexed again, its texts embedded on the way
+        reps.append(idx.sync(encoder, workers=workers, parallel_from=start_at))
+        assert reps[-1].documents_indexed == 5
+        ids, v = idx.load_vectors(encoder.name)
+        distinct = st._db.execute("SELECT count(DISTINCT text_hash) FROM search_blocks").fetchone()[0]
+        assert len(ids) == idx.paragraph_count() and idx.missing_embeddings(encoder.name) == 0
+        assert reps[-1].texts_embedded == distinct  # a repeated text is embedded once
+        vecs.append(v.astype(np.float32))
+        st.close()
+    cos = (vecs[0] * vecs[1]).sum(axis=1) / np.linalg.norm(vecs[0], axis=1) / np.linalg.norm(vecs[1], axis=1)
+    assert cos.min() > 0.999

@@ -47,7 +47,7 @@ def test_terms_of_an_or_query_and_nothing_for_phrases():
 
 def test_matrix_ranks_like_fts5_in_english_and_chinese(searcher):
     db = searcher.store._db
-    matrix = LexicalMatrix.build(searcher.index.tables.fts_rows())
+    matrix = LexicalMatrix.build(searcher.index.tables.fts_rows)
     assert matrix.n == db.execute("SELECT count(*) FROM search_fts").fetchone()[0]
     overlaps = []
     for q in QUERIES:
@@ -63,7 +63,7 @@ def test_matrix_ranks_like_fts5_in_english_and_chinese(searcher):
 
 
 def test_matrix_restricted_to_allowed_rowids(searcher):
-    matrix = LexicalMatrix.build(searcher.index.tables.fts_rows())
+    matrix = LexicalMatrix.build(searcher.index.tables.fts_rows)
     terms = terms_of_match(fts_or(parse_query("Kubuqi desert forum").words))
     every = [r for r, _ in matrix.search(terms, 1000)]
     allowed = sorted(every[1::2])
@@ -94,3 +94,26 @@ def test_matrix_path_takes_hostile_text(searcher, matrix_always, tmp_path, query
     s = engine_mod.Searcher(searcher.store, encoder=searcher.encoder, cache_dir=tmp_path, options=matrix_always)
     s.search(query, top_k=5)
     s.search(query, mode="lexical", top_k=5)
+
+
+def test_matrix_built_in_batches_is_the_matrix_built_at_once(searcher):
+    """The build writes each batch of paragraphs straight to its place in the term-sorted arrays: many small
+    batches (English and Chinese words of the seed store) give the same matrix as one."""
+    rows = searcher.index.tables.fts_rows
+    whole = LexicalMatrix.build(rows)
+    batched = LexicalMatrix.build(rows, batch=97)
+    assert whole.n > 100 and len(whole.cols) > 10 * whole.n
+    assert whole.vocab == batched.vocab and "昌原" in whole.vocab
+    for name in ("indptr", "cols", "weights", "rowids"):
+        assert (getattr(whole, name) == getattr(batched, name)).all(), name
+    # each term's postings in column order, each a positive BM25 weight
+    for t in (whole.vocab["昌原"], whole.vocab["desertification"]):
+        cols = whole.cols[whole.indptr[t] : whole.indptr[t + 1]]
+        assert len(cols) and (cols[1:] > cols[:-1]).all() and (whole.weights[whole.indptr[t] : whole.indptr[t + 1]] > 0).all()
+
+
+def test_matrix_build_refuses_an_index_that_changed_between_its_passes(searcher):
+    rows = list(searcher.index.tables.fts_rows())
+    reads = iter([rows, rows[:-1]])  # the second pass sees one paragraph fewer
+    with pytest.raises(ValueError):
+        LexicalMatrix.build(lambda: next(reads))
