@@ -21,10 +21,12 @@ Figures:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -134,27 +136,51 @@ def build_store(home: Path, n: int, sents: list[str], dim: int, model: str, rng:
     return store
 
 
-def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Optional[dict] = None) -> dict:
+def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Optional[dict] = None,
+                 work: Optional[Path] = None, profile: Optional[Path] = None) -> dict:
+    """Hybrid latency at n paragraphs. `work`: build the store (and its HNSW graph, BM25 matrix) in work/hybrid-<n>
+    and reuse it when a previous run finished it there (the HNSW graph of 200k vectors takes 10-20 min here)."""
     enc = get_encoder("use-multilingual")
     rng = np.random.default_rng(0)
-    tmp = tempfile.TemporaryDirectory()
+    if work is not None:
+        folder = work / f"hybrid-{n}"
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = contextlib.nullcontext(str(folder))
+    else:
+        tmp = tempfile.TemporaryDirectory()
     with tmp as home:
         home = Path(home)
-        s0 = Store(home / "unkg.sqlite")
-        Searcher(s0, encoder=enc, auto_index=False)  # creates the search tables
-        s0.close()
-        t0 = time.perf_counter()
-        store = build_store(home, n, sents, enc.dim, enc.name, rng)
-        build_s = time.perf_counter() - t0
-        s = Searcher(store, encoder=enc)
-        t0 = time.perf_counter()
-        rep = s.index.sync_lexical()
-        lex_s = time.perf_counter() - t0
+        done = home / "built.json"  # written once the store, its lexical index and its vector index are complete
+        reused = done.exists() and json.loads(done.read_text()).get("sentences") == len(sents)
+        if work is not None and not reused:
+            for f in list(home.iterdir()):
+                shutil.rmtree(f) if f.is_dir() else f.unlink()
+        build_s = lex_s = None
+        if reused:
+            store = Store(home / "unkg.sqlite")
+            s = Searcher(store, encoder=enc)
+            rep = None
+        else:
+            s0 = Store(home / "unkg.sqlite")
+            Searcher(s0, encoder=enc, auto_index=False)  # creates the search tables
+            s0.close()
+            t0 = time.perf_counter()
+            store = build_store(home, n, sents, enc.dim, enc.name, rng)
+            build_s = time.perf_counter() - t0
+            s = Searcher(store, encoder=enc)
+            t0 = time.perf_counter()
+            rep = s.index.sync_lexical()
+            lex_s = time.perf_counter() - t0
         assert s.index.missing_embeddings(enc.name) == 0
         rss0 = rss_mb()
         t0 = time.perf_counter()
         vi = s.vector_index()
         load_s = time.perf_counter() - t0
+        if work is not None and not reused:
+            s.lexical_matrix()
+            done.write_text(json.dumps({"paragraphs": n, "sentences": len(sents), "store_build_s": round(build_s, 1),
+                                        "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1),
+                                        "vector_index_s": round(load_s, 1)}))
         s._checked_at = time.monotonic() + 1e9  # measured queries: no index check
         lat = {"hybrid": [], "dense": [], "lexical": [], "hybrid_rrf_previous": []}
         for mode in ("dense", "lexical"):
@@ -186,8 +212,9 @@ def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Op
             keep.update(matrix=lm or LexicalMatrix.build(s.index.tables.fts_rows()), rows=_hit_rows(s, queries[:nq]))
         out = {
             "paragraphs": n, "mode": vi.mode,
-            "store_build_s": round(build_s, 1), "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1),
-            "vector_load_s": round(load_s, 2),
+            "store_build_s": round(build_s, 1) if build_s is not None else None,
+            "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1) if rep is not None else None,
+            "store_reused": reused, "vector_load_s": round(load_s, 2),
             "query_encode_ms_p50": round(pct(enc_lat, 50), 2),
             "vectors_ram_mb": round(vi.memory_bytes() / 2**20, 1), "rss_growth_on_load_mb": round(rss_mb() - rss0, 1),
             "bm25_matrix_mb": round((lm.cols.nbytes + lm.weights.nbytes) / 2**20, 1) if lm else 0,
@@ -198,7 +225,9 @@ def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Op
         for mode, xs in lat.items():
             out[f"{mode}_ms_p50"] = round(pct(xs, 50), 2)
             out[f"{mode}_ms_p95"] = round(pct(xs, 95), 2)
-        if keep is not None:  # the composite reads hits from this store: keep it until the caller is done
+        if keep is not None and work is not None:  # the composite reads hits from this store, which stays where it is
+            keep["rows"][0] = s
+        elif keep is not None:  # the composite reads hits from this store: keep it until the caller is done
             tmp = tempfile.TemporaryDirectory()
             kept = Path(tmp.name)
             store.close()
@@ -374,6 +403,7 @@ def main() -> None:
     ap.add_argument("--ann-size", type=int, default=1_000_000)
     ap.add_argument("--out", default=None, help="also write the JSON here")
     ap.add_argument("--uniform-vectors", action="store_true", help="uniform random vectors for the ANN (HNSW's worst case) instead of clustered ones")
+    ap.add_argument("--work", default=None, help="build the hybrid stores here and reuse them on the next run (the HNSW build at 200k takes long)")
     ap.add_argument("--cache", default=None, help="keep the HNSW file of the synthetic vectors here and reuse it (its build takes long)")
     a = ap.parse_args()
     nq = 50 if a.quick else 300
@@ -387,7 +417,8 @@ def main() -> None:
     sizes = [int(x) for x in a.sizes.split(",") if x]
     keep: dict = {}
     for n in sizes:
-        r = bench_hybrid(n, sents, queries, nq, keep=keep if n == max(sizes) else None)
+        r = bench_hybrid(n, sents, queries, nq, keep=keep if n == max(sizes) else None,
+                         work=Path(a.work) if a.work else None)
         print(json.dumps(r), flush=True)
         report["hybrid"].append(r)
     cache = Path(a.cache) if a.cache else None
