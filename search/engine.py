@@ -472,13 +472,15 @@ class Searcher:
             # one row per paragraph, written at indexing time (search_rank)
             for r in self.reads.rank_rows(missing):
                 # the word set is made when the ranking first asks for it (most paragraphs in other languages never need it)
-                base[r[0]] = (r[1], r[2], r[3], r[4], r[6], r[7], None, r[12], r[8], r[9], r[10], r[11], r[5])
+                base[r[0]] = (r[1], r[2], r[3], r[4], r[6], r[7], None, r[12], r[8], r[9], r[10], r[11], r[5],
+                              _identity(r[1], r[9], r[10], r[11], r[5]))
             rest = [r for r in missing if r not in base]
             for r in self.reads.rank_rows_unstored(rest) if rest else ():  # an index written before search_rank existed
                 body = r[8] or ""
                 toks = body.split()
                 han = han_runs(model_printed_text(r[5], r[6], r[7] or ""))
-                base[r[0]] = (r[1], r[2], r[3], r[4] or "", han, body, frozenset(toks), len(toks), r[9], r[10], r[11], r[12], r[5])
+                base[r[0]] = (r[1], r[2], r[3], r[4] or "", han, body, frozenset(toks), len(toks), r[9], r[10], r[11], r[12], r[5],
+                              _identity(r[1], r[10], r[11], r[12], r[5]))
         with self._lock:
             for r in missing:
                 if r in base:
@@ -546,7 +548,7 @@ class Searcher:
         # components: candidates linked by a text, a translation or a symbol and label (the keys of _collapse)
         comp = _Components()
         for r, t in rows.items():
-            comp.add(r, (("t", t[10]), ("g", t[9] or t[0])) + ((("s", t[11], t[12]),) if t[11] and t[12] else ()))
+            comp.add(r, t[13])
         parts = comp.parts()
         tops = [max(p.cands[r].score if r in p.cands else bound[r] for r in part) for part in parts]
         leaders: list[float] = []  # the top_k best group scores so far (a heap)
@@ -741,6 +743,12 @@ class Searcher:
 
     def translations(self, row: sqlite3.Row) -> list[Translation]:
         return self.hits.translations(row)
+
+
+def _identity(block_id: str, translation_of: Optional[str], text_hash: str, symbol: Optional[str], label: Optional[str]) -> tuple:
+    """The keys `_collapse` groups a paragraph by: its text, its translation group, its symbol and label."""
+    keys = (("t", text_hash), ("g", translation_of or block_id))
+    return keys + (("s", symbol, label),) if symbol and label else keys
 
 
 class _Pass:

@@ -23,6 +23,8 @@ from the paragraphs that answer the query. The score shown is the score sorted o
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 import unicodedata
@@ -288,11 +290,17 @@ def upper_bounds(q: QueryTerms, qlang: Optional[str], langs: list, hans: list[st
     n = len(langs)
     looked: dict[str, np.ndarray] = {}
     with_han = [i for i, h in enumerate(hans) if h]  # most candidates of a corpus hold no Chinese
+    # their Han runs in one string: a word is looked for once, each candidate holding it found by one search
+    joined = "\x00".join(hans[i] for i in with_han)
+    starts = list(itertools.accumulate((len(hans[i]) + 1 for i in with_han[:-1]), initial=0))
 
     def in_han(t: str) -> np.ndarray:
         a = np.zeros(n, dtype=bool)
-        if with_han:
-            a[with_han] = [t in hans[i] for i in with_han]
+        pos = joined.find(t) if t else -1
+        while pos >= 0:
+            k = bisect.bisect_right(starts, pos) - 1
+            a[with_han[k]] = True
+            pos = joined.find(t, starts[k + 1]) if k + 1 < len(starts) else -1
         return a
 
     def holds_any(t: str) -> np.ndarray:

@@ -94,3 +94,20 @@ def test_matrix_path_takes_hostile_text(searcher, matrix_always, tmp_path, query
     s = engine_mod.Searcher(searcher.store, encoder=searcher.encoder, cache_dir=tmp_path, options=matrix_always)
     s.search(query, top_k=5)
     s.search(query, mode="lexical", top_k=5)
+
+
+def test_holding_tells_which_paragraphs_hold_a_word_in_english_and_chinese(searcher):
+    """The ranking's bounds read from the postings which candidates may hold a word: exactly the paragraphs whose
+    indexed words (either column) hold it; a rowid the matrix lacks may hold anything."""
+    rows = list(searcher.index.tables.fts_rows())
+    matrix = LexicalMatrix.build(rows)
+    rowids = [r for r, _, _ in rows][::3] + [10**9]
+    cols = matrix.columns(rowids)
+    assert cols[-1] == -1 and (cols[:-1] >= 0).all()
+    for word in ("desert", "kubuqi", "15.3", "昌原", "倡议", "zzqxnotaword"):
+        got = matrix.holding(word, cols)
+        words = {r: set(b.split()) | set(e.split()) for r, b, e in rows}
+        want = [word in words[r] for r in rowids[:-1]]
+        assert got[:-1].tolist() == want, word
+        assert got[-1]
+    assert any(matrix.holding("desert", cols)) and any(matrix.holding("昌原", cols))
