@@ -546,10 +546,7 @@ class Searcher:
                 heapq.heapreplace(best, s)
         self._sections(p, filters)
         # components: candidates linked by a text, a translation or a symbol and label (the keys of _collapse)
-        comp = _Components()
-        for r, t in rows.items():
-            comp.add(r, t[13])
-        parts = comp.parts()
+        parts = _components(rows)
         tops = [max(p.cands[r].score if r in p.cands else bound[r] for r in part) for part in parts]
         leaders: list[float] = []  # the top_k best group scores so far (a heap)
         groups: list[list[ranking.Candidate]] = []
@@ -794,32 +791,31 @@ class _Pass:
         self.cands.pop(r, None)
 
 
-class _Components:
-    """Union of items sharing any key."""
+def _components(rows: dict[int, tuple]) -> list[list[int]]:
+    """The candidates linked by any grouping key (`_identity`, the ranking row's last field), each component in the
+    order of `rows`; most candidates share no key and stand alone."""
+    owner: dict[tuple, int] = {}
+    links: list[tuple[int, int]] = []
+    for r, t in rows.items():
+        for k in t[13]:
+            o = owner.setdefault(k, r)
+            if o != r:
+                links.append((o, r))
+    if not links:
+        return [[r] for r in rows]
+    up: dict[int, int] = {}
 
-    def __init__(self) -> None:
-        self._up: dict[int, int] = {}
-        self._owner: dict[tuple, int] = {}
-
-    def _root(self, x: int) -> int:
-        up = self._up
-        while up[x] != x:
-            up[x] = up[up[x]]
+    def root(x: int) -> int:
+        while up.get(x, x) != x:
+            up[x] = up.get(up[x], up[x])
             x = up[x]
         return x
 
-    def add(self, item: int, keys: Iterable[tuple]) -> None:
-        self._up[item] = item
-        for k in keys:
-            other = self._owner.setdefault(k, item)
-            if other != item:
-                a, b = self._root(other), self._root(item)
-                if a != b:
-                    self._up[b] = a
-
-    def parts(self) -> list[list[int]]:
-        """The components, each in the order its items were added."""
-        out: dict[int, list[int]] = {}
-        for x in self._up:
-            out.setdefault(self._root(x), []).append(x)
-        return list(out.values())
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            up[rb] = ra
+    out: dict[int, list[int]] = {}
+    for r in rows:
+        out.setdefault(root(r) if r in up else r, []).append(r)
+    return list(out.values())
