@@ -182,24 +182,30 @@ def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Op
                                         "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1),
                                         "vector_index_s": round(load_s, 1)}))
         s._checked_at = time.monotonic() + 1e9  # measured queries: no index check
-        lat = {"hybrid": [], "dense": [], "lexical": [], "hybrid_rrf_previous": []}
+        lat = {"hybrid": [], "dense": [], "lexical": [], "hybrid_rrf_previous": [], "hybrid_exhaustive": []}
+        cpu = {"hybrid": [], "hybrid_rrf_previous": [], "hybrid_exhaustive": []}  # process CPU time: the machine is shared
         for mode in ("dense", "lexical"):
             for q in queries[:nq]:
                 t0 = time.perf_counter()
                 s.search(q, top_k=10, mode=mode)
                 lat[mode].append(time.perf_counter() - t0)
-        # the fused ranking and the rank fusion it replaced, in the same process, for the ratio (same candidates and
-        # hits): query by query, each first on every other query, so that neither gets the caches (rows, translations,
-        # decision headings, the page cache) the other warmed more often
+        # the fused ranking, the same reading every candidate's evidence (Searcher.prune_ranking off: the ranking before
+        # its bounds) and the rank fusion it replaced, in the same process, for the ratios (same candidates and hits):
+        # query by query, each first on every third query, so that none gets the caches (rows, phrases, translations,
+        # decision headings, the page cache) the others warmed more often
         previous = lambda pq, ql, dense, qv, filters, k, depth, wt: s._fuse_one(pq, ql, dense, filters, k, depth, "hybrid", wt)
+        modes = ("hybrid", "hybrid_rrf_previous", "hybrid_exhaustive")
         for i, q in enumerate(queries[:nq]):
-            for mode in (("hybrid", "hybrid_rrf_previous") if i % 2 == 0 else ("hybrid_rrf_previous", "hybrid")):
+            for mode in modes[i % 3:] + modes[: i % 3]:
                 if mode == "hybrid_rrf_previous":
                     s._rank_hybrid = previous
-                t0 = time.perf_counter()
+                s.prune_ranking = mode != "hybrid_exhaustive"
+                c0, t0 = time.process_time(), time.perf_counter()
                 s.search(q, top_k=10, mode="hybrid")
                 lat[mode].append(time.perf_counter() - t0)
+                cpu[mode].append(time.process_time() - c0)
                 s.__dict__.pop("_rank_hybrid", None)
+                s.__dict__.pop("prune_ranking", None)
         enc_lat = []
         for q in queries[:nq]:
             t0 = time.perf_counter()
@@ -225,6 +231,10 @@ def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Op
         for mode, xs in lat.items():
             out[f"{mode}_ms_p50"] = round(pct(xs, 50), 2)
             out[f"{mode}_ms_p95"] = round(pct(xs, 95), 2)
+        for mode, xs in cpu.items():
+            out[f"{mode}_cpu_ms_p50"] = round(pct(xs, 50), 2)
+            out[f"{mode}_cpu_ms_p95"] = round(pct(xs, 95), 2)
+        out["load_average"] = [round(x, 1) for x in os.getloadavg()]
         if keep is not None and work is not None:  # the composite reads hits from this store, which stays where it is
             keep["rows"][0] = s
         elif keep is not None:  # the composite reads hits from this store: keep it until the caller is done
