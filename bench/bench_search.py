@@ -23,6 +23,7 @@ Figures:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -193,46 +194,75 @@ def build_store(home: Path, n: int, sents: list[str], dim: int, model: str, rng:
     return store
 
 
-def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Optional[dict] = None) -> dict:
+def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Optional[dict] = None,
+                 work: Optional[Path] = None) -> dict:
+    """Hybrid latency at n paragraphs. `work`: build the store in work/hybrid-<n> and reuse it when a previous run
+    finished it there; its HNSW graph and BM25 matrix are saved beside it (search-cache) when first built and reused
+    too (the HNSW graph of 200k vectors takes 15 min to hours on this shared machine)."""
     enc = get_encoder("use-multilingual")
     rng = np.random.default_rng(0)
-    tmp = tempfile.TemporaryDirectory()
+    if work is not None:
+        folder = work / f"hybrid-{n}"
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = contextlib.nullcontext(str(folder))
+    else:
+        tmp = tempfile.TemporaryDirectory()
     with tmp as home:
         home = Path(home)
-        s0 = Store(home / "unkg.sqlite")
-        Searcher(s0, encoder=enc, auto_index=False)  # creates the search tables
-        s0.close()
-        t0 = time.perf_counter()
-        store = build_store(home, n, sents, enc.dim, enc.name, rng)
-        build_s = time.perf_counter() - t0
-        s = Searcher(store, encoder=enc)
-        t0 = time.perf_counter()
-        rep = s.index.sync_lexical()
-        lex_s = time.perf_counter() - t0
+        done = home / "built.json"  # written once the store and its lexical index are complete
+        reused = done.exists() and json.loads(done.read_text()).get("sentences") == len(sents)
+        if work is not None and not reused:
+            for f in list(home.iterdir()):
+                shutil.rmtree(f) if f.is_dir() else f.unlink()
+        build_s = lex_s = None
+        if reused:
+            store = Store(home / "unkg.sqlite")
+            s = Searcher(store, encoder=enc)
+            rep = None
+        else:
+            s0 = Store(home / "unkg.sqlite")
+            Searcher(s0, encoder=enc, auto_index=False)  # creates the search tables
+            s0.close()
+            t0 = time.perf_counter()
+            store = build_store(home, n, sents, enc.dim, enc.name, rng)
+            build_s = time.perf_counter() - t0
+            s = Searcher(store, encoder=enc)
+            t0 = time.perf_counter()
+            rep = s.index.sync_lexical()
+            lex_s = time.perf_counter() - t0
+            if work is not None:  # the store and its lexical index are complete (an interrupted HNSW build is redone on load)
+                done.write_text(json.dumps({"paragraphs": n, "sentences": len(sents), "store_build_s": round(build_s, 1),
+                                            "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1)}))
         assert s.index.missing_embeddings(enc.name) == 0
         rss0 = rss_mb()
         t0 = time.perf_counter()
         vi = s.vector_index()
         load_s = time.perf_counter() - t0
         s._checked_at = time.monotonic() + 1e9  # measured queries: no index check
-        lat = {"hybrid": [], "dense": [], "lexical": [], "hybrid_rrf_previous": []}
+        lat = {"hybrid": [], "dense": [], "lexical": [], "hybrid_rrf_previous": [], "hybrid_exhaustive": []}
+        cpu = {"hybrid": [], "hybrid_rrf_previous": [], "hybrid_exhaustive": []}  # process CPU time: the machine is shared
         for mode in ("dense", "lexical"):
             for q in queries[:nq]:
                 t0 = time.perf_counter()
                 s.search(q, top_k=10, mode=mode)
                 lat[mode].append(time.perf_counter() - t0)
-        # the fused ranking and the rank fusion it replaced, in the same process, for the ratio (same candidates and
-        # hits): query by query, each first on every other query, so that neither gets the caches (rows, translations,
-        # decision headings, the page cache) the other warmed more often
+        # the fused ranking, the same reading every candidate's evidence (Searcher.prune_ranking off: the ranking before
+        # its bounds) and the rank fusion it replaced, in the same process, for the ratios (same candidates and hits):
+        # query by query, each first on every third query, so that none gets the caches (rows, phrases, translations,
+        # decision headings, the page cache) the others warmed more often
         previous = lambda pq, ql, dense, qv, filters, k, depth, wt: s._fuse_one(pq, ql, dense, filters, k, depth, "hybrid", wt)
+        modes = ("hybrid", "hybrid_rrf_previous", "hybrid_exhaustive")
         for i, q in enumerate(queries[:nq]):
-            for mode in (("hybrid", "hybrid_rrf_previous") if i % 2 == 0 else ("hybrid_rrf_previous", "hybrid")):
+            for mode in modes[i % 3:] + modes[: i % 3]:
                 if mode == "hybrid_rrf_previous":
                     s._rank_hybrid = previous
-                t0 = time.perf_counter()
+                s.prune_ranking = mode != "hybrid_exhaustive"
+                c0, t0 = time.process_time(), time.perf_counter()
                 s.search(q, top_k=10, mode="hybrid")
                 lat[mode].append(time.perf_counter() - t0)
+                cpu[mode].append(time.process_time() - c0)
                 s.__dict__.pop("_rank_hybrid", None)
+                s.__dict__.pop("prune_ranking", None)
         enc_lat = []
         for q in queries[:nq]:
             t0 = time.perf_counter()
@@ -245,8 +275,9 @@ def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Op
             keep.update(matrix=lm or LexicalMatrix.build(s.index.tables.fts_rows), rows=_hit_rows(s, queries[:nq]))
         out = {
             "paragraphs": n, "mode": vi.mode,
-            "store_build_s": round(build_s, 1), "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1),
-            "vector_load_s": round(load_s, 2),
+            "store_build_s": round(build_s, 1) if build_s is not None else None,
+            "lexical_index_paragraphs_per_s": round(rep.paragraphs_indexed / lex_s, 1) if rep is not None else None,
+            "store_reused": reused, "vector_load_s": round(load_s, 2),
             "query_encode_ms_p50": round(pct(enc_lat, 50), 2),
             "vectors_ram_mb": round(vi.memory_bytes() / 2**20, 1), "rss_growth_on_load_mb": round(rss_mb() - rss0, 1),
             "bm25_matrix_mb": round((lm.cols.nbytes + lm.weights.nbytes) / 2**20, 1) if lm else 0,
@@ -257,7 +288,13 @@ def bench_hybrid(n: int, sents: list[str], queries: list[str], nq: int, keep: Op
         for mode, xs in lat.items():
             out[f"{mode}_ms_p50"] = round(pct(xs, 50), 2)
             out[f"{mode}_ms_p95"] = round(pct(xs, 95), 2)
-        if keep is not None:  # the composite reads hits from this store: keep it until the caller is done
+        for mode, xs in cpu.items():
+            out[f"{mode}_cpu_ms_p50"] = round(pct(xs, 50), 2)
+            out[f"{mode}_cpu_ms_p95"] = round(pct(xs, 95), 2)
+        out["load_average"] = [round(x, 1) for x in os.getloadavg()]
+        if keep is not None and work is not None:  # the composite reads hits from this store, which stays where it is
+            keep["rows"][0] = s
+        elif keep is not None:  # the composite reads hits from this store: keep it until the caller is done
             tmp = tempfile.TemporaryDirectory()
             kept = Path(tmp.name)
             store.close()
@@ -436,6 +473,7 @@ def main() -> None:
     ap.add_argument("--index-only", action="store_true", help="only the indexing figure")
     ap.add_argument("--out", default=None, help="also write the JSON here")
     ap.add_argument("--uniform-vectors", action="store_true", help="uniform random vectors for the ANN (HNSW's worst case) instead of clustered ones")
+    ap.add_argument("--work", default=None, help="build the hybrid stores here and reuse them on the next run (the HNSW build at 200k takes long)")
     ap.add_argument("--cache", default=None, help="keep the HNSW file of the synthetic vectors here and reuse it (its build takes long)")
     a = ap.parse_args()
     nq = 50 if a.quick else 300
@@ -453,7 +491,8 @@ def main() -> None:
     sizes = [int(x) for x in a.sizes.split(",") if x]
     keep: dict = {}
     for n in sizes:
-        r = bench_hybrid(n, sents, queries, nq, keep=keep if n == max(sizes) else None)
+        r = bench_hybrid(n, sents, queries, nq, keep=keep if n == max(sizes) else None,
+                         work=Path(a.work) if a.work else None)
         print(json.dumps(r), flush=True)
         report["hybrid"].append(r)
     cache = Path(a.cache) if a.cache else None

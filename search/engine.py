@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 import sqlite3
 import threading
@@ -65,7 +66,11 @@ class Filters:
     symbol: Optional[str] = None
 
     def empty(self) -> bool:
-        return all(v in (None, "", []) for v in asdict(self).values())
+        return all(v in (None, "", []) for v in vars(self).values())
+
+    def key(self) -> str:
+        """The filter as a cache key (asdict copies every field: a cost per lexical query)."""
+        return repr(vars(self))
 
     def sql(self) -> tuple[str, list]:
         """A WHERE clause over blocks b and documents d, with its parameters (corpus.search_index writes it)."""
@@ -100,7 +105,8 @@ class Searcher:
         self._phrase_cache: OrderedDict[tuple, list[int]] = OrderedDict()
         self._lock = threading.RLock()
         self._checked_at: Optional[float] = None
-        self.hits = HitEnricher(self.reads, self.index)
+        self._query = threading.local()  # what one search call reads once (the index generation)
+        self.hits = HitEnricher(self.reads, self.index, generation=self._generation)
 
     # -- setup ----------------------------------------------------------------
 
@@ -139,7 +145,7 @@ class Searcher:
 
     def vector_index(self) -> VectorIndex:
         with self._lock:
-            key = (self.index.generation(), self.encoder.name)
+            key = (self._generation(), self.encoder.name)
             if self._vi is None or self._vi_key != key:
                 ids, vecs = self.index.load_vectors(self.encoder.name)
                 slug = re.sub(r"[^A-Za-z0-9._-]+", "_", self.encoder.name)
@@ -151,7 +157,7 @@ class Searcher:
     def lexical_matrix(self) -> Optional[LexicalMatrix]:
         """The BM25 matrix of the current index (built and saved on first use), None for a small corpus."""
         with self._lock:
-            gen = self.index.generation()
+            gen = self._generation()
             if self._lm_gen != gen:
                 self._lm, self._lm_gen = None, gen
                 # below the threshold FTS5 is fast enough (~1 ms); at 10k it takes 3.4 ms, the matrix 0.5
@@ -179,6 +185,11 @@ class Searcher:
 
     def close(self) -> None:
         self.store.close()
+
+    def _generation(self) -> int:
+        """The index generation: read once per search call (a query asks for it dozens of times), else from the store."""
+        gen = getattr(self._query, "generation", None)
+        return self.index.generation() if gen is None else gen
 
     # -- what other search modules (precedents) read: the same paths the ranking takes ----------------
 
@@ -210,6 +221,14 @@ class Searcher:
             raise SearchError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
         top_k = max(1, min(int(top_k), 1000))
         self._maybe_index()
+        self._query.generation = self.index.generation()
+        try:
+            return self._search_many(queries, filters, top_k, mode, with_translations)
+        finally:
+            self._query.generation = None
+
+    def _search_many(self, queries: Sequence[str], filters: Optional[Filters], top_k: int, mode: str,
+                     with_translations: bool) -> list[list[Hit]]:
         filters = filters or Filters()
         allowed = self._allowed_rowids(filters)
         depth = max(100, 5 * top_k)
@@ -242,7 +261,7 @@ class Searcher:
         (reading them is a scan of every paragraph: ~180 ms at 100k)."""
         if filters.empty():
             return None
-        key = (self.index.generation(), repr(asdict(filters)))
+        key = (self._generation(), filters.key())
         with self._lock:
             cached = self._allowed_cache.get(key)
             if cached is not None:
@@ -291,7 +310,7 @@ class Searcher:
         if type(self)._fts is not Searcher._fts:  # another backend answers the lexical queries
             return [r for r, *_ in self._fts(match, filters, limit)]
         phrase = terms_of_match(match) is None
-        key = (self.index.generation(), match, repr(asdict(filters)), limit)
+        key = (self._generation(), match, filters.key(), limit)
         if phrase:
             with self._lock:
                 cached = self._phrase_cache.get(key)
@@ -416,18 +435,8 @@ class Searcher:
         pool = set(dense_rank) | set(lex_rank) | quoted | whole_seq | named
         if not pool:
             return []
-        cands = self._candidates(pool)
         floor = min(dense_sim.values()) if dense_sim else 0.0
-        self._dense_for(cands, dense_sim, qvec)
-        for c in cands.values():
-            c.quoted = c.rowid in quoted
-            ranking.evidence(c, q, qlang)
-        found = ranking.words_found(cands.values(), qlang)
-        for c in cands.values():
-            ranking.score(c, floor, found)
-        self._sections(cands, q, qlang, floor, found, dense_sim, qvec, filters)
-        groups = self._collapse(cands, qlang)
-        groups = groups[:top_k]
+        groups = self._ranked_groups(pool, q, qlang, dense_sim, qvec, quoted, floor, filters, top_k)
         rows = self._rows([g[0].rowid for g in groups])
         hits = []
         for g in groups:
@@ -451,10 +460,10 @@ class Searcher:
             hits.append(hit)
         return hits
 
-    def _candidates(self, rowids: Iterable[int]) -> dict[int, ranking.Candidate]:
-        """What the ranking reads of each paragraph, 500 at a time; kept per index generation (a paragraph's
-        text does not change within one), so the paragraphs many queries meet are read once."""
-        gen = self.index.generation()
+    def _rank_rows(self, rowids: Iterable[int]) -> dict[int, tuple]:
+        """What the ranking reads of each paragraph (see `_candidate`), 500 at a time; kept per index generation (a
+        paragraph's text does not change within one), so the paragraphs many queries meet are read once."""
+        gen = self._generation()
         with self._lock:
             if getattr(self, "_cand_gen", None) != gen:
                 self._cand_cache: OrderedDict[int, tuple] = OrderedDict()
@@ -473,44 +482,125 @@ class Searcher:
             # one row per paragraph, written at indexing time (search_rank)
             for r in self.reads.rank_rows(missing):
                 # the word set is made when the ranking first asks for it (most paragraphs in other languages never need it)
-                base[r[0]] = (r[1], r[2], r[3], r[4], r[6], r[7], None, r[12], r[8], r[9], r[10], r[11], r[5])
+                base[r[0]] = (r[1], r[2], r[3], r[4], r[6], r[7], None, r[12], r[8], r[9], r[10], r[11], r[5],
+                              _identity(r[1], r[9], r[10], r[11], r[5]))
             rest = [r for r in missing if r not in base]
             for r in self.reads.rank_rows_unstored(rest) if rest else ():  # an index written before search_rank existed
                 body = r[8] or ""
                 toks = body.split()
                 han = han_runs(model_printed_text(r[5], r[6], r[7] or ""))
-                base[r[0]] = (r[1], r[2], r[3], r[4] or "", han, body, frozenset(toks), len(toks), r[9], r[10], r[11], r[12], r[5])
+                base[r[0]] = (r[1], r[2], r[3], r[4] or "", han, body, frozenset(toks), len(toks), r[9], r[10], r[11], r[12], r[5],
+                              _identity(r[1], r[10], r[11], r[12], r[5]))
         with self._lock:
             for r in missing:
                 if r in base:
                     cache[r] = base[r]
             while len(cache) > 50_000:
                 cache.popitem(last=False)
-        out: dict[int, ranking.Candidate] = {}
-        for r, t in base.items():
-            out[r] = ranking.Candidate(
-                rowid=r, block_id=t[0], doc_id=t[1], lang=t[2], kind=t[3], han=t[4], body=t[5], words=t[6], n_tokens=t[7],
-                parent=t[8], translation_of=t[9], text_hash=t[10], symbol=t[11], label=t[12])
-        return out
+        return base
 
-    def _dense_for(self, cands: dict[int, ranking.Candidate], dense_sim: dict[int, float], qvec: Optional[np.ndarray]) -> None:
-        """The cosine of every candidate: from the dense list, else computed from its stored vector."""
-        missing = [r for r in cands if r not in dense_sim]
+    @staticmethod
+    def _candidate(r: int, t: tuple) -> ranking.Candidate:
+        return ranking.Candidate(rowid=r, block_id=t[0], doc_id=t[1], lang=t[2], kind=t[3], han=t[4], body=t[5], words=t[6],
+                                 n_tokens=t[7], parent=t[8], translation_of=t[9], text_hash=t[10], symbol=t[11], label=t[12])
+
+    #: False: every candidate's evidence is read (the reference the bounds must not change; see _ranked_groups)
+    prune_ranking = True
+
+    def _ranked_groups(self, pool: set[int], q: ranking.QueryTerms, qlang: Optional[str], dense_sim: dict[int, float],
+                       qvec: Optional[np.ndarray], quoted: set[int], floor: float, filters: Filters,
+                       top_k: int) -> list[list[ranking.Candidate]]:
+        """The first `top_k` groups of candidates (see `_collapse`), best first, as if every candidate were scored,
+        reading the evidence only of those whose upper bound (`ranking.upper_bounds`, from the words each may hold)
+        can reach them: most of a long pasted query's hundreds of candidates cannot.
+
+        Three steps need exact scores: whether the query's words are found (`ranking.words_found`: candidates
+        whose coverage bound reaches WORDS_FOUND, until one does), the SECTION_HEADS best (candidates in bound
+        order until the last of those beats the next bound), and the groups, which form only among candidates
+        sharing a text, a translation or a symbol and label: such a component is scored whole, components in the
+        order of their best bound, until the `top_k`-th group beats the next component's bound."""
+        p = _Pass(self, q, qlang, dense_sim, qvec, quoted, floor)
+        ids = p.add(pool)
+        n = len(ids)
+        rows = p.rows
+        if self.prune_ranking:
+            cov_ub, whole_ub = ranking.upper_bounds(q, qlang, [rows[r][2] for r in ids], [rows[r][4] for r in ids],
+                                                    self._may_hold(ids, rows))
+        else:
+            cov_ub, whole_ub = np.full(n, np.inf), np.ones(n, dtype=bool)
+        # found: some paragraph in the query's language holds WORDS_FOUND of the query's words
+        for i in np.argsort(-cov_ub, kind="stable").tolist():
+            if cov_ub[i] + ranking.BOUND_MARGIN < ranking.WORDS_FOUND:
+                break
+            if (qlang is None or rows[ids[i]][2] in (None, qlang)) and p.evidence(ids[i]).coverage >= ranking.WORDS_FOUND:
+                p.found = True
+                break
+        for r in list(p.cands):
+            p.score(r)
+        shape = np.array([ranking.shape_of(rows[r][3], rows[r][7]) for r in ids]) if p.found else np.ones(n)
+        dense = np.array([floor if p.dense.get(r) is None else p.dense[r] for r in ids], dtype=np.float64)
+        ub = ranking.score_bounds(dense, cov_ub, whole_ub, shape, np.array([r in quoted for r in ids], dtype=np.float64))
+        bound = dict(zip(ids, ub.tolist()))
+        # the SECTION_HEADS best: every candidate that can be among them is scored
+        best = sorted(c.score for c in p.cands.values())[-SECTION_HEADS:]
+        heapq.heapify(best)
+        for i in np.argsort(-ub, kind="stable").tolist():
+            if len(best) >= SECTION_HEADS and best[0] > ub[i]:
+                break
+            if ids[i] in p.cands:
+                continue
+            s = p.score(ids[i]).score
+            if len(best) < SECTION_HEADS:
+                heapq.heappush(best, s)
+            elif s > best[0]:
+                heapq.heapreplace(best, s)
+        self._sections(p, filters)
+        # components: candidates linked by a text, a translation or a symbol and label (the keys of _collapse)
+        parts = _components(rows)
+        tops = [max(p.cands[r].score if r in p.cands else bound[r] for r in part) for part in parts]
+        leaders: list[float] = []  # the top_k best group scores so far (a heap)
+        groups: list[list[ranking.Candidate]] = []
+        for j in sorted(range(len(parts)), key=lambda j: -tops[j]):
+            if len(leaders) >= top_k and leaders[0] > tops[j]:
+                break
+            for g in self._collapse([p.score(r) for r in parts[j]], qlang):
+                groups.append(g)
+                s = max(c.score for c in g)
+                if len(leaders) < top_k:
+                    heapq.heappush(leaders, s)
+                elif s > leaders[0]:
+                    heapq.heapreplace(leaders, s)
+        # the order _collapse gives the groups of all candidates: by their best member (highest score, then rowid)
+        groups.sort(key=lambda g: min((-c.score, c.rowid) for c in g))
+        return groups[:top_k]
+
+    def _may_hold(self, ids: list[int], rows: dict[int, tuple]):
+        """word -> for each candidate, whether it may hold the word as an indexed token: the BM25 matrix's postings
+        where this searcher's lexical index has one, else the word as a substring of the indexed words."""
+        lm = self.lexical_matrix() if type(self)._fts is Searcher._fts else None
+        if lm is not None:
+            cols = lm.columns(ids)
+            return lambda w: lm.holding(w, cols)
+        bodies = [rows[r][5] or "" for r in ids]
+        return lambda w: np.fromiter((w in b for b in bodies), dtype=bool, count=len(bodies))
+
+    def _dense_of(self, rowids: list[int], dense_sim: dict[int, float], qvec: Optional[np.ndarray]) -> dict[int, Optional[float]]:
+        """The cosine of each paragraph: from the dense list, else computed from its stored vector (None: no vector)."""
+        missing = [r for r in rowids if r not in dense_sim]
         extra: dict[int, float] = {}
         if missing and qvec is not None:
             vi = self.vector_index()
             if isinstance(vi, VectorIndex):
                 extra = similarities(vi, qvec, missing)
-        for r, c in cands.items():
-            c.dense = dense_sim.get(r, extra.get(r))
+        return {r: dense_sim.get(r, extra.get(r)) for r in rowids}
 
-    def _sections(self, cands: dict[int, ranking.Candidate], q: ranking.QueryTerms, qlang: Optional[str], floor: float,
-                  found: bool, dense_sim: dict[int, float], qvec: Optional[np.ndarray], filters: Filters) -> None:
+    def _sections(self, p: "_Pass", filters: Filters) -> None:
         """A heading shows as the section of its paragraphs: its first paragraphs become candidates, lifted by the
         heading's coverage of the query (the heading itself stays a candidate with the short-block shape, so a
-        heading that is the answer, say the translation of the query, is still found)."""
+        heading that is the answer, say the translation of the query, is still found). `p.cands` holds every
+        candidate that can be among the SECTION_HEADS best, scored."""
         # only the headings that could reach the first results matter
-        top = sorted(cands.values(), key=lambda c: -c.score)[:SECTION_HEADS]
+        top = sorted((p.cands[r] for r in p.rows if r in p.cands), key=lambda c: -c.score)[:SECTION_HEADS]
         heads = {c.block_id: c for c in top if c.kind in ("heading", "title")}
         if not heads:
             return
@@ -519,17 +609,13 @@ class Searcher:
             return
         allowed = self._allowed_rowids(filters)
         allowed_set = None if allowed is None else set(allowed.tolist())
-        new = {r for lst in children.values() for r in lst if r not in cands and (allowed_set is None or r in allowed_set)}
+        new = {r for lst in children.values() for r in lst if r not in p.rows and (allowed_set is None or r in allowed_set)}
         if new:
-            fresh = self._candidates(new)
-            self._dense_for(fresh, dense_sim, qvec)
-            for c in fresh.values():
-                ranking.evidence(c, q, qlang)
-                ranking.score(c, floor, found)
-            cands.update(fresh)
+            for r in p.add(new):
+                p.score(r)
         for head_id, rowids in children.items():
             head = heads[head_id]
-            kids = [cands[r] for r in rowids if r in cands]
+            kids = [p.score(r) for r in rowids if r in p.rows]
             if not kids:
                 continue
             for k in kids:
@@ -537,14 +623,14 @@ class Searcher:
                 if bonus > k.section_bonus:
                     k.score += bonus - k.section_bonus
                     k.section_bonus = bonus
-            if found:
+            if p.found:
                 # the query's words were found: the heading shows as the section of these paragraphs, not as a hit
-                del cands[head.rowid]
+                p.drop(head.rowid)
 
-    def _collapse(self, cands: dict[int, ranking.Candidate], qlang: Optional[str]) -> list[list[ranking.Candidate]]:
+    def _collapse(self, cands: Iterable[ranking.Candidate], qlang: Optional[str]) -> list[list[ranking.Candidate]]:
         """Groups of candidates that are one text, best group first; each group's first member is the one shown:
         the best in the query's language when the group has one (its translations are shown beside it)."""
-        ordered = ranking.order(cands.values())
+        ordered = ranking.order(cands)
         alias: dict[tuple, int] = {}  # identity key -> group index
         groups: list[list[ranking.Candidate]] = []
         for c in ordered:
@@ -599,7 +685,7 @@ class Searcher:
 
     def _n_paragraphs(self) -> int:
         with self._lock:
-            gen = self.index.generation()
+            gen = self._generation()
             if getattr(self, "_n_gen", None) != gen:
                 self._n_cache, self._n_gen = self.index.paragraph_count(), gen
             return self._n_cache
@@ -664,3 +750,82 @@ class Searcher:
 
     def translations(self, row: sqlite3.Row) -> list[Translation]:
         return self.hits.translations(row)
+
+
+def _identity(block_id: str, translation_of: Optional[str], text_hash: str, symbol: Optional[str], label: Optional[str]) -> tuple:
+    """The keys `_collapse` groups a paragraph by: its text, its translation group, its symbol and label."""
+    keys = (("t", text_hash), ("g", translation_of or block_id))
+    return keys + (("s", symbol, label),) if symbol and label else keys
+
+
+class _Pass:
+    """One query's candidates in the fused ranking: their ranking rows and cosines, and the evidence and score of
+    those the ranking has read so far (`cands`, every one scored once `found` is known)."""
+
+    def __init__(self, searcher: Searcher, q: ranking.QueryTerms, qlang: Optional[str], dense_sim: dict[int, float],
+                 qvec: Optional[np.ndarray], quoted: set[int], floor: float) -> None:
+        self.searcher, self.q, self.qlang = searcher, q, qlang
+        self.dense_sim, self.qvec, self.quoted, self.floor = dense_sim, qvec, quoted, floor
+        self.rows: dict[int, tuple] = {}  # rowid -> ranking row, in the order candidates were taken
+        self.dense: dict[int, Optional[float]] = {}
+        self.cands: dict[int, ranking.Candidate] = {}
+        self.scored: set[int] = set()
+        self.found = False
+
+    def add(self, rowids: Iterable[int]) -> list[int]:
+        """Take these paragraphs as candidates (those the index has); their rowids."""
+        got = self.searcher._rank_rows(rowids)
+        self.rows.update(got)
+        ids = list(got)
+        self.dense.update(self.searcher._dense_of(ids, self.dense_sim, self.qvec))
+        return ids
+
+    def evidence(self, r: int) -> ranking.Candidate:
+        c = self.cands.get(r)
+        if c is None:
+            c = self.cands[r] = Searcher._candidate(r, self.rows[r])
+            c.dense = self.dense.get(r)
+            c.quoted = r in self.quoted
+            ranking.evidence(c, self.q, self.qlang)
+        return c
+
+    def score(self, r: int) -> ranking.Candidate:
+        c = self.evidence(r)
+        if r not in self.scored:
+            ranking.score(c, self.floor, self.found)
+            self.scored.add(r)
+        return c
+
+    def drop(self, r: int) -> None:
+        self.rows.pop(r, None)
+        self.cands.pop(r, None)
+
+
+def _components(rows: dict[int, tuple]) -> list[list[int]]:
+    """The candidates linked by any grouping key (`_identity`, the ranking row's last field), each component in the
+    order of `rows`; most candidates share no key and stand alone."""
+    owner: dict[tuple, int] = {}
+    links: list[tuple[int, int]] = []
+    for r, t in rows.items():
+        for k in t[13]:
+            o = owner.setdefault(k, r)
+            if o != r:
+                links.append((o, r))
+    if not links:
+        return [[r] for r in rows]
+    up: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while up.get(x, x) != x:
+            up[x] = up.get(up[x], up[x])
+            x = up[x]
+        return x
+
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            up[rb] = ra
+    out: dict[int, list[int]] = {}
+    for r in rows:
+        out.setdefault(root(r) if r in up else r, []).append(r)
+    return list(out.values())

@@ -69,9 +69,10 @@ class Hit:
 class HitEnricher:
     """Turns an indexed paragraph's row into a Hit; caches each document's decision headings per index generation."""
 
-    def __init__(self, reads: SearchReads, index: SearchIndex) -> None:
+    def __init__(self, reads: SearchReads, index: SearchIndex, generation=None) -> None:
         self.reads = reads
         self.index = index
+        self._generation = generation or index.generation  # the searcher's: read once per search call
         self._lock = threading.RLock()
         self._decisions: dict[str, list[tuple[int, str]]] = {}  # doc id -> (ord, decision) of its decision headings
         self._decisions_gen: Optional[int] = None
@@ -109,7 +110,7 @@ class HitEnricher:
     def decision_headings(self, doc_id: str) -> list[tuple[int, str]]:
         """(ord, decision) of every title or heading of a document that opens a decision, read once per index generation."""
         with self._lock:
-            gen = self.index.generation()
+            gen = self._generation()
             if gen != self._decisions_gen:
                 self._decisions, self._decisions_gen = {}, gen
             heads = self._decisions.get(doc_id)

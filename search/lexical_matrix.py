@@ -199,6 +199,24 @@ class LexicalMatrix:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(self.rowids[i]), float(scores[i])) for i in top if scores[i] > 0]
 
+    def columns(self, rowids: Iterable[int]) -> np.ndarray:
+        """The matrix column of each search rowid, -1 where the matrix has none."""
+        want = np.fromiter(rowids, dtype=np.int64)
+        if not self.n:
+            return np.full(len(want), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.rowids, want), self.n - 1)
+        return np.where(self.rowids[pos] == want, pos, -1)
+
+    def holding(self, word: str, cols: np.ndarray) -> np.ndarray:
+        """For each column (from `columns`), whether its paragraph holds the word in either column (True where
+        the column is -1: unknown). A binary search of the word's postings, which are in column order."""
+        t = self.vocab.get(word)
+        if t is None:
+            return cols < 0
+        post = self.cols[self.indptr[t] : self.indptr[t + 1]]
+        i = np.minimum(np.searchsorted(post, cols), len(post) - 1)
+        return (post[i] == cols) | (cols < 0)
+
     # -- persistence -------------------------------------------------------------------
 
     def save(self, path: Path) -> None:

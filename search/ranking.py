@@ -23,12 +23,16 @@ from the paragraphs that answer the query. The score shown is the score sorted o
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
+
+import numpy as np
 
 from .text import STOPWORDS, _HAN_RUN, ParsedQuery, han_bigrams, stem
 
@@ -242,9 +246,13 @@ def score(c: Candidate, dense_floor: float, words_found: bool) -> float:
 
 def short_shape(c: Candidate) -> float:
     """1.0 for a paragraph of SHORT_TOKENS words or more, down to SHORT_SHAPE for a heading or a word or two."""
-    if c.kind in ("heading", "title"):
+    return shape_of(c.kind, c.n_tokens)
+
+
+def shape_of(kind: str, n_tokens: int) -> float:
+    if kind in ("heading", "title"):
         return SHORT_SHAPE
-    return min(1.0, SHORT_SHAPE + (1.0 - SHORT_SHAPE) * c.n_tokens / SHORT_TOKENS)
+    return min(1.0, SHORT_SHAPE + (1.0 - SHORT_SHAPE) * n_tokens / SHORT_TOKENS)
 
 
 def words_found(cands: Iterable[Candidate], qlang: Optional[str]) -> bool:
@@ -261,3 +269,94 @@ def group_key(c: Candidate) -> str:
 
 def order(cands: Iterable[Candidate]) -> list[Candidate]:
     return sorted(cands, key=lambda c: (-c.score, c.rowid))
+
+
+# -- bounds: which candidates can reach the first page ---------------------------------------------------
+
+BOUND_MARGIN = 1e-9  # the bounds are sums in another order than the exact scores': this much above them
+
+
+def upper_bounds(q: QueryTerms, qlang: Optional[str], langs: list, hans: list[str],
+                 may_hold: Callable[[str], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """For each of n candidates, an upper bound of its coverage and of its whole-query match (0 or 1), read
+    from which words it may hold; the ranking computes the exact evidence only where these bounds could
+    reach the first page.
+
+    `langs` and `hans`: each candidate's language and Han runs; `may_hold(word)`: a boolean array, True
+    where the candidate may hold the (non-Chinese) word as an indexed token (any superset will do: the BM25
+    matrix's postings, which hold the `extra` words too). Chinese words are looked up in the Han runs as
+    `coverage` does. Each credit `coverage` can give a word is allowed where its condition may hold: the word
+    itself, an inflected form (any word of the query with a stem), a name the word belongs to."""
+    n = len(langs)
+    looked: dict[str, np.ndarray] = {}
+    with_han = [i for i, h in enumerate(hans) if h]  # most candidates of a corpus hold no Chinese
+    # their Han runs in one string: a word is looked for once, each candidate holding it found by one search
+    joined = "\x00".join(hans[i] for i in with_han)
+    starts = list(itertools.accumulate((len(hans[i]) + 1 for i in with_han[:-1]), initial=0))
+
+    def in_han(t: str) -> np.ndarray:
+        a = np.zeros(n, dtype=bool)
+        pos = joined.find(t) if t else -1
+        while pos >= 0:
+            k = bisect.bisect_right(starts, pos) - 1
+            a[with_han[k]] = True
+            pos = joined.find(t, starts[k + 1]) if k + 1 < len(starts) else -1
+        return a
+
+    def holds_any(t: str) -> np.ndarray:
+        a = looked.get(t)
+        if a is None:
+            a = looked[t] = in_han(t) if _HAN_RUN.fullmatch(t) else may_hold(t)
+        return a
+
+    same = np.fromiter((qlang is None or lang is None or lang == qlang for lang in langs), dtype=bool, count=n)
+    # a name may be held where every word of one of its forms may be, or one of its Chinese forms is (holds_name)
+    name_may: list[np.ndarray] = []
+    for _span, name, (_rx, han_forms) in q.names:
+        m = np.zeros(n, dtype=bool)
+        for form in name.forms:
+            if all(_HAN_RUN.fullmatch(t) for t in form):
+                continue  # joined, among the Chinese forms
+            a = np.ones(n, dtype=bool)
+            for t in form:
+                a &= holds_any(t)
+            m |= a
+        for h in han_forms:
+            m |= in_han(h)
+        name_may.append(m)
+    named_of: dict[str, np.ndarray] = {}
+    for (span, _name, _m), m in zip(q.names, name_may):
+        for t in span:
+            named_of[t] = named_of[t] | m if t in named_of else m
+    stemmed = {t for ts in q.stems.values() for t in ts} if q.stem_re is not None else set()
+    got = np.zeros(n, dtype=np.float64)
+    for t in q.terms:
+        w = q.weights[t]
+        held = holds_any(t)
+        inflected = STEM_CREDIT * w if t in stemmed else 0.0
+        own = np.where(held, w, inflected)  # the paragraph in the query's language; a neutral word in any
+        nm = named_of.get(t)
+        other = own if t in q.neutral else np.zeros(n)
+        if nm is not None:
+            own = np.where(nm, w, own)
+            other = np.maximum(other, np.where(nm, w * NAME_OTHER_LANGUAGE, 0.0))
+        got += np.where(same, own, other)
+    cov = got / q.total if q.total > 0 and not q.empty else np.zeros(n)
+    whole = np.zeros(n, dtype=bool)
+    for (span, _name, _m), m in zip(q.names, name_may):
+        if list(span) == q.sequence:
+            whole |= m
+    if len(q.sequence) > 1:
+        a = np.ones(n, dtype=bool)
+        for t in q.sequence:  # a pasted paragraph's words: after a few, no candidate but a copy may hold them all
+            a &= holds_any(t)
+            if not a.any():
+                break
+        whole |= a
+    return cov, whole
+
+
+def score_bounds(dense: np.ndarray, cov: np.ndarray, whole: np.ndarray, shape: np.ndarray, quoted: np.ndarray) -> np.ndarray:
+    """Upper bounds of `score` (without the section bonus, which the ranking gives exactly) from bounds of its
+    parts; `shape` is exact (it depends only on the paragraph and on `words_found`)."""
+    return (dense + LEXICAL * np.maximum(cov, 0.0) ** COVERAGE_POWER + WHOLE * whole) * shape + QUOTED * quoted + BOUND_MARGIN

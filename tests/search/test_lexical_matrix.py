@@ -117,3 +117,20 @@ def test_matrix_build_refuses_an_index_that_changed_between_its_passes(searcher)
     reads = iter([rows, rows[:-1]])  # the second pass sees one paragraph fewer
     with pytest.raises(ValueError):
         LexicalMatrix.build(lambda: next(reads))
+
+
+def test_holding_tells_which_paragraphs_hold_a_word_in_english_and_chinese(searcher):
+    """The ranking's bounds read from the postings which candidates may hold a word: exactly the paragraphs whose
+    indexed words (either column) hold it; a rowid the matrix lacks may hold anything."""
+    rows = list(searcher.index.tables.fts_rows())
+    matrix = LexicalMatrix.build(rows)
+    rowids = [r for r, _, _ in rows][::3] + [10**9]
+    cols = matrix.columns(rowids)
+    assert cols[-1] == -1 and (cols[:-1] >= 0).all()
+    for word in ("desert", "kubuqi", "15.3", "昌原", "倡议", "zzqxnotaword"):
+        got = matrix.holding(word, cols)
+        words = {r: set(b.split()) | set(e.split()) for r, b, e in rows}
+        want = [word in words[r] for r in rowids[:-1]]
+        assert got[:-1].tolist() == want, word
+        assert got[-1]
+    assert any(matrix.holding("desert", cols)) and any(matrix.holding("昌原", cols))

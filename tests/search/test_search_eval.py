@@ -28,8 +28,13 @@ FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def evaluation(encoder):
-    return run(encoder=None)
+def eval_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("search-eval")
+
+
+@pytest.fixture(scope="module")
+def evaluation(encoder, eval_home):
+    return run(encoder=None, home=eval_home)  # the store stays in eval_home for the tests below
 
 
 def test_the_set_is_large_multilingual_and_judged(evaluation):
@@ -77,3 +82,38 @@ def test_top_ten_ids_and_scores_are_those_of_the_reference_ranking(evaluation):
         if not same:
             changed.append(f"{qid}: {ref[:3]} -> {mine[:3]}")
     assert not changed, f"{len(changed)} queries ranked differently:\n" + "\n".join(changed[:10])
+
+
+@pytest.mark.parametrize("matrix_min", [0, 10**9], ids=["bm25-postings", "indexed-words"])
+def test_bounded_ranking_gives_the_hits_of_the_exhaustive_one(evaluation, eval_home, encoder, monkeypatch, matrix_min):
+    """The ranking reads the evidence only of candidates whose upper bound can reach the first page (the words a
+    paragraph may hold: from the BM25 matrix's postings, or, without a matrix, from its indexed words). Every judged
+    query gets the same ten hits, scores, collapsed texts, translations and sections as when every candidate is read,
+    and fewer candidates are read."""
+    from unkg.corpus.store import Store
+    from unkg.search import ranking
+    from unkg.search.engine import Searcher
+    from unkg.search.options import SearchOptions
+
+    reads = []
+    evidence = ranking.evidence
+    monkeypatch.setattr(ranking, "evidence", lambda c, q, qlang: (reads.append(c.rowid), evidence(c, q, qlang))[1])
+    store = Store(eval_home / "unkg.sqlite")
+    s = Searcher(store, encoder=encoder, cache_dir=eval_home / f"cache-{matrix_min}",
+                 options=SearchOptions(lexical_matrix_min=matrix_min))
+    assert (s.lexical_matrix() is not None) == (matrix_min == 0)
+    queries = [r["query"] for r in evaluation["queries"]]
+
+    def shown(results):
+        return [[(h.paragraph_id, round(h.score, 9), h.also_in_ids, [t.paragraph_id for t in h.translations], h.section)
+                 for h in hits] for hits in results]
+
+    bounded = shown(s.search_many(queries, top_k=10))
+    read_bounded = len(reads)
+    s.prune_ranking = False
+    reads.clear()
+    exhaustive = shown(s.search_many(queries, top_k=10))
+    store.close()
+    assert len(bounded) == len(queries) >= 150
+    assert [q for q, a, b in zip(queries, bounded, exhaustive) if a != b] == []
+    assert read_bounded < 0.7 * len(reads), (read_bounded, len(reads))
