@@ -151,8 +151,9 @@ def base_docs(work: Path) -> list:
         with open(cache, "rb") as fh:
             return pickle.load(fh)
     from bench_scale import base_files
-    from unkg.ingest.worker import parse_and_annotate
+    from unkg.extract.task import ParseAndAnnotate
 
+    parse_and_annotate = ParseAndAnnotate()
     files = base_files() + sorted((ROOT / "tests" / "graph" / "data").glob("*.txt"))
     docs = [parse_and_annotate(str(f)) for f in files]
     work.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,13 @@ hold one row per mandate (with the fields users filter on), per addressee, per e
 per citation of a decision with a response or supersede cue, each indexed, and are rewritten
 per changed document (`graph_built`-style fingerprints in ``mandate_index_built``).
 
+Each mandate row also keeps what its status rests on (`found`: "superseded", "reported on" or
+"implemented" with its rule and evidence, or "" when there is no evidence; NULL while it is to be
+computed) and the last day its deadline allows, so listing mandates by status is an indexed read:
+only "open" and "elapsed" depend on the day asked, and that is a comparison of dates. A document that
+changes sets `found` back to NULL for its own mandates and for the mandates of every decision it cites
+with a cue (before and after the change); the next refresh computes those again.
+
 Only SQL lives here; the rows are computed by `unkg.graph.mandate_index`.
 """
 
@@ -19,8 +26,10 @@ CREATE TABLE IF NOT EXISTS mandate_index (
     block_id TEXT NOT NULL, i INTEGER NOT NULL, doc_id TEXT NOT NULL,
     decision TEXT, decision_lc TEXT NOT NULL, session TEXT, language_lc TEXT NOT NULL,
     verb TEXT, verb_en TEXT, force TEXT,
+    found TEXT, rule TEXT, evidence TEXT, deadline_end TEXT,
     PRIMARY KEY (block_id, i)
 );
+CREATE INDEX IF NOT EXISTS mandate_index_found ON mandate_index(found, decision, doc_id, block_id, i);
 CREATE INDEX IF NOT EXISTS mandate_index_doc ON mandate_index(doc_id);
 CREATE INDEX IF NOT EXISTS mandate_index_decision ON mandate_index(decision);
 CREATE INDEX IF NOT EXISTS mandate_index_session ON mandate_index(session);
@@ -46,6 +55,8 @@ CREATE TABLE IF NOT EXISTS mandate_index_built (doc TEXT PRIMARY KEY, fingerprin
 """
 
 _TABLES = ("mandate_index", "mandate_addressees", "entity_names", "decision_cues")
+#: changes when the tables' layout changes: older tables are dropped and built again from the store
+MANDATE_TABLES_VERSION = "2"
 
 
 def _in(n: int) -> str:
@@ -57,7 +68,17 @@ class MandateTables:
 
     def __init__(self, store) -> None:
         self.store = store
+        row = store._db.execute("SELECT value FROM meta WHERE key = 'mandate_tables_version'").fetchone()
+        if row is None or row[0] != MANDATE_TABLES_VERSION:
+            store.create_schema("", self._relayout)
         store.create_schema(MANDATE_SCHEMA)
+
+    @staticmethod
+    def _relayout(db: sqlite3.Connection) -> None:
+        """Tables of an older layout go (the next refresh builds them again from the store)."""
+        for t in (*_TABLES, "mandate_index_built"):
+            db.execute(f"DROP TABLE IF EXISTS {t}")
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('mandate_tables_version', ?)", (MANDATE_TABLES_VERSION,))
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -76,17 +97,41 @@ class MandateTables:
             self._db.execute(f"DELETE FROM {t} WHERE doc_id = ?", (doc_id,))
         self._db.execute("DELETE FROM mandate_index_built WHERE doc = ?", (doc_id,))
 
+    def cue_decisions(self, doc_id: str) -> list[str]:
+        """The decisions a document cites with a response or supersede cue (as its rows say now)."""
+        return [r[0] for r in self._db.execute("SELECT DISTINCT decision FROM decision_cues WHERE doc_id = ?", (doc_id,))]
+
+    def forget_statuses(self, decisions: Iterable[str]) -> None:
+        """The mandates of these decisions get their status computed again (call inside a transaction)."""
+        ds = sorted(set(decisions))
+        for k in range(0, len(ds), 500):
+            chunk = ds[k : k + 500]
+            self._db.execute(f"UPDATE mandate_index SET found = NULL, rule = NULL, evidence = NULL "
+                             f"WHERE decision IN ({_in(len(chunk))}) AND found IS NOT NULL", chunk)
+
+    def unsettled(self, limit: int) -> list[tuple[str, int, str, Optional[str]]]:
+        """(block id, i, document, decision) of mandates whose status is to be computed, by decision (a
+        decision's citing documents are read once for all its mandates)."""
+        return [tuple(r) for r in self._db.execute(  # type: ignore[misc]
+            "SELECT block_id, i, doc_id, decision FROM mandate_index WHERE found IS NULL "
+            "ORDER BY decision, doc_id, block_id, i LIMIT ?", (limit,))]
+
+    def settle(self, rows: Sequence[tuple[str, int, str, Optional[str], Optional[str]]]) -> None:
+        """Store statuses: (block id, i, found, rule, evidence JSON) (call inside a transaction)."""
+        self._db.executemany("UPDATE mandate_index SET found = ?, rule = ?, evidence = ? WHERE block_id = ? AND i = ?",
+                             [(f, r, e, b, i) for b, i, f, r, e in rows])
+
     def put_document(self, doc_id: str, fingerprint: str, mandates: Sequence[tuple], addressees: Sequence[tuple],
                      names: Sequence[tuple], cues: Sequence[tuple]) -> None:
-        """Replace one document's rows (call inside a transaction).
+        """Replace one document's rows (call inside a transaction); its mandates' statuses are to be computed.
 
-        mandates: (block_id, i, decision, decision_lc, session, language_lc, verb, verb_en, force);
+        mandates: (block_id, i, decision, decision_lc, session, language_lc, verb, verb_en, force, deadline_end);
         addressees: (block_id, i, actor); names: (entity, name, brow, pos);
         cues: (decision, block_id, ord, pos, response, supersede).
         """
         self.remove_document(doc_id)
         self._db.executemany("INSERT OR REPLACE INTO mandate_index(block_id, i, decision, decision_lc, session, language_lc, verb, "
-                            "verb_en, force, doc_id) VALUES (?,?,?,?,?,?,?,?,?,?)", [(*m, doc_id) for m in mandates])
+                            "verb_en, force, deadline_end, doc_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)", [(*m, doc_id) for m in mandates])
         self._db.executemany("INSERT OR IGNORE INTO mandate_addressees(block_id, i, actor, doc_id) VALUES (?,?,?,?)",
                             [(*a, doc_id) for a in addressees])
         self._db.executemany("INSERT INTO entity_names(entity, name, brow, pos, doc_id) VALUES (?,?,?,?,?)", [(*n, doc_id) for n in names])
@@ -127,9 +172,22 @@ class MandateTables:
         return out
 
     def candidates(self, language: str = "", document: str = "", decision: str = "", sessions: Optional[list] = None,
-                   verbs: Optional[list[tuple]] = None, actors: Optional[list[str]] = None) -> list[tuple[str, int, str, Optional[str]]]:
-        """(block id, i, document, decision) of the mandates passing the given filters (each optional)."""
+                   verbs: Optional[list[tuple]] = None, actors: Optional[list[str]] = None, found: Optional[str] = None,
+                   deadline_before: Optional[str] = None, deadline_from: Optional[str] = None) -> list[tuple]:
+        """(block id, i, document, decision, found, rule, evidence) of the mandates passing the given filters (each
+        optional). `found`: what the status rests on ("" for no evidence); `deadline_before` / `deadline_from`: the
+        last day the deadline allows is before / on or after this ISO date, or (from) there is no deadline."""
         where, params = [], []
+        # a status another process set to be computed again (NULL) passes: the caller computes it
+        if found is not None:
+            where.append("(m.found = ? OR m.found IS NULL)")
+            params.append(found)
+        if deadline_before is not None:
+            where.append("(m.found IS NULL OR m.deadline_end < ?)")
+            params.append(deadline_before)
+        if deadline_from is not None:
+            where.append("(m.found IS NULL OR m.deadline_end IS NULL OR m.deadline_end >= ?)")
+            params.append(deadline_from)
         if language:
             where.append("m.language_lc = ?")
             params.append(language)
@@ -151,7 +209,7 @@ class MandateTables:
             where.append("EXISTS (SELECT 1 FROM mandate_addressees a WHERE a.block_id = m.block_id AND a.i = m.i "
                          "AND a.actor IN (SELECT value FROM json_each(?)))")
             params.append(_json(actors))
-        sql = "SELECT m.block_id, m.i, m.doc_id, m.decision FROM mandate_index m"
+        sql = "SELECT m.block_id, m.i, m.doc_id, m.decision, m.found, m.rule, m.evidence FROM mandate_index m"
         if where:
             sql += " WHERE " + " AND ".join(where)
         return [tuple(r) for r in self._db.execute(sql, params)]  # type: ignore[misc]
