@@ -32,8 +32,10 @@ CREATE TABLE IF NOT EXISTS mandate_index (
 CREATE INDEX IF NOT EXISTS mandate_index_found ON mandate_index(found, decision, doc_id, block_id, i);
 CREATE INDEX IF NOT EXISTS mandate_index_doc ON mandate_index(doc_id);
 CREATE INDEX IF NOT EXISTS mandate_index_decision ON mandate_index(decision);
+CREATE INDEX IF NOT EXISTS mandate_index_decision_lc ON mandate_index(decision_lc);
 CREATE INDEX IF NOT EXISTS mandate_index_session ON mandate_index(session);
 CREATE INDEX IF NOT EXISTS mandate_index_language ON mandate_index(language_lc);
+CREATE INDEX IF NOT EXISTS mandate_index_verb ON mandate_index(verb, verb_en, force);
 CREATE TABLE IF NOT EXISTS mandate_addressees (
     block_id TEXT NOT NULL, i INTEGER NOT NULL, actor TEXT NOT NULL, doc_id TEXT NOT NULL,
     PRIMARY KEY (block_id, i, actor)
@@ -45,6 +47,8 @@ CREATE TABLE IF NOT EXISTS entity_names (
 );
 CREATE INDEX IF NOT EXISTS entity_names_entity ON entity_names(entity, brow, pos);
 CREATE INDEX IF NOT EXISTS entity_names_doc ON entity_names(doc_id);
+CREATE INDEX IF NOT EXISTS entity_names_name ON entity_names(entity, name);
+CREATE TABLE IF NOT EXISTS entity_name_set (entity TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (entity, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS decision_cues (
     decision TEXT NOT NULL, doc_id TEXT NOT NULL, block_id TEXT NOT NULL, ord INTEGER NOT NULL, pos INTEGER NOT NULL,
     response INTEGER NOT NULL, supersede INTEGER NOT NULL
@@ -56,7 +60,7 @@ CREATE TABLE IF NOT EXISTS mandate_index_built (doc TEXT PRIMARY KEY, fingerprin
 
 _TABLES = ("mandate_index", "mandate_addressees", "entity_names", "decision_cues")
 #: changes when the tables' layout changes: older tables are dropped and built again from the store
-MANDATE_TABLES_VERSION = "2"
+MANDATE_TABLES_VERSION = "3"
 
 
 def _in(n: int) -> str:
@@ -76,7 +80,7 @@ class MandateTables:
     @staticmethod
     def _relayout(db: sqlite3.Connection) -> None:
         """Tables of an older layout go (the next refresh builds them again from the store)."""
-        for t in (*_TABLES, "mandate_index_built"):
+        for t in (*_TABLES, "entity_name_set", "mandate_index_built"):
             db.execute(f"DROP TABLE IF EXISTS {t}")
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('mandate_tables_version', ?)", (MANDATE_TABLES_VERSION,))
 
@@ -93,8 +97,12 @@ class MandateTables:
         return {r[0]: r[1] for r in self._db.execute("SELECT id, rowid FROM blocks WHERE doc_id = ?", (doc_id,))}
 
     def remove_document(self, doc_id: str) -> None:
+        named = self._db.execute("SELECT DISTINCT entity, name FROM entity_names WHERE doc_id = ?", (doc_id,)).fetchall()
         for t in _TABLES:
             self._db.execute(f"DELETE FROM {t} WHERE doc_id = ?", (doc_id,))
+        # a name no other document gives leaves the set of distinct names
+        self._db.executemany("DELETE FROM entity_name_set WHERE entity = ? AND name = ? AND NOT EXISTS "
+                             "(SELECT 1 FROM entity_names n WHERE n.entity = ?1 AND n.name = ?2)", [tuple(r) for r in named])
         self._db.execute("DELETE FROM mandate_index_built WHERE doc = ?", (doc_id,))
 
     def cue_decisions(self, doc_id: str) -> list[str]:
@@ -135,6 +143,7 @@ class MandateTables:
         self._db.executemany("INSERT OR IGNORE INTO mandate_addressees(block_id, i, actor, doc_id) VALUES (?,?,?,?)",
                             [(*a, doc_id) for a in addressees])
         self._db.executemany("INSERT INTO entity_names(entity, name, brow, pos, doc_id) VALUES (?,?,?,?,?)", [(*n, doc_id) for n in names])
+        self._db.executemany("INSERT OR IGNORE INTO entity_name_set(entity, name) VALUES (?,?)", [(n[0], n[1]) for n in names])
         self._db.executemany("INSERT INTO decision_cues(decision, block_id, ord, pos, response, supersede, doc_id) VALUES (?,?,?,?,?,?,?)",
                             [(*c, doc_id) for c in cues])
         self._db.execute("INSERT OR REPLACE INTO mandate_index_built(doc, fingerprint) VALUES (?, ?)", (doc_id, fingerprint))
@@ -167,7 +176,7 @@ class MandateTables:
         ids = list(entities)
         for k in range(0, len(ids), 500):
             chunk = ids[k : k + 500]
-            for e, n in self._db.execute(f"SELECT DISTINCT entity, name FROM entity_names WHERE entity IN ({_in(len(chunk))})", chunk):
+            for e, n in self._db.execute(f"SELECT entity, name FROM entity_name_set WHERE entity IN ({_in(len(chunk))})", chunk):
                 out.setdefault(e, []).append(n)
         return out
 
@@ -194,8 +203,8 @@ class MandateTables:
         if document:
             where.append("m.doc_id = ?")
             params.append(document)
-        if decision:
-            where.append("instr(m.decision_lc, ?) > 0")
+        if decision:  # a part of a decision's id: matched against the distinct decisions (a scan of their index only)
+            where.append("m.decision_lc IN (SELECT DISTINCT decision_lc FROM mandate_index WHERE instr(decision_lc, ?) > 0)")
             params.append(decision)
         if sessions is not None:
             sessions = [s for s in sessions if s is not None]
@@ -205,11 +214,12 @@ class MandateTables:
             where.append("EXISTS (SELECT 1 FROM json_each(?) v WHERE v.value = "
                          "coalesce(m.verb, '') || char(31) || coalesce(m.verb_en, '') || char(31) || coalesce(m.force, ''))")
             params.append(_json(["\x1f".join(x or "" for x in v) for v in verbs]))
-        if actors is not None:
-            where.append("EXISTS (SELECT 1 FROM mandate_addressees a WHERE a.block_id = m.block_id AND a.i = m.i "
-                         "AND a.actor IN (SELECT value FROM json_each(?)))")
-            params.append(_json(actors))
         sql = "SELECT m.block_id, m.i, m.doc_id, m.decision, m.found, m.rule, m.evidence FROM mandate_index m"
+        if actors is not None:  # read from the addressees' index: the mandates of these actors only
+            sql = ("SELECT m.block_id, m.i, m.doc_id, m.decision, m.found, m.rule, m.evidence FROM "
+                   "(SELECT DISTINCT block_id, i FROM mandate_addressees WHERE actor IN (SELECT value FROM json_each(?))) a "
+                   "JOIN mandate_index m ON m.block_id = a.block_id AND m.i = a.i")
+            params.insert(0, _json(actors))
         if where:
             sql += " WHERE " + " AND ".join(where)
         return [tuple(r) for r in self._db.execute(sql, params)]  # type: ignore[misc]

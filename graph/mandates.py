@@ -141,7 +141,8 @@ def _indexed(store: Store, tables, flt: MandateFilter, life: Lifecycle, batch: i
                               sessions=sessions, verbs=verbs, actors=actors, found=_FOUND.get(flt.status),
                               deadline_before=day if flt.status == "elapsed" else None,
                               deadline_from=day if flt.status == "open" else None)
-    cands.sort(key=lambda c: (sort_key_decision(c[3] or ""), c[2], mandate_node_id(c[0], c[1])))
+    order = {d: sort_key_decision(d or "") for d in {c[3] for c in cands}}  # few distinct decisions: each parsed once
+    cands.sort(key=lambda c: (order[c[3]], c[2], mandate_node_id(c[0], c[1])))
     for k in range(0, len(cands), batch):
         part = cands[k : k + batch]
         rows = mandate_blocks_by_id(store, sorted({c[0] for c in part}))
