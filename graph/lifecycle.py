@@ -206,6 +206,13 @@ class Lifecycle:
 
     def status(self, mandate: dict[str, Any]) -> Status:
         """The status of one mandate record of `find_mandates` (decision, addressees, action, deadline, paragraph_id)."""
+        return self.found(mandate) or self.undocumented(mandate)
+
+    def found(self, mandate: dict[str, Any]) -> Optional[Status]:
+        """The status the corpus gives evidence for (superseded, reported on, implemented), or None.
+
+        It does not depend on the day asked, so the store's mandate indexes keep it per mandate
+        (graph.mandate_index)."""
         dec = mandate.get("decision")
         own_doc = mandate.get("document_id")
         if dec:
@@ -228,6 +235,10 @@ class Lifecycle:
                 if any(DONE_CUES.search(e.text) for e in evidence):
                     return Status("implemented", "a report responding to the decision says the work was completed", evidence)
                 return Status("reported on", "a report responding to the decision describes work on this mandate", evidence)
+        return None
+
+    def undocumented(self, mandate: dict[str, Any]) -> Status:
+        """The status of a mandate without evidence: elapsed when its deadline passed before the as-of day, else open."""
         deadline = _deadline_date(mandate.get("deadline"))
         if deadline is not None and deadline < self.as_of:
             return Status("elapsed", f"the deadline {mandate.get('deadline')} passed with no evidence", [])
@@ -285,6 +296,15 @@ def _cited_decisions(annotations: str) -> Iterable[str]:
 
 _NUMBERED = re.compile(r"^\d{1,3}\.?$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+def deadline_end(deadline: Optional[str]) -> Optional[str]:
+    """The last day a deadline allows as an ISO date (what the mandate index keeps), None if it is no date."""
+    try:
+        day = _deadline_date(deadline)
+    except ValueError:  # "2026-02-30": the status computation says so when it is asked
+        return None
+    return day.isoformat() if day else None
 
 
 def _deadline_date(deadline: Optional[str]) -> Optional[dt.date]:

@@ -96,8 +96,9 @@ def find_mandates(store: Store, flt: Optional[MandateFilter] = None, limit: int 
         tables = None
     life = Lifecycle(store, as_of=as_of, tables=tables)
     out: list[dict[str, Any]] = []
-    for rec in (_scanned(store, flt) if tables is None else _indexed(store, tables, flt)):
-        rec.update(life.status(rec).as_dict())
+    for rec in (_scanned(store, flt) if tables is None else _indexed(store, tables, flt, life)):
+        if "status" not in rec:
+            rec.update(life.status(rec).as_dict())
         if flt.status and rec["status"] != flt.status:
             continue
         out.append(rec)
@@ -118,9 +119,14 @@ def _scanned(store: Store, flt: MandateFilter) -> list[dict[str, Any]]:
     return recs
 
 
-def _indexed(store: Store, tables, flt: MandateFilter, batch: int = 500) -> Iterator[dict[str, Any]]:
+#: what a status filter asks of the stored status evidence ("" none) and of the deadline (graph.mandate_index)
+_FOUND = {"superseded": "superseded", "reported on": "reported on", "implemented": "implemented", "elapsed": "", "open": ""}
+
+
+def _indexed(store: Store, tables, flt: MandateFilter, life: Lifecycle, batch: int = 500) -> Iterator[dict[str, Any]]:
     """The matching mandates in answer order: candidates from the indexes (a superset of the answer, each
-    filter applied in SQL), sorted, then their paragraphs read a batch at a time and the exact filter applied."""
+    filter applied in SQL, the status too), sorted, then their paragraphs read a batch at a time and the exact
+    filter applied. Each comes with its status: the evidence kept in the index, else the deadline's rule."""
     from unkg.corpus.mandate_tables import mandate_blocks_by_id
 
     sessions = [v for v in tables.distinct("session") if session_matches(v, flt.session)] if flt.session else None
@@ -130,9 +136,13 @@ def _indexed(store: Store, tables, flt: MandateFilter, batch: int = 500) -> Iter
         ids = tables.actors()
         names = tables.distinct_names(ids)
         actors = [a for a in ids if any(flt.addressee in _norm(x) for x in [a, actor_name(a, {}), *names.get(a, [])])]
+    day = life.as_of.isoformat()
     cands = tables.candidates(language=flt.language, document=flt.document, decision=flt.decision.lower(),
-                              sessions=sessions, verbs=verbs, actors=actors)
-    cands.sort(key=lambda c: (sort_key_decision(c[3] or ""), c[2], mandate_node_id(c[0], c[1])))
+                              sessions=sessions, verbs=verbs, actors=actors, found=_FOUND.get(flt.status),
+                              deadline_before=day if flt.status == "elapsed" else None,
+                              deadline_from=day if flt.status == "open" else None)
+    order = {d: sort_key_decision(d or "") for d in {c[3] for c in cands}}  # few distinct decisions: each parsed once
+    cands.sort(key=lambda c: (order[c[3]], c[2], mandate_node_id(c[0], c[1])))
     for k in range(0, len(cands), batch):
         part = cands[k : k + batch]
         rows = mandate_blocks_by_id(store, sorted({c[0] for c in part}))
@@ -145,6 +155,11 @@ def _indexed(store: Store, tables, flt: MandateFilter, batch: int = 500) -> Iter
             rec = recs.get((c[0], c[1]))
             if rec is not None:
                 rec.pop("index")
+                found, rule, evidence = c[4], c[5], c[6]
+                if found:
+                    rec.update({"status": found, "status_rule": rule, "evidence": json.loads(evidence or "[]")})
+                elif found is not None:
+                    rec.update(life.undocumented(rec).as_dict())
                 yield rec
 
 

@@ -215,11 +215,23 @@ def _paths_to(source: str, node: str, pred: dict[str, list[str]]) -> Iterator[li
 #: nodes with more relationships than this are expanded only when the search reaches the nearest distance
 #: any of their neighbours could have (a hub is settled cheaply, its thousands of links read only if needed)
 DEFER_DEGREE = 256
+#: relationships a path search may read (the sum of the degrees of the nodes it expands): the work, the time
+#: and the memory of one question stay bounded, and a path that needs more is answered "not within the budget"
+PATH_BUDGET = 50000
+
+
+class PathBudgetExceeded(GraphError):
+    """The search read its budget of relationships before it could tell the cheapest path."""
+
+    def __init__(self, message: str, read: int, budget: int) -> None:
+        super().__init__(message)
+        self.read = read
+        self.budget = budget
 
 
 def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[float]],
                    most: int = 500, eps: float = 1e-9, hub_cost: Optional[Callable[[str], float]] = None,
-                   defer_degree: Optional[int] = None) -> Optional[list[str]]:
+                   defer_degree: Optional[int] = None, budget: Optional[int] = None) -> Optional[list[str]]:
     """The smallest (as a list of ids) of the cheapest paths from s to t (up to `most` of them), or None.
 
     Bidirectional Dijkstra: one search from each end, each going on until its nearest unsettled
@@ -231,8 +243,13 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
     A node of many relationships, once settled, waits in the queue under a lower bound of its
     neighbours' distances (1 + half its hub cost) and is expanded only when the search gets there
     (before any node at that distance: no predecessor is missed); two settled waiting nodes of the
-    two searches are checked for a relationship between them, so no meeting is missed either."""
+    two searches are checked for a relationship between them, so no meeting is missed either.
+
+    `budget`: the relationships the search may read (the degrees of the nodes it expands, counted before
+    each expansion, so the same on every form of the graph). A search that would read more stops and
+    raises PathBudgetExceeded: no answer rather than a possibly wrong one, after bounded work."""
     defer_degree = DEFER_DEGREE if defer_degree is None else defer_degree
+    read = 0
     ends = (s, t)
     dist: tuple[dict[str, float], dict[str, float]] = ({}, {})
     seen: tuple[dict[str, float], dict[str, float]] = ({s: 0.0}, {t: 0.0})
@@ -245,7 +262,11 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
     best = math.inf
 
     def expand(side: int, v: str, d: float) -> None:
-        nonlocal best
+        nonlocal best, read
+        if budget is not None:
+            read += g.degree(v)
+            if read > budget:
+                raise PathBudgetExceeded(f"the path search read more than {budget:,} relationships", read, budget)
         other = dist[1 - side]
         for u, data in _undirected(g, v).items():
             w = cost(v, u, data)
@@ -319,8 +340,11 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
 
 
 def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MAX_PATH_STEPS,
-                 avoid_documents: bool = True) -> dict[str, Any]:
-    """The shortest path between two entities; each step names its relationship and cites its paragraph."""
+                 avoid_documents: bool = True, budget: Optional[int] = PATH_BUDGET) -> dict[str, Any]:
+    """The shortest path between two entities; each step names its relationship and cites its paragraph.
+
+    The search reads at most `budget` relationships (None: no bound); past it the answer is
+    PathBudgetExceeded (a GraphError) naming the budget, in bounded time and memory."""
     g = kg.g
     s, t = resolve(kg, source), resolve(kg, target)
     if s == t:
@@ -349,10 +373,15 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
         return min(EDGE_COST.get(d["type"], 1.0) for d in data.values()) + (hub(u) + hub(v)) / 2
 
     # the same path whatever order the graph was loaded in: the smallest of the (first 500) equally short paths
-    nodes = _shortest_path(g, s, t, cost, hub_cost=hub)
+    try:
+        nodes = _shortest_path(g, s, t, cost, hub_cost=hub, budget=budget)
+    except PathBudgetExceeded as exc:
+        raise PathBudgetExceeded(
+            f"no path between {s} and {t} found within the search budget ({exc.budget:,} relationships read): "
+            "the two are far apart or linked only through nodes of very many relationships", exc.read, exc.budget) from None
     if nodes is None:
         if avoid_documents:
-            return explain_path(kg, source, target, max_len, avoid_documents=False)
+            return explain_path(kg, source, target, max_len, avoid_documents=False, budget=budget)
         raise GraphError(f"no path between {s} and {t} in the graph")
     if len(nodes) - 1 > max_len:
         raise GraphError(f"the shortest path between {s} and {t} has {len(nodes) - 1} steps, more than {max_len}")

@@ -126,3 +126,34 @@ def test_chinese_and_english_paths_from_the_tables(seed_store):
     assert en["steps"] and [s["to"]["id"] for s in en["steps"]] == [s["to"]["id"] for s in zh["steps"]]
     assert en["target"]["id"] == "initiative:changwon-initiative"
     assert all(s["paragraph"] for s in en["steps"])
+
+
+@pytest.mark.parametrize("source,target", [("22/COP.15", "Changwon Initiative"), ("第22/COP.15号决定", "昌原倡议")])
+def test_path_search_stops_at_its_budget_the_same_on_both_forms(seed_store, tmp_path, source, target):
+    from unkg.graph.query import PATH_BUDGET, PathBudgetExceeded
+
+    kg = _fresh(seed_store, tmp_path)
+    sg = StoreGraph(seed_store)
+    want = explain_path(kg, source, target)
+    assert explain_path(sg, source, target) == want == explain_path(kg, source, target, budget=None)
+    # the relationships the answer needed: the degrees of the nodes the search expanded
+    read = []
+    undirected = type(sg.g).undirected
+
+    def counted(self, n):
+        got = undirected(self, n)
+        read.append(sum(len(v) for v in got.values()))
+        return got
+
+    type(sg.g).undirected = counted
+    try:
+        assert explain_path(sg, source, target, budget=None) == want
+    finally:
+        type(sg.g).undirected = undirected
+    need = sum(read)
+    assert 0 < need <= PATH_BUDGET
+    assert explain_path(sg, source, target, budget=need) == want  # exactly enough
+    for g in (kg, sg):  # one relationship short: the same clear refusal from both forms, in bounded work
+        with pytest.raises(PathBudgetExceeded, match="within the search budget") as exc:
+            explain_path(g, source, target, budget=need - 1)
+        assert exc.value.budget == need - 1 and need - 1 < exc.value.read <= need - 1 + max(read)
