@@ -94,9 +94,10 @@ class _Slot:
         if wait:
             self.wait_ready()
 
-    def wait_ready(self) -> None:
-        # wait until the worker has imported its parsers, so the time limit measures parsing only
-        if self.conn.poll(120):
+    def wait_ready(self, wait_s: float = 120.0) -> None:
+        # wait until the worker has imported its parsers, so the time limit measures parsing only; one still
+        # loading after `wait_s` says "ready" later, which `WorkerPool.map` takes as the start of its file
+        if self.conn.poll(wait_s):
             try:
                 self.conn.recv()
             except (EOFError, OSError):
@@ -111,13 +112,14 @@ class _Slot:
 class WorkerPool:
     """A fixed set of worker processes, each running `task` on one file at a time; use as a context manager."""
 
-    def __init__(self, task: ParseTask, workers: int = 1, timeout_s: float = 120.0, memory_mb: int = 3072) -> None:
+    def __init__(self, task: ParseTask, workers: int = 1, timeout_s: float = 120.0, memory_mb: int = 3072,
+                 ready_wait_s: float = 120.0) -> None:
         self.ctx = mp.get_context("spawn")
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
         self.slots = [_Slot(self.ctx, memory_mb, task) for _ in range(max(1, workers))]
         for slot in self.slots:  # started together, waited for together
-            slot.wait_ready()
+            slot.wait_ready(ready_wait_s)
 
     def __enter__(self) -> "WorkerPool":
         return self
@@ -163,6 +165,12 @@ class WorkerPool:
                     s.kill()
                     s.start()
                     yield ParseResult(task, code="resource_limit", reason=f"the parser process died (exit code {code}); the file likely exceeds the memory limit of {self.memory_mb} MB")
+                    continue
+                if msg[0] == "ready":
+                    # a worker that took longer to load than `wait_ready` waited (a loaded machine): it has only now
+                    # started on the file, so its answer is still to come and its time limit starts now
+                    s.task, s.started = task, time.monotonic()
+                    busy[conn] = s
                     continue
                 if msg[0] == "ok":
                     yield ParseResult(task, document=Document.model_validate_json(msg[1]))
