@@ -7,6 +7,7 @@ Every command has --help and --json; exit codes: 0 ok, 1 nothing found,
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -72,25 +73,33 @@ def _store_graph(counts: bool = False, encode: Optional[Callable[[list[str]], An
     return store, sg, rep
 
 
+@contextmanager
+def _asking(opener: Optional[Callable[[], tuple]] = None, exit_code: Callable[[str], int] = lambda message: 2):
+    """The store, graph and build report a command asks (`opener`: `_store_graph`, `_graph`; the store alone by
+    default), the store closed afterwards; an UnkgError ends the command with its message: the graph commands'
+    one error path."""
+    try:
+        store, kg, rep = opener() if opener else (_store(), None, None)
+        try:
+            yield store, kg, rep
+        finally:
+            store.close()
+    except UnkgError as exc:
+        _fail(str(exc), exit_code(str(exc)))
+
+
 @graph_app.command()
 def build(as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
           tables_only: bool = typer.Option(False, "--tables-only",
                                            help="Only the graph tables in the store (what the questions read), not the "
                                                 "in-memory graph cache that export, sync and the web page load.")) -> None:
     """Bring the graph up to date with the store (only documents changed since the last build)."""
-    try:
-        encode = _encode()
-        store, _, rep = _store_graph(counts=True, encode=encode)
-        try:
-            if not tables_only:
-                from .build import build_graph
+    encode = _encode()
+    with _asking(lambda: _store_graph(counts=True, encode=encode)) as (store, _, rep):
+        if not tables_only:
+            from .build import build_graph
 
-                _, rep = build_graph(store, encode=encode)
-        finally:
-            store.close()
-    except UnkgError as exc:
-        _fail(str(exc))
-        return
+            _, rep = build_graph(store, encode=encode)
     d = rep.as_dict()
     if as_json:
         _emit(d)
@@ -181,15 +190,8 @@ def mandates(
     """Mandates with decision, paragraph, addressees, verb, deadline and status (with its evidence). Exit 1 if none match."""
     from .mandates import MandateFilter, find_mandates
 
-    try:
-        store = _store()
-        try:
-            rows = find_mandates(store, MandateFilter.of(addressee, decision, session, verb, language, status=status), limit=limit)
-        finally:
-            store.close()
-    except UnkgError as exc:
-        _fail(str(exc))
-        return
+    with _asking() as (store, _, _):
+        rows = find_mandates(store, MandateFilter.of(addressee, decision, session, verb, language, status=status), limit=limit)
     if as_json:
         _emit(rows)
     else:
@@ -219,15 +221,8 @@ def neighbours(
     """A node's neighbourhood, with the paragraph behind each relationship."""
     from .query import neighbours as q
 
-    try:
-        store, kg, _ = _store_graph()
-        try:
-            res = q(kg, node, depth=depth, types=types.split(",") if types else None, include_paragraphs=not no_paragraphs)
-        finally:
-            store.close()
-    except UnkgError as exc:
-        _fail(str(exc))
-        return
+    with _asking(_store_graph) as (_, kg, _):
+        res = q(kg, node, depth=depth, types=types.split(",") if types else None, include_paragraphs=not no_paragraphs)
     if as_json:
         _emit(res)
         return
@@ -246,15 +241,9 @@ def path(
     """The shortest explained path between two entities; each step cites its paragraph."""
     from .query import explain_path
 
-    try:
-        store, kg, _ = _store_graph()
-        try:
-            res = explain_path(kg, source, target, max_len=max_len)
-        finally:
-            store.close()
-    except UnkgError as exc:
-        _fail(str(exc), 1 if "no path" in str(exc) or "nothing in the graph" in str(exc) else 2)
-        return
+    # exit 1 when the graph holds no such path (or nothing yet), 2 for any other error
+    with _asking(_store_graph, lambda message: 1 if "no path" in message or "nothing in the graph" in message else 2) as (_, kg, _):
+        res = explain_path(kg, source, target, max_len=max_len)
     if as_json:
         _emit(res)
         return
@@ -274,15 +263,8 @@ def precedents(
     """Earlier decisions and resolutions a decision cites (recalling, reaffirming, 忆及...) or follows up, oldest first. Exit 1 if none are known."""
     from .query import precedents as q
 
-    try:
-        store, kg, _ = _store_graph()
-        try:
-            rows = q(kg, decision)
-        finally:
-            store.close()
-    except UnkgError as exc:
-        _fail(str(exc))
-        return
+    with _asking(_store_graph) as (_, kg, _):
+        rows = q(kg, decision)
     if as_json:
         _emit(rows)
     else:
