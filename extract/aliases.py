@@ -107,6 +107,14 @@ def _name(e: Entity, vocab_ids: set[str]) -> str:
     return e.name if e.id in vocab_ids else e.text
 
 
+def _first_by_id(b: Block) -> dict[str, Entity]:
+    """A paragraph's initiatives, one per id (its first mention), in the order they are printed."""
+    out: dict[str, Entity] = {}
+    for e in _initiatives(b):
+        out.setdefault(e.id, e)
+    return out
+
+
 def merge_across_languages(doc: Document, vocab_ids: set[str]) -> None:
     """Give the initiatives of translated paragraphs the ids of their source paragraphs (in place)."""
     by_id = {b.id: b for b in doc.blocks}
@@ -118,9 +126,7 @@ def merge_across_languages(doc: Document, vocab_ids: set[str]) -> None:
         s_lang, t_lang = src.language or doc.language or "en", b.language or doc.language or "en"
         if s_lang == t_lang:
             continue
-        source: dict[str, Entity] = {}
-        for e in _initiatives(src):
-            source.setdefault(e.id, e)
+        source = _first_by_id(src)
         if not source:
             continue
         for cls, target, found in _class_pairs(source, _initiatives(b), s_lang, t_lang, vocab_ids):
@@ -217,9 +223,7 @@ def translation_links(a: Document, b: Document, vocab_ids: set[str]) -> list[Ali
         xl, yl = x.language or la, y.language or lb
         if xl == yl:
             continue
-        source: dict[str, Entity] = {}
-        for e in _initiatives(x):
-            source.setdefault(e.id, e)
+        source = _first_by_id(x)
         if not source:
             continue
         for _cls, target, found in _class_pairs(source, _initiatives(y), xl, yl, vocab_ids):
