@@ -1,6 +1,6 @@
 """Initiatives found beyond the vocabulary become one graph node across languages.
 
-Real text: the UN Parallel Corpus dev set (../shared/corpus-dev/unpc-dev-en-zh), 4,000 sentences of UN
+Real text: the UN Parallel Corpus dev set (tests/data/unpc-dev-en-zh, copied from the dev corpus), 4,000 sentences of UN
 documents in English and their Chinese translation, stored as two language versions of one document (the same
 symbol, as the language versions of a UN document are stored).  The Chinese file is tokenised by the corpus
 ("马德里 行动 计划", "1 ."): the spaces it adds are taken out, nothing else is changed.
@@ -21,7 +21,7 @@ from unkg.extract.task import ParseAndAnnotate
 from unkg.graph.build import ALIAS_COSINE, KnowledgeGraph, _vocab_initiatives, build_graph
 from unkg.graph.table_graph import build_tables
 
-from tests.conftest import REPO, shared_or_skip
+from tests.conftest import DATA, REPO
 
 GOLD = REPO / "extract" / "gold" / "aliases" / "unpc-en-zh.jsonl"
 _CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef《》“”、，。"
@@ -35,7 +35,7 @@ def _untokenise(line: str) -> str:
 
 @pytest.fixture(scope="module")
 def unpc_docs(tmp_path_factory):
-    src = shared_or_skip("corpus-dev", "unpc-dev-en-zh")
+    src = DATA / "unpc-dev-en-zh"
     tmp = tmp_path_factory.mktemp("unpc")
     en = (src / "UNv1.0.devset.en-og").read_text(encoding="utf-8").splitlines()
     zh = [_untokenise(t) for t in (src / "UNv1.0.devset.zh-og").read_text(encoding="utf-8").splitlines()]
