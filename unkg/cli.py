@@ -247,9 +247,13 @@ def _register_subcommands() -> None:
 def _name_encoder():
     """The search encoder's function, for `graph build` to merge initiatives across languages by their names
     (ImportError without the search extras: then the graph merges by translation evidence only)."""
-    from unkg.search.encoders import get_encoder
+    from unkg.search.encoders import get_encoder  # ImportError here, before the build, without the extras
 
-    return get_encoder(get_settings().encoder).encode
+    def encode(names: list[str]):
+        # the model loads on the first call: a build whose initiative names did not change never loads it
+        return get_encoder(get_settings().encoder).encode(names)
+
+    return encode
 
 
 _register_subcommands()
