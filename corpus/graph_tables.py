@@ -261,6 +261,17 @@ class GraphTables:
         """Nodes with a name key containing `part` (a scan of the name keys, never of the nodes)."""
         return [r[0] for r in self._db.execute("SELECT node FROM graph_names WHERE instr(key, ?) > 0", (part,))]
 
+    def ids_containing(self, part: str, label: str, limit: int) -> list[str]:
+        """Ids of nodes with this label whose id contains `part` (a scan of one label's ids; paragraphs have no name keys)."""
+        return [r[0] for r in self._db.execute(
+            "SELECT id FROM graph_nodes WHERE label = ? AND instr(lower(id), ?) > 0 ORDER BY seq LIMIT ?", (label, part, limit))]
+
+    def most_linked(self, labels: list[str], limit: int) -> list[str]:
+        """Ids of the nodes with these labels that have the most relationships (first added first among equals)."""
+        marks = ",".join("?" * len(labels))
+        return [r[0] for r in self._db.execute(
+            f"SELECT id FROM graph_nodes WHERE label IN ({marks}) ORDER BY deg DESC, seq LIMIT ?", (*labels, limit))]
+
     def nodes_with_label(self, label: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for r in self._db.execute("SELECT id, props FROM graph_nodes WHERE label = ? ORDER BY seq", (label,)):
             yield r[0], json.loads(r[1])

@@ -38,12 +38,12 @@ def _store():
     return Store(get_settings().db_path)
 
 
-def _graph():
-    from .build import build_graph
-
-    store = _store()
+def _whole_graph():
+    """The whole graph in memory (export and sync send every node): read from the store's graph tables, first
+    brought up to date (changed documents only)."""
+    store, sg, rep = _store_graph()
     try:
-        kg, rep = build_graph(store)
+        kg = sg.to_knowledge_graph()
     except BaseException:
         store.close()
         raise
@@ -90,16 +90,17 @@ def _asking(opener: Optional[Callable[[], tuple]] = None, exit_code: Callable[[s
 
 @graph_app.command()
 def build(as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
-          tables_only: bool = typer.Option(False, "--tables-only",
-                                           help="Only the graph tables in the store (what the questions read), not the "
-                                                "in-memory graph cache that export, sync and the web page load.")) -> None:
-    """Bring the graph up to date with the store (only documents changed since the last build)."""
+          tables_only: bool = typer.Option(False, "--tables-only", hidden=True,
+                                           help="Kept for scripts: the tables are all a build writes now.")) -> None:
+    """Bring the graph up to date with the store (only documents changed since the last build).
+
+    The graph lives in the store's graph tables, which every question, the web page, export and sync read."""
+    from .build import default_cache_path, remove_stale_temps
+
     encode = _encode()
     with _asking(lambda: _store_graph(counts=True, encode=encode)) as (store, _, rep):
-        if not tables_only:
-            from .build import build_graph
-
-            _, rep = build_graph(store, encode=encode)
+        # the in-memory cache earlier versions saved: only leftovers of a save that was killed are removed
+        rep.stale_temps = len(remove_stale_temps(default_cache_path(store)))
     d = rep.as_dict()
     if as_json:
         _emit(d)
@@ -127,7 +128,7 @@ def sync(
 
     try:
         conn = Connection.from_options(uri, user, database)
-        store, kg, _ = _graph()
+        store, kg, _ = _whole_graph()
         try:
             with Client(conn) as client:
                 if reset:
@@ -158,7 +159,7 @@ def export(
     from .mandates import find_mandates
 
     try:
-        store, kg, _ = _graph()
+        store, kg, _ = _whole_graph()
         try:
             statuses = {m["id"]: m for m in find_mandates(store, limit=10**9)} if fmt.lower() in ("ttl", "jsonld") else None
         finally:

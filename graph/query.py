@@ -6,6 +6,7 @@
   citing the paragraph it rests on
 * `precedents(kg, decision)`: earlier decisions it cites or follows up
 * `resolve(kg, text)`: "decision 22/COP.15", "Changwon Initiative", "昌原倡议" -> node id
+* `find_nodes(kg, text, label=)`, `most_linked(kg, labels)`: the graph explorer's search and starting points
 
 Every function returns plain dicts (JSON-ready); the CLI prints them.
 """
@@ -103,6 +104,45 @@ def resolve(kg: KnowledgeGraph, text: str, labels: Optional[Iterable[str]] = Non
         best = _rank(kg, partial)
         return sorted(best[:20], key=lambda n: (ENTITY_LABELS.index(_label(g, n)) if _label(g, n) in ENTITY_LABELS else 99, len(str(g.nodes[n].get("name", "")))))[0]
     raise GraphError(f"nothing in the graph matches {text!r}; try an id (`unkg graph neighbours ID`), a decision number like 22/COP.15, or a name")
+
+
+#: labels a name search leaves out unless asked for by label (they have thousands of nodes and no names)
+_UNNAMED_LABELS = ("Paragraph", "Quantity")
+
+
+def find_nodes(kg: KnowledgeGraph, text: str, label: Optional[str] = None, limit: int = 20) -> list[str]:
+    """Nodes whose name, symbol or alias (any language) contains `text`, best first: exact names, then names
+    starting with it, then the most linked. With `label`, only that label, and ids containing `text` count too
+    (how paragraphs are found). Name keys are looked up, never every node (the store's name index)."""
+    q = _norm(text)
+    if not q:
+        return []
+    g = kg.g
+    found = set(_named_like(kg, q))
+    if label:
+        fast = getattr(kg, "ids_containing", None)
+        found.update(fast(q, label, 10 * limit) if callable(fast) else
+                     [n for n, a in g.nodes(data=True) if a.get("label") == label and q in n.lower()])
+    scored = []
+    for n in found:
+        lab = _label(g, n)
+        if (label and lab != label) or (not label and lab in _UNNAMED_LABELS):
+            continue
+        name = _norm(str(g.nodes[n].get("name") or ""))
+        exact = name == q or n.lower() == q
+        scored.append((not exact, not name.startswith(q), -g.degree(n), n))
+    scored.sort()
+    return [s[-1] for s in scored[:limit]]
+
+
+def most_linked(kg: KnowledgeGraph, labels: Iterable[str], limit: int = 50) -> list[str]:
+    """The nodes of these labels with the most relationships (where a graph explorer starts)."""
+    fast = getattr(kg, "most_linked", None)
+    if callable(fast):
+        return fast(labels, limit)
+    want = set(labels)
+    g = kg.g
+    return sorted((n for n, a in g.nodes(data=True) if a.get("label") in want), key=lambda n: -g.degree(n))[:limit]
 
 
 def node_info(kg: KnowledgeGraph, n: str) -> dict[str, Any]:

@@ -275,6 +275,12 @@ class StoreGraph:
     def names_containing(self, part: str) -> list[str]:
         return self.tables.names_containing(part)
 
+    def ids_containing(self, part: str, label: str, limit: int) -> list[str]:
+        return self.tables.ids_containing(part, label, limit)
+
+    def most_linked(self, labels: Iterable[str], limit: int) -> list[str]:
+        return self.tables.most_linked(sorted(set(labels)), limit)
+
     def nodes_with_label(self, label: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for n, props in self.tables.nodes_with_label(label):
             yield n, {"label": label, **props}

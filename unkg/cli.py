@@ -207,11 +207,11 @@ def demo(as_json: bool = typer.Option(False, "--json")) -> None:
     from unkg.corpus.store import Store
     from unkg.demo import answers, find_a_precedent, show
     from unkg.search.options import SearchOptions
-    from unkg.graph.build import build_graph
+    from unkg.graph.table_graph import open_graph
 
     store = Store(get_settings().db_path)
     try:
-        kg, _ = build_graph(store)
+        kg = open_graph(store)
         res = answers(store, kg, precedent=find_a_precedent(store, search_options=SearchOptions.from_settings(get_settings())))
     except UnkgError as exc:
         store.close()

@@ -17,7 +17,7 @@ from unkg.corpus.store import Store
 from unkg.errors import UnkgError
 from unkg.graph.build import KnowledgeGraph
 from unkg.graph.mandates import MandateFilter, find_mandates
-from unkg.graph.query import explain_path, resolve
+from unkg.graph.query import explain_path, most_linked, resolve
 
 
 def _busiest_decision(store: Store, addressee: str) -> Optional[str]:
@@ -34,7 +34,6 @@ DEMO_INITIATIVES = ("Changwon Initiative", "Kubuqi International Desert Forum", 
 
 
 def _initiatives(kg: KnowledgeGraph, n: int = 3) -> list[str]:
-    g = kg.g
     out: list[str] = []
     for name in DEMO_INITIATIVES:
         try:
@@ -43,8 +42,7 @@ def _initiatives(kg: KnowledgeGraph, n: int = 3) -> list[str]:
             continue
         if node not in out:
             out.append(node)
-    inits = sorted((x for x, a in g.nodes(data=True) if a.get("label") == "Initiative"), key=lambda x: (-g.degree(x), x))
-    out += [x for x in inits if x not in out]
+    out += [x for x in most_linked(kg, ["Initiative"], n + len(out)) if x not in out]
     return out[:n]
 
 
@@ -55,7 +53,7 @@ def answers(store: Store, kg: KnowledgeGraph, precedent: Optional[dict[str, Any]
     if decision:
         rows = find_mandates(store, MandateFilter.of(addressee="secretariat", decision=decision))
         out["mandates"] = {"decision": decision, "addressee": "secretariat", "rows": rows}
-    source = decision or next((n for n, a in kg.g.nodes(data=True) if a.get("label") == "Decision"), None)
+    source = decision or next(iter(most_linked(kg, ["Decision"], 1)), None)
     for target in _initiatives(kg) if source else []:
         try:
             out["paths"].append(explain_path(kg, source, target))

@@ -133,8 +133,8 @@ def resolvers(store: Store, graph: Optional[Callable[[], Any]] = None, searcher:
               ) -> tuple[Callable[[str], Optional[tuple[str, str]]], Callable[[str], list[tuple[str, str]]]]:
     """The graph's name resolution (entities only) and the search engine, as the watch list needs them.
     `graph` and `searcher`: the caller's own (the web app keeps both); else built once, when first needed."""
-    from unkg.graph.build import build_graph
     from unkg.graph.query import resolve
+    from unkg.graph.table_graph import open_graph
 
     box: dict[str, Any] = {"searcher": searcher}
 
@@ -142,7 +142,7 @@ def resolvers(store: Store, graph: Optional[Callable[[], Any]] = None, searcher:
         if graph is not None:
             return graph()
         if "kg" not in box:
-            box["kg"], _ = build_graph(store)
+            box["kg"] = open_graph(store)
         return box["kg"]
 
     def resolve_entity(text: str) -> Optional[tuple[str, str]]:

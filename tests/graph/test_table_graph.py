@@ -9,7 +9,7 @@ import pytest
 
 from unkg.errors import GraphError
 from unkg.graph.build import KnowledgeGraph, build_graph
-from unkg.graph.query import explain_path, neighbours, precedents, resolve
+from unkg.graph.query import explain_path, find_nodes, most_linked, neighbours, precedents, resolve
 from unkg.graph.table_graph import StoreGraph, build_tables
 
 from tests.conftest import SAMPLES
@@ -117,6 +117,25 @@ def test_names_resolve_to_the_same_node(seed_store, tmp_path, name):
     assert resolve(sg, name) == resolve(kg, name)
     with pytest.raises(GraphError, match="nothing in the graph matches"):
         resolve(sg, "no such thing anywhere")
+
+
+@pytest.mark.parametrize("text,label", [("changwon", None), ("昌原", None), ("倡议", "Initiative"), ("secretariat", None),
+                                        ("cop.15", "Decision"), ("iccd", "Document"), ("cop(16)/18@zh", "Paragraph"),
+                                        ("kubuqi", "Initiative")])
+def test_node_search_is_the_same_on_both_forms(seed_store, tmp_path, text, label):
+    """The explorer's name search and starting points: the same nodes in the same order from the tables (name
+    index, indexed degrees) as from the networkx graph (a scan), in English and Chinese."""
+    kg = _fresh(seed_store, tmp_path)
+    sg = StoreGraph(seed_store)
+    want = find_nodes(kg, text, label, limit=15)
+    assert want, (text, label)
+    assert find_nodes(sg, text, label, limit=15) == want
+    labels = {kg.g.nodes[n]["label"] for n in want}
+    assert labels == {label} if label else not labels & {"Paragraph", "Quantity"}
+    starts = ("Initiative", "Decision", "Actor")
+    got = most_linked(sg, starts, 30)
+    assert [kg.g.degree(n) for n in got] == [kg.g.degree(n) for n in most_linked(kg, starts, 30)]
+    assert got[0] == max((n for n, a in kg.g.nodes(data=True) if a["label"] in starts), key=kg.g.degree)
 
 
 def test_chinese_and_english_paths_from_the_tables(seed_store):

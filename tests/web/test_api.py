@@ -246,6 +246,18 @@ def test_graph_nodes_neighbourhood_and_path(client):
     assert_error(client.get("/api/graph/neighbourhood", params={"node": "initiative:nothing-of-the-kind-xyz"}), 404, "not_found")
     assert_error(client.get("/api/graph/path", params={"source": "qqqxxx-none", "target": "zzzyyy-none"}), 404, "not_found")
     assert_error(client.get("/api/graph/nodes"), 422, "invalid_request")
+    assert client.get("/api/graph/nodes", params={"q": "昌原"}).json()["nodes"][0]["id"] == "initiative:changwon-initiative"
+
+
+def test_graph_answers_come_from_the_store_tables(web_env, client):
+    """The page reads the graph tables in the store: no whole graph is loaded or saved beside it."""
+    home = web_env.settings.home
+    assert client.get("/api/graph/nodes", params={"q": "changwon"}).status_code == 200
+    assert client.get("/graph", params={"format": "json"}).json()["count"] > 0
+    assert not (home / "graph.pickle").exists()
+    from unkg.graph.table_graph import StoreGraph
+
+    assert isinstance(web_env.data.graph(), StoreGraph)
 
 
 def test_graph_page_and_twin(client):

@@ -124,17 +124,17 @@ def test_neighbourhood_has_a_work_budget(web_env):
 def test_graph_calls_are_capped_per_client(web_env, monkeypatch):
     from fastapi.testclient import TestClient
 
-    import unkg.web.views.graph as web_app
+    from unkg.web.data import WebData
 
     gate, entered = threading.Event(), threading.Semaphore(0)
-    real = web_app.neighbourhood
+    real = WebData.graph_neighbourhood
 
-    def slow(*a, **k):
+    def slow(*a, **k):  # held before the graph's lock: the cap is what must refuse the third call
         entered.release()
         gate.wait(10)
         return real(*a, **k)
 
-    monkeypatch.setattr(web_app, "neighbourhood", slow)
+    monkeypatch.setattr(WebData, "graph_neighbourhood", slow)
     codes: list[int] = []
     with TestClient(web_env.app, raise_server_exceptions=False) as c:
         def call():

@@ -1,8 +1,11 @@
 """What the web layer reads: documents, paragraphs, mandates, search and the graph.
 
-One `WebData` per app. All access to the store goes through one lock: the
-SQLite connection, the searcher and the in-process graph are shared by the
-server's worker threads, and a query here takes milliseconds.
+One `WebData` per app. Access to the store goes through one lock: the SQLite
+connection and the searcher are shared by the server's worker threads, and a
+query here takes milliseconds. The graph is read from the store's graph tables
+through a second connection under its own lock (`graph_lock`, always taken after
+`lock` where both are held), so a long path search holds up only other graph
+questions.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from typing import Any, Iterable, Optional
 from unkg.corpus.store import Store
 from unkg.errors import GraphError, StoreFull, UnkgError
 from unkg.graph.mandates import MandateFilter, find_mandates, text_dir
-from unkg.graph.query import explain_path, neighbours, resolve
+from unkg.graph.query import explain_path, most_linked, neighbours, resolve
+from unkg.graph.query import find_nodes as query_find_nodes
 from unkg.model import Block, Document
 from unkg.settings import Settings
 
@@ -51,11 +55,23 @@ class WebData:
         self._searcher = None
         self._kg = None
         self._kg_checked = 0.0
+        # the graph reads through a connection and a lock of its own: a path search may read for a second
+        # without holding up searches and pages (WAL: readers do not wait for each other)
+        self.graph_lock = threading.RLock()
+        self._graph_store: Optional[Store] = None
         self._names: tuple[tuple, dict[str, str]] = ((), {})
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock, self.graph_lock:
+            if self._graph_store is not None:
+                self._graph_store.close()
             self.store.close()
+
+    def graph_store(self) -> Store:
+        with self.graph_lock:
+            if self._graph_store is None:
+                self._graph_store = Store(self.store.path)
+            return self._graph_store
 
     def counts(self) -> dict[str, int]:
         with self.lock:
@@ -194,22 +210,40 @@ class WebData:
 
     # -- graph ----------------------------------------------------------------------
 
-    def graph_cache(self) -> Path:
-        return self.settings.home / "graph.pickle"
-
     def graph(self, refresh: bool = False):
-        """The in-process graph, brought up to date with the store at most every few seconds."""
-        with self.lock:
+        """The graph the pages ask: the store's graph tables (`graph.table_graph`), brought up to date with the store at
+        most every few seconds (changed documents only). Nothing is loaded whole: a question reads what it touches."""
+        with self.graph_lock:
             now = time.monotonic()
             if self._kg is None or refresh or now - self._kg_checked > 5.0:
-                from unkg.graph.build import build_graph
+                from unkg.graph.table_graph import build_tables
 
                 try:
-                    self._kg, _ = build_graph(self.store, kg=self._kg, cache=self.graph_cache(), encode=self._name_encoder())
+                    sg, rep = build_tables(self.graph_store(), counts=False, encode=self._name_encoder())
                 except OSError as exc:
-                    raise GraphError(f"cannot build the graph: {exc}; set UNKG_HOME to a writable folder") from None
+                    raise GraphError(f"cannot update the graph tables in {self.store.path}: {exc}") from None
+                if self._kg is None or rep.added or rep.updated or rep.removed:
+                    self._kg = sg  # a new reader: nothing cached from before the change
                 self._kg_checked = now
             return self._kg
+
+    def graph_nodes(self, q: str, label: Optional[str], limit: int) -> list[dict]:
+        with self.graph_lock:
+            return find_nodes(self.graph(), q, label, limit)
+
+    def graph_neighbourhood(self, node: str, depth: int = 1, limit: int = 80, types: Optional[set[str]] = None) -> dict:
+        with self.graph_lock:
+            return neighbourhood(self.graph(), node, depth, limit, types)
+
+    def graph_path(self, source: str, target: str, max_len: int) -> dict:
+        with self.graph_lock:
+            return shortest_path(self.graph(), source, target, max_len)
+
+    def graph_starts(self, limit: int = 50) -> list[dict]:
+        """Where the graph page starts: the most linked initiatives, decisions and actors."""
+        with self.graph_lock:
+            kg = self.graph()
+            return [graph_node_json(kg.g, n) for n in most_linked(kg, ("Initiative", "Decision", "Actor"), limit)]
 
     def _name_encoder(self):
         """`_encode_names` where the search extras are installed, else None (translation evidence only)."""
@@ -226,22 +260,22 @@ class WebData:
         """Each watch with what is new since it was last marked seen (nothing is marked: a page view changes nothing)."""
         from unkg.watch import Watches, resolvers
 
-        with self.lock:
+        with self.lock, self.graph_lock:
             found = resolvers(self.store, graph=self.graph, searcher=self.searcher)
             return [r.as_dict() for r in Watches(self.store, *found).report(mark_seen=False)]
 
     def sync_graph(self, neo4j: bool = False) -> dict:
         """Bring the graph and the search index up to date with the store; with `neo4j`, also send the
         changes to the graph server named by NEO4J_URI (graph.neo4j_sync)."""
-        from unkg.graph.build import build_graph
+        from unkg.graph.table_graph import build_tables
 
         conn = None
         if neo4j:
             from unkg.graph.neo4j_sync import Connection
 
             conn = Connection.from_options()  # GraphError naming NEO4J_URI when it is unset
-        with self.lock:
-            self._kg, rep = build_graph(self.store, kg=self._kg, cache=self.graph_cache(), encode=self._name_encoder())
+        with self.lock, self.graph_lock:
+            self._kg, rep = build_tables(self.graph_store(), encode=self._name_encoder())
             self._kg_checked = time.monotonic()
             out = {"graph": rep.as_dict(), "search": None, "neo4j": None}
             try:
@@ -251,7 +285,7 @@ class WebData:
             if conn is not None:
                 from unkg.graph.neo4j_sync import sync_graph as send
 
-                out["neo4j"] = send(self._kg, self.store, conn).as_dict()
+                out["neo4j"] = send(self._kg.to_knowledge_graph(), self.graph_store(), conn).as_dict()
         return out
 
     # -- uploads --------------------------------------------------------------------
@@ -304,7 +338,7 @@ class WebData:
                 store.close()
         finally:
             _INGEST_SLOT.release()
-        with self.lock:
+        with self.graph_lock:
             self._kg_checked = 0.0
         return [r.as_dict() for r in reports]
 
@@ -396,20 +430,5 @@ def shortest_path(kg, source: str, target: str, max_len: int = 12) -> dict:
 
 
 def find_nodes(kg, q: str, label: Optional[str] = None, limit: int = 20) -> list[dict]:
-    g = kg.g
-    ql = q.strip().lower()
-    if not ql:
-        return []
-    scored = []
-    for n, a in g.nodes(data=True):
-        if label and a.get("label") != label:
-            continue
-        if a.get("label") in ("Paragraph", "Quantity") and not label:
-            continue
-        name = str(a.get("name") or "")
-        hay = [n.lower(), name.lower()] + [str(x).lower() for x in a.get("aliases", []) or []]
-        if any(ql in h for h in hay):
-            exact = name.lower() == ql or n.lower() == ql
-            scored.append((not exact, not name.lower().startswith(ql), -g.degree(n), n))
-    scored.sort()
-    return [graph_node_json(g, s[-1]) for s in scored[:limit]]
+    """graph.query.find_nodes (the one name search of the graph), as the explorer lists them."""
+    return [graph_node_json(kg.g, n) for n in query_find_nodes(kg, q, label, limit)]

@@ -11,7 +11,6 @@ from unkg.graph.query import MAX_PATH_STEPS
 
 from .. import schemas as M
 from ..context import WebContext, vendor_file, web
-from ..data import find_nodes, graph_node_json, neighbourhood, shortest_path
 from ..errors import ERROR_RESPONSES
 from ..security import ApiError
 
@@ -50,7 +49,7 @@ def api_graph_nodes(q: str = Query(..., min_length=1, max_length=200, descriptio
                     label: Optional[str] = Query(None, max_length=30, description="Initiative, Actor, Decision, Document ..."),
                     limit: int = Query(20, ge=1, le=200), ctx: WebContext = Depends(web)):
     """Find graph nodes by name (paragraph nodes only when `label=Paragraph`)."""
-    nodes = find_nodes(ctx.data.graph(), q, label, limit)
+    nodes = ctx.data.graph_nodes(q, label, limit)
     return M.NodeList(query=q, count=len(nodes), nodes=[M.GraphNode(**n) for n in nodes])
 
 
@@ -62,7 +61,7 @@ def api_graph_neighbourhood(node: str = Query(..., max_length=400, description="
                             ctx: WebContext = Depends(web)):
     """A node, its neighbours and the edges between them; each edge names the paragraph it came from."""
     t = {x.strip().upper() for x in types.split(",") if x.strip()} if types else None
-    return neighbourhood(ctx.data.graph(), node, depth, limit, t)
+    return ctx.data.graph_neighbourhood(node, depth, limit, t)
 
 
 @router.get("/api/graph/path", summary="Shortest explained path between two nodes", response_model=M.GraphPath, responses=ERROR_RESPONSES,
@@ -70,7 +69,7 @@ def api_graph_neighbourhood(node: str = Query(..., max_length=400, description="
 def api_graph_path(source: str = Query(..., max_length=400), target: str = Query(..., max_length=400),
                    max_len: int = Query(MAX_PATH_STEPS, ge=1, le=20), ctx: WebContext = Depends(web)):
     """The shortest path between two nodes (edges followed in either direction), with each edge's paragraph."""
-    return shortest_path(ctx.data.graph(), source, target, max_len)
+    return ctx.data.graph_path(source, target, max_len)
 
 
 @router.get("/graph", include_in_schema=False)
@@ -80,13 +79,10 @@ def graph_page(request: Request, node: Optional[str] = Query(None, max_length=40
     from_, to = (from_ or "").strip(), (to or "").strip()
     if format == "json":
         if from_ and to:  # the path the page draws
-            return JSONResponse(shortest_path(ctx.data.graph(), from_, to, MAX_PATH_STEPS))
+            return JSONResponse(ctx.data.graph_path(from_, to, MAX_PATH_STEPS))
         if node:
-            return JSONResponse(neighbourhood(ctx.data.graph(), node))
-        kg = ctx.data.graph()
-        starts = [n for n, a in kg.g.nodes(data=True) if a.get("label") in ("Initiative", "Decision", "Actor")]
-        starts.sort(key=lambda n: -kg.g.degree(n))
-        nodes = [graph_node_json(kg.g, n) for n in starts[:50]]
+            return JSONResponse(ctx.data.graph_neighbourhood(node))
+        nodes = ctx.data.graph_starts(50)
         return JSONResponse({"query": "", "count": len(nodes), "nodes": nodes})
     return ctx.page(request, "graph.html", node=node or "", path_from=from_, path_to=to,
                     has_lib=vendor_file("cytoscape.min.js") is not None)
