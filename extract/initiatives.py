@@ -13,7 +13,8 @@ first: a name is kept only when its shape is unambiguous.
 - Chinese: a name in 《》 or “” ending in a head (倡议 方案 计划 战略 论坛 指南 读本 基金 研究院 框架
   纲领 伙伴关系 举措 十年 行动计划).
 - French, Spanish, Russian, Arabic: a name in «», “” or "" beginning or ending with a head
-  ("« Programme de définition des cibles »", "«Программа ...»").
+  ("« Programme de définition des cibles »", "«Программа ...»"); in French, Spanish and Russian also a
+  name from its head word to the Latin acronym in brackets ("Iniciativa Financiera de Biodiversidad (BIOFIN)").
 
 Ids are `initiative:<slug of the name>`; the gazetteer wins where both match (the caller masks).
 """
@@ -51,6 +52,48 @@ _HEADS_OTHER = {
 _NAME_OTHER = {lang: re.compile(r"[«“\"]\s*(" + h + r"[^«»“”\"\n]{3,120}?)\s*[»”\"]") for lang, h in _HEADS_OTHER.items()}
 
 
+# French, Spanish, Russian: a name opened by a head word and followed by its Latin acronym in brackets, as UN texts
+# introduce a programme ("la Iniciativa Financiera de Biodiversidad (BIOFIN)", "l’initiative de financement de la
+# biodiversité (BIOFIN)", "Инициативы по финансированию биоразнообразия (BIOFIN)", "(IPBES, por sus siglas en inglés)")
+_ACRONYM_AFTER = re.compile(r"[ \u00a0]?\(([A-Z][A-Z0-9]{2,9})(?:,[^()]{0,40})?\)")
+_ACRONYM_WORD = re.compile(r"[^\s,;:.!?()«»“”\"]+")
+_ACRONYM_STOP = re.compile(r"[,;:.!?()«»“”\"\n]")
+# United Nations programmes and funds are organisations (UNEP, UNDP, UNICEF ...), as in English
+# (and "Convención Marco de las Naciones Unidas ..." is a convention): a name holding the Organization's name is left out
+_UN_ORGANISATION_RE = re.compile(r"Naciones\s+Unidas|Nations\s+Unies|Объединенных\s+Наций")
+# "dans le cadre du ...", "en el marco de ...": within the framework of, not a framework's name
+_FRAMEWORK_IDIOM = re.compile(r"^(?:cadre|marco)\s+d(?:u|e|es|el)\b")
+
+
+_PLURAL_HEADS = ("fonds", "directives", "directrices")  # heads written with a final s in the singular
+
+
+def _acronym_names(text: str, lang: str) -> list[Found]:
+    """Names followed by their acronym in brackets, from the last head word before it (see above)."""
+    from .aliases import head_class
+
+    out: list[Found] = []
+    for m in _ACRONYM_AFTER.finditer(text):
+        end = m.start()
+        stop = max((x.end() for x in _ACRONYM_STOP.finditer(text, max(0, end - 160), end)), default=max(0, end - 160))
+        words = list(_ACRONYM_WORD.finditer(text, stop, end))[-10:]
+        for i in range(len(words) - 2, -1, -1):  # the last head word with at least one word after it
+            w = words[i]
+            elided = re.match(r"[ldLD]['’]", w.group()) if lang == "fr" else None
+            word = w.group()[2:] if elided else w.group()
+            if head_class(word, lang) is None:
+                continue
+            start = w.start() + (2 if elided else 0)  # "l’initiative de ...": the article is not part of the name
+            name = text[start:end]
+            if lang in ("fr", "es") and re.search(r"(?:s|es)$", word) and not any(word.lower() == h for h in _PLURAL_HEADS):
+                break  # "programmes d’action nationaux (PAN)", "Estrategias ...": a plural is not one named initiative
+            if _UN_ORGANISATION_RE.search(name) or _FRAMEWORK_IDIOM.match(name):
+                break
+            out.append(Found(start, end, "initiative", "initiative:" + slug(name), name))
+            break
+    return out
+
+
 def find_initiatives(text: str, lang: str = "en") -> list[Found]:
     """Initiative names in a paragraph (see the module docstring)."""
     out: list[Found] = []
@@ -63,6 +106,9 @@ def find_initiatives(text: str, lang: str = "en") -> list[Found]:
         for m in _NAME_OTHER[lang].finditer(text):
             s, e = m.span(1)
             out.append(Found(s, e, "initiative", "initiative:" + slug(m.group(1)), m.group(1)))
+        if lang in ("fr", "es", "ru") and "(" in text:
+            out += [f for f in _acronym_names(text, lang) if not any(o.start < f.end and f.start < o.end for o in out)]
+            out.sort(key=lambda f: f.start)
         return out
     if not re.search(_HEAD_EN, text):
         return out

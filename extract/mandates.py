@@ -38,6 +38,7 @@ from typing import Optional
 from unkg.model import Mandate
 
 from .deadlines import words_deadline
+from .prefilter import prefiltered
 from .quantities import find_dates
 from .verb_lexicon import FORCE, LEXICON
 
@@ -61,6 +62,26 @@ def _alt(forms) -> str:
     return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
 
 
+def _trie_alt(forms, ignore_case: bool) -> str:
+    """The alternation of `forms` as a prefix tree ("call(?:s(?: upon| on|)|ed(?: upon| on|))"): at every node
+    the longer continuation is tried before the form ending there, so a match is the one of `_alt` (longest
+    form first), while far fewer branches are tried at each position of the text."""
+    root: dict = {}
+    for f in forms:
+        node = root
+        for ch in (f.lower() if ignore_case else f):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in node.items() if ch]
+        if "" in node:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
 VERBS: dict[str, dict[str, str]] = {"en": _EN_VERBS}
 for _lang in ("fr", "es", "ru", "zh", "ar"):
     VERBS[_lang] = {k: v for k, v in LEXICON[_lang].items() if not re.search(r"(ant|ando|iendo|я|ая)$", k) or _lang == "zh"}
@@ -74,7 +95,7 @@ VERBS["ar"].update({"يطلب": "request", "يدعو": "invite", "يحث": "urge
 
 _WB = {"en": (r"\b", r"\b"), "fr": (r"(?<!\w)", r"(?!\w)"), "es": (r"(?<!\w)", r"(?!\w)"), "ru": (r"(?<!\w)", r"(?!\w)"),
        "ar": (r"(?<![^\s،,؛(])(?:و|ف)?", r"(?:\s+(?:أيضا|كذلك))?(?!\w)"), "zh": (r"(?<![申提聘宴敬恳报回邀吁促])", "")}
-VERB_RE = {lang: re.compile(_WB[lang][0] + "(" + _alt(forms) + ")" + _WB[lang][1], re.I if lang != "zh" else 0) for lang, forms in VERBS.items()}
+VERB_RE = {lang: re.compile(_WB[lang][0] + "(" + _trie_alt(forms, lang != "zh") + ")" + _WB[lang][1], re.I if lang != "zh" else 0) for lang, forms in VERBS.items()}
 
 # what may stand between the verb and the first addressee, and between two addressees
 GAP = {
@@ -90,8 +111,8 @@ _GAP_RE = {lang: re.compile(g + r"$", re.I) for lang, g in GAP.items()}
 _CONN_RE = {lang: re.compile(CONN + g + r"$", re.I) for lang, g in GAP.items()}
 
 PASSIVE_RE = {
-    "en": re.compile(r"\b(?:are|is|were|was|be|being)\s+(?:also\s+|further\s+|strongly\s+)?(urged|invited|requested|encouraged|called upon|called on)\s+to\b", re.I),
-    "fr": re.compile(r"\b(?:sont|est)\s+(?:également\s+)?(invité(?:e)?s?|prié(?:e)?s?|encouragé(?:e)?s?|engagé(?:e)?s?|exhorté(?:e)?s?)\s+(?:à|de)\b", re.I),
+    "en": prefiltered(r"\b(?:are|is|were|was|be|being)\s+(?:also\s+|further\s+|strongly\s+)?(urged|invited|requested|encouraged|called upon|called on)\s+to\b", re.I),
+    "fr": prefiltered(r"\b(?:sont|est)\s+(?:également\s+)?(invité(?:e)?s?|prié(?:e)?s?|encouragé(?:e)?s?|engagé(?:e)?s?|exhorté(?:e)?s?)\s+(?:à|de)\b", re.I),
 }
 _PASSIVE_EN = {"urged": "urge", "invited": "invite", "requested": "request", "encouraged": "encourage", "called upon": "call upon", "called on": "call upon"}
 _PASSIVE_FR = {"invit": "invite", "pri": "request", "encourag": "encourage", "engag": "urge", "exhort": "urge"}
@@ -107,7 +128,7 @@ BOUNDARY_RE = {
 SENT_SPLIT = re.compile(r"(?<=[!?。！？；;])\s*|(?<=[.!?])\s+")
 SAME_DECISION_RE = re.compile(r"同一项?决定|该决定|the same decision|that decision|la même décision|cette décision|la misma decisión|esa decisión|том же решении|этом решении|المقرر نفسه|نفس المقرر", re.I)
 SAME_RESOLUTION_RE = re.compile(r"同一项?决议|该决议|the same resolution|that resolution|la même résolution|la misma resolución|той же резолюции|القرار نفسه", re.I)
-CONDITION_RE = re.compile(
+CONDITION_RE = prefiltered(
     r"[，,]?\s*(?:在资源允许的情况下|在有资源的情况下|subject to (?:the )?availability of (?:financial )?resources|subject to available resources"
     r"|sous réserve de la disponibilité de ressources|sous réserve des ressources disponibles|con sujeción a la disponibilidad de recursos"
     r"|en función de los recursos disponibles|при условии наличия ресурсов|رهنا بتوافر الموارد)\s*[，,]?", re.I)

@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
+from .prefilter import prefiltered
+
 REQUEST_VERBS = {"request", "invite", "urge", "encourage", "call", "call upon", "instruct", "mandate", "entrust", "direct", "appeal", "demand", "exhort"}
 DECISION_VERBS = {"decide", "authorize", "approve", "adopt", "endorse", "establish", "resolve", "agree", "extend", "elect"}
 
@@ -69,12 +71,12 @@ WE = {"en": r"\bWe(?:\s+(?:also|further|therefore))?\s+(?:will|shall|commit(?:\s
       "ru": r"\bМы\s+(?:обязуемся|будем)\b", "zh": r"我们(?:将|承诺|致力于|决心)", "ar": r"(?:ونحن|نحن)\s+(?:نلتزم|سن)"}
 PRONOUN = {"en": r"\b(?:They|they)\s*$", "fr": r"\b(?:Elles|Ils|elles|ils)\s*$", "es": r"\b(?:Ellas|Ellos)\s*$", "ru": r"\bОни\s*$", "zh": r"(?:它们|他们)$", "ar": r"$^"}
 
-_MODAL_RE = {lang: [(re.compile(r"(?<!\w)(" + rx + r")(?!\w)" if lang != "zh" else "(" + rx + ")", re.I if lang != "zh" else 0), mod) for rx, mod in lst]
+_MODAL_RE = {lang: [(prefiltered(r"(?<!\w)(" + rx + r")(?!\w)" if lang != "zh" else "(" + rx + ")", re.I if lang != "zh" else 0), mod) for rx, mod in lst]
              for lang, lst in MODALS.items()}
 # a call opens a sentence, or follows a comma after a concessive clause ("虽然……，但鼓励缔约方", "Si bien ..., se invita a las Partes")
-_OPEN_RE = {lang: [(re.compile(r"(?:^|(?<=[。；;.!?！？])|(?<=[，,]\s)(?=se\s)|(?<=[，,])(?=但|并|同时)|(?<=،\s)|(?<=،))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst]
+_OPEN_RE = {lang: [(prefiltered(r"(?:^|(?<=[。；;.!?！？])|(?<=[，,]\s)(?=se\s)|(?<=[，,])(?=但|并|同时)|(?<=،\s)|(?<=،))\s*(?:و)?(" + rx + r")\s*", 0), mod) for rx, mod in lst]
             for lang, lst in OPENING.items()}
-_WE_RE = {lang: re.compile(rx) for lang, rx in WE.items()}
+_WE_RE = {lang: prefiltered(rx) for lang, rx in WE.items()}
 _PRON_RE = {lang: re.compile(rx) for lang, rx in PRONOUN.items()}
 # what may stand between the subject and the modal ("Governments in a position to do so should")
 _SUBJ_GAP = {"zh": re.compile(r"^(?:还|也|均|都|则)?$"),

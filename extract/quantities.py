@@ -51,7 +51,9 @@ QTY_RE = re.compile(
     + r"(?:\s*(?:d['’]|de\s+)?(?:(?P<adj>local|leading|new|member|participating|additional)\s+)?(?P<unit>" + _UNIT_RE + r"))?",
     re.I,
 )
-_NUMBER_RE = re.compile(r"\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:thousand|million|billion)")
+# numbers that open a search window: figures, and number words before a scale word (searched only when a scale word is there)
+_DIGITS_RE = re.compile(r"\d[\d,.]*")
+_WORD_NUMBER_RE = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:thousand|million|billion)")
 _EN_ADJ_OK = {"local", "leading", "new", "member", "participating", "more", "additional"}
 
 
@@ -67,18 +69,29 @@ def _num(s: Optional[str]) -> Optional[float]:
 
 
 _SHARE_RE = re.compile(r"(?<![\d/.,])(?P<a>\d{1,2})\s*/\s*(?P<b>\d{1,2})(?=\s+(?:of|de|del|des|от)\b)|(?<![\d.,])(?P<a2>\d{1,2}) of the (?P<b2>\d{1,3})\b")
+# what every proportion holds (the pattern above opens with look-behinds, which the regex engine cannot skip to)
+_SHARE_GATE = re.compile(r"\d(?:\s*/\s*\d| of the \d)")
 _SYMBOL_BEFORE = re.compile(r"(?:resolutions?|decisions?|résolutions?|décisions?|resoluci[oó]n(?:es)?|decisi[oó]n(?:es)?|"
                             r"резолюци\w*|решени\w*|قرار|مقرر|No\.|nos?\.|第)\s*$", re.I)
 ZH_COUNTRIES_RE = re.compile(r"(?<![0-9A-Za-z.])(?P<num>\d+)\s*个(?P<mid>[^，。；、：（）()\d]{2,60}?)(?:先锋|参与|伙伴)?国家(?!和地方|政府)")
 
 
+def _numbers(text: str) -> list[re.Match]:
+    """Figures and number words ("two million") in text order."""
+    found = list(_DIGITS_RE.finditer(text))
+    if "thousand" in text or "million" in text or "billion" in text:
+        found = sorted(found + list(_WORD_NUMBER_RE.finditer(text)), key=lambda m: m.start())
+    return found
+
+
 def find_quantities(text: str, lang: str = "en") -> list[Found]:
-    if not re.search(r"\d|one|two|three|four|five|six|seven|eight|nine|ten", text):
-        return []
+    numbers = _numbers(text)
+    if not numbers:
+        return []  # every quantity, proportion and count holds a figure or a number word
     out: list[Found] = []
     # only short windows around numbers are searched (long paragraphs have few numbers)
     windows: list[tuple[int, int]] = []
-    for nm in _NUMBER_RE.finditer(text):
+    for nm in numbers:
         a, b = max(0, nm.start() - 25), min(len(text), nm.end() + 45)
         if windows and a <= windows[-1][1]:
             windows[-1] = (windows[-1][0], b)
@@ -116,7 +129,7 @@ def find_quantities(text: str, lang: str = "en") -> list[Found]:
         out.append(Found(start, end, "quantity", f"quantity:{v}:{unit}", text[start:end], value=value, unit=unit,
                          qualifier=qual, value_max=value_max))
     # proportions: "about 1/4 of the total land area", "3 of the 5 regions", "三分之一"
-    for m in _SHARE_RE.finditer(text):
+    for m in (_SHARE_RE.finditer(text) if _SHARE_GATE.search(text) else ()):
         if any(f.start <= m.start() < f.end for f in out):
             continue
         if _SYMBOL_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
