@@ -381,6 +381,16 @@ def build_tables(store, on_document: Optional[Callable[[str], None]] = None,
     t0 = time.perf_counter()
     sg = StoreGraph(store)
     rep = BuildReport()
+    # the documents' generation first: a change made while this runs moves it past what is recorded below
+    checked = f"{store.generation()}|{S.GRAPH_VERSION}"
+    if encode is None and sg.tables.checked_at() == checked:
+        # no document changed since the tables were last found up to date (with an encoder, a build may still
+        # have initiative names to pair)
+        rep.unchanged = sg.tables.count_built()
+        rep.seconds = time.perf_counter() - t0
+        if counts:
+            rep.counts = sg.counts()
+        return sg, rep
     current = store_fingerprints(store)
     aliases = initiative_aliases(store, current, encode)
     current = aliases.fingerprints(current)
@@ -410,6 +420,8 @@ def build_tables(store, on_document: Optional[Callable[[str], None]] = None,
         if on_document:
             on_document(d)
     sg.g.clear_cache()
+    if sg.tables.checked_at() != checked:
+        sg.tables.set_checked_at(checked)
     rep.seconds = time.perf_counter() - t0
     if counts:
         rep.counts = sg.counts()
