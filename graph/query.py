@@ -229,9 +229,48 @@ class PathBudgetExceeded(GraphError):
         self.budget = budget
 
 
+class _Weighed:
+    """What the path search reads of a graph: a node's degree, its neighbours with the cost of going there, the cost
+    between two nodes. This one reads any graph (networkx, the tables) through `_undirected` and a cost function;
+    `_CompactWeighed` reads the compact adjacency (graph.path_index) with the costs computed per node in numpy."""
+
+    def __init__(self, g, cost: Callable[[str, str, dict], Optional[float]], hub_cost: Optional[Callable[[str], float]],
+                 defer_degree: int) -> None:
+        self.g, self.cost, self.hub_cost, self.defer_degree = g, cost, hub_cost, defer_degree
+
+    def node(self, n: str):
+        return n
+
+    def name(self, x) -> str:
+        return x
+
+    def degree(self, v) -> int:
+        return self.g.degree(v)
+
+    def hub(self, v) -> float:
+        return self.hub_cost(v) if self.hub_cost else 0.0
+
+    def neighbours(self, v) -> list[tuple[Any, float, bool]]:
+        """(node, cost from v, whether it has more than `defer_degree` relationships) of the nodes linked to v."""
+        out = []
+        g, cost, big = self.g, self.cost, self.defer_degree
+        for u, data in _undirected(g, v).items():
+            w = cost(v, u, data)
+            if w is not None:
+                out.append((u, w, g.degree(u) > big))
+        return out
+
+    def link(self, v, h) -> Optional[float]:
+        """The cost between two nodes (relationships either way), None when none is walkable."""
+        g = self.g
+        data = {**(g.get_edge_data(v, h) or {}), **(g.get_edge_data(h, v) or {})}
+        return self.cost(v, h, data) if data else None
+
+
 def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[float]],
                    most: int = 500, eps: float = 1e-9, hub_cost: Optional[Callable[[str], float]] = None,
-                   defer_degree: Optional[int] = None, budget: Optional[int] = None) -> Optional[list[str]]:
+                   defer_degree: Optional[int] = None, budget: Optional[int] = None,
+                   weighed: Optional[Any] = None) -> Optional[list[str]]:
     """The smallest (as a list of ids) of the cheapest paths from s to t (up to `most` of them), or None.
 
     Bidirectional Dijkstra: one search from each end, each going on until its nearest unsettled
@@ -247,47 +286,54 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
 
     `budget`: the relationships the search may read (the degrees of the nodes it expands, counted before
     each expansion, so the same on every form of the graph). A search that would read more stops and
-    raises PathBudgetExceeded: no answer rather than a possibly wrong one, after bounded work."""
+    raises PathBudgetExceeded: no answer rather than a possibly wrong one, after bounded work.
+
+    `weighed`: what the search reads the graph through (`_Weighed` over `g` and `cost` when not given; the
+    compact adjacency's `_CompactWeighed`: the same degrees, neighbours and costs, so the same answer)."""
     defer_degree = DEFER_DEGREE if defer_degree is None else defer_degree
+    wg = weighed if weighed is not None else _Weighed(g, cost, hub_cost, defer_degree)
+    s, t = wg.node(s), wg.node(t)
     read = 0
     ends = (s, t)
-    dist: tuple[dict[str, float], dict[str, float]] = ({}, {})
-    seen: tuple[dict[str, float], dict[str, float]] = ({s: 0.0}, {t: 0.0})
-    pred: tuple[dict[str, list[str]], dict[str, list[str]]] = ({s: []}, {t: []})
+    dist: tuple[dict, dict] = ({}, {})
+    seen: tuple[dict, dict] = ({s: 0.0}, {t: 0.0})
+    pred: tuple[dict, dict] = ({s: []}, {t: []})
     relaxed: tuple[list, list] = ([], [])
-    waiting: tuple[dict[str, float], dict[str, float]] = ({}, {})  # settled, not yet expanded
+    waiting: tuple[dict, dict] = ({}, {})  # settled, not yet expanded
     counter = itertools.count()
     # (distance, 0 for an expansion / 1 for a node, order, node): an expansion comes before nodes at its distance
     fringe: tuple[list, list] = ([(0.0, 1, next(counter), s)], [(0.0, 1, next(counter), t)])
     best = math.inf
+    push = heapq.heappush
 
-    def expand(side: int, v: str, d: float) -> None:
+    def expand(side: int, v, d: float) -> None:
         nonlocal best, read
         if budget is not None:
-            read += g.degree(v)
+            read += wg.degree(v)
             if read > budget:
                 raise PathBudgetExceeded(f"the path search read more than {budget:,} relationships", read, budget)
         other = dist[1 - side]
-        for u, data in _undirected(g, v).items():
-            w = cost(v, u, data)
-            if w is None:
-                continue
+        other_seen = seen[1 - side]
+        mine, mine_seen, mine_pred, mine_fringe, mine_relaxed = dist[side], seen[side], pred[side], fringe[side], relaxed[side]
+        for u, w, big in wg.neighbours(v):
             vu = d + w
             # kept for the meeting check: a relationship into the other search, or to a node that may wait
             # (its own expansion may never come); any other meeting is seen from the other side's expansion
-            if u in seen[1 - side] or g.degree(u) > defer_degree:
-                relaxed[side].append((v, u, w))
+            if big or u in other_seen:
+                mine_relaxed.append((v, u, w))
             if u in other:
                 best = min(best, vu + other[u])
-            if u in dist[side]:
-                if vu == dist[side][u]:
-                    pred[side][u].append(v)
-            elif u not in seen[side] or vu < seen[side][u]:
-                seen[side][u] = vu
-                heapq.heappush(fringe[side], (vu, 1, next(counter), u))
-                pred[side][u] = [v]
-            elif vu == seen[side][u]:
-                pred[side][u].append(v)
+            if u in mine:
+                if vu == mine[u]:
+                    mine_pred[u].append(v)
+                continue
+            su = mine_seen.get(u)
+            if su is None or vu < su:
+                mine_seen[u] = vu
+                push(mine_fringe, (vu, 1, next(counter), u))
+                mine_pred[u] = [v]
+            elif vu == su:
+                mine_pred[u].append(v)
 
     while True:
         tops = [f[0][0] if f else math.inf for f in fringe]
@@ -305,12 +351,11 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
         other = dist[1 - side]
         if v in other:
             best = min(best, d + other[v])
-        if v not in ends and g.degree(v) > defer_degree:
+        if v not in ends and wg.degree(v) > defer_degree:
             waiting[side][v] = d
-            heapq.heappush(fringe[side], (d + 1.0 + (hub_cost(v) if hub_cost else 0.0) / 2, 0, next(counter), v))
+            heapq.heappush(fringe[side], (d + 1.0 + wg.hub(v) / 2, 0, next(counter), v))
             for h, dh in waiting[1 - side].items():  # two waiting hubs of the two searches side by side
-                data = {**(g.get_edge_data(v, h) or {}), **(g.get_edge_data(h, v) or {})}
-                w = cost(v, h, data) if data else None
+                w = wg.link(v, h)
                 if w is not None:
                     relaxed[side].append((v, h, w))
                     best = min(best, d + w + dh)
@@ -332,11 +377,105 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
             if u in dist[1 - side] and abs(dist[side][v] + w + dist[1 - side][u] - best) <= eps * max(1.0, best):
                 meets.add((v, u) if side == 0 else (u, v))
     paths = set()
-    for a, b in sorted(meets):
+    name = wg.name
+    for a, b in sorted(meets, key=lambda m: (name(m[0]), name(m[1]))):
         heads = list(itertools.islice(_paths_to(ends[0], a, pred[0]), most))
         tails = list(itertools.islice(_paths_to(ends[1], b, pred[1]), most))
-        paths.update(tuple(h + tl[::-1]) for h in heads for tl in tails)
+        paths.update(tuple(name(x) for x in h + tl[::-1]) for h in heads for tl in tails)
     return list(min(paths))
+
+
+class _CompactWeighed:
+    """`_Weighed` on the compact adjacency (graph.path_index): nodes are numbers, a node's relationships one slice,
+    the costs of all its neighbours computed at once with explain_path's rules (`cost`, `hub`: the same
+    floating-point operations in the same order, so the same distances to the last bit)."""
+
+    def __init__(self, index, s: str, t: str, avoid_documents: bool, defer_degree: int) -> None:
+        import numpy as np
+
+        self.np = np
+        self.ix = index
+        self.s, self.t = index.index_of(s), index.index_of(t)
+        self._s_id = s
+        self.defer_degree = defer_degree
+        self.avoid_documents = avoid_documents
+        self.doc_code = index.labels.index("Document") if "Document" in index.labels else -1
+        self.hub_label = np.array([lab in HUB_LABELS for lab in index.labels] + [False], dtype=bool)
+        self.type_cost = np.array([EDGE_COST.get(ty, 1.0) for ty in index.types] + [1.0], dtype=np.float64)
+        self._hub_of_degree = np.full(1024, np.nan)
+
+    def node(self, n: str) -> int:
+        return self.s if n == self._s_id else self.t
+
+    def name(self, x: int) -> str:
+        return self.ix.id_of(x)
+
+    def degree(self, v: int) -> int:
+        return self.ix.degree(v)
+
+    def _hubs(self, nodes, degrees):
+        """explain_path's hub(n) for these nodes: HUB_WEIGHT * log2(1 + degree) for hub labels (math.log2, as there),
+        0 for the others and for the two ends."""
+        np = self.np
+        is_hub = self.hub_label[self.ix.label[nodes]]
+        out = np.zeros(len(nodes))
+        if is_hub.any():
+            deg = degrees[is_hub]
+            top = int(deg.max())
+            table = self._hub_of_degree
+            if top >= len(table):
+                table = self._hub_of_degree = np.concatenate([table, np.full(top + 1 - len(table), np.nan)])
+            vals = table[deg]
+            if np.isnan(vals).any():
+                for k in np.unique(deg[np.isnan(vals)]).tolist():
+                    table[k] = HUB_WEIGHT * math.log2(1 + k)
+                vals = table[deg]
+            out[is_hub] = vals
+        out[(nodes == self.s) | (nodes == self.t)] = 0.0
+        return out
+
+    def hub(self, v: int) -> float:
+        return float(self._hubs(self.np.array([v]), self.np.array([self.degree(v)]))[0])
+
+    def _costs(self, v: int, nb, types):
+        """(neighbours, costs) from v: relationships to one node taken together, their cheapest type."""
+        np = self.np
+        if len(nb) == 0:
+            return nb, np.zeros(0), np.zeros(0, dtype=bool)
+        first = np.empty(len(nb), dtype=bool)
+        first[0] = True
+        np.not_equal(nb[1:], nb[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        us = nb[starts]
+        tc = np.minimum.reduceat(self.type_cost[types], starts)
+        off = self.ix.off
+        deg = off[us + 1] - off[us]
+        w = tc + (self.hub(v) + self._hubs(us, deg)) / 2
+        keep = None
+        if self.avoid_documents and v != self.s and v != self.t:
+            ends = (us == self.s) | (us == self.t)
+            if self.ix.label[v] == self.doc_code:
+                keep = ends
+            else:
+                keep = (self.ix.label[us] != self.doc_code) | ends
+        big = deg > self.defer_degree
+        if keep is not None:
+            us, w, big = us[keep], w[keep], big[keep]
+        return us, w, big
+
+    def neighbours(self, v: int) -> list[tuple[int, float, bool]]:
+        a, b = int(self.ix.off[v]), int(self.ix.off[v + 1])
+        us, w, big = self._costs(v, self.ix.nbr[a:b], self.ix.etype[a:b])
+        return list(zip(us.tolist(), w.tolist(), big.tolist()))
+
+    def link(self, v: int, h: int) -> Optional[float]:
+        a, b = int(self.ix.off[v]), int(self.ix.off[v + 1])
+        nb = self.ix.nbr[a:b]
+        lo, hi = int(nb.searchsorted(h, "left")), int(nb.searchsorted(h, "right"))
+        if lo == hi:
+            return None
+        us, w, _ = self._costs(v, nb[lo:hi], self.ix.etype[a + lo:a + hi])
+        return float(w[0]) if len(w) else None
 
 
 def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MAX_PATH_STEPS,
@@ -372,9 +511,14 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
             return None  # a document links all of its paragraphs: "same document" is no explanation
         return min(EDGE_COST.get(d["type"], 1.0) for d in data.values()) + (hub(u) + hub(v)) / 2
 
+    # the compact adjacency where the graph keeps one (the store's tables): the same search, read from arrays
+    index = kg.path_index() if hasattr(kg, "path_index") else None
+    weighed = _CompactWeighed(index, s, t, avoid_documents, DEFER_DEGREE) if index is not None else None
+    if weighed is not None and (weighed.s is None or weighed.t is None):
+        weighed = None  # the tables changed since the index was read: read them
     # the same path whatever order the graph was loaded in: the smallest of the (first 500) equally short paths
     try:
-        nodes = _shortest_path(g, s, t, cost, hub_cost=hub, budget=budget)
+        nodes = _shortest_path(g, s, t, cost, hub_cost=hub, budget=budget, weighed=weighed)
     except PathBudgetExceeded as exc:
         raise PathBudgetExceeded(
             f"no path between {s} and {t} found within the search budget ({exc.budget:,} relationships read): "

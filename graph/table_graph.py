@@ -258,11 +258,23 @@ class TableGraph:
 class StoreGraph:
     """The graph as the questions see it (`kg.g`, `kg.built`), answered from the store's tables."""
 
-    def __init__(self, store, tables: Optional[GraphTables] = None) -> None:
+    def __init__(self, store, tables: Optional[GraphTables] = None, compact_paths: bool = True) -> None:
         self.store = store
         self.tables = tables or GraphTables(store)
         self.g = TableGraph(self.tables)
         self.version = S.GRAPH_VERSION
+        self.compact_paths = compact_paths
+        self._paths = None
+
+    def path_index(self):
+        """The compact adjacency the path search reads (graph.path_index), up to date with the tables (built again
+        when they changed), or None when this graph was opened without it (`compact_paths=False`)."""
+        if not self.compact_paths:
+            return None
+        from . import path_index
+
+        self._paths = path_index.current(self.tables, self._paths)
+        return self._paths
 
     @property
     def built(self) -> dict[str, str]:
