@@ -241,7 +241,7 @@ class _Weighed:
     def node(self, n: str):
         return n
 
-    def name(self, x) -> str:
+    def id_of(self, x) -> str:
         return x
 
     def degree(self, v) -> int:
@@ -289,7 +289,8 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
     raises PathBudgetExceeded: no answer rather than a possibly wrong one, after bounded work.
 
     `weighed`: what the search reads the graph through (`_Weighed` over `g` and `cost` when not given; the
-    compact adjacency's `_CompactWeighed`: the same degrees, neighbours and costs, so the same answer)."""
+    compact adjacency's `_CompactWeighed`: the same degrees, neighbours and costs, so the same answer; its
+    nodes are numbers that sort as their ids, so paths are compared as they are and only the answer is named)."""
     defer_degree = DEFER_DEGREE if defer_degree is None else defer_degree
     wg = weighed if weighed is not None else _Weighed(g, cost, hub_cost, defer_degree)
     s, t = wg.node(s), wg.node(t)
@@ -376,106 +377,139 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
         for v, u, w in relaxed[side]:
             if u in dist[1 - side] and abs(dist[side][v] + w + dist[1 - side][u] - best) <= eps * max(1.0, best):
                 meets.add((v, u) if side == 0 else (u, v))
-    paths = set()
-    name = wg.name
-    for a, b in sorted(meets, key=lambda m: (name(m[0]), name(m[1]))):
+    # the smallest of the paths (a head from s to a) + (a tail from b to t), over every meeting (a, b): no head is a
+    # prefix of another (each ends at a, a node a cheapest path passes once), nor any tail, so the smallest
+    # joined path is the smallest head joined to the smallest tail, without joining every pair
+    paths = []
+    for a, b in sorted(meets):
         heads = list(itertools.islice(_paths_to(ends[0], a, pred[0]), most))
-        tails = list(itertools.islice(_paths_to(ends[1], b, pred[1]), most))
-        paths.update(tuple(name(x) for x in h + tl[::-1]) for h in heads for tl in tails)
-    return list(min(paths))
+        tails = [tl[::-1] for tl in itertools.islice(_paths_to(ends[1], b, pred[1]), most)]
+        if heads and tails:
+            paths.append(min(heads) + min(tails))
+    return [wg.id_of(x) for x in min(paths)]
 
 
 class _CompactWeighed:
     """`_Weighed` on the compact adjacency (graph.path_index): nodes are numbers, a node's relationships one slice,
-    the costs of all its neighbours computed at once with explain_path's rules (`cost`, `hub`: the same
-    floating-point operations in the same order, so the same distances to the last bit)."""
+    the costs computed with explain_path's rules (`cost`, `hub`: the same floating-point operations in the same
+    order, so the same distances to the last bit): in numpy for a node of many relationships, in plain Python
+    for the many nodes of a few (where numpy's per-call cost would dominate).
+
+    Node numbers sort as their ids do (positions among the ids sorted), so the smallest path is told from the
+    numbers and only the answer is turned back into ids."""
+
+    #: relationships from which a node's neighbours are weighed in numpy
+    VECTOR_FROM = 48
 
     def __init__(self, index, s: str, t: str, avoid_documents: bool, defer_degree: int) -> None:
         import numpy as np
 
         self.np = np
         self.ix = index
+        # plain arrays (a memmap's per-slice bookkeeping costs more than the slice)
+        self.off = np.asarray(index.off).view(np.ndarray)
+        self.nbr = np.asarray(index.nbr).view(np.ndarray)
+        self.etype = np.asarray(index.etype).view(np.ndarray)
+        self.label = np.asarray(index.label).view(np.ndarray)
         self.s, self.t = index.index_of(s), index.index_of(t)
-        self._s_id = s
+        self._ids = {self.s: s, self.t: t}
         self.defer_degree = defer_degree
         self.avoid_documents = avoid_documents
         self.doc_code = index.labels.index("Document") if "Document" in index.labels else -1
-        self.hub_label = np.array([lab in HUB_LABELS for lab in index.labels] + [False], dtype=bool)
-        self.type_cost = np.array([EDGE_COST.get(ty, 1.0) for ty in index.types] + [1.0], dtype=np.float64)
-        self._hub_of_degree = np.full(1024, np.nan)
+        self.hub_codes = [lab in HUB_LABELS for lab in index.labels]
+        self.hub_label = np.array(self.hub_codes + [False], dtype=bool)
+        self.type_costs = [EDGE_COST.get(ty, 1.0) for ty in index.types]
+        self.type_cost = np.array(self.type_costs + [1.0], dtype=np.float64)
+        self._hub_deg: dict[int, float] = {}
 
     def node(self, n: str) -> int:
-        return self.s if n == self._s_id else self.t
+        return self.s if n == self._ids[self.s] else self.t
 
-    def name(self, x: int) -> str:
+    def id_of(self, x: int) -> str:
         return self.ix.id_of(x)
 
     def degree(self, v: int) -> int:
-        return self.ix.degree(v)
+        return int(self.off[v + 1] - self.off[v])
 
-    def _hubs(self, nodes, degrees):
-        """explain_path's hub(n) for these nodes: HUB_WEIGHT * log2(1 + degree) for hub labels (math.log2, as there),
-        0 for the others and for the two ends."""
-        np = self.np
-        is_hub = self.hub_label[self.ix.label[nodes]]
-        out = np.zeros(len(nodes))
-        if is_hub.any():
-            deg = degrees[is_hub]
-            top = int(deg.max())
-            table = self._hub_of_degree
-            if top >= len(table):
-                table = self._hub_of_degree = np.concatenate([table, np.full(top + 1 - len(table), np.nan)])
-            vals = table[deg]
-            if np.isnan(vals).any():
-                for k in np.unique(deg[np.isnan(vals)]).tolist():
-                    table[k] = HUB_WEIGHT * math.log2(1 + k)
-                vals = table[deg]
-            out[is_hub] = vals
-        out[(nodes == self.s) | (nodes == self.t)] = 0.0
-        return out
+    def _hub_of(self, degree: int) -> float:
+        got = self._hub_deg.get(degree)
+        if got is None:
+            got = self._hub_deg[degree] = HUB_WEIGHT * math.log2(1 + degree)
+        return got
 
     def hub(self, v: int) -> float:
-        return float(self._hubs(self.np.array([v]), self.np.array([self.degree(v)]))[0])
+        if v == self.s or v == self.t or not self.hub_codes[self.label[v]]:
+            return 0.0
+        return self._hub_of(self.degree(v))
 
-    def _costs(self, v: int, nb, types):
-        """(neighbours, costs) from v: relationships to one node taken together, their cheapest type."""
+    def _weigh(self, v: int, a: int, b: int) -> tuple[list, list, list]:
+        """(neighbours, costs, many relationships) of the nodes linked to v by entries a:b of its slice."""
         np = self.np
-        if len(nb) == 0:
-            return nb, np.zeros(0), np.zeros(0, dtype=bool)
+        if b <= a:
+            return [], [], []
+        s, t, off, doc = self.s, self.t, self.off, self.doc_code
+        hv = self.hub(v)
+        skip_docs = self.avoid_documents and v != s and v != t
+        v_doc = skip_docs and self.label[v] == doc
+        if b - a < self.VECTOR_FROM:
+            nb = self.nbr[a:b].tolist()
+            tys = self.etype[a:b].tolist()
+            us: list[int] = []
+            tcs: list[float] = []
+            tc_of = self.type_costs
+            for u, ty in zip(nb, tys):
+                c = tc_of[ty]
+                if us and us[-1] == u:
+                    if c < tcs[-1]:
+                        tcs[-1] = c
+                else:
+                    us.append(u)
+                    tcs.append(c)
+            ua = np.array(us)
+            labs = self.label[ua].tolist()
+            degs = (off[ua + 1] - off[ua]).tolist()
+            hub_codes, big = self.hub_codes, self.defer_degree
+            out_u, out_w, out_b = [], [], []
+            for u, tc, lab, dg in zip(us, tcs, labs, degs):
+                end = u == s or u == t
+                if skip_docs and not end and (v_doc or lab == doc):
+                    continue
+                hu = 0.0 if end or not hub_codes[lab] else self._hub_of(dg)
+                out_u.append(u)
+                out_w.append(tc + (hv + hu) / 2)
+                out_b.append(dg > big)
+            return out_u, out_w, out_b
+        nb = self.nbr[a:b]
         first = np.empty(len(nb), dtype=bool)
         first[0] = True
         np.not_equal(nb[1:], nb[:-1], out=first[1:])
         starts = np.flatnonzero(first)
-        us = nb[starts]
-        tc = np.minimum.reduceat(self.type_cost[types], starts)
-        off = self.ix.off
-        deg = off[us + 1] - off[us]
-        w = tc + (self.hub(v) + self._hubs(us, deg)) / 2
-        keep = None
-        if self.avoid_documents and v != self.s and v != self.t:
-            ends = (us == self.s) | (us == self.t)
-            if self.ix.label[v] == self.doc_code:
-                keep = ends
-            else:
-                keep = (self.ix.label[us] != self.doc_code) | ends
+        ua = nb[starts]
+        tc = np.minimum.reduceat(self.type_cost[self.etype[a:b]], starts)
+        deg = off[ua + 1] - off[ua]
+        labs = self.label[ua]
+        hu = np.zeros(len(ua))
+        is_hub = self.hub_label[labs]
+        if is_hub.any():
+            hu[is_hub] = [self._hub_of(k) for k in deg[is_hub].tolist()]
+        ends = (ua == s) | (ua == t)
+        hu[ends] = 0.0
+        w = tc + (hv + hu) / 2
         big = deg > self.defer_degree
-        if keep is not None:
-            us, w, big = us[keep], w[keep], big[keep]
-        return us, w, big
+        if skip_docs:
+            keep = ends if v_doc else (labs != doc) | ends
+            ua, w, big = ua[keep], w[keep], big[keep]
+        return ua.tolist(), w.tolist(), big.tolist()
 
     def neighbours(self, v: int) -> list[tuple[int, float, bool]]:
-        a, b = int(self.ix.off[v]), int(self.ix.off[v + 1])
-        us, w, big = self._costs(v, self.ix.nbr[a:b], self.ix.etype[a:b])
-        return list(zip(us.tolist(), w.tolist(), big.tolist()))
+        return list(zip(*self._weigh(v, int(self.off[v]), int(self.off[v + 1]))))
 
     def link(self, v: int, h: int) -> Optional[float]:
-        a, b = int(self.ix.off[v]), int(self.ix.off[v + 1])
-        nb = self.ix.nbr[a:b]
+        a, b = int(self.off[v]), int(self.off[v + 1])
+        nb = self.nbr[a:b]
         lo, hi = int(nb.searchsorted(h, "left")), int(nb.searchsorted(h, "right"))
-        if lo == hi:
-            return None
-        us, w, _ = self._costs(v, nb[lo:hi], self.ix.etype[a + lo:a + hi])
-        return float(w[0]) if len(w) else None
+        _, w, _ = self._weigh(v, a + lo, a + hi)
+        return w[0] if w else None
 
 
 def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MAX_PATH_STEPS,
