@@ -429,7 +429,8 @@ class _CompactWeighed:
         return self.ix.id_of(x)
 
     def degree(self, v: int) -> int:
-        return int(self.off[v + 1] - self.off[v])
+        off = self.off.item
+        return off(v + 1) - off(v)
 
     def _hub_of(self, degree: int) -> float:
         got = self._hub_deg.get(degree)
@@ -438,7 +439,7 @@ class _CompactWeighed:
         return got
 
     def hub(self, v: int) -> float:
-        if v == self.s or v == self.t or not self.hub_codes[self.label[v]]:
+        if v == self.s or v == self.t or not self.hub_codes[self.label.item(v)]:
             return 0.0
         return self._hub_of(self.degree(v))
 
@@ -450,7 +451,7 @@ class _CompactWeighed:
         s, t, off, doc = self.s, self.t, self.off, self.doc_code
         hv = self.hub(v)
         skip_docs = self.avoid_documents and v != s and v != t
-        v_doc = skip_docs and self.label[v] == doc
+        v_doc = skip_docs and self.label.item(v) == doc
         if b - a < self.VECTOR_FROM:
             nb = self.nbr[a:b].tolist()
             tys = self.etype[a:b].tolist()
@@ -465,15 +466,15 @@ class _CompactWeighed:
                 else:
                     us.append(u)
                     tcs.append(c)
-            ua = np.array(us)
-            labs = self.label[ua].tolist()
-            degs = (off[ua + 1] - off[ua]).tolist()
+            lab_of, off_of = self.label.item, off.item  # a scalar each: cheaper than numpy calls on a few nodes
             hub_codes, big = self.hub_codes, self.defer_degree
             out_u, out_w, out_b = [], [], []
-            for u, tc, lab, dg in zip(us, tcs, labs, degs):
+            for u, tc in zip(us, tcs):
+                lab = lab_of(u)
                 end = u == s or u == t
                 if skip_docs and not end and (v_doc or lab == doc):
                     continue
+                dg = off_of(u + 1) - off_of(u)
                 hu = 0.0 if end or not hub_codes[lab] else self._hub_of(dg)
                 out_u.append(u)
                 out_w.append(tc + (hv + hu) / 2)
@@ -501,8 +502,9 @@ class _CompactWeighed:
             ua, w, big = ua[keep], w[keep], big[keep]
         return ua.tolist(), w.tolist(), big.tolist()
 
-    def neighbours(self, v: int) -> list[tuple[int, float, bool]]:
-        return list(zip(*self._weigh(v, int(self.off[v]), int(self.off[v + 1]))))
+    def neighbours(self, v: int) -> Iterable[tuple[int, float, bool]]:
+        off = self.off.item
+        return zip(*self._weigh(v, off(v), off(v + 1)))
 
     def link(self, v: int, h: int) -> Optional[float]:
         a, b = int(self.off[v]), int(self.off[v + 1])
