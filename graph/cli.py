@@ -95,7 +95,8 @@ def build(as_json: bool = typer.Option(False, "--json", help="Print the build re
                                                 "in-memory graph cache that export, sync and the web page load.")) -> None:
     """Bring the graph up to date with the store (only documents changed since the last build)."""
     encode = _encode()
-    with _asking(lambda: _store_graph(counts=True, encode=encode)) as (store, _, rep):
+    with _asking(lambda: _store_graph(counts=True, encode=encode)) as (store, sg, rep):
+        sg.path_index()  # the compact adjacency of the changed tables now, not at the next path question
         if not tables_only:
             from .build import build_graph
 
