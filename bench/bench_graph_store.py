@@ -104,6 +104,8 @@ def measure(home: Path, form: str, kind: str, questions: list) -> dict[str, Any]
                 from unkg.graph.table_graph import open_graph
 
                 kg = open_graph(store)
+                if form == "rows":  # the tables read node by node, without the compact adjacency (paths before it)
+                    kg.compact_paths = False
         return kg
 
     def ask(q):
@@ -225,6 +227,9 @@ def prepare(home: Path, docs: list, size: int, same_decisions: bool = False, pic
     t0 = time.perf_counter()
     refresh(store)
     t_index = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sg.path_index()
+    t_paths = time.perf_counter() - t0
     if pickle_too:
         assert sg.counts()["nodes"] == nodes and sg.counts()["relationships"] == rels
     nodes, rels = sg.counts()["nodes"], sg.counts()["relationships"]
@@ -232,7 +237,7 @@ def prepare(home: Path, docs: list, size: int, same_decisions: bool = False, pic
     store.close()
     return {"paragraphs": paragraphs, "documents": trep.added, "nodes": nodes, "relationships": rels,
             "store_s": round(t_store, 1), "pickle_build_s": t_pickle, "tables_build_s": round(t_tables, 1),
-            "mandate_index_s": round(t_index, 1),
+            "mandate_index_s": round(t_index, 1), "path_index_s": round(t_paths, 1),
             "pickle_mb": round((home / "graph.pickle").stat().st_size / 2**20, 1) if pickle_too else None,
             "store_mb_without_graph": round(db_before / 2**20, 1),
             "store_mb": round((home / "unkg.sqlite").stat().st_size / 2**20, 1)}
@@ -247,12 +252,15 @@ def upgrade(home: Path) -> float:
 
     store = Store(home / "unkg.sqlite")
     t0 = time.perf_counter()
-    build_tables(store, counts=False)
+    sg, _ = build_tables(store, counts=False)
     refresh(store)
     took = round(time.perf_counter() - t0, 1)
+    t0 = time.perf_counter()
+    sg.path_index()
+    paths = round(time.perf_counter() - t0, 1)
     store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
-    return took
+    return took, paths
 
 
 def questions(home: Path, n: int = 20, seed: int = 0) -> dict[str, list]:
@@ -324,7 +332,7 @@ def markdown(info: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
         lines += [f"## {p['paragraphs']:,} paragraphs ({p['documents']:,} documents, {p['nodes']:,} nodes, {p['relationships']:,} relationships)",
                   "",
                   f"Builds: networkx + pickle {p['pickle_build_s'] or 'not built'} s ({p['pickle_mb'] or '-'} MB pickle); graph tables {p['tables_build_s']} s; "
-                  f"mandate indexes {p['mandate_index_s']} s; store {p['store_mb_without_graph']} MB before, {p['store_mb']} MB with the tables."
+                  f"mandate indexes {p['mandate_index_s']} s; path index {p.get('path_index_s', '-')} s; store {p['store_mb_without_graph']} MB before, {p['store_mb']} MB with the tables."
                   + (f" Reused store brought up to date with this commit in {p['upgrade_s']} s." if p.get("upgrade_s") is not None else ""),
                   "",
                   "| question | form | first answer s | process wall s | warm p50 ms | warm p95 ms | n | peak RSS MB | same answers |",
@@ -333,19 +341,24 @@ def markdown(info: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
             rows = [r for r in s["runs"] if r["kind"] == kind]
             same = len({r["digest"] for r in rows}) == 1
             for r in rows:
-                lines.append(f"| {kind} | {'whole pickled graph (before)' if r['form'] == 'pickle' else 'store tables'} | {r['first_answer_s']} | "
+                name = {"pickle": "whole pickled graph (before)", "rows": "store tables, no path index"}.get(r["form"], "store tables")
+                lines.append(f"| {kind} | {name} | {r['first_answer_s']} | "
                              f"{r['process_wall_s']} | {r['warm_p50_ms']} | {r['warm_p95_ms']} | {r['warm_n']} | {r['peak_rss_mb']} | {'yes' if same else 'NO'} |")
         over = [r for r in s["runs"] if r["kind"] == "path" and r.get("over_budget")]
         for r in over:
             lines += ["", f"Path questions answered \"not within the search budget\" ({r['form']}): {r['over_budget']} of {r['questions']}."]
-        lines += ["", "| question | first answer: before / tables | warm p95: before / tables | peak RSS: before / tables |", "|---|---:|---:|---:|"]
+        lines += ["", "| question | baseline | first answer: baseline / tables | warm p50: baseline / tables | warm p95: baseline / tables | "
+                  "peak RSS: baseline / tables |", "|---|---|---:|---:|---:|---:|"]
         for kind in ("mandates", "neighbours", "path"):
-            b = next((r for r in s["runs"] if r["kind"] == kind and r["form"] == "pickle"), None)
             t = next((r for r in s["runs"] if r["kind"] == kind and r["form"] == "tables"), None)
-            if b is None or t is None:
-                continue
-            lines.append(f"| {kind} | {b['first_answer_s'] / max(t['first_answer_s'], 1e-9):.1f}× | "
-                         f"{b['warm_p95_ms'] / max(t['warm_p95_ms'], 1e-9):.1f}× | {b['peak_rss_mb'] / max(t['peak_rss_mb'], 1e-9):.1f}× |")
+            for base in ("pickle", "rows"):
+                b = next((r for r in s["runs"] if r["kind"] == kind and r["form"] == base), None)
+                if b is None or t is None:
+                    continue
+                lines.append(f"| {kind} | {'whole pickled graph' if base == 'pickle' else 'tables, no path index'} | "
+                             f"{b['first_answer_s'] / max(t['first_answer_s'], 1e-9):.1f}× | "
+                             f"{b['warm_p50_ms'] / max(t['warm_p50_ms'], 1e-9):.1f}× | "
+                             f"{b['warm_p95_ms'] / max(t['warm_p95_ms'], 1e-9):.1f}× | {b['peak_rss_mb'] / max(t['peak_rss_mb'], 1e-9):.1f}× |")
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -363,11 +376,17 @@ def main() -> int:
     ap.add_argument("--reuse", action="store_true", help="measure the stores an earlier run left in --work")
     ap.add_argument("--out", help="write PREFIX.json and PREFIX.md")
     ap.add_argument("--kinds", nargs="+", default=["mandates", "neighbours", "path"], choices=["mandates", "neighbours", "path"])
-    ap.add_argument("--forms", nargs="+", default=["pickle", "tables"], choices=["pickle", "tables"],
-                    help="graph forms to measure; without pickle the networkx graph is not built (at 1M it needs about 5.5 GB)")
+    ap.add_argument("--forms", nargs="+", default=["pickle", "tables"], choices=["pickle", "tables", "rows"],
+                    help="graph forms to measure; without pickle the networkx graph is not built (at 1M it needs about 5.5 GB); "
+                         "rows: the tables without the compact adjacency (path questions as they were read before it)")
     ap.add_argument("--same-decisions", action="store_true",
                     help="copies cite the very same decisions (every decision a hub of all copies), as bench_scale's copies")
+    ap.add_argument("--markdown", help="write the Markdown of an earlier run's JSON (PREFIX.json -> PREFIX.md) and stop")
     args = ap.parse_args()
+    if args.markdown:
+        data = json.loads(Path(args.markdown + ".json").read_text())
+        Path(args.markdown + ".md").write_text(markdown(data, data["sizes"]))
+        return 0
     info = machine()
     info["command"] = "python " + " ".join([Path(sys.argv[0]).as_posix().split(str(ROOT) + "/")[-1], *sys.argv[1:]])
     work = Path(args.work)
@@ -378,7 +397,7 @@ def main() -> int:
         prep_file = home / "prepare.json"
         if args.reuse and prep_file.exists():
             prep = json.loads(prep_file.read_text())
-            prep["upgrade_s"] = upgrade(home)
+            prep["upgrade_s"], prep["path_index_s"] = upgrade(home)
         else:
             if home.exists():
                 import shutil

@@ -102,16 +102,41 @@ class GraphTables:
         for t in _GRAPH_TABLES:
             db.execute(f"DROP TABLE IF EXISTS {t}")
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('graph_tables_version', ?)", (GRAPH_TABLES_VERSION,))
+        db.execute("DELETE FROM meta WHERE key = 'graph_tables_checked'")
+        GraphTables._bump(db)
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO meta(key, value) VALUES ('graph_generation', '1') "
+                   "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+
+    def generation(self) -> int:
+        """A counter every write of the tables moves (each document's part added or removed, a new layout): what
+        is derived from the tables (the path index) is up to date while it keeps the value it was derived at."""
+        r = self._db.execute("SELECT value FROM meta WHERE key = 'graph_generation'").fetchone()
+        return int(r[0]) if r else 0
 
     # -- bookkeeping ---------------------------------------------------------
+    def checked_at(self) -> Optional[str]:
+        """What the tables were last found up to date with (the store's generation and the graph version), or None."""
+        return self.store.meta("graph_tables_checked")
+
+    def set_checked_at(self, value: str) -> None:
+        self.store.set_meta("graph_tables_checked", value)
+
     def built(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT doc, fingerprint FROM graph_built").fetchall())
+
+    def count_built(self) -> int:
+        return self._db.execute("SELECT count(*) FROM graph_built").fetchone()[0]
 
     def fingerprint(self, doc: str) -> Optional[str]:
         r = self._db.execute("SELECT fingerprint FROM graph_built WHERE doc = ?", (doc,)).fetchone()
         return r[0] if r else None
 
     def set_built(self, doc: str, fingerprint: Optional[str]) -> None:
+        """Record what a document's part was built from (None: it is gone); every change of a part ends here."""
+        self._bump(self._db)
         if fingerprint is None:
             self._db.execute("DELETE FROM graph_built WHERE doc = ?", (doc,))
         else:
@@ -228,6 +253,15 @@ class GraphTables:
         r = self._db.execute("SELECT d.doc, d.paragraph FROM graph_edge_docs d JOIN graph_edges e ON e.seq = d.edge WHERE e.key = ? "
                             "ORDER BY d.doc LIMIT 1", (e[2],)).fetchone()
         return (r[0], r[1]) if r else None
+
+    # -- the path index's rows (graph.path_index) ------------------------------------
+    def node_labels_by_id(self) -> Iterator[tuple[str, str]]:
+        """(id, label) of every node, by id."""
+        yield from self._db.execute("SELECT id, label FROM graph_nodes ORDER BY id")
+
+    def edge_ends_and_types(self) -> Iterator[tuple[str, str, str]]:
+        """(src, dst, type) of every relationship."""
+        yield from self._db.execute("SELECT src, dst, type FROM graph_edges")
 
     # -- reads for questions -----------------------------------------------------
     def out_adjacency(self, node_id: str) -> list[tuple]:

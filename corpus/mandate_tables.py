@@ -83,12 +83,20 @@ class MandateTables:
         for t in (*_TABLES, "entity_name_set", "mandate_index_built"):
             db.execute(f"DROP TABLE IF EXISTS {t}")
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('mandate_tables_version', ?)", (MANDATE_TABLES_VERSION,))
+        db.execute("DELETE FROM meta WHERE key = 'mandate_index_checked'")
 
     @property
     def _db(self) -> sqlite3.Connection:
         return self.store._db
 
     # -- writing ---------------------------------------------------------------------------
+    def checked_at(self) -> Optional[str]:
+        """What the indexes were last found up to date with (the store's generation and the index rule), or None."""
+        return self.store.meta("mandate_index_checked")
+
+    def set_checked_at(self, value: str) -> None:
+        self.store.set_meta("mandate_index_checked", value)
+
     def built(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT doc, fingerprint FROM mandate_index_built").fetchall())
 

@@ -61,6 +61,16 @@ CREATE TABLE IF NOT EXISTS watches (
     UNIQUE(kind, target)
 );
 CREATE INDEX IF NOT EXISTS blocks_kind ON blocks(kind);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('documents_generation', '0');
+CREATE TRIGGER IF NOT EXISTS documents_generation_insert AFTER INSERT ON documents BEGIN
+    UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'documents_generation';
+END;
+CREATE TRIGGER IF NOT EXISTS documents_generation_update AFTER UPDATE ON documents BEGIN
+    UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'documents_generation';
+END;
+CREATE TRIGGER IF NOT EXISTS documents_generation_delete AFTER DELETE ON documents BEGIN
+    UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'documents_generation';
+END;
 """
 
 
@@ -179,6 +189,31 @@ class Store:
                 pass
 
     # -- reading -----------------------------------------------------------
+
+    def generation(self) -> int:
+        """A counter every added, replaced, changed or removed document moves (triggers on `documents`, so any
+        writer moves it): an index built when it had some value is up to date with the documents while it keeps it."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'documents_generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def meta(self, key: str) -> Optional[str]:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: Optional[str]) -> bool:
+        """Keep (None: forget) a value in `meta`, in its own transaction; False when the store cannot be written
+        (read-only): what is recorded this way is a shortcut, never needed for a right answer."""
+        try:
+            with self.transaction() as db:
+                if value is None:
+                    db.execute("DELETE FROM meta WHERE key = ?", (key,))
+                else:
+                    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+                return False
+            raise
+        return True
 
     def sha_for_source(self, source: str) -> Optional[str]:
         row = self._db.execute("SELECT sha256 FROM documents WHERE source = ?", (source,)).fetchone()

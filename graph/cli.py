@@ -98,7 +98,8 @@ def build(as_json: bool = typer.Option(False, "--json", help="Print the build re
     from .build import default_cache_path, remove_stale_temps
 
     encode = _encode()
-    with _asking(lambda: _store_graph(counts=True, encode=encode)) as (store, _, rep):
+    with _asking(lambda: _store_graph(counts=True, encode=encode)) as (store, sg, rep):
+        sg.path_index()  # the compact adjacency of the changed tables now, not at the next path question
         # the in-memory cache earlier versions saved: only leftovers of a save that was killed are removed
         rep.stale_temps = len(remove_stale_temps(default_cache_path(store)))
     d = rep.as_dict()

@@ -60,9 +60,18 @@ def document_rows(doc: Document, rowids: dict[str, int]) -> tuple[list, list, li
 
 def refresh(store) -> MandateTables:
     """Bring the mandate indexes up to date with the store (only changed documents are read), then compute the
-    statuses that changed: the mandates of changed documents and of every decision they cite with a cue."""
+    statuses that changed: the mandates of changed documents and of every decision they cite with a cue.
+
+    Each document's fingerprint is compared only when the store's generation (`Store.generation`, moved by every
+    change of a document) differs from the one the indexes were last found up to date with: a question on an
+    unchanged store reads one value, not every document's fingerprint."""
     try:
         t = MandateTables(store)
+        # the documents' generation first: a change made while this runs moves it past what is recorded below
+        checked = f"{store.generation()}|{INDEX_RULE}"
+        if t.checked_at() == checked:  # no document changed since the indexes were last found up to date
+            settle(store, t)
+            return t
         current = {d: f"{fp}|{INDEX_RULE}" for d, fp in store_fingerprints(store).items()}
         built = t.built()
         stale = [d for d in built if d not in current]
@@ -84,6 +93,7 @@ def refresh(store) -> MandateTables:
                     t.put_document(d, current[d], *rows)
                     t.forget_statuses({*cited, *(c[0] for c in rows[3])})
         settle(store, t)
+        t.set_checked_at(checked)
     except sqlite3.OperationalError as exc:
         if "readonly" not in str(exc).lower():
             raise

@@ -269,9 +269,48 @@ class PathBudgetExceeded(GraphError):
         self.budget = budget
 
 
+class _Weighed:
+    """What the path search reads of a graph: a node's degree, its neighbours with the cost of going there, the cost
+    between two nodes. This one reads any graph (networkx, the tables) through `_undirected` and a cost function;
+    `_CompactWeighed` reads the compact adjacency (graph.path_index) with the costs computed per node in numpy."""
+
+    def __init__(self, g, cost: Callable[[str, str, dict], Optional[float]], hub_cost: Optional[Callable[[str], float]],
+                 defer_degree: int) -> None:
+        self.g, self.cost, self.hub_cost, self.defer_degree = g, cost, hub_cost, defer_degree
+
+    def node(self, n: str):
+        return n
+
+    def id_of(self, x) -> str:
+        return x
+
+    def degree(self, v) -> int:
+        return self.g.degree(v)
+
+    def hub(self, v) -> float:
+        return self.hub_cost(v) if self.hub_cost else 0.0
+
+    def neighbours(self, v) -> list[tuple[Any, float, bool]]:
+        """(node, cost from v, whether it has more than `defer_degree` relationships) of the nodes linked to v."""
+        out = []
+        g, cost, big = self.g, self.cost, self.defer_degree
+        for u, data in _undirected(g, v).items():
+            w = cost(v, u, data)
+            if w is not None:
+                out.append((u, w, g.degree(u) > big))
+        return out
+
+    def link(self, v, h) -> Optional[float]:
+        """The cost between two nodes (relationships either way), None when none is walkable."""
+        g = self.g
+        data = {**(g.get_edge_data(v, h) or {}), **(g.get_edge_data(h, v) or {})}
+        return self.cost(v, h, data) if data else None
+
+
 def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[float]],
                    most: int = 500, eps: float = 1e-9, hub_cost: Optional[Callable[[str], float]] = None,
-                   defer_degree: Optional[int] = None, budget: Optional[int] = None) -> Optional[list[str]]:
+                   defer_degree: Optional[int] = None, budget: Optional[int] = None,
+                   weighed: Optional[Any] = None) -> Optional[list[str]]:
     """The smallest (as a list of ids) of the cheapest paths from s to t (up to `most` of them), or None.
 
     Bidirectional Dijkstra: one search from each end, each going on until its nearest unsettled
@@ -287,47 +326,55 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
 
     `budget`: the relationships the search may read (the degrees of the nodes it expands, counted before
     each expansion, so the same on every form of the graph). A search that would read more stops and
-    raises PathBudgetExceeded: no answer rather than a possibly wrong one, after bounded work."""
+    raises PathBudgetExceeded: no answer rather than a possibly wrong one, after bounded work.
+
+    `weighed`: what the search reads the graph through (`_Weighed` over `g` and `cost` when not given; the
+    compact adjacency's `_CompactWeighed`: the same degrees, neighbours and costs, so the same answer; its
+    nodes are numbers that sort as their ids, so paths are compared as they are and only the answer is named)."""
     defer_degree = DEFER_DEGREE if defer_degree is None else defer_degree
+    wg = weighed if weighed is not None else _Weighed(g, cost, hub_cost, defer_degree)
+    s, t = wg.node(s), wg.node(t)
     read = 0
     ends = (s, t)
-    dist: tuple[dict[str, float], dict[str, float]] = ({}, {})
-    seen: tuple[dict[str, float], dict[str, float]] = ({s: 0.0}, {t: 0.0})
-    pred: tuple[dict[str, list[str]], dict[str, list[str]]] = ({s: []}, {t: []})
+    dist: tuple[dict, dict] = ({}, {})
+    seen: tuple[dict, dict] = ({s: 0.0}, {t: 0.0})
+    pred: tuple[dict, dict] = ({s: []}, {t: []})
     relaxed: tuple[list, list] = ([], [])
-    waiting: tuple[dict[str, float], dict[str, float]] = ({}, {})  # settled, not yet expanded
+    waiting: tuple[dict, dict] = ({}, {})  # settled, not yet expanded
     counter = itertools.count()
     # (distance, 0 for an expansion / 1 for a node, order, node): an expansion comes before nodes at its distance
     fringe: tuple[list, list] = ([(0.0, 1, next(counter), s)], [(0.0, 1, next(counter), t)])
     best = math.inf
+    push = heapq.heappush
 
-    def expand(side: int, v: str, d: float) -> None:
+    def expand(side: int, v, d: float) -> None:
         nonlocal best, read
         if budget is not None:
-            read += g.degree(v)
+            read += wg.degree(v)
             if read > budget:
                 raise PathBudgetExceeded(f"the path search read more than {budget:,} relationships", read, budget)
         other = dist[1 - side]
-        for u, data in _undirected(g, v).items():
-            w = cost(v, u, data)
-            if w is None:
-                continue
+        other_seen = seen[1 - side]
+        mine, mine_seen, mine_pred, mine_fringe, mine_relaxed = dist[side], seen[side], pred[side], fringe[side], relaxed[side]
+        for u, w, big in wg.neighbours(v):
             vu = d + w
             # kept for the meeting check: a relationship into the other search, or to a node that may wait
             # (its own expansion may never come); any other meeting is seen from the other side's expansion
-            if u in seen[1 - side] or g.degree(u) > defer_degree:
-                relaxed[side].append((v, u, w))
+            if big or u in other_seen:
+                mine_relaxed.append((v, u, w))
             if u in other:
                 best = min(best, vu + other[u])
-            if u in dist[side]:
-                if vu == dist[side][u]:
-                    pred[side][u].append(v)
-            elif u not in seen[side] or vu < seen[side][u]:
-                seen[side][u] = vu
-                heapq.heappush(fringe[side], (vu, 1, next(counter), u))
-                pred[side][u] = [v]
-            elif vu == seen[side][u]:
-                pred[side][u].append(v)
+            if u in mine:
+                if vu == mine[u]:
+                    mine_pred[u].append(v)
+                continue
+            su = mine_seen.get(u)
+            if su is None or vu < su:
+                mine_seen[u] = vu
+                push(mine_fringe, (vu, 1, next(counter), u))
+                mine_pred[u] = [v]
+            elif vu == su:
+                mine_pred[u].append(v)
 
     while True:
         tops = [f[0][0] if f else math.inf for f in fringe]
@@ -345,12 +392,11 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
         other = dist[1 - side]
         if v in other:
             best = min(best, d + other[v])
-        if v not in ends and g.degree(v) > defer_degree:
+        if v not in ends and wg.degree(v) > defer_degree:
             waiting[side][v] = d
-            heapq.heappush(fringe[side], (d + 1.0 + (hub_cost(v) if hub_cost else 0.0) / 2, 0, next(counter), v))
+            heapq.heappush(fringe[side], (d + 1.0 + wg.hub(v) / 2, 0, next(counter), v))
             for h, dh in waiting[1 - side].items():  # two waiting hubs of the two searches side by side
-                data = {**(g.get_edge_data(v, h) or {}), **(g.get_edge_data(h, v) or {})}
-                w = cost(v, h, data) if data else None
+                w = wg.link(v, h)
                 if w is not None:
                     relaxed[side].append((v, h, w))
                     best = min(best, d + w + dh)
@@ -371,12 +417,141 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
         for v, u, w in relaxed[side]:
             if u in dist[1 - side] and abs(dist[side][v] + w + dist[1 - side][u] - best) <= eps * max(1.0, best):
                 meets.add((v, u) if side == 0 else (u, v))
-    paths = set()
+    # the smallest of the paths (a head from s to a) + (a tail from b to t), over every meeting (a, b): no head is a
+    # prefix of another (each ends at a, a node a cheapest path passes once), nor any tail, so the smallest
+    # joined path is the smallest head joined to the smallest tail, without joining every pair
+    paths = []
     for a, b in sorted(meets):
         heads = list(itertools.islice(_paths_to(ends[0], a, pred[0]), most))
-        tails = list(itertools.islice(_paths_to(ends[1], b, pred[1]), most))
-        paths.update(tuple(h + tl[::-1]) for h in heads for tl in tails)
-    return list(min(paths))
+        tails = [tl[::-1] for tl in itertools.islice(_paths_to(ends[1], b, pred[1]), most)]
+        if heads and tails:
+            paths.append(min(heads) + min(tails))
+    return [wg.id_of(x) for x in min(paths)]
+
+
+class _CompactWeighed:
+    """`_Weighed` on the compact adjacency (graph.path_index): nodes are numbers, a node's relationships one slice,
+    the costs computed with explain_path's rules (`cost`, `hub`: the same floating-point operations in the same
+    order, so the same distances to the last bit): in numpy for a node of many relationships, in plain Python
+    for the many nodes of a few (where numpy's per-call cost would dominate).
+
+    Node numbers sort as their ids do (positions among the ids sorted), so the smallest path is told from the
+    numbers and only the answer is turned back into ids."""
+
+    #: relationships from which a node's neighbours are weighed in numpy
+    VECTOR_FROM = 48
+
+    def __init__(self, index, s: str, t: str, avoid_documents: bool, defer_degree: int) -> None:
+        import numpy as np
+
+        self.np = np
+        self.ix = index
+        # plain arrays (a memmap's per-slice bookkeeping costs more than the slice)
+        self.off = np.asarray(index.off).view(np.ndarray)
+        self.nbr = np.asarray(index.nbr).view(np.ndarray)
+        self.etype = np.asarray(index.etype).view(np.ndarray)
+        self.label = np.asarray(index.label).view(np.ndarray)
+        self.s, self.t = index.index_of(s), index.index_of(t)
+        self._ids = {self.s: s, self.t: t}
+        self.defer_degree = defer_degree
+        self.avoid_documents = avoid_documents
+        self.doc_code = index.labels.index("Document") if "Document" in index.labels else -1
+        self.hub_codes = [lab in HUB_LABELS for lab in index.labels]
+        self.hub_label = np.array(self.hub_codes + [False], dtype=bool)
+        self.type_costs = [EDGE_COST.get(ty, 1.0) for ty in index.types]
+        self.type_cost = np.array(self.type_costs + [1.0], dtype=np.float64)
+        self._hub_deg: dict[int, float] = {}
+
+    def node(self, n: str) -> int:
+        return self.s if n == self._ids[self.s] else self.t
+
+    def id_of(self, x: int) -> str:
+        return self.ix.id_of(x)
+
+    def degree(self, v: int) -> int:
+        off = self.off.item
+        return off(v + 1) - off(v)
+
+    def _hub_of(self, degree: int) -> float:
+        got = self._hub_deg.get(degree)
+        if got is None:
+            got = self._hub_deg[degree] = HUB_WEIGHT * math.log2(1 + degree)
+        return got
+
+    def hub(self, v: int) -> float:
+        if v == self.s or v == self.t or not self.hub_codes[self.label.item(v)]:
+            return 0.0
+        return self._hub_of(self.degree(v))
+
+    def _weigh(self, v: int, a: int, b: int) -> tuple[list, list, list]:
+        """(neighbours, costs, many relationships) of the nodes linked to v by entries a:b of its slice."""
+        np = self.np
+        if b <= a:
+            return [], [], []
+        s, t, off, doc = self.s, self.t, self.off, self.doc_code
+        hv = self.hub(v)
+        skip_docs = self.avoid_documents and v != s and v != t
+        v_doc = skip_docs and self.label.item(v) == doc
+        if b - a < self.VECTOR_FROM:
+            nb = self.nbr[a:b].tolist()
+            tys = self.etype[a:b].tolist()
+            us: list[int] = []
+            tcs: list[float] = []
+            tc_of = self.type_costs
+            for u, ty in zip(nb, tys):
+                c = tc_of[ty]
+                if us and us[-1] == u:
+                    if c < tcs[-1]:
+                        tcs[-1] = c
+                else:
+                    us.append(u)
+                    tcs.append(c)
+            lab_of, off_of = self.label.item, off.item  # a scalar each: cheaper than numpy calls on a few nodes
+            hub_codes, big = self.hub_codes, self.defer_degree
+            out_u, out_w, out_b = [], [], []
+            for u, tc in zip(us, tcs):
+                lab = lab_of(u)
+                end = u == s or u == t
+                if skip_docs and not end and (v_doc or lab == doc):
+                    continue
+                dg = off_of(u + 1) - off_of(u)
+                hu = 0.0 if end or not hub_codes[lab] else self._hub_of(dg)
+                out_u.append(u)
+                out_w.append(tc + (hv + hu) / 2)
+                out_b.append(dg > big)
+            return out_u, out_w, out_b
+        nb = self.nbr[a:b]
+        first = np.empty(len(nb), dtype=bool)
+        first[0] = True
+        np.not_equal(nb[1:], nb[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        ua = nb[starts]
+        tc = np.minimum.reduceat(self.type_cost[self.etype[a:b]], starts)
+        deg = off[ua + 1] - off[ua]
+        labs = self.label[ua]
+        hu = np.zeros(len(ua))
+        is_hub = self.hub_label[labs]
+        if is_hub.any():
+            hu[is_hub] = [self._hub_of(k) for k in deg[is_hub].tolist()]
+        ends = (ua == s) | (ua == t)
+        hu[ends] = 0.0
+        w = tc + (hv + hu) / 2
+        big = deg > self.defer_degree
+        if skip_docs:
+            keep = ends if v_doc else (labs != doc) | ends
+            ua, w, big = ua[keep], w[keep], big[keep]
+        return ua.tolist(), w.tolist(), big.tolist()
+
+    def neighbours(self, v: int) -> Iterable[tuple[int, float, bool]]:
+        off = self.off.item
+        return zip(*self._weigh(v, off(v), off(v + 1)))
+
+    def link(self, v: int, h: int) -> Optional[float]:
+        a, b = int(self.off[v]), int(self.off[v + 1])
+        nb = self.nbr[a:b]
+        lo, hi = int(nb.searchsorted(h, "left")), int(nb.searchsorted(h, "right"))
+        _, w, _ = self._weigh(v, a + lo, a + hi)
+        return w[0] if w else None
 
 
 def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MAX_PATH_STEPS,
@@ -412,9 +587,14 @@ def explain_path(kg: KnowledgeGraph, source: str, target: str, max_len: int = MA
             return None  # a document links all of its paragraphs: "same document" is no explanation
         return min(EDGE_COST.get(d["type"], 1.0) for d in data.values()) + (hub(u) + hub(v)) / 2
 
+    # the compact adjacency where the graph keeps one (the store's tables): the same search, read from arrays
+    index = kg.path_index() if hasattr(kg, "path_index") else None
+    weighed = _CompactWeighed(index, s, t, avoid_documents, DEFER_DEGREE) if index is not None else None
+    if weighed is not None and (weighed.s is None or weighed.t is None):
+        weighed = None  # the tables changed since the index was read: read them
     # the same path whatever order the graph was loaded in: the smallest of the (first 500) equally short paths
     try:
-        nodes = _shortest_path(g, s, t, cost, hub_cost=hub, budget=budget)
+        nodes = _shortest_path(g, s, t, cost, hub_cost=hub, budget=budget, weighed=weighed)
     except PathBudgetExceeded as exc:
         raise PathBudgetExceeded(
             f"no path between {s} and {t} found within the search budget ({exc.budget:,} relationships read): "

@@ -258,11 +258,23 @@ class TableGraph:
 class StoreGraph:
     """The graph as the questions see it (`kg.g`, `kg.built`), answered from the store's tables."""
 
-    def __init__(self, store, tables: Optional[GraphTables] = None) -> None:
+    def __init__(self, store, tables: Optional[GraphTables] = None, compact_paths: bool = True) -> None:
         self.store = store
         self.tables = tables or GraphTables(store)
         self.g = TableGraph(self.tables)
         self.version = S.GRAPH_VERSION
+        self.compact_paths = compact_paths
+        self._paths = None
+
+    def path_index(self):
+        """The compact adjacency the path search reads (graph.path_index), up to date with the tables (built again
+        when they changed), or None when this graph was opened without it (`compact_paths=False`)."""
+        if not self.compact_paths:
+            return None
+        from . import path_index
+
+        self._paths = path_index.current(self.tables, self._paths)
+        return self._paths
 
     @property
     def built(self) -> dict[str, str]:
@@ -387,6 +399,16 @@ def build_tables(store, on_document: Optional[Callable[[str], None]] = None,
     t0 = time.perf_counter()
     sg = StoreGraph(store)
     rep = BuildReport()
+    # the documents' generation first: a change made while this runs moves it past what is recorded below
+    checked = f"{store.generation()}|{S.GRAPH_VERSION}"
+    if encode is None and sg.tables.checked_at() == checked:
+        # no document changed since the tables were last found up to date (with an encoder, a build may still
+        # have initiative names to pair)
+        rep.unchanged = sg.tables.count_built()
+        rep.seconds = time.perf_counter() - t0
+        if counts:
+            rep.counts = sg.counts()
+        return sg, rep
     current = store_fingerprints(store)
     aliases = initiative_aliases(store, current, encode)
     current = aliases.fingerprints(current)
@@ -416,6 +438,8 @@ def build_tables(store, on_document: Optional[Callable[[str], None]] = None,
         if on_document:
             on_document(d)
     sg.g.clear_cache()
+    if sg.tables.checked_at() != checked:
+        sg.tables.set_checked_at(checked)
     rep.seconds = time.perf_counter() - t0
     if counts:
         rep.counts = sg.counts()

@@ -94,3 +94,35 @@ def test_kept_statuses_follow_the_documents_they_rest_on(tmp_path, lang):
             db.execute("DELETE FROM documents WHERE id = ?", (new_id,))
         assert next(s for (d, c), s in _same_as_scan(store).items() if c == gone) != "superseded"
     store.close()
+
+
+def test_an_unchanged_store_is_checked_by_its_generation_alone(tmp_path, monkeypatch):
+    """Every change of a document moves the store's generation (put_document, an UPDATE or DELETE of the row);
+    while it stays, a question reads no document's fingerprint; once it moves, the changed document is read."""
+    from unkg.corpus.store import Store
+    from unkg.graph import mandate_index
+    from unkg.graph.mandates import MandateFilter, find_mandates
+
+    store = Store(tmp_path / "unkg.sqlite")
+    g0 = store.generation()
+    ingest_here([DATA / "lifecycle-en-decision-9-cop16.txt", DATA / "lifecycle-zh-decision-9-cop16.txt"], store)
+    assert store.generation() > g0
+    first = find_mandates(store, MandateFilter.of(decision="9/COP.16"))
+    assert first
+    read = []
+    real = mandate_index.store_fingerprints
+    monkeypatch.setattr(mandate_index, "store_fingerprints", lambda s: read.append(1) or real(s))
+    assert find_mandates(store, MandateFilter.of(decision="9/COP.16")) == first
+    assert find_mandates(store, MandateFilter.of(decision="第9/COP.16号决定")) and not read
+    for sql in ("UPDATE documents SET sha256 = 'f' || substr(sha256, 2) WHERE language = 'zh'",
+                "DELETE FROM documents WHERE language = 'zh'"):
+        g = store.generation()
+        if sql.startswith("DELETE"):
+            store._db.execute("DELETE FROM blocks WHERE doc_id IN (SELECT id FROM documents WHERE language = 'zh')")
+        store._db.execute(sql)
+        assert store.generation() > g
+        n = len(read)
+        got = find_mandates(store, MandateFilter.of(decision="9/COP.16"))
+        assert len(read) == n + 1
+        assert got == _scan(store, MandateFilter.of(decision="9/COP.16"), dt.date.today())
+    assert {m["language"] for m in got} == {"en"}

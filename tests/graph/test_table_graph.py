@@ -148,31 +148,78 @@ def test_chinese_and_english_paths_from_the_tables(seed_store):
 
 
 @pytest.mark.parametrize("source,target", [("22/COP.15", "Changwon Initiative"), ("第22/COP.15号决定", "昌原倡议")])
-def test_path_search_stops_at_its_budget_the_same_on_both_forms(seed_store, tmp_path, source, target):
+def test_path_search_stops_at_its_budget_the_same_on_all_forms(seed_store, tmp_path, source, target, monkeypatch):
+    from unkg.graph import query
     from unkg.graph.query import PATH_BUDGET, PathBudgetExceeded
 
     kg = _fresh(seed_store, tmp_path)
-    sg = StoreGraph(seed_store)
+    sg = StoreGraph(seed_store)  # the compact adjacency
+    tg = StoreGraph(seed_store, compact_paths=False)  # a read of the tables per node
     want = explain_path(kg, source, target)
-    assert explain_path(sg, source, target) == want == explain_path(kg, source, target, budget=None)
-    # the relationships the answer needed: the degrees of the nodes the search expanded
+    assert explain_path(sg, source, target) == explain_path(tg, source, target) == want == explain_path(kg, source, target, budget=None)
+    # the relationships the answer needed: the degrees of the nodes the search expanded (counted on networkx)
     read = []
-    undirected = type(sg.g).undirected
+    undirected = query._undirected
 
-    def counted(self, n):
-        got = undirected(self, n)
+    def counted(g, n):
+        got = undirected(g, n)
         read.append(sum(len(v) for v in got.values()))
         return got
 
-    type(sg.g).undirected = counted
-    try:
-        assert explain_path(sg, source, target, budget=None) == want
-    finally:
-        type(sg.g).undirected = undirected
+    monkeypatch.setattr(query, "_undirected", counted)
+    assert explain_path(kg, source, target, budget=None) == want
+    monkeypatch.setattr(query, "_undirected", undirected)
     need = sum(read)
     assert 0 < need <= PATH_BUDGET
-    assert explain_path(sg, source, target, budget=need) == want  # exactly enough
-    for g in (kg, sg):  # one relationship short: the same clear refusal from both forms, in bounded work
+    for g in (kg, sg, tg):
+        assert explain_path(g, source, target, budget=need) == want  # exactly enough
+    for g in (kg, sg, tg):  # one relationship short: the same clear refusal from every form, in bounded work
         with pytest.raises(PathBudgetExceeded, match="within the search budget") as exc:
             explain_path(g, source, target, budget=need - 1)
         assert exc.value.budget == need - 1 and need - 1 < exc.value.read <= need - 1 + max(read)
+
+
+def _paths(g, pairs):
+    out = []
+    for a, b in pairs:
+        try:
+            out.append(explain_path(g, a, b, max_len=50))
+        except GraphError as exc:
+            out.append(str(exc))
+    return out
+
+
+def test_the_compact_adjacency_answers_as_networkx_after_a_change(seed_store, tmp_path):
+    """Paths from the memory-mapped adjacency beside the store are those of the networkx graph, between English and
+    Chinese entities, and again after one document changed (the index is built again from the changed tables)."""
+    from tests.graph.conftest import ingest_here
+    from unkg.graph import path_index
+
+    sg = StoreGraph(seed_store)
+    kg = _fresh(seed_store, tmp_path)
+    ents = sorted(n for n, a in kg.g.nodes(data=True) if a["label"] not in ("Paragraph", "Quantity"))
+    zh = sorted(n for n in ents if any("\u4e00" <= ch <= "\u9fff" for ch in str(kg.g.nodes[n].get("name", ""))))
+    assert zh, "the seeds name entities in Chinese"
+    pairs = list(itertools.islice(itertools.combinations(ents[::5], 2), 80)) + [(a, b) for a in zh[:6] for b in ents[1::23]]
+    pairs += [("第22/COP.15号决定", "昌原倡议"), ("22/COP.15", "Changwon Initiative")]
+    ix = sg.path_index()
+    file = path_index.index_path(seed_store)
+    assert file.exists() and ix.generation == sg.tables.generation()
+    assert ix.n == kg.g.number_of_nodes() and int(ix.off[-1]) == 2 * kg.g.number_of_edges()
+    assert all(ix.degree(ix.index_of(n)) == kg.g.degree(n) for n in ents)
+    assert _paths(sg, pairs) == _paths(kg, pairs)
+
+    src = tmp_path / "changwon.txt"
+    text = (SAMPLES / "002_ccf872ac2b766316.txt").read_text(encoding="utf-8")
+    src.write_text(text + "\nThe Changwon Initiative was funded by the Korea Forest Service.\n", encoding="utf-8")
+    ingest_here([src], seed_store)
+    sg, rep = build_tables(seed_store)
+    assert rep.added == 1
+    kg = _fresh(seed_store, tmp_path)
+    assert sg.tables.generation() > ix.generation
+    ix2 = sg.path_index()
+    assert ix2.generation == sg.tables.generation() and ix2.n == kg.g.number_of_nodes()
+    assert path_index.PathIndex.read(file).generation == ix2.generation  # written again beside the store
+    pairs.append(("Korea Forest Service", "昌原倡议"))
+    assert _paths(sg, pairs) == _paths(kg, pairs)
+    assert _paths(StoreGraph(seed_store), pairs) == _paths(kg, pairs)  # a new process: the file as written
