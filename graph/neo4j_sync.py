@@ -401,6 +401,7 @@ class SyncReport:
     full: bool = False
     created: bool = False  # the server was empty: what one document owns was CREATEd, not MERGEd
     retries: int = 0  # writes tried again after a deadlock between the sessions written on side by side
+    restored: int = 0  # relationships of other documents sent again: they ended at a re-sent document's nodes
     schema: list[str] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
 
@@ -410,7 +411,7 @@ class SyncReport:
                 "documents_removed": self.removed, "nodes_sent": self.nodes, "relationships_sent": self.relationships,
                 "statements": self.statements, "seconds": round(self.seconds, 3), "full": self.full, "created": self.created,
                 "items_per_s": round(items / self.seconds, 1) if self.seconds else None,
-                "schema_statements": len(self.schema), "retries": self.retries, "server": self.counts}
+                "schema_statements": len(self.schema), "retries": self.retries, "restored": self.restored, "server": self.counts}
 
 
 def sync_state(store, target: str) -> dict[str, str]:
@@ -706,12 +707,17 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
             for lab, node_id, pieces in appends:
                 rep.statements += write_pieces(client, lab, node_id, pieces)
 
+        # edges several documents give (a decision's session): sent once, after every group
+        shared = [(u, v, k) for (u, v, k), owners in kg.edge_docs.items() if len(owners) > 1 or kg.g.edges[u, v, k].get("type") == "ADOPTED_AT"]
+        shared_edges = set(shared)
+        owned_by: Optional[dict[str, list[str]]] = None  # doc -> the nodes it owns, on the first re-sent document
+
         for group in _chunks(work, docs_per_group):
             docs = [d for d, _ in group]
             gone = [d for d, is_removed in group if is_removed]
             present = [d for d, is_removed in group if not is_removed]
-            if state.keys() & set(docs):  # take out what these documents put there before
-                old = [d for d in docs if d in state]
+            old = [d for d in docs if d in state]
+            if old:  # take out what these documents put there before
                 for label in sorted(S.OWNED_LABELS):
                     client.write(f"MATCH (n:{S.check_label(label)}) WHERE n.doc IN $docs DETACH DELETE n", {"docs": old})
                     rep.statements += 1
@@ -737,12 +743,29 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
                     stmts += plan(make(rel, ls, ld), rows)[0]
                     rep.relationships += len(rows)
             run(stmts)  # ... then the relationships between them
+            if old:
+                # DETACH DELETE took with the old nodes the relationships other documents give to them (a
+                # translation, a citation of the document, a report responding to one of its mandates): the
+                # local graph keeps them, so they are sent again, before the group counts as synced
+                if owned_by is None:
+                    owned_by = _owned_nodes(kg)
+                again = {n for d in old for n in owned_by.get(d, ())}
+                extra = sorted(again - nodes)  # nodes of these documents that others name and they no longer do
+                for label, rows in sorted(node_rows(kg, extra).items()):
+                    send(node_merge(label), rows, label)
+                    rep.nodes += len(rows)
+                g = kg.g
+                foreign = sorted({e for n in again for e in (*g.in_edges(n, keys=True), *g.out_edges(n, keys=True))}
+                                 - edges - shared_edges)
+                for (rel, ls, ld), rows in sorted(edge_rows(kg, foreign).items()):
+                    send(edge_merge(rel, ls, ld), rows)
+                    rep.relationships += len(rows)
+                    rep.restored += len(rows)
             marks.mark(conn.target, {d: kg.built[d] for d in present}, gone)
             rep.documents += len(present)
             rep.removed += len(gone)
 
-        # edges several documents give (a decision's session) and nodes no document names any more
-        shared = [(u, v, k) for (u, v, k), owners in kg.edge_docs.items() if len(owners) > 1 or kg.g.edges[u, v, k].get("type") == "ADOPTED_AT"]
+        # the edges several documents give, and nodes no document names any more
         for (rel, ls, ld), rows in sorted(edge_rows(kg, shared).items()):
             send(edge_merge(rel, ls, ld), rows)
         for label in S.LABELS:
@@ -758,6 +781,16 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
     finally:
         if own:
             client.close()
+
+
+def _owned_nodes(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    """Document id -> the nodes it owns, as the server sees ownership (an owned label and that `doc`)."""
+    out: dict[str, list[str]] = {}
+    for n, attrs in kg.g.nodes(data=True):
+        d = attrs.get("doc")
+        if d is not None and attrs.get("label") in S.OWNED_LABELS:
+            out.setdefault(d, []).append(n)
+    return out
 
 
 def reset_target(store, conn: Connection, client: Optional[Client] = None) -> None:
