@@ -368,19 +368,17 @@ class Client:
 
     def is_empty(self) -> bool:
         """No node with a schema label (counts from the server's count store: no scan)."""
-        return all(self.run(f"MATCH (n:{S.check_label(label)}) RETURN count(n) AS c")[0]["c"] == 0 for label in S.LABELS)
+        return self.counts()["nodes"] == 0
 
     def counts(self) -> dict[str, Any]:
-        labels = {}
-        for label in S.LABELS:
-            n = self.run(f"MATCH (n:{S.check_label(label)}) RETURN count(n) AS c")[0]["c"]
-            if n:
-                labels[label] = n
-        types = {}
-        for rel in S.REL_TYPES:
-            n = self.run(f"MATCH ()-[r:{S.check_rel_type(rel)}]->() RETURN count(r) AS c")[0]["c"]
-            if n:
-                types[rel] = n
+        """Nodes by label and relationships by type, in one statement (a UNION of count-store look-ups)."""
+        parts = [f"MATCH (n:{S.check_label(label)}) RETURN 'n' AS k, '{label}' AS name, count(n) AS c" for label in S.LABELS]
+        parts += [f"MATCH ()-[r:{S.check_rel_type(rel)}]->() RETURN 'r' AS k, '{rel}' AS name, count(r) AS c" for rel in S.REL_TYPES]
+        rows = self.run(" UNION ALL ".join(parts))
+        labels = {r["name"]: r["c"] for r in rows if r["k"] == "n" and r["c"]}
+        types = {r["name"]: r["c"] for r in rows if r["k"] == "r" and r["c"]}
+        labels = {label: labels[label] for label in S.LABELS if label in labels}  # in the schema's order
+        types = {rel: types[rel] for rel in S.REL_TYPES if rel in types}
         return {"nodes": sum(labels.values()), "relationships": sum(types.values()), "labels": labels, "types": types}
 
 
@@ -401,6 +399,7 @@ class SyncReport:
     full: bool = False
     created: bool = False  # the server was empty: what one document owns was CREATEd, not MERGEd
     retries: int = 0  # writes tried again after a deadlock between the sessions written on side by side
+    restored: int = 0  # relationships of other documents sent again: they ended at a re-sent document's nodes
     schema: list[str] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
 
@@ -410,7 +409,7 @@ class SyncReport:
                 "documents_removed": self.removed, "nodes_sent": self.nodes, "relationships_sent": self.relationships,
                 "statements": self.statements, "seconds": round(self.seconds, 3), "full": self.full, "created": self.created,
                 "items_per_s": round(items / self.seconds, 1) if self.seconds else None,
-                "schema_statements": len(self.schema), "retries": self.retries, "server": self.counts}
+                "schema_statements": len(self.schema), "retries": self.retries, "restored": self.restored, "server": self.counts}
 
 
 def sync_state(store, target: str) -> dict[str, str]:
@@ -700,18 +699,33 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
             if errors:
                 raise errors[0]
 
+        def edge_statements(edges: set) -> tuple[list, int]:
+            """The statements that send `edges` (CREATE what is certainly absent, MERGE the rest), and how many rows."""
+            stmts, n = [], 0
+            new_edges = sorted(e for e in edges if e in fresh.edges)
+            for make, keys in ((edge_create, new_edges), (edge_merge, sorted(edges.difference(new_edges)))):
+                for (rel, ls, ld), rows in sorted(edge_rows(kg, keys).items()):
+                    stmts += plan(make(rel, ls, ld), rows)[0]
+                    n += len(rows)
+            return stmts, n
+
         def send(query: str, rows: list[dict], label: Optional[str] = None) -> None:
             stmts, appends = plan(query, rows, label)
             run(stmts)
             for lab, node_id, pieces in appends:
                 rep.statements += write_pieces(client, lab, node_id, pieces)
 
+        # edges several documents give (a decision's session): sent once, after every group
+        shared = [(u, v, k) for (u, v, k), owners in kg.edge_docs.items() if len(owners) > 1 or kg.g.edges[u, v, k].get("type") == "ADOPTED_AT"]
+        shared_edges = set(shared)
+        owned_by: Optional[dict[str, list[str]]] = None  # doc -> the nodes it owns, on the first re-sent document
+
         for group in _chunks(work, docs_per_group):
             docs = [d for d, _ in group]
             gone = [d for d, is_removed in group if is_removed]
             present = [d for d, is_removed in group if not is_removed]
-            if state.keys() & set(docs):  # take out what these documents put there before
-                old = [d for d in docs if d in state]
+            old = [d for d in docs if d in state]
+            if old:  # take out what these documents put there before
                 for label in sorted(S.OWNED_LABELS):
                     client.write(f"MATCH (n:{S.check_label(label)}) WHERE n.doc IN $docs DETACH DELETE n", {"docs": old})
                     rep.statements += 1
@@ -719,6 +733,9 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
                     client.write(f"MATCH ()-[e:{S.check_rel_type(rel)}]->() WHERE e.doc IN $docs DELETE e", {"docs": old})
                     rep.statements += 1
             nodes, edges = kg.doc_items(present)
+            # the relationships' statements are made on another thread while the nodes are written (the
+            # client's work then overlaps the server's): they depend on the graph only, not on the server
+            edge_stmts = _Background(lambda: edge_statements(edges))
             stmts, appends = [], []
             new_nodes = sorted(n for n in nodes if n in fresh.nodes)
             for make, ids in ((node_create, new_nodes), (node_merge, sorted(nodes.difference(new_nodes)))):
@@ -730,24 +747,43 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
             run(stmts)  # every node first ...
             for lab, node_id, pieces in appends:
                 rep.statements += write_pieces(client, lab, node_id, pieces)
-            stmts = []
-            new_edges = sorted(e for e in edges if e in fresh.edges)
-            for make, keys in ((edge_create, new_edges), (edge_merge, sorted(edges.difference(new_edges)))):
-                for (rel, ls, ld), rows in sorted(edge_rows(kg, keys).items()):
-                    stmts += plan(make(rel, ls, ld), rows)[0]
-                    rep.relationships += len(rows)
+            stmts, n_edges = edge_stmts.result()
+            rep.relationships += n_edges
             run(stmts)  # ... then the relationships between them
+            if old:
+                # DETACH DELETE took with the old nodes the relationships other documents give to them (a
+                # translation, a citation of the document, a report responding to one of its mandates): the
+                # local graph keeps them, so they are sent again, before the group counts as synced
+                if owned_by is None:
+                    owned_by = _owned_nodes(kg)
+                again = {n for d in old for n in owned_by.get(d, ())}
+                extra = sorted(again - nodes)  # nodes of these documents that others name and they no longer do
+                for label, rows in sorted(node_rows(kg, extra).items()):
+                    send(node_merge(label), rows, label)
+                    rep.nodes += len(rows)
+                g = kg.g
+                foreign = sorted({e for n in again for e in (*g.in_edges(n, keys=True), *g.out_edges(n, keys=True))}
+                                 - edges - shared_edges)
+                for (rel, ls, ld), rows in sorted(edge_rows(kg, foreign).items()):
+                    send(edge_merge(rel, ls, ld), rows)
+                    rep.relationships += len(rows)
+                    rep.restored += len(rows)
             marks.mark(conn.target, {d: kg.built[d] for d in present}, gone)
             rep.documents += len(present)
             rep.removed += len(gone)
 
-        # edges several documents give (a decision's session) and nodes no document names any more
-        shared = [(u, v, k) for (u, v, k), owners in kg.edge_docs.items() if len(owners) > 1 or kg.g.edges[u, v, k].get("type") == "ADOPTED_AT"]
+        # the edges several documents give, and nodes no document names any more
         for (rel, ls, ld), rows in sorted(edge_rows(kg, shared).items()):
             send(edge_merge(rel, ls, ld), rows)
-        for label in S.LABELS:
-            ids = [r["id"] for r in client.run(f"MATCH (n:{S.check_label(label)}) WHERE n.doc IS NULL RETURN n.id AS id")]
-            stale = [i for i in ids if i not in kg.g]
+        # (one statement; the labels whose nodes can lack a document: shared ones and cited documents; the
+        # nodes of the other owned labels always carry theirs and went with it above)
+        unowned = [label for label in S.LABELS if label in S.SHARED_LABELS or label == "Document"]
+        ids: dict[str, list[str]] = {}
+        for r in client.run(" UNION ALL ".join(f"MATCH (n:{S.check_label(label)}) WHERE n.doc IS NULL RETURN '{label}' AS label, n.id AS id"
+                                               for label in unowned)):
+            if r["id"] not in kg.g:
+                ids.setdefault(r["label"], []).append(r["id"])
+        for label, stale in sorted(ids.items()):
             for chunk in _chunks(stale, batch_size):
                 client.write(f"MATCH (n:{S.check_label(label)}) WHERE n.id IN $ids DETACH DELETE n", {"ids": chunk})
                 rep.statements += 1
@@ -758,6 +794,38 @@ def sync_graph(kg: KnowledgeGraph, store, conn: Connection, batch_size: Optional
     finally:
         if own:
             client.close()
+
+
+class _Background:
+    """`fn()` run on a thread of its own; `result()` waits for it and returns its value (or raises its error)."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self._box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                self._box["value"] = fn()
+            except BaseException as exc:  # handed to the caller's thread
+                self._box["error"] = exc
+
+        self._thread = threading.Thread(target=work, daemon=True)
+        self._thread.start()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if "error" in self._box:
+            raise self._box["error"]
+        return self._box["value"]
+
+
+def _owned_nodes(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    """Document id -> the nodes it owns, as the server sees ownership (an owned label and that `doc`)."""
+    out: dict[str, list[str]] = {}
+    for n, attrs in kg.g.nodes(data=True):
+        d = attrs.get("doc")
+        if d is not None and attrs.get("label") in S.OWNED_LABELS:
+            out.setdefault(d, []).append(n)
+    return out
 
 
 def reset_target(store, conn: Connection, client: Optional[Client] = None) -> None:

@@ -168,3 +168,97 @@ def test_cypher_time_limit_stops_a_runaway_query():
         conn = Connection(srv.uri, database="slow")
         with pytest.raises(GraphError, match="time limit|timed out|refused"):
             read_query(conn, "UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 3 RETURN count(x) AS c", timeout=0.5)
+
+
+def _give_foreign_edges(kg, b_id: str, a_id: str) -> list[tuple[str, str, str]]:
+    """Document B gives, besides what it has, relationships to nodes document A owns: its first paragraph is the
+    translation of A's first paragraph and cites A's Document node, and B's Document responds to A's first mandate
+    (if A has one). B is put back into the graph through remove/add_document with its fingerprint unchanged."""
+    from unkg.graph.build import Contribution, EdgeSpec, NodeSpec
+
+    g = kg.g
+    contrib = Contribution()
+    for n in kg.doc_nodes[b_id]:
+        attrs = g.nodes[n]
+        contrib.nodes[n] = NodeSpec(n, attrs["label"], {k: v for k, v in attrs.items() if k != "label"}, kg.node_docs[n][b_id])
+    for u, v, k in kg.doc_edges[b_id]:
+        attrs = g.edges[u, v, k]
+        contrib.edges[k] = EdgeSpec(u, v, attrs["type"], k, {a: x for a, x in attrs.items() if a != "type"})
+
+    def first(label: str, doc: str) -> str | None:
+        ids = [n for n in kg.doc_nodes[doc] if g.nodes[n]["label"] == label and g.nodes[n].get("doc") == doc]
+        return min(ids, key=lambda n: (g.nodes[n].get("ord", 0), n)) if ids else None
+
+    pa, pb, mandate_a = first("Paragraph", a_id), first("Paragraph", b_id), first("Mandate", a_id)
+    da, db = S.document_node_id(a_id), S.document_node_id(b_id)
+    block_b = g.nodes[pb]["block"]
+    added = [(pb, pa, "TRANSLATION_OF"), (pb, da, "CITES")] + ([(db, mandate_a, "RESPONDS_TO")] if mandate_a else [])
+    keys = []
+    for src, dst, rel in added:
+        for n in (src, dst):
+            if n not in contrib.nodes:
+                attrs = g.nodes[n]
+                contrib.nodes[n] = NodeSpec(n, attrs["label"], {"name": attrs.get("name")}, block_b)
+        key = S.edge_key(rel, src, dst, block_b)
+        contrib.edges[key] = EdgeSpec(src, dst, rel, key, {"paragraph": block_b, "doc": b_id})
+        keys.append((src, dst, key))
+    fp = kg.built[b_id]
+    kg.remove_document(b_id)
+    kg.add_document(b_id, contrib, fp)
+    assert all(g.nodes[dst].get("doc") == a_id for _, dst, _ in keys)  # they end at nodes A owns
+    return keys
+
+
+def _changed(changed: str, store, tmp_path) -> str:
+    """A new version of the English (synthetic decision) or Chinese (COP 16 report) document: same id, one more paragraph."""
+    from unkg.extract.task import ParseAndAnnotate
+
+    from tests.graph.test_build import _synthetic
+
+    if changed == "en":
+        doc = _synthetic()
+        doc.sha256 = "1" * 64
+        doc.blocks.append(type(doc.blocks[0])(id="S#4", ord=3, kind="operative", label="2.", language="en", verb="Decides",
+                                               text="Decides to review the Changwon Initiative at its next session."))
+    else:
+        src = tmp_path / "cop16-18-zh.txt"
+        src.write_text((SAMPLES / "001_309b4cd226994121.txt").read_text(encoding="utf-8") + "\n本报告由秘书处编写。\n", encoding="utf-8")
+        doc = ParseAndAnnotate()(str(src))
+    assert store.put_document(doc, replace=True) == "replaced"
+    return doc.id
+
+
+@pytest.mark.parametrize("changed", ["en", "zh"])
+def test_resync_of_a_document_keeps_the_relationships_other_documents_give_to_its_nodes(seed_store, bolt, tmp_path, changed):
+    """Re-syncing a changed document deletes its nodes with their relationships (DETACH DELETE), those other
+    documents give included: they are sent again, so the server still equals the local graph."""
+    from tests.graph.conftest import local_graph, server_graph
+    from tests.graph.test_build import _synthetic
+
+    seed_store.put_document(_synthetic())
+    ids = {"en": "ICCD/COP(16)/L.9@en", "zh": "ICCD/COP(16)/18@zh"}
+    assert {lang: seed_store.document(d).language for lang, d in ids.items()} == {"en": "en", "zh": "zh"}
+    cache = tmp_path / "g.pickle"
+    kg, _ = build_graph(seed_store, cache=cache)
+    a_id = ids[changed]
+    b_id = ids["zh" if changed == "en" else "en"]
+    foreign = _give_foreign_edges(kg, b_id, a_id)
+    assert len(foreign) >= 2
+
+    def same_as_local() -> None:
+        with Client(bolt) as client:
+            nodes, rels, dup_nodes, dup_rels = server_graph(client)
+        local_nodes, local_rels = local_graph(kg)
+        assert (dup_nodes, dup_rels) == (0, 0)
+        assert set(nodes) == set(local_nodes)
+        assert set(rels) == set(local_rels)
+
+    sync_graph(kg, seed_store, bolt)
+    same_as_local()
+    assert _changed(changed, seed_store, tmp_path) == a_id
+    kg, built = build_graph(seed_store, kg=kg, cache=cache)
+    assert built.updated == 1 and all(kg.g.has_edge(*k) for k in foreign)  # B's relationships stay in the local graph
+    rep = sync_graph(kg, seed_store, bolt)
+    assert rep.documents == 1 and rep.restored == len(foreign)  # B's relationships, and only they, sent again
+    same_as_local()
+    _same_counts(kg, rep.counts)
