@@ -115,6 +115,9 @@ class PathIndex:
                 body += b" " * (size - len(body))
                 break
             size = len(body) + 64
+        from unkg.leftovers import remove_stale
+
+        remove_stale(path.parent, [f".{path.name}.*.tmp"])  # a write that was killed (SIGKILL, power) left its temp
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
         try:
             with os.fdopen(fd, "wb") as fh:

@@ -223,3 +223,23 @@ def test_the_compact_adjacency_answers_as_networkx_after_a_change(seed_store, tm
     pairs.append(("Korea Forest Service", "昌原倡议"))
     assert _paths(sg, pairs) == _paths(kg, pairs)
     assert _paths(StoreGraph(seed_store), pairs) == _paths(kg, pairs)  # a new process: the file as written
+
+
+def test_a_killed_path_index_write_leaves_no_temp_for_good(seed_store):
+    """A rebuild of the path index killed mid-write leaves a temp beside the store; the next write removes it once
+    it is old enough that no live write can own it (the rule of the other temps: unkg.leftovers)."""
+    import os
+    import time
+
+    from unkg.graph import path_index as P
+
+    path = P.index_path(seed_store)
+    dead, live = path.parent / f".{path.name}.dead.tmp", path.parent / f".{path.name}.live.tmp"
+    dead.write_bytes(b"\0" * 4096)
+    live.write_bytes(b"\0" * 4096)
+    hour_ago = time.time() - 3600
+    os.utime(dead, (hour_ago, hour_ago))
+    P.build(StoreGraph(seed_store).tables).write(path)
+    assert not dead.exists() and live.exists()
+    assert P.PathIndex.read(path) is not None
+    live.unlink()
