@@ -136,6 +136,10 @@ class SearchTables:
             (model,),
         ).fetchone()[0]
 
+    def vector_count(self, model: str) -> int:
+        """Texts with a vector of `model`."""
+        return self._db.execute("SELECT count(*) FROM search_embeddings WHERE model = ?", (model,)).fetchone()[0]
+
     def stored_paragraph_counts(self) -> dict[str, int]:
         """Stored document id -> its paragraphs (what indexing them will read)."""
         return {r[0]: r[1] for r in self._db.execute("SELECT doc_id, count(*) FROM blocks GROUP BY doc_id")}
