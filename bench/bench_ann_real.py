@@ -236,6 +236,7 @@ def main() -> None:
     ap.add_argument("--hnsw", default="24:128", help="HNSW shapes to build, M:ef_construction, comma-separated")
     ap.add_argument("--ef", default="64,128,256,512", help="ef_search values measured on each graph")
     ap.add_argument("--no-hybrid", action="store_true", help="skip the hybrid composite")
+    ap.add_argument("--hybrid-ef", type=int, default=None, help="ef_search of the hybrid composite (default: HnswParams')")
     ap.add_argument("--out", default=None, help="write the JSON report here")
     a = ap.parse_args()
     work = Path(a.work)
@@ -313,7 +314,7 @@ def main() -> None:
         from unkg.search.engine import Searcher
         from unkg.search.lexical_matrix import LexicalMatrix
 
-        vi._ann.expansion_search = int(a.ef.split(",")[0]) if len(a.ef.split(",")) == 1 else vi.hnsw.expansion_search
+        vi._ann.expansion_search = a.hybrid_ef or vi.hnsw.expansion_search
         s = Searcher(store, encoder=enc, auto_index=False)
         keep = {"matrix": LexicalMatrix.build(s.index.tables.fts_rows), "rows": _hit_rows(s, judged), "vi": vi}
         r = bench_hybrid_composite(a.size, judged, keep)
