@@ -150,7 +150,7 @@ class Searcher:
                 ids, vecs = self.index.load_vectors(self.encoder.name)
                 slug = re.sub(r"[^A-Za-z0-9._-]+", "_", self.encoder.name)
                 self._vi = VectorIndex(ids, vecs, exact_limit=self.options.exact_limit,
-                                       ann_path=self.cache_dir / f"{slug}-g{key[0]}-{HNSW.tag}.usearch")
+                                       ann_path=self.cache_dir / f"{slug}-g{key[0]}.usearch", hnsw=HNSW)
                 self._vi_key = key
             return self._vi
 
