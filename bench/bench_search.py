@@ -168,6 +168,64 @@ def bench_encoder_and_indexing(n: int, rounds: int = 1) -> dict:
     return out
 
 
+def bench_index_store(path: Path, rounds: int = 1) -> dict:
+    """`SearchIndex.sync` as `unkg index` runs it on a copy of an ingested, never indexed store (`--index-store`: e.g.
+    `unkg ingest ../shared/corpus-dev`, 10k real paragraphs), against the same indexing with the tokenizer and start of
+    before (the bundled pure-Python tokenizer in the encoder processes, the processes started once 1,500 texts wait),
+    alternating, in this process. Rates with the start included (paragraphs / wall) and steady (texts embedded per
+    second from the first tenth of the texts to the end, as paragraphs/s through paragraphs per text), the time to the
+    first vectors, CPU of the process tree."""
+    from unkg.model import printed_text as printed_of
+
+    enc = get_encoder("use-multilingual")
+    blocker = tempfile.TemporaryDirectory()
+    # the encoder processes are spawned with this process's sys.path: a module first on it that fails to import
+    # makes them use the bundled tokenizer (this process keeps the compiled one it has loaded)
+    (Path(blocker.name) / "sentencepiece.py").write_text("raise ImportError('the tokenizer of before')\n")
+    src = Store(path)
+    lengths = np.array([len(printed_of(r[0], r[1], r[2] or "")) for r in src._db.execute("SELECT label, label_sep, text FROM blocks")])
+    src.close()
+    runs: dict[str, list[dict]] = {"now": [], "before": []}
+    with tempfile.TemporaryDirectory() as home:
+        for r in range(rounds):
+            for mode in (("now", "before") if r % 2 == 0 else ("before", "now")):
+                db = Path(home) / f"{mode}-{r}.sqlite"
+                shutil.copy(path, db)
+                st = Store(db)
+                events: list[tuple[float, str, int, int]] = []
+                cb = lambda stage, done, total: events.append((time.perf_counter(), stage, done, total))
+                if mode == "before":
+                    sys.path.insert(0, blocker.name)
+                load0 = os.getloadavg()[0]
+                c0, t0 = cpu_s(), time.perf_counter()
+                try:
+                    rep = SearchIndex(st).sync(enc, on_progress=cb, start_early=mode == "now")
+                finally:
+                    if mode == "before":
+                        sys.path.remove(blocker.name)
+                wall, cpu = time.perf_counter() - t0, cpu_s() - c0
+                st.close()
+                emb = [(t, d) for t, stage, d, _ in events if stage == "embeddings"]
+                texts = rep.texts_embedded
+                a = next(e for e in emb if e[1] >= texts / 10)
+                steady = (emb[-1][1] - a[1]) / (emb[-1][0] - a[0]) if emb[-1][0] > a[0] else float("nan")
+                per_text = rep.paragraphs_indexed / max(texts, 1)
+                runs[mode].append({"paragraphs": rep.paragraphs_indexed, "texts": texts, "wall_s": round(wall, 2),
+                                   "paragraphs_per_s": round(rep.paragraphs_indexed / wall, 1),
+                                   "steady_texts_per_s": round(steady, 1), "steady_paragraphs_per_s": round(steady * per_text, 1),
+                                   "first_vectors_s": round(emb[0][0] - t0, 2), "words_s": round(rep.lexical_s, 2),
+                                   "cpu_ms_per_paragraph": round(cpu / rep.paragraphs_indexed * 1000, 2),
+                                   "load_average": [round(load0, 2), round(os.getloadavg()[0], 2)]})
+                print(json.dumps({"mode": mode, "round": r, **runs[mode][-1]}), flush=True)
+    blocker.cleanup()
+    best = {m: min(v, key=lambda x: x["wall_s"]) for m, v in runs.items()}
+    return {"store": str(path), "paragraph_chars_mean": round(float(lengths.mean()), 1),
+            "paragraph_chars_p50_p90_p99": [int(x) for x in np.percentile(lengths, [50, 90, 99])],
+            "encoder": enc.name, "runs": runs, "best": best,
+            "ratio_wall_before_to_now": round(best["before"]["wall_s"] / best["now"]["wall_s"], 2),
+            "ratio_steady_now_to_before": round(best["now"]["steady_texts_per_s"] / best["before"]["steady_texts_per_s"], 2)}
+
+
 def build_store(home: Path, n: int, sents: list[str], dim: int, model: str, rng: np.random.Generator) -> Store:
     """n paragraphs of real sentences (with a serial so texts differ), synthetic unit vectors stored for them."""
     store = Store(home / "unkg.sqlite")
@@ -471,6 +529,8 @@ def main() -> None:
     ap.add_argument("--index-paragraphs", type=int, default=0, help="real paragraphs for the indexing figure (default 2,000 quick, 4,000)")
     ap.add_argument("--index-rounds", type=int, default=1, help="indexing runs of each kind, alternating (the best is kept)")
     ap.add_argument("--index-only", action="store_true", help="only the indexing figure")
+    ap.add_argument("--index-store", default=None, help="an ingested, never indexed store: `unkg index` on a copy of it, "
+                    "now against the tokenizer and start of before (alternating, --index-rounds each); nothing else runs")
     ap.add_argument("--out", default=None, help="also write the JSON here")
     ap.add_argument("--uniform-vectors", action="store_true", help="uniform random vectors for the ANN (HNSW's worst case) instead of clustered ones")
     ap.add_argument("--work", default=None, help="build the hybrid stores here and reuse them on the next run (the HNSW build at 200k takes long)")
@@ -481,6 +541,12 @@ def main() -> None:
     random.seed(0)
     queries = random.sample(sents, min(len(sents), nq))
     report: dict = {"quick": a.quick, "cpus": os.cpu_count()}
+    if a.index_store:
+        report["index_store"] = bench_index_store(Path(a.index_store), a.index_rounds)
+        print(json.dumps(report, indent=1))
+        if a.out:
+            Path(a.out).write_text(json.dumps(report, indent=1))
+        return
     report["indexing"] = bench_encoder_and_indexing(a.index_paragraphs or (2000 if a.quick else 4000), a.index_rounds)
     print(json.dumps(report["indexing"]), flush=True)
     if a.index_only:

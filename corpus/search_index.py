@@ -136,6 +136,10 @@ class SearchTables:
             (model,),
         ).fetchone()[0]
 
+    def vector_count(self, model: str) -> int:
+        """Texts with a vector of `model`."""
+        return self._db.execute("SELECT count(*) FROM search_embeddings WHERE model = ?", (model,)).fetchone()[0]
+
     def stored_paragraph_counts(self) -> dict[str, int]:
         """Stored document id -> its paragraphs (what indexing them will read)."""
         return {r[0]: r[1] for r in self._db.execute("SELECT doc_id, count(*) FROM blocks GROUP BY doc_id")}
@@ -250,6 +254,15 @@ class SearchTables:
         with self._store.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO search_embeddings(model, text_hash, dim, vec) VALUES (?, ?, ?, ?)",
                            [(model, h, dim, vec) for h, dim, vec in items])
+
+    def text_vectors(self, model: str) -> list[tuple[str, Optional[str], bytes]]:
+        """(text hash, language of one paragraph holding it, float16 bytes) of every indexed text with a vector of
+        `model`, one row per distinct text."""
+        return self._db.execute(
+            "SELECT e.text_hash, min(sb.lang), e.vec FROM search_embeddings e JOIN search_blocks sb "
+            "ON sb.text_hash = e.text_hash WHERE e.model = ? GROUP BY e.text_hash ORDER BY e.text_hash",
+            (model,),
+        ).fetchall()
 
     def vectors(self, model: str) -> list[tuple[int, bytes]]:
         """(search rowid, float16 bytes) of every indexed paragraph with a vector of `model`, by rowid."""

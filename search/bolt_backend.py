@@ -193,7 +193,7 @@ class FalkorSearchDialect(SearchDialect):
 
     name = "falkordb"
     vectors_per_statement = 1  # one encoded vector is ~2.1 KB of a ~3.8 KB message
-    #: HNSW candidates at query time (the local usearch index uses 128 too)
+    #: HNSW candidates at query time (the local usearch index: search.vectors.HNSW, 512 since 1M real-vector runs)
     ef_runtime = 128
     digits = 4
     _decode = "[i IN range(0, size({e}) / 4 - 1) | (toInteger(substring({e}, 4 * i, 4)) / 4999.5 - 1.0) * {m}]"

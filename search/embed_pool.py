@@ -38,6 +38,7 @@ def _init(spec: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops sending and shuts the pool down
 
     _worker_encoder = make_encoder(spec)
+    _worker_encoder.encode(["."])  # load the weights now (the encoder loads them on its first text)
 
 
 def _encode(texts: list[str]) -> bytes:
@@ -67,12 +68,19 @@ class EmbedPool:
     def parallel(self) -> bool:
         return self._pool is not None
 
+    def start(self) -> None:
+        """Start the encoder processes now (they load the weights while the caller does other work)."""
+        if self._pool is None and self._can_start:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"), initializer=_init,
+                                             initargs=(self.spec,))
+            for _ in range(self.workers):  # the executor spawns its processes on the first tasks: load them all now
+                self._pool.submit(_encode, [])
+
     def add(self, items: list[tuple[str, str]]) -> None:
         self._waiting.extend(items)
         self.queued += len(items)
         if self._pool is None and self._can_start and self.queued >= self.start_at:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"), initializer=_init,
-                                             initargs=(self.spec,))
+            self.start()
         if self._pool is not None:
             while len(self._waiting) >= CHUNK:
                 self._send(self._waiting[:CHUNK])

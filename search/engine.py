@@ -40,7 +40,7 @@ from .names import preload as preload_names
 from .options import SearchOptions
 from . import ranking
 from .text import STOPWORDS, _HAN_RUN, ParsedQuery, fts_or, fts_phrases, han_bigrams, normalise, number_agreement, numbers, parse_query, search_language
-from .vectors import VectorIndex, similarities
+from .vectors import HNSW, VectorIndex, similarities
 
 RRF_K = 60
 _names_loading = threading.Event()  # set once a process has started loading the name vocabulary
@@ -150,7 +150,7 @@ class Searcher:
                 ids, vecs = self.index.load_vectors(self.encoder.name)
                 slug = re.sub(r"[^A-Za-z0-9._-]+", "_", self.encoder.name)
                 self._vi = VectorIndex(ids, vecs, exact_limit=self.options.exact_limit,
-                                       ann_path=self.cache_dir / f"{slug}-g{key[0]}.usearch")
+                                       ann_path=self.cache_dir / f"{slug}-g{key[0]}.usearch", hnsw=HNSW)
                 self._vi_key = key
             return self._vi
 

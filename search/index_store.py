@@ -99,23 +99,28 @@ class SearchIndex:
         return self.tables.rank_row_count() >= self.paragraph_count()
 
     def sync(self, encoder: Optional[Encoder] = None, on_progress: Optional[Callable[[str, int, int], None]] = None,
-             workers: Optional[int] = None, parallel_from: int = 1500) -> IndexReport:
+             workers: Optional[int] = None, parallel_from: int = 1500, start_early: bool = True) -> IndexReport:
         """Index the documents added or changed since the last run, drop the removed ones, and embed every text
         without a vector of `encoder`. The texts of each indexed document go to the encoder processes as soon as
         its words are written (search.embed_pool), so segmentation, FTS writes and embedding run at the same time;
         a text is embedded once however many paragraphs hold it. `on_progress(stage, done, total)`: "lexical"
         counts paragraphs, "embeddings" texts (its total grows while documents are read). `workers` encoder processes
-        (default: one per core) start once `parallel_from` texts are waiting; fewer are embedded here."""
+        (default: one per core) start once `parallel_from` texts are waiting; fewer are embedded here. With
+        `start_early`, they start before the first document's words when at least `parallel_from` paragraphs are to be
+        indexed and the store holds fewer vectors than that (a first index, a large addition): loading the weights
+        then overlaps the words instead of delaying the first vectors."""
         rep = IndexReport()
         t0 = time.perf_counter()
         to_add, to_drop = self.pending_documents()
         if to_drop:
             self.tables.drop_documents(to_drop)
             rep.documents_dropped = len(to_drop)
-        sizes = self.tables.stored_paragraph_counts() if on_progress else {}
+        sizes = self.tables.stored_paragraph_counts() if (on_progress or encoder is not None) and to_add else {}
         total = sum(sizes.get(d, 0) for d in to_add)
         read = 0
         with EmbedPool(encoder, workers, parallel_from) if encoder is not None else _NoPool() as pool:
+            if encoder is not None and start_early and total >= parallel_from and self.tables.vector_count(encoder.name) < total:
+                pool.start()
             queued: set[str] = set()
             for doc_id in to_add:
                 texts: dict[str, str] = {}

@@ -3,13 +3,14 @@
 Vectors are L2-normalised, so inner product is cosine similarity. The index
 picks its mode from the number of vectors (``UNKG_EXACT_LIMIT``, default 50,000):
 exact search there costs one matrix product; above it an HNSW graph (usearch,
-float16 storage) answers in about a millisecond. The ANN graph is saved next to
+float16 storage, ef_search 512) answers in one to two milliseconds at 1M. The ANN graph is saved next to
 the store and reused while the search tables are unchanged.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -31,9 +32,30 @@ def _blas_limit():
     return _CONTROLLER.limit if _CONTROLLER else None
 
 
+@dataclass(frozen=True)
+class HnswParams:
+    """The HNSW graph's shape: `connectivity` (M, links per node), `expansion_add` (ef_construction) and
+    `expansion_search` (ef_search; the search reads max(ef_search, k) candidates). Chosen on real text vectors at
+    1M (bench/bench_ann_real.py, docs/search.md "Dense search at 1M")."""
+
+    connectivity: int = 24
+    expansion_add: int = 128
+    # at 1M real text vectors recall@10 against exact was 0.926 at 128 (judged short queries 0.840), 0.987 at 512
+    # (0.964) for 1.6 ms a query (bench/results/ann-real-1m-2026-12-05.md)
+    expansion_search: int = 512
+
+    @property
+    def tag(self) -> str:
+        """What the saved graph depends on (ef_search is not saved: it applies to any graph)."""
+        return f"m{self.connectivity}-ef{self.expansion_add}"
+
+
+HNSW = HnswParams()
+
+
 class VectorIndex:
     def __init__(self, ids: np.ndarray, vecs: np.ndarray, exact_limit: Optional[int] = None,
-                 ann_path: Optional[Path] = None, threads: int = 0) -> None:
+                 ann_path: Optional[Path] = None, threads: int = 0, hnsw: HnswParams = HNSW) -> None:
         self.ids = np.asarray(ids, dtype=np.int64)
         self.n = len(self.ids)
         self.dim = vecs.shape[1] if self.n else 0
@@ -45,6 +67,8 @@ class VectorIndex:
         self.exact_limit = exact_limit
         self.mode = "exact" if self.n <= self.exact_limit else "ann"
         self.threads = threads
+        self.hnsw = hnsw
+        self.build_s: Optional[float] = None  # seconds the HNSW graph took to build (None: loaded from its file)
         self._mat: Optional[np.ndarray] = None
         self._ann = None
         self._ann_path = ann_path
@@ -56,19 +80,26 @@ class VectorIndex:
     # -- ANN ------------------------------------------------------------------
 
     def _build_or_load_ann(self):
+        import time
+
         from usearch.index import Index
 
+        p = self.hnsw
         if self._ann_path is not None and Path(self._ann_path).exists():
             try:
                 idx = Index.restore(str(self._ann_path), view=True)
-                if idx is not None and len(idx) == self.n:
+                if idx is not None and len(idx) == self.n and idx.connectivity == p.connectivity:
+                    idx.expansion_search = p.expansion_search
                     return idx
             except Exception:
                 pass
-        idx = Index(ndim=self.dim, metric="ip", dtype="f16", connectivity=24, expansion_add=128, expansion_search=128)
+        t0 = time.perf_counter()
+        idx = Index(ndim=self.dim, metric="ip", dtype="f16", connectivity=p.connectivity, expansion_add=p.expansion_add,
+                    expansion_search=p.expansion_search)
         step = 100_000
         for i in range(0, self.n, step):
             idx.add(self.ids[i : i + step], np.asarray(self._vecs16[i : i + step], dtype=np.float32), threads=self.threads)
+        self.build_s = time.perf_counter() - t0
         if self._ann_path is not None:
             Path(self._ann_path).parent.mkdir(parents=True, exist_ok=True)
             tmp = str(self._ann_path) + ".tmp"

@@ -121,3 +121,26 @@ def test_indexing_in_encoder_processes_gives_the_vectors_of_one_process(sample_s
         st.close()
     cos = (vecs[0] * vecs[1]).sum(axis=1) / np.linalg.norm(vecs[0], axis=1) / np.linalg.norm(vecs[1], axis=1)
     assert cos.min() > 0.999
+
+
+def test_compiled_tokenizer_gives_the_bundled_tokenizers_ids_and_vectors(encoder):
+    """The default encoder tokenizes with the compiled sentencepiece when installed; ids and vectors stay those of the
+    bundled pure-Python tokenizer, also for texts with runs of unknown characters (which the compiled one merges)."""
+    pytest.importorskip("sentencepiece")
+    from pathlib import Path
+
+    from unkg.search.encoders import USEEncoder
+
+    data = Path(__file__).resolve().parents[1] / "data" / "unpc-dev-en-zh"
+    texts = [ln.strip().replace(" ", "") for ln in (data / "UNv1.0.devset.zh-og").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    texts += [ln.strip() for ln in (data / "UNv1.0.devset.en-og").read_text(encoding="utf-8").splitlines()[:500] if ln.strip()]
+    assert encoder._fast_sp is not None
+    pure = encoder._model._model.sp
+    ids = lambda tok, t: list(tok.encode(t, out_type=int, add_bos=True, add_eos=True))
+    assert any(ids(encoder._fast_sp, t) != ids(pure, t) for t in texts)  # the fallback is needed on these texts
+    assert all(encoder._tokens(pure, t) == ids(pure, t) for t in texts)
+    slow = USEEncoder()
+    slow._fast_sp = None
+    unknown = [t for t in texts if 0 in ids(pure, t)][:50]
+    sample = unknown + texts[:: max(1, len(texts) // 150)]
+    assert np.array_equal(encoder.encode(sample), slow.encode(sample))
