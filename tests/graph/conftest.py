@@ -259,3 +259,18 @@ def falkor_private():
     srv = FalkorServer().start()
     yield srv
     srv.cleanup()
+
+
+def store_of(tmp_path: Path, docs) -> "Store":
+    """A fresh store holding copies of these parsed documents (language versions share a symbol)."""
+    from unkg.corpus.store import Store
+
+    store = Store(tmp_path / "unkg.db")
+    for d in docs:
+        store.put_document(d.model_copy(deep=True))
+    return store
+
+
+def mentioned_by(g, node: str, lang: str) -> int:
+    """How many paragraphs of this language mention the node."""
+    return sum(1 for u, _, t in g.in_edges(node, data="type") if t == "MENTIONS" and g.nodes[u].get("language") == lang)

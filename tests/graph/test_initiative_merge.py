@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from unkg.corpus.graph_tables import InitiativeAliasTables
-from unkg.corpus.store import Store
 from unkg.extract.aliases import canonical_ids, embedding_links, AliasLink
 from unkg.extract.task import ParseAndAnnotate
 from unkg.graph.build import ALIAS_COSINE, KnowledgeGraph, _vocab_initiatives, build_graph
 from unkg.graph.table_graph import build_tables
 
 from tests.conftest import DATA, REPO
+from tests.graph.conftest import mentioned_by, store_of
 
 GOLD = REPO / "extract" / "gold" / "aliases" / "unpc-en-zh.jsonl"
 _CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef《》“”、，。"
@@ -51,25 +51,14 @@ def unpc_docs(tmp_path_factory):
     return docs
 
 
-def _store(tmp_path: Path, docs) -> Store:
-    store = Store(tmp_path / "unkg.db")
-    for d in docs:
-        store.put_document(d.model_copy(deep=True))
-    return store
-
-
-def _mentioned_by(g, node: str, lang: str) -> int:
-    return sum(1 for u, _, t in g.in_edges(node, data="type") if t == "MENTIONS" and g.nodes[u].get("language") == lang)
-
-
 def test_translated_versions_merge_discovered_initiatives(unpc_docs, tmp_path):
     """English and Chinese versions: "Madrid Plan of Action" and "马德里行动计划" are one node in both graph forms."""
-    store = _store(tmp_path, unpc_docs)
+    store = store_of(tmp_path, unpc_docs)
     sg, rep = build_tables(store)
     canon, alias = "initiative:madrid-plan-of-action", "initiative:马德里行动计划"
     assert sg.g.has_node(canon) and not sg.g.has_node(alias)
     assert "马德里行动计划" in sg.g.nodes[canon]["aliases"] and "Madrid Plan of Action" in sg.g.nodes[canon]["aliases"]
-    assert _mentioned_by(sg.g, canon, "en") >= 1 and _mentioned_by(sg.g, canon, "zh") >= 1
+    assert mentioned_by(sg.g, canon, "en") >= 1 and mentioned_by(sg.g, canon, "zh") >= 1
     assert sg.names_exact("马德里行动计划") == [canon] or canon in sg.names_containing("马德里行动计划")
     kg, _ = build_graph(store, kg=KnowledgeGraph(), cache=tmp_path / "g.pickle", save=False)
     assert kg.g.has_node(canon) and not kg.g.has_node(alias)
@@ -82,7 +71,7 @@ def test_translated_versions_merge_discovered_initiatives(unpc_docs, tmp_path):
 
 
 def test_a_translation_stored_later_rebuilds_only_itself_and_leaves_with_it(unpc_docs, tmp_path):
-    store = _store(tmp_path, unpc_docs[:1])
+    store = store_of(tmp_path, unpc_docs[:1])
     sg, rep = build_tables(store)
     assert sg.g.has_node("initiative:madrid-plan-of-action") and rep.added == 1
     store.put_document(unpc_docs[1].model_copy(deep=True))
@@ -140,7 +129,7 @@ def test_the_graph_takes_embedding_merges_from_an_encoder_passed_in(unpc_docs, t
     """The application passes the search encoder's function; the graph never imports search."""
     from unkg.search.encoders import get_encoder
 
-    store = _store(tmp_path, unpc_docs)
+    store = store_of(tmp_path, unpc_docs)
     sg, _ = build_tables(store)
     assert sg.g.has_node("initiative:核安全行动计划")  # no translation evidence for it: two nodes without the encoder
     sg, rep = build_tables(store, encode=get_encoder().encode)

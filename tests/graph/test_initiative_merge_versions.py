@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from unkg.corpus.graph_tables import InitiativeAliasTables
-from unkg.corpus.store import Store
 from unkg.extract.task import ParseAndAnnotate
 from unkg.graph.build import KnowledgeGraph, build_graph
 from unkg.graph.names import norm
 from unkg.graph.table_graph import build_tables
 
 from tests.conftest import DATA
+from tests.graph.conftest import mentioned_by, store_of
 
 SRC = DATA / "prais4-initiatives"
 SYMBOL = "ICCD/PRAIS4/EXCERPT"
@@ -45,35 +45,24 @@ def versions():
     return docs
 
 
-def _store(tmp_path: Path, docs) -> Store:
-    store = Store(tmp_path / "unkg.db")
-    for d in docs:
-        store.put_document(d.model_copy(deep=True))
-    return store
-
-
-def _mentioned_by(g, node: str, lang: str) -> int:
-    return sum(1 for u, _, t in g.in_edges(node, data="type") if t == "MENTIONS" and g.nodes[u].get("language") == lang)
-
-
 def _initiatives(g) -> dict[str, list[str]]:
     return {n: a.get("aliases", []) for n, a in g.nodes(data=True) if n.startswith("initiative:")}
 
 
 def test_one_node_with_the_name_of_every_version(versions, tmp_path):
-    store = _store(tmp_path, versions)
+    store = store_of(tmp_path, versions)
     sg, _ = build_tables(store)
     kg, _ = build_graph(store, kg=KnowledgeGraph(), cache=tmp_path / "g.pickle", save=False)
     for g in (sg.g, kg.g):
         assert g.has_node(BIOFIN)
         assert set(BIOFIN_NAMES.values()) <= set(g.nodes[BIOFIN]["aliases"])
         for lang in BIOFIN_NAMES:
-            assert _mentioned_by(g, BIOFIN, lang) == 1, lang
+            assert mentioned_by(g, BIOFIN, lang) == 1, lang
         # no node is left for a translated name on its own
         others = {n: names for n, names in _initiatives(g).items() if n != BIOFIN}
         assert not any(name in names for names in others.values() for name in BIOFIN_NAMES.values())
         # the French "programme commun de suivi (JMP)" is the English "Joint Monitoring Programme (JMP)"
-        assert "programme commun de suivi" in g.nodes[JMP]["aliases"] and _mentioned_by(g, JMP, "fr") == 1
+        assert "programme commun de suivi" in g.nodes[JMP]["aliases"] and mentioned_by(g, JMP, "fr") == 1
     for name in BIOFIN_NAMES.values():  # a look-up by any version's name finds the one node
         assert sg.names_exact(norm(name)) == [BIOFIN]
     links = InitiativeAliasTables(store).links()
@@ -88,7 +77,7 @@ def test_one_node_with_the_name_of_every_version(versions, tmp_path):
 def test_different_initiatives_do_not_merge(versions, tmp_path):
     """The monitoring programme and the finance initiative stay two nodes; a paragraph whose English side names two
     platforms (IPBES and its full name) gives the French platform no English partner rather than a guessed one."""
-    store = _store(tmp_path, versions)
+    store = store_of(tmp_path, versions)
     sg, _ = build_tables(store)
     nodes = _initiatives(sg.g)
     assert BIOFIN in nodes and JMP in nodes
@@ -110,7 +99,7 @@ def test_versions_whose_paragraphs_do_not_face_each_other_merge_nothing(versions
     fr = [p for p in (SRC / "prais4.fr.txt").read_text(encoding="utf-8").split("\n\n") if p.strip()]
     shuffled = tmp_path / "prais4.fr.txt"
     shuffled.write_text("\n\n".join(fr[::-1]) + "\n", encoding="utf-8")
-    store = _store(tmp_path, [versions[0], _parse(shuffled)])
+    store = store_of(tmp_path, [versions[0], _parse(shuffled)])
     sg, _ = build_tables(store)
     assert not InitiativeAliasTables(store).links()
     assert "initiative de financement de la biodiversité" not in sg.g.nodes[BIOFIN].get("aliases", [])
