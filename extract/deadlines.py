@@ -22,6 +22,7 @@ import calendar
 import re
 from typing import Optional
 
+from .ordinals import ORDINALS as _ORD, zh_number
 from .quantities import _MONTHS
 
 _MONTHS_ALL = dict(_MONTHS)
@@ -91,8 +92,6 @@ def last_day(year: int, month: Optional[int]) -> str:
 
 def words_deadline(text: str, lang: str) -> tuple[Optional[str], Optional[str]]:
     """A deadline written in words (see the module docstring) and the words, or (None, None)."""
-    from .mandates import _ORD, zh_number
-
     for rx in END_RES:
         m = rx.search(text)
         if m:

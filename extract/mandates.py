@@ -38,9 +38,11 @@ from typing import Optional
 from unkg.model import Mandate
 
 from .deadlines import words_deadline
+from .ordinals import ORDINALS, zh_number
 from .prefilter import prefiltered
 from .quantities import find_dates
 from .verb_lexicon import FORCE, LEXICON
+from .vocab import phrase_slug as slug
 
 REQUEST_CLASS = {"request", "invite", "urge", "encourage", "call", "call upon", "instruct", "decide", "recommend", "mandate", "authorize", "entrust", "direct", "appeal"}
 
@@ -133,34 +135,8 @@ CONDITION_RE = prefiltered(
     r"|sous réserve de la disponibilité de ressources|sous réserve des ressources disponibles|con sujeción a la disponibilidad de recursos"
     r"|en función de los recursos disponibles|при условии наличия ресурсов|رهنا بتوافر الموارد)\s*[，,]?", re.I)
 
-_ORD_EN = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
-           "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
-_ORD = {w: i + 1 for i, w in enumerate(_ORD_EN)}
-for _i, _tens in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]):
-    _base = 20 + 10 * _i
-    _ORD[_tens[:-1] + "ieth"] = _base
-    _ORD.update({f"{_tens}-{w}": _base + j + 1 for j, w in enumerate(_ORD_EN[:9])})
-_ORD.update({w: i + 1 for i, w in enumerate(["première", "deuxième", "troisième", "quatrième", "cinquième", "sixième", "septième", "huitième",
-             "neuvième", "dixième", "onzième", "douzième", "treizième", "quatorzième", "quinzième", "seizième", "dix-septième", "dix-huitième", "dix-neuvième", "vingtième"])})
-_ORD.update({w: i + 1 for i, w in enumerate(["primer", "segundo", "tercer", "cuarto", "quinto", "sexto", "séptimo", "octavo", "noveno", "décimo",
-             "undécimo", "duodécimo", "decimotercer", "decimocuarto", "decimoquinto", "decimosexto", "decimoséptimo", "decimoctavo", "decimonoveno", "vigésimo"])})
-_ORD.update({w: i + 1 for i, w in enumerate(["первой", "второй", "третьей", "четвертой", "пятой", "шестой", "седьмой", "восьмой", "девятой", "десятой",
-             "одиннадцатой", "двенадцатой", "тринадцатой", "четырнадцатой", "пятнадцатой", "шестнадцатой", "семнадцатой", "восемнадцатой", "девятнадцатой", "двадцатой"])})
-_ORD.update({w: i + 1 for i, w in enumerate(["الأولى", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة", "العاشرة",
-             "الحادية عشرة", "الثانية عشرة", "الثالثة عشرة", "الرابعة عشرة", "الخامسة عشرة", "السادسة عشرة", "السابعة عشرة", "الثامنة عشرة", "التاسعة عشرة", "العشرين"])})
+_ORD = ORDINALS
 _ORD_ALT = _alt(_ORD)
-_ZH_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def zh_number(s: str) -> Optional[int]:
-    if s.isdigit():
-        return int(s)
-    if not s or any(c not in "一二三四五六七八九十" for c in s):
-        return None
-    if "十" not in s:
-        return _ZH_NUM.get(s)
-    a, _, b = s.partition("十")
-    return (_ZH_NUM.get(a, 1) if a else 1) * 10 + (_ZH_NUM.get(b, 0) if b else 0)
 
 
 _BODY_WORDS = {"缔约方会议": "COP", "缔约方大会": "COP", "执行局": "EB", "人居大会": "HA", "审评委员会": "CRIC", "大会": "GA",
@@ -256,8 +232,6 @@ _GENERIC_TAIL_RE = re.compile(r"(?:\s+part(?:y|ies)\s+to\s+the\s+Convention)?,?\
 
 def generic_tail(text: str, end: int, ad: list[str]) -> tuple[list[str], int]:
     """Named addressees followed by a generic group ("Member States and other donors", "... and other actors")."""
-    from .modality import slug
-
     ad = list(ad)
     while True:  # "... and other institutions and supporting bodies"
         m = _GENERIC_TAIL_RE.match(text, end)

@@ -15,11 +15,11 @@ decision (decides, approves ...), statement (welcomes, notes ...: kept, but not 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
 from .prefilter import prefiltered
+from .vocab import phrase_slug as slug
 
 REQUEST_VERBS = {"request", "invite", "urge", "encourage", "call", "call upon", "instruct", "mandate", "entrust", "direct", "appeal", "demand", "exhort"}
 DECISION_VERBS = {"decide", "authorize", "approve", "adopt", "endorse", "establish", "resolve", "agree", "extend", "elect"}
@@ -178,11 +178,6 @@ def generic_addressee(text: str, pos: int, lang: str) -> Optional[tuple[str, int
     if re.search(r"\b(?:of|in)\s*$", phrase):
         return None
     return "actor:" + slug(re.sub(r"^(?:the|all)\s+", "", phrase, flags=re.I)), pos + m.end(1)
-
-
-def slug(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s)
-    return re.sub(r"[^\w]+", "-", s.lower()).strip("-")[:80]
 
 
 def modal_clauses(text: str, lang: str, actors, speaker: Optional[str], prev_subject: list[str]) -> list[Clause]:

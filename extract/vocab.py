@@ -23,6 +23,13 @@ DATA = Path(__file__).resolve().parent / "data"
 LANGS = ("en", "fr", "es", "ru", "zh", "ar")
 
 
+def phrase_slug(phrase: str) -> str:
+    """The id part of a generic addressee ("other intergovernmental organs" -> other-intergovernmental-organs):
+    lower case, accents decomposed, letters of any script kept, at most 80 characters."""
+    s = unicodedata.normalize("NFKD", phrase)
+    return re.sub(r"[^\w]+", "-", s.lower()).strip("-")[:80]
+
+
 def slug(text: str) -> str:
     """An id part from a name: ASCII where the name has Latin letters; a name in another script keeps its own
     letters (an empty slug made every Chinese initiative the one node `initiative:`)."""
