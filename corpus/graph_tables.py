@@ -283,6 +283,12 @@ class GraphTables:
             "UNION ALL SELECT e.src, e.key, e.type, n.label, n.deg FROM graph_edges e JOIN graph_nodes n ON n.id = e.src WHERE e.dst = ?",
             (node_id, node_id)).fetchall()
 
+    def edge(self, src: str, dst: str, key: str) -> Optional[tuple[str, str]]:
+        """(type, props json) of the relationship with this key from src to dst (by its unique key: a hub's other
+        relationships are never read), or None."""
+        return self._db.execute("SELECT type, props FROM graph_edges WHERE key = ? AND src = ? AND dst = ?",
+                                (key, src, dst)).fetchone()
+
     def edges_between(self, src: str, dst: str) -> list[tuple[str, str, str]]:
         """(key, type, props json) of the relationships from src to dst."""
         return self._db.execute("SELECT key, type, props FROM graph_edges WHERE src = ? AND dst = ? ORDER BY seq",

@@ -107,10 +107,10 @@ class _Edges:
         self._g = g
 
     def __getitem__(self, e: tuple[str, str, str]) -> dict[str, Any]:
-        d = self._g.get_edge_data(e[0], e[1]) or {}
-        if e[2] not in d:
+        d = self._g.get_edge_data(e[0], e[1], e[2])
+        if d is None:
             raise KeyError(e)
-        return d[e[2]]
+        return d
 
 
 class TableGraph:
@@ -231,6 +231,9 @@ class TableGraph:
         return got
 
     def get_edge_data(self, u: str, v: str, key: Optional[str] = None, default: Any = None) -> Any:
+        if key is not None:
+            row = self.tables.edge(u, v, key)
+            return {"type": row[0], **json.loads(row[1])} if row else default
         rows = self.tables.edges_between(u, v)
         if not rows:
             return default

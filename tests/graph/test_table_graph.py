@@ -243,3 +243,20 @@ def test_a_killed_path_index_write_leaves_no_temp_for_good(seed_store):
     assert not dead.exists() and live.exists()
     assert P.PathIndex.read(path) is not None
     live.unlink()
+
+
+def test_a_relationship_read_by_its_key_is_the_networkx_one(seed_store, tmp_path):
+    """`g.edges[u, v, k]` (the web page names each relationship of a neighbourhood this way) reads the one row of
+    that key: the same attributes as networkx, in English and Chinese documents, and a KeyError for a key not there."""
+    kg = _fresh(seed_store, tmp_path)
+    sg = StoreGraph(seed_store)
+    seen_langs = set()
+    for u, v, k, a in itertools.islice(kg.g.edges(keys=True, data=True), 0, None, 7):
+        assert sg.g.edges[u, v, k] == dict(a), (u, v, k)
+        assert sg.g.get_edge_data(u, v, k) == dict(a)
+        seen_langs.add(kg.g.nodes[u].get("language"))
+    assert {"en", "zh"} <= seen_langs
+    u, v, k = next(iter(kg.g.edges(keys=True)))
+    assert sg.g.get_edge_data(u, v, k + "-no-such-key", default="none") == "none"
+    with pytest.raises(KeyError):
+        sg.g.edges[v, u, k] if not kg.g.has_edge(v, u, k) else sg.g.edges[u, v, k + "x"]
