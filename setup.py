@@ -1,9 +1,12 @@
-"""Build step only: put the web page's npm-installed libraries into the wheel.
+"""Build steps only: put the web page's npm-installed libraries into the wheel; compile the path search.
 
 Everything else is in pyproject.toml. The graph explorer (cytoscape) and the API page (swagger-ui)
 come from npm (`npm ci`); an installed wheel has no node_modules beside it, so the files are copied
 into `unkg/web/static/vendor/` of the build when they are there. Without them the pages still work
 and say which library is missing.
+
+The path search (`graph/_pathsearch.c`, `unkg.graph._pathsearch`) is an optional extension: where no C
+compiler is at hand the install goes on and `graph.query` runs the same search in Python (slower).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
@@ -35,4 +38,10 @@ class BuildWithVendor(build_py):
                 shutil.copyfile(src, dest / name)
 
 
-setup(cmdclass={"build_py": BuildWithVendor})
+PATH_SEARCH = Extension(
+    "unkg.graph._pathsearch", ["graph/_pathsearch.c"], optional=True,
+    # the same floating-point operations as the Python search: no contraction into fused multiply-adds
+    extra_compile_args=["-O2", "-ffp-contract=off"],
+)
+
+setup(cmdclass={"build_py": BuildWithVendor}, ext_modules=[PATH_SEARCH])

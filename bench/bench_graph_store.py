@@ -106,6 +106,10 @@ def measure(home: Path, form: str, kind: str, questions: list) -> dict[str, Any]
                 kg = open_graph(store)
                 if form == "rows":  # the tables read node by node, without the compact adjacency (paths before it)
                     kg.compact_paths = False
+                if form == "python-paths":  # the compact adjacency searched in Python (before graph/_pathsearch.c)
+                    from unkg.graph import query
+
+                    query._pathsearch = None
         return kg
 
     def ask(q):
@@ -341,7 +345,8 @@ def markdown(info: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
             rows = [r for r in s["runs"] if r["kind"] == kind]
             same = len({r["digest"] for r in rows}) == 1
             for r in rows:
-                name = {"pickle": "whole pickled graph (before)", "rows": "store tables, no path index"}.get(r["form"], "store tables")
+                name = {"pickle": "whole pickled graph (before)", "rows": "store tables, no path index",
+                        "python-paths": "store tables, path search in Python"}.get(r["form"], "store tables")
                 lines.append(f"| {kind} | {name} | {r['first_answer_s']} | "
                              f"{r['process_wall_s']} | {r['warm_p50_ms']} | {r['warm_p95_ms']} | {r['warm_n']} | {r['peak_rss_mb']} | {'yes' if same else 'NO'} |")
         over = [r for r in s["runs"] if r["kind"] == "path" and r.get("over_budget")]
@@ -351,11 +356,13 @@ def markdown(info: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
                   "peak RSS: baseline / tables |", "|---|---|---:|---:|---:|---:|"]
         for kind in ("mandates", "neighbours", "path"):
             t = next((r for r in s["runs"] if r["kind"] == kind and r["form"] == "tables"), None)
-            for base in ("pickle", "rows"):
+            for base in ("pickle", "rows", "python-paths"):
                 b = next((r for r in s["runs"] if r["kind"] == kind and r["form"] == base), None)
                 if b is None or t is None:
                     continue
-                lines.append(f"| {kind} | {'whole pickled graph' if base == 'pickle' else 'tables, no path index'} | "
+                base_name = {"pickle": "whole pickled graph", "rows": "tables, no path index",
+                             "python-paths": "path search in Python"}[base]
+                lines.append(f"| {kind} | {base_name} | "
                              f"{b['first_answer_s'] / max(t['first_answer_s'], 1e-9):.1f}× | "
                              f"{b['warm_p50_ms'] / max(t['warm_p50_ms'], 1e-9):.1f}× | "
                              f"{b['warm_p95_ms'] / max(t['warm_p95_ms'], 1e-9):.1f}× | {b['peak_rss_mb'] / max(t['peak_rss_mb'], 1e-9):.1f}× |")
@@ -376,9 +383,10 @@ def main() -> int:
     ap.add_argument("--reuse", action="store_true", help="measure the stores an earlier run left in --work")
     ap.add_argument("--out", help="write PREFIX.json and PREFIX.md")
     ap.add_argument("--kinds", nargs="+", default=["mandates", "neighbours", "path"], choices=["mandates", "neighbours", "path"])
-    ap.add_argument("--forms", nargs="+", default=["pickle", "tables"], choices=["pickle", "tables", "rows"],
+    ap.add_argument("--forms", nargs="+", default=["pickle", "tables"], choices=["pickle", "tables", "rows", "python-paths"],
                     help="graph forms to measure; without pickle the networkx graph is not built (at 1M it needs about 5.5 GB); "
-                         "rows: the tables without the compact adjacency (path questions as they were read before it)")
+                         "rows: the tables without the compact adjacency (path questions as they were read before it); "
+                         "python-paths: the compact adjacency searched in Python, not by the compiled search")
     ap.add_argument("--same-decisions", action="store_true",
                     help="copies cite the very same decisions (every decision a hub of all copies), as bench_scale's copies")
     ap.add_argument("--markdown", help="write the Markdown of an earlier run's JSON (PREFIX.json -> PREFIX.md) and stop")

@@ -14,6 +14,11 @@ Tables (all created through `Store.create_schema`):
   the paragraph (provenance); a document's part is found and taken out by these.
 * ``graph_names(key, node)``: normalized names, symbols, aliases and acronyms for look-ups.
 * ``graph_built(doc, fingerprint)``: what each document's part was built from.
+* ``graph_changes(pos, op, a, b, t)``: every node and relationship added or removed, in order (a node: op
+  2 / -2, id, label; a relationship: op 1 / -1, its ends and type). What is derived from the tables (the path
+  index) is patched from the changes after the position it was derived at, not read again whole. The log
+  has an epoch (meta ``graph_log_epoch``, new when the tables are laid out again) and a floor (meta
+  ``graph_log_floor``: changes at or below it may have been pruned).
 
 Only SQL lives here; what to write (merging of shared nodes, provenance moves) is decided
 by `unkg.graph.table_graph`.
@@ -60,13 +65,22 @@ CREATE TABLE IF NOT EXISTS graph_names (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS graph_names_node ON graph_names(node);
 CREATE TABLE IF NOT EXISTS graph_built (doc TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS graph_changes (
+    pos INTEGER PRIMARY KEY AUTOINCREMENT,
+    op INTEGER NOT NULL,
+    a TEXT NOT NULL, b TEXT, t TEXT NOT NULL
+);
 """
+
+#: graph_changes.op
+NODE_ADDED, NODE_REMOVED, EDGE_ADDED, EDGE_REMOVED = 2, -2, 1, -1
 
 EdgeId = tuple[str, str, str]
 
 #: the layout of the tables above; a store holding another layout has them dropped and built again
 GRAPH_TABLES_VERSION = "2"
-_GRAPH_TABLES = ("graph_nodes", "graph_edges", "graph_node_docs", "graph_edge_docs", "graph_names", "graph_built")
+_GRAPH_TABLES = ("graph_nodes", "graph_edges", "graph_node_docs", "graph_edge_docs", "graph_names", "graph_built",
+                 "graph_changes")
 
 #: the columns an adjacency read returns: the relationship and the node at its other end
 _ADJ = "e.src, e.dst, e.key, e.type, e.props, n.label, n.deg"
@@ -90,6 +104,8 @@ class GraphTables:
         if row is None or row[0] != GRAPH_TABLES_VERSION:
             store.create_schema("", self._relayout)
         store.create_schema(GRAPH_SCHEMA)
+        if store.meta("graph_log_epoch") is None:
+            store.create_schema("", self._new_log_epoch)
         self._seq: Optional[int] = None
 
     @property
@@ -103,7 +119,13 @@ class GraphTables:
             db.execute(f"DROP TABLE IF EXISTS {t}")
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('graph_tables_version', ?)", (GRAPH_TABLES_VERSION,))
         db.execute("DELETE FROM meta WHERE key = 'graph_tables_checked'")
+        db.execute("DELETE FROM meta WHERE key IN ('graph_log_epoch', 'graph_log_floor')")
         GraphTables._bump(db)
+
+    @staticmethod
+    def _new_log_epoch(db: sqlite3.Connection) -> None:
+        """A change log starts (a new store, or tables laid out again): positions of another log do not count here."""
+        db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('graph_log_epoch', lower(hex(randomblob(8))))")
 
     @staticmethod
     def _bump(db: sqlite3.Connection) -> None:
@@ -176,6 +198,10 @@ class GraphTables:
         """New nodes (id, label, props), in this order."""
         self._db.executemany("INSERT INTO graph_nodes(id, label, deg, seq, props) VALUES (?, ?, 0, ?, ?)",
                             [(n, label, self.next_seq(), _dumps(p)) for n, label, p in rows])
+        self._log([(NODE_ADDED, n, None, label) for n, label, _ in rows])
+
+    def _log(self, rows: list[tuple[int, str, Optional[str], str]]) -> None:
+        self._db.executemany("INSERT INTO graph_changes(op, a, b, t) VALUES (?, ?, ?, ?)", rows)
 
     def update_node_props(self, node_id: str, props: dict[str, Any]) -> None:
         self._db.execute("UPDATE graph_nodes SET props = ? WHERE id = ?", (_dumps(props), node_id))
@@ -183,13 +209,14 @@ class GraphTables:
     def delete_node(self, node_id: str) -> list[EdgeId]:
         """Remove a node and every relationship at it; returns those relationships (for degree updates)."""
         rows = self._db.execute(
-            "SELECT seq, src, dst, key FROM graph_edges WHERE src = ? UNION SELECT seq, src, dst, key FROM graph_edges WHERE dst = ?",
-            (node_id, node_id)).fetchall()
-        gone = [tuple(r[1:]) for r in rows]
+            "SELECT seq, src, dst, key, type FROM graph_edges WHERE src = ? "
+            "UNION SELECT seq, src, dst, key, type FROM graph_edges WHERE dst = ?", (node_id, node_id)).fetchall()
+        gone = [tuple(r[1:4]) for r in rows]
         self._db.executemany("DELETE FROM graph_edge_docs WHERE edge = ?", [(r[0],) for r in rows])
         self._db.executemany("DELETE FROM graph_edges WHERE seq = ?", [(r[0],) for r in rows])
-        self._db.execute("DELETE FROM graph_nodes WHERE id = ?", (node_id,))
+        label = self._db.execute("DELETE FROM graph_nodes WHERE id = ? RETURNING label", (node_id,)).fetchall()
         self._db.execute("DELETE FROM graph_names WHERE node = ?", (node_id,))
+        self._log([(EDGE_REMOVED, r[1], r[2], r[4]) for r in rows] + [(NODE_REMOVED, node_id, None, lab) for (lab,) in label])
         return gone  # type: ignore[return-value]
 
     def add_degree(self, deltas: dict[str, int]) -> None:
@@ -227,9 +254,12 @@ class GraphTables:
         """New relationships ((src, dst, key), type, props), in this order."""
         self._db.executemany("INSERT INTO graph_edges(src, dst, key, type, seq, props) VALUES (?, ?, ?, ?, ?, ?)",
                             [(e[0], e[1], e[2], t, self.next_seq(), _dumps(p)) for e, t, p in rows])
+        self._log([(EDGE_ADDED, e[0], e[1], t) for e, t, _ in rows])
 
     def delete_edge(self, e: EdgeId) -> bool:
-        return self._db.execute("DELETE FROM graph_edges WHERE key = ?", (e[2],)).rowcount > 0
+        gone = self._db.execute("DELETE FROM graph_edges WHERE key = ? RETURNING src, dst, type", (e[2],)).fetchall()
+        self._log([(EDGE_REMOVED, *r) for r in gone])
+        return bool(gone)
 
     def edge_props(self, e: EdgeId) -> Optional[dict[str, Any]]:
         r = self._db.execute("SELECT type, props FROM graph_edges WHERE key = ?", (e[2],)).fetchone()
@@ -255,6 +285,29 @@ class GraphTables:
         return (r[0], r[1]) if r else None
 
     # -- the path index's rows (graph.path_index) ------------------------------------
+    def change_log(self) -> tuple[str, int, int]:
+        """(epoch, floor, last position) of the change log: changes after `floor` up to `last` are all kept."""
+        epoch = self.store.meta("graph_log_epoch") or ""
+        floor = int(self.store.meta("graph_log_floor") or 0)
+        last = self._db.execute("SELECT max(pos) FROM graph_changes").fetchone()[0] or 0
+        return epoch, floor, max(last, floor)
+
+    def count_changes_after(self, pos: int) -> int:
+        return self._db.execute("SELECT count(*) FROM graph_changes WHERE pos > ?", (pos,)).fetchone()[0]
+
+    def changes_after(self, pos: int, upto: int) -> Iterator[tuple[int, str, Optional[str], str]]:
+        """(op, a, b, t) of the changes after position `pos` up to `upto`, in order."""
+        yield from self._db.execute("SELECT op, a, b, t FROM graph_changes WHERE pos > ? AND pos <= ? ORDER BY pos",
+                                    (pos, upto))
+
+    def prune_changes(self, upto: int) -> None:
+        """Forget the changes up to position `upto` (what is derived from the tables has them)."""
+        with self.store.transaction():
+            floor = int(self.store.meta("graph_log_floor") or 0)
+            if upto > floor:
+                self._db.execute("DELETE FROM graph_changes WHERE pos <= ?", (upto,))
+                self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('graph_log_floor', ?)", (str(upto),))
+
     def node_labels_by_id(self) -> Iterator[tuple[str, str]]:
         """(id, label) of every node, by id."""
         yield from self._db.execute("SELECT id, label FROM graph_nodes ORDER BY id")

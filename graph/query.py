@@ -28,6 +28,11 @@ from . import schema as S
 from .build import KnowledgeGraph
 from .names import acronym, name_keys, norm  # noqa: F401  (acronym: part of this module's API)
 
+try:  # the path search over the compact adjacency, compiled (setup.py); where it could not be built, the Python one
+    from . import _pathsearch
+except ImportError:  # pragma: no cover - depends on the install
+    _pathsearch = None
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -334,6 +339,12 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
     defer_degree = DEFER_DEGREE if defer_degree is None else defer_degree
     wg = weighed if weighed is not None else _Weighed(g, cost, hub_cost, defer_degree)
     s, t = wg.node(s), wg.node(t)
+    compiled = getattr(wg, "compiled_search", None)
+    if compiled is not None and defer_degree == wg.defer_degree:
+        status, read, meets, pred_s, pred_t = compiled(budget, eps)
+        if status == 2:
+            raise PathBudgetExceeded(f"the path search read more than {budget:,} relationships", read, budget)
+        return None if status == 0 else [wg.id_of(x) for x in _smallest_joined((s, t), meets, (pred_s, pred_t), most)]
     read = 0
     ends = (s, t)
     dist: tuple[dict, dict] = ({}, {})
@@ -417,16 +428,21 @@ def _shortest_path(g, s: str, t: str, cost: Callable[[str, str, dict], Optional[
         for v, u, w in relaxed[side]:
             if u in dist[1 - side] and abs(dist[side][v] + w + dist[1 - side][u] - best) <= eps * max(1.0, best):
                 meets.add((v, u) if side == 0 else (u, v))
-    # the smallest of the paths (a head from s to a) + (a tail from b to t), over every meeting (a, b): no head is a
-    # prefix of another (each ends at a, a node a cheapest path passes once), nor any tail, so the smallest
-    # joined path is the smallest head joined to the smallest tail, without joining every pair
+    return [wg.id_of(x) for x in _smallest_joined(ends, meets, pred, most)]
+
+
+def _smallest_joined(ends: tuple, meets: Iterable[tuple], pred: tuple[dict, dict], most: int) -> list:
+    """The smallest of the paths (a head from s to a) + (a tail from b to t), over every meeting (a, b).
+
+    No head is a prefix of another (each ends at a, a node a cheapest path passes once), nor any tail, so the
+    smallest joined path is the smallest head joined to the smallest tail, without joining every pair."""
     paths = []
     for a, b in sorted(meets):
         heads = list(itertools.islice(_paths_to(ends[0], a, pred[0]), most))
         tails = [tl[::-1] for tl in itertools.islice(_paths_to(ends[1], b, pred[1]), most)]
         if heads and tails:
             paths.append(min(heads) + min(tails))
-    return [wg.id_of(x) for x in min(paths)]
+    return min(paths)
 
 
 class _CompactWeighed:
@@ -461,6 +477,14 @@ class _CompactWeighed:
         self.type_costs = [EDGE_COST.get(ty, 1.0) for ty in index.types]
         self.type_cost = np.array(self.type_costs + [1.0], dtype=np.float64)
         self._hub_deg: dict[int, float] = {}
+        #: the whole search in compiled code (graph/_pathsearch.c: the same search, the same answer), when built
+        self.compiled_search = self._compiled if _pathsearch is not None and None not in (self.s, self.t) else None
+
+    def _compiled(self, budget: Optional[int], eps: float) -> tuple:
+        """(status, read, meetings, predecessors from s, from t): see graph/_pathsearch.c."""
+        return _pathsearch.search(self.off, self.nbr, self.etype, self.label, self.type_costs, self.hub_codes,
+                                  self.doc_code, self.s, self.t, self.avoid_documents, self.defer_degree, HUB_WEIGHT,
+                                  -1 if budget is None else budget, eps)
 
     def node(self, n: str) -> int:
         return self.s if n == self._ids[self.s] else self.t

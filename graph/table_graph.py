@@ -441,6 +441,10 @@ def build_tables(store, on_document: Optional[Callable[[str], None]] = None,
         if on_document:
             on_document(d)
     sg.g.clear_cache()
+    if rep.added or rep.updated or rep.removed:
+        from . import path_index
+
+        path_index.prune_log(sg.tables)  # the change log keeps what the path index beside the store lacks
     if sg.tables.checked_at() != checked:
         sg.tables.set_checked_at(checked)
     rep.seconds = time.perf_counter() - t0
