@@ -37,6 +37,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -267,6 +269,45 @@ def upgrade(home: Path) -> float:
     return took, paths
 
 
+def patch_step(home: Path, docs: list) -> dict[str, Any]:
+    """One document added to the store (a new copy of a real one, English and Chinese paragraphs as the base has),
+    its part written into the tables, then the path index brought up to date by a patch from the change log,
+    against a whole build of the same tables (both timed in this process)."""
+    from bench_scale import copies
+    from unkg.corpus.store import Store
+    from unkg.graph import path_index
+    from unkg.graph.table_graph import StoreGraph, build_tables
+
+    store = Store(home / "unkg.sqlite")
+    sg = StoreGraph(store)
+    sg.path_index()  # up to date before the change
+    stamp = int(time.time())
+    doc = max(docs, key=lambda d: len(d.blocks))
+    c = next(copies([doc], len(doc.blocks)))
+    c.id, c.source = f"{doc.id}~patch{stamp}", f"{doc.source}~patch{stamp}"
+    c.sha256 = f"{doc.sha256[:48]}{stamp:016d}"
+    for b in c.blocks:
+        b.id = b.id.replace(f"{doc.id}~0", c.id, 1)
+        b.parent = b.parent.replace(f"{doc.id}~0", c.id, 1) if b.parent else None
+        b.translation_of = b.translation_of.replace(f"{doc.id}~0", c.id, 1) if b.translation_of else None
+    store.put_document(c)
+    t0 = time.perf_counter()
+    sg, rep = build_tables(store, counts=False)
+    t_tables = time.perf_counter() - t0
+    changes = sg.tables.count_changes_after(path_index.PathIndex.read(path_index.index_path(store)).log[1])
+    t0 = time.perf_counter()
+    ix = sg.path_index()
+    t_patch = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    whole = path_index.build(sg.tables)
+    t_whole = time.perf_counter() - t0
+    same = all(np.array_equal(np.asarray(getattr(ix, k)), np.asarray(getattr(whole, k))) for k in ("ids_off", "ids", "off", "nbr"))
+    store.close()
+    return {"document_paragraphs": len(c.blocks), "tables_write_s": round(t_tables, 2), "changes": changes,
+            "patch_s": round(t_patch, 2), "whole_build_s": round(t_whole, 2), "same_arrays": same,
+            "ratio": round(t_whole / max(t_patch, 1e-9), 1)}
+
+
 def questions(home: Path, n: int = 20, seed: int = 0) -> dict[str, list]:
     """Real questions over the store: nodes of every entity label, pairs of them, mandate filters in two languages."""
     from unkg.corpus.store import Store
@@ -349,6 +390,11 @@ def markdown(info: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
                         "python-paths": "store tables, path search in Python"}.get(r["form"], "store tables")
                 lines.append(f"| {kind} | {name} | {r['first_answer_s']} | "
                              f"{r['process_wall_s']} | {r['warm_p50_ms']} | {r['warm_p95_ms']} | {r['warm_n']} | {r['peak_rss_mb']} | {'yes' if same else 'NO'} |")
+        pt = s.get("patch")
+        if pt:
+            lines += ["", f"One document added ({pt['document_paragraphs']} paragraphs; its part written into the tables in "
+                      f"{pt['tables_write_s']} s, {pt['changes']:,} changes logged): path index patched in {pt['patch_s']} s, "
+                      f"built whole in {pt['whole_build_s']} s (×{pt['ratio']}); the same arrays: {'yes' if pt['same_arrays'] else 'NO'}."]
         over = [r for r in s["runs"] if r["kind"] == "path" and r.get("over_budget")]
         for r in over:
             lines += ["", f"Path questions answered \"not within the search budget\" ({r['form']}): {r['over_budget']} of {r['questions']}."]
@@ -389,6 +435,8 @@ def main() -> int:
                          "python-paths: the compact adjacency searched in Python, not by the compiled search")
     ap.add_argument("--same-decisions", action="store_true",
                     help="copies cite the very same decisions (every decision a hub of all copies), as bench_scale's copies")
+    ap.add_argument("--patch", action="store_true",
+                    help="then add one document and time the path index's patch against a whole build (changes the store)")
     ap.add_argument("--markdown", help="write the Markdown of an earlier run's JSON (PREFIX.json -> PREFIX.md) and stop")
     args = ap.parse_args()
     if args.markdown:
@@ -422,7 +470,10 @@ def main() -> int:
                 runs.append(r)
                 print(f"  {kind:10} {form:7} first {r['first_answer_s']:7.3f} s  wall {r['process_wall_s']:6.2f} s  "
                       f"p50 {r['warm_p50_ms']:8.2f} ms  p95 {r['warm_p95_ms']:8.2f} ms  peak {r['peak_rss_mb']:7.1f} MB  {r['digest']}", flush=True)
-        sizes.append({"size": size, "prepare": prep, "questions": qs, "runs": runs})
+        patch = patch_step(home, docs) if args.patch else None
+        if patch:
+            print(f"  patch: {json.dumps(patch)}", flush=True)
+        sizes.append({"size": size, "prepare": prep, "questions": qs, "runs": runs, "patch": patch})
     md = markdown(info, sizes)
     print(md)
     if args.out:
