@@ -83,7 +83,10 @@ def _is_cased(alias: str) -> bool:
 
 @lru_cache(maxsize=1)
 def load() -> Vocabulary:
-    raw = yaml.safe_load(open(DATA / "unccd_vocabulary.yaml", encoding="utf-8"))
+    # libyaml's safe loader where PyYAML was built with it: the same data, read ten times faster (every ingest
+    # worker reads this file at its start)
+    with open(DATA / "unccd_vocabulary.yaml", encoding="utf-8") as fh:
+        raw = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     v = Vocabulary(version=str(raw["version"]))
     pats: dict[str, list[Pattern]] = {lang: [] for lang in LANGS}
     seen: set[tuple[str, str]] = set()
