@@ -47,8 +47,10 @@ CREATE TABLE IF NOT EXISTS graph_edges (
     type TEXT NOT NULL,
     props TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS graph_edges_src ON graph_edges(src, type);
-CREATE INDEX IF NOT EXISTS graph_edges_dst ON graph_edges(dst, type);
+DROP INDEX IF EXISTS graph_edges_src;
+DROP INDEX IF EXISTS graph_edges_dst;
+CREATE INDEX IF NOT EXISTS graph_edges_ends ON graph_edges(src, dst);
+CREATE INDEX IF NOT EXISTS graph_edges_ends_back ON graph_edges(dst, src);
 CREATE TABLE IF NOT EXISTS graph_node_docs (
     node TEXT NOT NULL, doc TEXT NOT NULL, paragraph TEXT,
     PRIMARY KEY (node, doc)
@@ -345,7 +347,7 @@ class GraphTables:
     def edges_between(self, src: str, dst: str) -> list[tuple[str, str, str]]:
         """(key, type, props json) of the relationships from src to dst."""
         return self._db.execute("SELECT key, type, props FROM graph_edges WHERE src = ? AND dst = ? ORDER BY seq",
-                               (src, dst)).fetchall()  # through graph_edges_src: a node's relationships, then dst
+                               (src, dst)).fetchall()  # through graph_edges_ends: never a hub's other relationships
 
     def names_exact(self, key: str) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT node FROM graph_names WHERE key = ?", (key,))]
