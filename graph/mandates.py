@@ -134,7 +134,7 @@ def _indexed(store: Store, tables, flt: MandateFilter, life: Lifecycle, batch: i
     actors = None
     if flt.addressee:
         ids = tables.actors()
-        names = tables.distinct_names(ids)
+        names = tables.actor_names()
         actors = [a for a in ids if any(flt.addressee in _norm(x) for x in [a, actor_name(a, {}), *names.get(a, [])])]
     day = life.as_of.isoformat()
     cands = tables.candidates(language=flt.language, document=flt.document, decision=flt.decision.lower(),

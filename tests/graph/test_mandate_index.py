@@ -18,7 +18,9 @@ DATA = Path(__file__).resolve().parent / "data"
 
 FILTERS = [{}, {"status": "implemented"}, {"status": "reported on"}, {"status": "superseded"}, {"status": "elapsed"},
            {"status": "open"}, {"addressee": "secretariat", "status": "open"}, {"decision": "9/COP.16"},
-           {"language": "zh", "status": "implemented"}, {"decision": "第9/COP.16号决定", "status": "elapsed"}]
+           {"language": "zh", "status": "implemented"}, {"decision": "第9/COP.16号决定", "status": "elapsed"},
+           # the distinct sessions, verbs, addressees and decisions are kept per process while no document changes
+           {"session": "COP.16", "verb": "request"}, {"session": "COP.17"}, {"verb": "请"}, {"addressee": "Global Mechanism"}]
 
 
 def _scan(store, flt, as_of):
