@@ -10,6 +10,7 @@ and search all call these, so a filter means the same everywhere.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 DECISION_ANY = re.compile(r"^(\d+)/([A-Za-z][A-Za-z\-]*)\.?\s*(\d+)$")
@@ -61,6 +62,7 @@ def session_name(sid: str) -> str:
     return f"{body} {num}".strip()
 
 
+@lru_cache(maxsize=65536)  # pure, and asked again for every mandate of a decision (a mandate question reads hundreds)
 def normalize_decision(text: str) -> Optional[str]:
     """`22/COP.15`, `decision 22/COP.15`, `decision:22/COP.15` -> `decision:22/COP.15`;
     `62/193`, `A/RES/62/193`, `resolution 62/193` -> `resolution:62/193`; `decision 79/571` -> `decision:79/571`."""
@@ -85,6 +87,7 @@ def normalize_decision(text: str) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=65536)
 def decision_parts(decision: str) -> Optional[tuple[int, str, int]]:
     """(number, body, session) of `decision:22/COP.15`; None for resolutions and unparsable ids."""
     m = DECISION_ANY.match(decision.removeprefix("decision:"))

@@ -146,11 +146,11 @@ def _indexed(store: Store, tables, flt: MandateFilter, life: Lifecycle, batch: i
     for k in range(0, len(cands), batch):
         part = cands[k : k + batch]
         rows = mandate_blocks_by_id(store, sorted({c[0] for c in part}))
-        addressed = {a for r in rows.values() for m in json.loads(r["annotations"] or "{}").get("mandates", [])
-                     for a in m.get("addressees", []) if a}
+        annotations = {r["id"]: json.loads(r["annotations"] or "{}") for r in rows.values()}  # read once, used twice
+        addressed = {a for ann in annotations.values() for m in ann.get("mandates", []) for a in m.get("addressees", []) if a}
         recs = {(rec["paragraph_id"], rec["index"]): rec
                 for rec in _records(store, list(rows.values()), tables.first_names(addressed), flt,
-                                    wanted={(c[0], c[1]) for c in part})}
+                                    wanted={(c[0], c[1]) for c in part}, annotations=annotations)}
         for c in part:
             rec = recs.get((c[0], c[1]))
             if rec is not None:
@@ -164,8 +164,10 @@ def _indexed(store: Store, tables, flt: MandateFilter, life: Lifecycle, batch: i
 
 
 def _records(store: Store, rows, names: dict[str, str], flt: MandateFilter,
-             wanted: Optional[set[tuple[str, int]]] = None) -> list[dict[str, Any]]:
-    """The records (without status) of the mandates in these paragraphs that pass the filter exactly."""
+             wanted: Optional[set[tuple[str, int]]] = None,
+             annotations: Optional[dict[str, dict]] = None) -> list[dict[str, Any]]:
+    """The records (without status) of the mandates in these paragraphs that pass the filter exactly
+    (`annotations`: the paragraphs' annotations already read, by paragraph id)."""
     parents: dict[str, tuple[Optional[str], Optional[str], str]] = {}
     need = {r["parent"] for r in rows if r["parent"]}
     while need:
@@ -179,7 +181,7 @@ def _records(store: Store, rows, names: dict[str, str], flt: MandateFilter,
             continue
         if flt.document and r["doc_id"] != flt.document:
             continue
-        ann = json.loads(r["annotations"] or "{}")
+        ann = annotations[r["id"]] if annotations is not None else json.loads(r["annotations"] or "{}")
         local = {e["id"]: e["name"] for e in ann.get("entities", []) if e.get("id") and e.get("name")}
         para = _paragraph_path(r, parents)
         for i, m in enumerate(ann.get("mandates", [])):

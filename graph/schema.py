@@ -10,6 +10,7 @@ same rules for people.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from unkg.corpus.identifiers import (  # noqa: F401  (one normalization, re-exported for the graph)
@@ -126,6 +127,7 @@ def decision_name(decision: str) -> str:
     return f"{kind} {rest}" if rest else decision
 
 
+@lru_cache(maxsize=65536)  # pure: every question sorting mandates asks it of the same few thousand decisions
 def sort_key_decision(decision: str) -> tuple:
     """Chronological order of decisions: by session number, then decision number."""
     parts = decision_parts(decision)
