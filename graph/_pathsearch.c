@@ -219,6 +219,7 @@ typedef struct {
     const uint8_t *etype;
     const uint8_t *label;
     Py_ssize_t n_nodes;
+    int64_t n_entries;
     double type_cost[256];
     uint8_t hub_label[256];
     int doc_code;
@@ -253,8 +254,12 @@ typedef struct {
 } Steps;
 
 /* the nodes linked to v by entries a:b of its slice, with the cost of going there (as `_CompactWeighed._weigh`) */
+#define DAMAGED (-3)
+#define NOMEM_STEP (-1)
+
 static int weigh(const Graph *g, int32_t v, int64_t a, int64_t b, Steps *out) {
     out->n = 0;
+    if (a < 0 || b > g->n_entries) return DAMAGED; /* a file beside the store that was damaged: never read past it */
     if (b <= a) return 0;
     double hv = hub(g, v);
     int skip_docs = g->avoid_documents && v != g->s && v != g->t;
@@ -262,6 +267,7 @@ static int weigh(const Graph *g, int32_t v, int64_t a, int64_t b, Steps *out) {
     int64_t i = a;
     while (i < b) {
         int32_t u = g->nbr[i];
+        if (u < 0 || u >= g->n_nodes) return DAMAGED;
         double tc = g->type_cost[g->etype[i]];
         int64_t j = i + 1;
         for (; j < b && g->nbr[j] == u; j++) {
@@ -274,7 +280,7 @@ static int weigh(const Graph *g, int32_t v, int64_t a, int64_t b, Steps *out) {
         if (skip_docs && !end && (v_doc || lab == g->doc_code)) continue;
         int64_t dg = degree(g, u);
         double hu = (end || !g->hub_label[lab]) ? 0.0 : hub_of_degree(g, dg);
-        if (grow((void **)&out->a, &out->cap, out->n + 1, sizeof(Step))) return -1;
+        if (grow((void **)&out->a, &out->cap, out->n + 1, sizeof(Step))) return NOMEM_STEP;
         out->a[out->n].u = u;
         out->a[out->n].w = tc + (hv + hu) / 2;
         out->a[out->n].big = dg > g->defer_degree;
@@ -286,6 +292,7 @@ static int weigh(const Graph *g, int32_t v, int64_t a, int64_t b, Steps *out) {
 /* the cost between v and h (relationships either way) from v's slice; 0 when none is walkable */
 static int link_cost(const Graph *g, int32_t v, int32_t h, Steps *tmp, double *w) {
     int64_t a = g->off[v], b = g->off[v + 1];
+    if (a < 0 || b > g->n_entries || a > b) return DAMAGED;
     int64_t lo = a, hi = b;
     while (lo < hi) { /* first entry >= h */
         int64_t mid = lo + (hi - lo) / 2;
@@ -299,7 +306,8 @@ static int link_cost(const Graph *g, int32_t v, int32_t h, Steps *tmp, double *w
         if (g->nbr[mid] <= h) lo = mid + 1;
         else hi = mid;
     }
-    if (weigh(g, v, first, lo, tmp)) return -1;
+    int rc = weigh(g, v, first, lo, tmp);
+    if (rc) return rc;
     if (!tmp->n) return 0;
     *w = tmp->a[0].w;
     return 1;
@@ -341,7 +349,8 @@ static int expand(const Graph *g, Search *x, int side, int32_t v, double d, int6
         if (x->read > budget) return OVER_BUDGET;
     }
     Map *mine = &x->map[side], *other = &x->map[1 - side];
-    if (weigh(g, v, g->off[v], g->off[v + 1], &x->steps)) return NOMEM;
+    int wrc = weigh(g, v, g->off[v], g->off[v + 1], &x->steps);
+    if (wrc) return wrc;
     for (size_t k = 0; k < x->steps.n; k++) {
         int32_t u = x->steps.a[k].u;
         double w = x->steps.a[k].w;
@@ -421,7 +430,7 @@ static int run(const Graph *g, Search *x, int64_t budget, double eps) {
                 if (!(hr->flags & WAITING)) continue;
                 double dh = hr->wait, w;
                 int got = link_cost(g, v, h, &x->tmp, &w);
-                if (got < 0) return NOMEM;
+                if (got < 0) return got;
                 if (got) {
                     if (relax_push(&x->relaxed[side], v, h, w)) return NOMEM;
                     if (d + w + dh < x->best) x->best = d + w + dh;
@@ -504,6 +513,7 @@ static PyObject *search(PyObject *self, PyObject *args) {
     g.etype = b_etype.buf;
     g.label = b_label.buf;
     g.n_nodes = b_label.len;
+    g.n_entries = b_nbr.len / 4;
     g.doc_code = doc_code;
     g.s = s;
     g.t = t;
@@ -529,13 +539,17 @@ static PyObject *search(PyObject *self, PyObject *args) {
         if (truth < 0) goto done;
         g.hub_label[i] = (uint8_t)truth;
     }
-    if (s < 0 || t < 0 || s >= g.n_nodes || t >= g.n_nodes || b_off.len / 8 != g.n_nodes + 1) {
+    if (s < 0 || t < 0 || s >= g.n_nodes || t >= g.n_nodes || b_off.len / 8 != g.n_nodes + 1 || b_etype.len != b_nbr.len / 4) {
         PyErr_SetString(PyExc_ValueError, "the ends or the arrays do not fit the index");
         goto done;
     }
     if (map_init(&x.map[0]) || map_init(&x.map[1])) { PyErr_NoMemory(); goto done; }
     int rc = run(&g, &x, budget, eps);
     if (rc == NOMEM) { PyErr_NoMemory(); goto done; }
+    if (rc == DAMAGED) {
+        PyErr_SetString(PyExc_ValueError, "the path index is damaged (a relationship outside its arrays)");
+        goto done;
+    }
     if (rc == OVER_BUDGET) {
         result = Py_BuildValue("(iLOOO)", 2, (long long)x.read, Py_None, Py_None, Py_None);
         goto done;

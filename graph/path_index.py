@@ -49,6 +49,8 @@ class PathIndex:
         self.generation = generation
         #: (epoch, position) of the tables' change log this index holds everything up to
         self.log = log
+        #: the file it was read from (None: built in memory)
+        self.path: Optional[Path] = None
         self.labels = labels
         self.types = types
         self.ids_off = arrays["ids_off"]
@@ -107,7 +109,9 @@ class PathIndex:
                 arrays[name] = np.zeros(0, dtype=dtype)
             else:
                 arrays[name] = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=(length,))
-        return cls(header["generation"], header["labels"], header["types"], arrays, tuple(header.get("log", ("", 0))))
+        got = cls(header["generation"], header["labels"], header["types"], arrays, tuple(header.get("log", ("", 0))))
+        got.path = path
+        return got
 
     def write(self, path: Path) -> None:
         """Write to a temporary file beside `path`, then rename it over `path` (readers see the old or the new)."""

@@ -482,9 +482,13 @@ class _CompactWeighed:
 
     def _compiled(self, budget: Optional[int], eps: float) -> tuple:
         """(status, read, meetings, predecessors from s, from t): see graph/_pathsearch.c."""
-        return _pathsearch.search(self.off, self.nbr, self.etype, self.label, self.type_costs, self.hub_codes,
-                                  self.doc_code, self.s, self.t, self.avoid_documents, self.defer_degree, HUB_WEIGHT,
-                                  -1 if budget is None else budget, eps)
+        try:
+            return _pathsearch.search(self.off, self.nbr, self.etype, self.label, self.type_costs, self.hub_codes,
+                                      self.doc_code, self.s, self.t, self.avoid_documents, self.defer_degree, HUB_WEIGHT,
+                                      -1 if budget is None else budget, eps)
+        except ValueError as exc:  # a damaged file beside the store: name it, and how to mend it
+            where = self.ix.path or "the path index"
+            raise GraphError(f"{exc}: {where}; remove it and the next path question builds it again") from None
 
     def node(self, n: str) -> int:
         return self.s if n == self._ids[self.s] else self.t

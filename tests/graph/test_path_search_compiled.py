@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 import pytest
 
 from unkg.graph import path_index, query
@@ -91,3 +93,21 @@ def test_explain_path_on_the_store_uses_the_compiled_search(seed_store, monkeypa
     assert query.explain_path(sg, "第22/COP.15号决定", "昌原倡议") == want
     assert calls, "the store's path question went through the compiled search"
     assert [s["to"]["id"] for s in want["steps"]][-1] == "initiative:changwon-initiative"
+
+
+def test_a_damaged_index_file_is_a_clear_error_naming_it(seed_store):
+    """A relationship pointing outside the arrays (a file damaged on disk) is refused, never read past."""
+    from unkg.errors import GraphError
+    from unkg.graph.table_graph import StoreGraph
+
+    ix = StoreGraph(seed_store).path_index()
+    a = int(ix.off[ix.index_of("initiative:changwon-initiative")])
+    nbr = np.array(ix.nbr)
+    nbr[a] = ix.n + 5
+    bad = path_index.PathIndex(ix.generation, ix.labels, ix.types,
+                               {"ids_off": ix.ids_off, "ids": ix.ids, "label": ix.label, "off": ix.off, "nbr": nbr,
+                                "etype": ix.etype}, ix.log)
+    bad.path = path_index.index_path(seed_store)
+    w = _CompactWeighed(bad, "decision:22/COP.15", "initiative:changwon-initiative", True, DEFER_DEGREE)
+    with pytest.raises(GraphError, match=r"damaged.*unkg\.sqlite\.paths; remove it"):
+        _shortest_path(None, "decision:22/COP.15", "initiative:changwon-initiative", None, budget=None, weighed=w)
