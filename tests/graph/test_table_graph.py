@@ -260,3 +260,22 @@ def test_a_relationship_read_by_its_key_is_the_networkx_one(seed_store, tmp_path
     assert sg.g.get_edge_data(u, v, k + "-no-such-key", default="none") == "none"
     with pytest.raises(KeyError):
         sg.g.edges[v, u, k] if not kg.g.has_edge(v, u, k) else sg.g.edges[u, v, k + "x"]
+
+
+def test_a_name_part_finds_a_node_added_after_the_last_question(seed_store, tmp_path):
+    """The name keys a part is matched against are kept per process while the tables do not change; a new
+    document's names are found by the next question (English and Chinese parts)."""
+    from tests.graph.conftest import ingest_here
+
+    sg = StoreGraph(seed_store)
+    assert find_nodes(sg, "昌原") and not find_nodes(sg, "committee on science")
+    src = tmp_path / "changwon.txt"
+    text = (SAMPLES / "002_ccf872ac2b766316.txt").read_text(encoding="utf-8")
+    src.write_text(text + "\nThe Committee on Science and Technology reviewed the Changwon Initiative.\n", encoding="utf-8")
+    ingest_here([src], seed_store)
+    sg, _ = build_tables(seed_store)
+    kg = _fresh(seed_store, tmp_path)
+    for part in ("committee on science", "昌原", "倡议"):
+        got = find_nodes(sg, part)
+        assert got and got == find_nodes(kg, part), part
+    assert "actor:unccd-cst" in find_nodes(sg, "committee on science")
