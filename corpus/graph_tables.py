@@ -30,6 +30,8 @@ import json
 import sqlite3
 from typing import Any, Iterable, Iterator, Optional
 
+from .kept import kept
+
 GRAPH_SCHEMA = """
 CREATE TABLE IF NOT EXISTS graph_nodes (
     id TEXT PRIMARY KEY,
@@ -73,9 +75,6 @@ CREATE TABLE IF NOT EXISTS graph_changes (
     a TEXT NOT NULL, b TEXT, t TEXT NOT NULL
 );
 """
-
-#: GraphTables._distinct_keys: (store file, generation) -> the distinct name keys (shared, never changed in place)
-_NAME_KEYS: dict[tuple, list[str]] = {}
 
 #: graph_changes.op
 NODE_ADDED, NODE_REMOVED, EDGE_ADDED, EDGE_REMOVED = 2, -2, 1, -1
@@ -369,13 +368,8 @@ class GraphTables:
     def _distinct_keys(self) -> list[str]:
         # the generation before the keys: keys written in between are newer than the stamp, and a later question
         # sees the generation moved and reads them again
-        stamp = (str(self.store.path), self.generation())
-        got = _NAME_KEYS.get(stamp)
-        if got is None:
-            if len(_NAME_KEYS) > 8:
-                _NAME_KEYS.clear()
-            got = _NAME_KEYS[stamp] = [r[0] for r in self._db.execute("SELECT DISTINCT key FROM graph_names")]
-        return got
+        return kept(self.store, self.generation(), "graph name keys",
+                    lambda: [r[0] for r in self._db.execute("SELECT DISTINCT key FROM graph_names")])
 
     def ids_containing(self, part: str, label: str, limit: int) -> list[str]:
         """Ids of nodes with this label whose id contains `part` (a scan of one label's ids; paragraphs have no name keys)."""

@@ -21,6 +21,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Callable, Iterable, Optional, Sequence
 
+from .kept import kept
+
 MANDATE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mandate_index (
     block_id TEXT NOT NULL, i INTEGER NOT NULL, doc_id TEXT NOT NULL,
@@ -62,8 +64,6 @@ _TABLES = ("mandate_index", "mandate_addressees", "entity_names", "decision_cues
 #: changes when the tables' layout changes: older tables are dropped and built again from the store
 MANDATE_TABLES_VERSION = "3"
 
-#: MandateTables._memo: (store file, indexes checked at, what) -> the values read (shared, never changed in place)
-_DISTINCT: dict[tuple, Any] = {}
 
 
 def _in(n: int) -> str:
@@ -165,16 +165,7 @@ class MandateTables:
 
         Why: the distinct sessions, verbs and addressees are a scan of every mandate (346,696 at a million
         paragraphs: 35 ms each), the same for every question until a document changes."""
-        stamp = self.checked_at()
-        if stamp is None:
-            return read()
-        key = (str(self.store.path), stamp, what)
-        got = _DISTINCT.get(key)
-        if got is None:
-            if len(_DISTINCT) > 32:
-                _DISTINCT.clear()
-            got = _DISTINCT[key] = read()
-        return got
+        return kept(self.store, self.checked_at(), "mandates: " + what, read)
 
     def distinct(self, column: str) -> list:
         """The distinct values of a filter column (few: sessions, verbs), to match in Python once each."""

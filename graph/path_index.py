@@ -32,6 +32,7 @@ import json
 import os
 import struct
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -223,8 +224,6 @@ def patch(index: PathIndex, tables) -> Optional[PathIndex]:
 
 
 def _apply(ix: PathIndex, changes: list, generation: int, log: tuple[str, int]) -> PathIndex:
-    from collections import Counter
-
     # the net effect of the changes in order: nodes present at the end (with their label) or not, relationships counted
     final: dict[str, Optional[str]] = {}
     delta: Counter = Counter()
