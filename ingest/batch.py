@@ -7,6 +7,7 @@ never stops on one file.
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -75,19 +76,28 @@ def _size(path: str) -> int:
         return 0
 
 
+def largest_first(paths: list[str]) -> list[str]:
+    """Files in the order they are handed out: a big file taken last would keep one worker busy while the others
+    wait at the end of the batch (longest-processing-time-first scheduling)."""
+    return sorted(paths, key=_size, reverse=True)
+
+
+def open_pool(n_files: int, settings: Settings, task: Optional[ParseTask] = None) -> WorkerPool | nullcontext:
+    """Workers for a batch of `n_files` files (none for none); they begin loading now, while the caller goes on."""
+    if not n_files:
+        return nullcontext()
+    return WorkerPool(task or ParseOnly(ReadOptions.from_settings(settings)), workers=min(settings.workers, n_files),
+                      timeout_s=settings.parse_timeout_s, memory_mb=settings.worker_memory_mb)
+
+
 def parse_paths(paths: list[str], settings: Settings, task: Optional[ParseTask] = None) -> Iterator[ParseResult]:
     """Run the parse task on files in worker processes (time and memory capped; parse only unless a task is given).
 
-    Results come as files complete. Files are handed out largest first: a big file taken last would keep one
-    worker busy while the others wait at the end of the batch (longest-processing-time-first scheduling).
+    Results come as files complete, largest files handed out first.
     """
-    if not paths:
-        return
-    paths = sorted(paths, key=_size, reverse=True)
-    task = task or ParseOnly(ReadOptions.from_settings(settings))
-    with WorkerPool(task, workers=min(settings.workers, len(paths)), timeout_s=settings.parse_timeout_s,
-                    memory_mb=settings.worker_memory_mb) as pool:
-        yield from pool.map(paths)
+    with open_pool(len(paths), settings, task) as pool:
+        if pool is not None:
+            yield from pool.map(largest_first(paths))
 
 
 def ingest_paths(
@@ -113,44 +123,51 @@ def ingest_paths(
     for r in reports:
         if on_file:
             on_file(r)
+    with open_pool(len(files), settings, task) as pool:  # the workers load while the files are hashed
+        todo = _changed(files, store, reports, on_file)
+        if on_total:
+            on_total(len(todo))
+        results = pool.map(largest_first(todo)) if pool is not None else iter(())
+        for res in results:
+            reports.append(_store_result(res, store, replace, source_label))
+            if on_file:
+                on_file(reports[-1])
+    return reports
+
+
+def _changed(files: list[str], store: Store, reports: list[FileReport],
+             on_file: Optional[Callable[[FileReport], None]]) -> list[str]:
+    """The files whose content is not stored from the same path already; the others reported as skipped."""
     todo: list[str] = []
     for f in files:
-        source = str(Path(f).resolve())
         sha = _sha(f)
-        if sha is not None and store.sha_for_source(source) == sha:
-            r = FileReport(f, "skipped", "unchanged since the last ingest", "unchanged")
-            reports.append(r)
+        if sha is not None and store.sha_for_source(str(Path(f).resolve())) == sha:
+            reports.append(FileReport(f, "skipped", "unchanged since the last ingest", "unchanged"))
             if on_file:
-                on_file(r)
+                on_file(reports[-1])
         else:
             todo.append(f)
-    if on_total:
-        on_total(len(todo))
-    for res in parse_paths(todo, settings, task):
-        if res.document is None:
-            r = FileReport(res.path, "failed", res.reason or "", res.code or "error")
-        else:
-            doc = res.document
-            doc.source = str(Path(res.path).resolve())
-            outcome = store.put_document(doc, replace=replace)
-            if outcome == "conflict":
-                other = store.conflict_source or "another file"
-                other = source_label(other) if source_label else other
-                r = FileReport(res.path, "failed", f"{doc.id} is already stored from {other} with other content; "
-                               "nothing was replaced (ingest again with --replace to replace it)", "conflict",
-                               doc.id, doc.symbol, doc.language, len(doc.blocks))
-                reports.append(r)
-                if on_file:
-                    on_file(r)
-                continue
-            status = "partial" if doc.warnings else "ok"
-            reason = {"added": "stored", "replaced": "replaced an older version", "unchanged": "same content already stored"}[outcome]
-            if doc.warnings:
-                reason += "; " + "; ".join(doc.warnings[:3])
-            if outcome == "unchanged":
-                status = "skipped"
-            r = FileReport(res.path, status, reason, outcome, doc.id, doc.symbol, doc.language, len(doc.blocks))
-        reports.append(r)
-        if on_file:
-            on_file(r)
-    return reports
+    return todo
+
+
+def _store_result(res: ParseResult, store: Store, replace: bool,
+                  source_label: Optional[Callable[[str], str]]) -> FileReport:
+    """Store one parsed file; the report says what happened to it."""
+    if res.document is None:
+        return FileReport(res.path, "failed", res.reason or "", res.code or "error")
+    doc = res.document
+    doc.source = str(Path(res.path).resolve())
+    outcome = store.put_document(doc, replace=replace)
+    if outcome == "conflict":
+        other = store.conflict_source or "another file"
+        other = source_label(other) if source_label else other
+        return FileReport(res.path, "failed", f"{doc.id} is already stored from {other} with other content; "
+                          "nothing was replaced (ingest again with --replace to replace it)", "conflict",
+                          doc.id, doc.symbol, doc.language, len(doc.blocks))
+    status = "partial" if doc.warnings else "ok"
+    reason = {"added": "stored", "replaced": "replaced an older version", "unchanged": "same content already stored"}[outcome]
+    if doc.warnings:
+        reason += "; " + "; ".join(doc.warnings[:3])
+    if outcome == "unchanged":
+        status = "skipped"
+    return FileReport(res.path, status, reason, outcome, doc.id, doc.symbol, doc.language, len(doc.blocks))

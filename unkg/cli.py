@@ -113,25 +113,30 @@ def _run_ingest(paths: list[str], as_json: bool, replace: bool = False) -> list:
     settings = get_settings()
     store = Store(settings.db_path)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, disable=as_json or not console.is_terminal)
-    with progress:
-        task = progress.add_task("ingesting", total=None)
+    task = progress.add_task("ingesting", total=None)
 
-        def on_total(n: int) -> None:
-            progress.update(task, total=n)
+    def on_total(n: int) -> None:
+        # the bar (and its refresh thread) starts once the parse workers are started: they are forked from a
+        # process with one thread only
+        progress.update(task, total=n)
+        progress.start()
 
-        def on_file(r) -> None:
-            if r.code not in ("unchanged", "unsupported", "not_found"):
-                progress.advance(task)
-            if as_json:
-                sys.stdout.write(json.dumps(r.as_dict(), ensure_ascii=False) + "\n")
-                sys.stdout.flush()
-            else:
-                colour = {"ok": "green", "partial": "yellow", "failed": "red", "skipped": "dim"}[r.status]
-                detail = f"{r.symbol or r.doc_id or ''} {r.language or ''} {r.paragraphs or ''} " if r.status in ("ok", "partial") else ""
-                progress.console.print(f"[{colour}]{r.status:8}[/{colour}] {r.path}  {detail}{r.reason}", highlight=False)
+    def on_file(r) -> None:
+        if r.code not in ("unchanged", "unsupported", "not_found"):
+            progress.advance(task)
+        if as_json:
+            sys.stdout.write(json.dumps(r.as_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            colour = {"ok": "green", "partial": "yellow", "failed": "red", "skipped": "dim"}[r.status]
+            detail = f"{r.symbol or r.doc_id or ''} {r.language or ''} {r.paragraphs or ''} " if r.status in ("ok", "partial") else ""
+            progress.console.print(f"[{colour}]{r.status:8}[/{colour}] {r.path}  {detail}{r.reason}", highlight=False)
 
+    try:
         reports = ingest_paths(paths, store, settings, ParseAndAnnotate.from_settings(settings), on_file=on_file,
                                on_total=on_total, replace=replace)
+    finally:
+        progress.stop()
     counts = store.counts()
     store.close()
     if not as_json:
