@@ -12,6 +12,7 @@ imported already is not imported again in each of them.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import sys
@@ -92,6 +93,9 @@ def _worker_main(conn: Connection, memory_mb: int, task: ParseTask) -> None:
 
     _limit_memory(memory_mb)
     task.warm_up()
+    # what is loaded now (spaCy's vocabulary, the rules, lingua's tables) lives as long as the worker: kept out of
+    # the collector's full passes, which otherwise walk it again and again (4% of a batch's time, 1 worker, 200 files)
+    gc.freeze()
     conn.send(("ready",))
     while True:
         try:
