@@ -144,6 +144,13 @@ class _Slot:
         self.proc.join(5)
         self.conn.close()
 
+    def replace(self) -> Optional[str]:
+        """A new worker in place of this one (dead, stuck or too slow); returns the file the old one was on."""
+        task = self.task
+        self.kill()
+        self.start()
+        return task
+
 
 class WorkerPool:
     """A fixed set of worker processes, each running `task` on one file at a time; use as a context manager.
@@ -198,10 +205,7 @@ class WorkerPool:
                     try:
                         s.conn.send(s.task)
                     except OSError:  # the worker died while idle (killed from outside): a new one takes the file
-                        task = s.task
-                        s.kill()
-                        s.start()
-                        s.task = task
+                        s.task = s.replace()
                         s.conn.send(s.task)
                     busy[s.conn] = s
             now = time.monotonic()
@@ -212,10 +216,8 @@ class WorkerPool:
                 try:
                     msg = conn.recv()  # type: ignore[union-attr]
                 except (EOFError, OSError):
-                    task, s.task = s.task, None
                     code = s.proc.exitcode
-                    s.kill()
-                    s.start()
+                    task = s.replace()
                     yield ParseResult(task or "", code="resource_limit", reason=f"the parser process died (exit code {code}); the file likely exceeds the memory limit of {self.memory_mb} MB")
                     continue
                 if msg[0] == "ready":
@@ -232,10 +234,8 @@ class WorkerPool:
             for conn, s in list(busy.items()):
                 if now >= self._deadline(s):
                     busy.pop(conn)
-                    task, s.task = s.task, None
                     loaded = s.loaded
-                    s.kill()
-                    s.start()
+                    task = s.replace()
                     reason = (f"parsing took longer than {self.timeout_s:g} s (UNKG_PARSE_TIMEOUT)" if loaded else
                               f"the parser process did not load within {self.load_timeout_s:g} s")
                     yield ParseResult(task or "", code="timeout", reason=reason)
