@@ -17,7 +17,12 @@ from unkg.settings import Settings
 
 from . import annotate
 
-_WARM_UP = ["The Conference of the Parties,", "1. Requests the secretariat to report."]
+# a heading and a paragraph long enough (over 200 characters) to set the document's language: the heading is then read
+# with lingua's trigram model, as in most documents, and the larger models it needs alone are not loaded
+_WARM_UP = ["The Conference of the Parties,",
+            "1. Requests the secretariat to report to the Conference of the Parties at its next session on the "
+            "implementation of the present decision, including on the resources that its implementation has required "
+            "and on the lessons learned."]
 
 
 @dataclass(frozen=True)

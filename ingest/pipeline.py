@@ -13,7 +13,7 @@ from unkg.model import Block, Document
 
 from .backends import backend_for, sniff_format
 from .bounds import MAX_PARAGRAPH_CHARS, split_long, split_warning
-from .language import detect_language, document_languages
+from .language import detect_languages, document_languages
 from .options import ReadOptions
 from .metadata import doc_type, find_agenda_item, find_body, find_date, find_session, find_symbol
 from .patterns import CHAPEAU_RE, cjk_ratio
@@ -101,19 +101,19 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
     # a symbol sits on a short line; a long one (a whole file without breaks) is not scanned
     symbol = find_symbol([ln.text.strip() if len(ln.text) < 1000 else "" for ln in raw.lines[:60]], raw.meta)
     blocks = classify(paras, "tmp")
+    # a block split from a longer piece takes the language of the piece's first block; a block too short to tell
+    # (under 12 letters, not mostly Chinese) takes the document's
+    first_of: dict[object, int] = {}
+    for i, b in enumerate(blocks):
+        letters = sum(1 for c in b.text[:200] if c.isalpha())
+        if letters >= 12 or cjk_ratio(b.text) > 0.5:
+            first_of.setdefault(origin.get(b.text, ("block", i)), i)
+    detected = dict(zip(first_of.values(), detect_languages([blocks[i].text for i in first_of.values()])))
     sized = []
-    piece_lang: dict[int, Optional[str]] = {}
-    for b in blocks:
-        k = origin.get(b.text)
-        if k is not None and k in piece_lang:
-            lang = piece_lang[k]
-        else:
-            letters = sum(1 for c in b.text[:200] if c.isalpha())
-            lang = detect_language(b.text) if letters >= 12 or cjk_ratio(b.text) > 0.5 else None
-            if k is not None:
-                piece_lang[k] = lang
-        b.language = lang
-        sized.append((lang, len(b.text) * (3 if lang == "zh" else 1)))
+    for i, b in enumerate(blocks):
+        k = origin.get(b.text, ("block", i))
+        b.language = detected.get(first_of[k]) if k in first_of else None
+        sized.append((b.language, len(b.text) * (3 if b.language == "zh" else 1)))
     languages = document_languages(sized)
     meta_lang = _META_LANG.get(str(raw.meta.get("language", "")).lower().split("-")[0])
     language = meta_lang if meta_lang and (not languages or meta_lang in languages) else (languages[0] if languages else meta_lang)
@@ -191,7 +191,8 @@ class ParseOnly:
     options: ReadOptions = ReadOptions()
 
     def warm_up(self) -> None:
-        text = "1. Requests the secretariat to report."
+        text = ("1. Requests the secretariat to report to the Conference of the Parties at its next session on the "
+                "implementation of the present decision, including on the resources that it has required.")
         build_document(Path("warm-up.txt"), text.encode(), RawDoc(lines=[RawLine(text, break_before=True)]), "text")
 
     def __call__(self, path: str) -> Document:
