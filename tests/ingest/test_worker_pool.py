@@ -38,7 +38,8 @@ def test_a_worker_slower_to_load_than_the_time_limit_still_parses_its_files(tmp_
 def test_a_worker_that_never_loads_is_replaced_and_its_file_reported(tmp_path):
     files = _files(tmp_path)[:1]
     task = SlowWarmUp(ReadOptions.from_settings(Settings()), seconds=30.0)
-    with WorkerPool(task, workers=1, timeout_s=2.0, load_timeout_s=1.0) as pool:
+    # spawned: a forked worker's parent loads the task first (the warm-up is trusted code on a fixed text)
+    with WorkerPool(task, workers=1, timeout_s=2.0, load_timeout_s=1.0, start_method="spawn") as pool:
         results = list(pool.map(files))
     assert [(r.path, r.code) for r in results] == [(files[0], "timeout")]
     assert "did not load within 1 s" in (results[0].reason or "")
@@ -58,3 +59,35 @@ def test_workers_are_forked_only_from_a_single_threaded_small_process_without_to
     finally:
         stop.set()
         t.join()
+
+
+FORKED = """
+import json, os, sys
+sys.path.insert(0, {repo!r})
+from unkg.extract.task import ParseAndAnnotate
+from unkg.ingest.worker import WorkerPool
+pool = WorkerPool(ParseAndAnnotate(), workers=2, start_method="fork")
+with pool:
+    results = list(pool.map({files!r}))
+print(json.dumps({{"ok": sorted(r.path for r in results if r.ok), "spacy_here": "spacy" in sys.modules,
+                  "torch_held_back": "torch" in sys.modules and sys.modules["torch"] is None,
+                  "cli_stub": getattr(sys.modules.get("spacy.cli"), "__file__", "stub") == "stub" if "spacy.cli" in sys.modules else False,
+                  "threads": len(os.listdir("/proc/self/task"))}}))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_forked_workers_start_loaded_and_the_parent_keeps_its_imports(tmp_path):
+    """The parent loads the task once before forking (two workers loading side by side are slower than one); what
+    a worker keeps out (torch, spaCy's command line) is let back into the parent, which stays single-threaded."""
+    import json
+    import subprocess
+    from pathlib import Path
+
+    files = _files(tmp_path)
+    repo = str(Path(__file__).resolve().parents[2])
+    out = subprocess.run([sys.executable, "-c", FORKED.format(repo=repo, files=files)], capture_output=True, text=True,
+                         timeout=300, cwd=repo)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got == {"ok": sorted(files), "spacy_here": True, "torch_held_back": False, "cli_stub": False, "threads": 1}, got
