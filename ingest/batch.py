@@ -83,7 +83,8 @@ def largest_first(paths: list[str]) -> list[str]:
 
 
 def open_pool(n_files: int, settings: Settings, task: Optional[ParseTask] = None) -> WorkerPool | nullcontext:
-    """Workers for a batch of `n_files` files (none for none); they begin loading now, while the caller goes on."""
+    """Workers for a batch of `n_files` files (none for none): forked ones start loaded, spawned ones load while the
+    caller goes on."""
     if not n_files:
         return nullcontext()
     return WorkerPool(task or ParseOnly(ReadOptions.from_settings(settings)), workers=min(settings.workers, n_files),
@@ -123,7 +124,7 @@ def ingest_paths(
     for r in reports:
         if on_file:
             on_file(r)
-    with open_pool(len(files), settings, task) as pool:  # the workers load while the files are hashed
+    with open_pool(len(files), settings, task) as pool:  # spawned workers load while the files are hashed
         todo = _changed(files, store, reports, on_file)
         if on_total:
             on_total(len(todo))
