@@ -81,14 +81,20 @@ def _load_before_forking(task: ParseTask) -> None:
     Two workers loading side by side on two cores each took 0.1 s longer than one alone (0.49 against 0.38 s), and
     twice the CPU. Here the load is paid once, as with one worker, and a replacement worker starts loaded too. What a
     worker keeps out is kept out while spaCy is imported, then let back in (this process may still need torch), and
-    numpy's BLAS keeps to one thread, so that this process forks with no thread but its own."""
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    numpy's BLAS, if this loads it, keeps to one thread, so that this process forks with no thread but its own (the
+    variable is read once, when BLAS loads: put back, it leaves the processes this one starts later as they were)."""
+    blas = os.environ.get("OPENBLAS_NUM_THREADS")
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
     held_back = _keep_out_unused_imports()
     try:
         task.warm_up()
     finally:
         for name in held_back:
             sys.modules.pop(name, None)
+        if blas is None:
+            os.environ.pop("OPENBLAS_NUM_THREADS", None)
+        else:
+            os.environ["OPENBLAS_NUM_THREADS"] = blas
 
 
 def _start_method(memory_mb: int) -> str:

@@ -72,7 +72,7 @@ with pool:
 print(json.dumps({{"ok": sorted(r.path for r in results if r.ok), "spacy_here": "spacy" in sys.modules,
                   "torch_held_back": "torch" in sys.modules and sys.modules["torch"] is None,
                   "cli_stub": getattr(sys.modules.get("spacy.cli"), "__file__", "stub") == "stub" if "spacy.cli" in sys.modules else False,
-                  "threads": len(os.listdir("/proc/self/task"))}}))
+                  "threads": len(os.listdir("/proc/self/task")), "blas_env": os.environ.get("OPENBLAS_NUM_THREADS")}}))
 """
 
 
@@ -81,13 +81,16 @@ def test_forked_workers_start_loaded_and_the_parent_keeps_its_imports(tmp_path):
     """The parent loads the task once before forking (two workers loading side by side are slower than one); what
     a worker keeps out (torch, spaCy's command line) is let back into the parent, which stays single-threaded."""
     import json
+    import os
     import subprocess
     from pathlib import Path
 
     files = _files(tmp_path)
     repo = str(Path(__file__).resolve().parents[2])
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     out = subprocess.run([sys.executable, "-c", FORKED.format(repo=repo, files=files)], capture_output=True, text=True,
-                         timeout=300, cwd=repo)
+                         timeout=300, cwd=repo, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     got = json.loads(out.stdout.strip().splitlines()[-1])
-    assert got == {"ok": sorted(files), "spacy_here": True, "torch_held_back": False, "cli_stub": False, "threads": 1}, got
+    assert got == {"ok": sorted(files), "spacy_here": True, "torch_held_back": False, "cli_stub": False, "threads": 1,
+                   "blas_env": None}, got
