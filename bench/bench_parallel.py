@@ -96,17 +96,18 @@ def run_ingest(corpus: Path, home: Path, workers: int) -> tuple[float, dict]:
     measured rather than inferred)."""
     env = dict(os.environ, UNKG_HOME=str(home), UNKG_WORKERS=str(workers))
     t0 = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-m", "unkg.cli", "ingest", str(corpus), "--json"], env=env, cwd=str(REPO),
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    lines = []
-    assert p.stdout is not None
-    for _ in p.stdout:
-        lines.append(time.perf_counter() - t0)
-    err = p.stderr.read() if p.stderr else ""
-    p.wait()
-    elapsed = time.perf_counter() - t0
-    if p.returncode != 0:
-        raise SystemExit(err[-2000:])
+    with tempfile.TemporaryFile("w+") as err:  # a file, not a pipe: a full stderr pipe would stall the command
+        p = subprocess.Popen([sys.executable, "-m", "unkg.cli", "ingest", str(corpus), "--json"], env=env,
+                             cwd=str(REPO), stdout=subprocess.PIPE, stderr=err, text=True)
+        lines = []
+        assert p.stdout is not None
+        for _ in p.stdout:
+            lines.append(time.perf_counter() - t0)
+        p.wait()
+        elapsed = time.perf_counter() - t0
+        if p.returncode != 0:
+            err.seek(0)
+            raise SystemExit(err.read()[-2000:])
     db = sqlite3.connect(home / "unkg.sqlite")
     counts = {"documents": db.execute("SELECT count(*) FROM documents").fetchone()[0],
               "paragraphs": db.execute("SELECT count(*) FROM blocks").fetchone()[0]}

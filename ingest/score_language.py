@@ -79,11 +79,11 @@ def score(folder: Path) -> dict:
         for (text, gold), ctx in zip(sents, in_context):
             if sum(c.isalpha() for c in text[:200]) < 12:
                 continue
-            band = _band(text)
+            band, alone = _band(text), detect_language(text)
             for key in ((kind, band), (kind, "all"), ("all", "all")):
                 total[key] += 1
                 right[(*key, "context")] += ctx == gold
-                right[(*key, "alone")] += detect_language(text) == gold
+                right[(*key, "alone")] += alone == gold
     out: dict = defaultdict(dict)
     order = ("under 40 letters", "40 letters to 119 characters", "120 characters or more", "all")
     for (kind, band), n in sorted(total.items(), key=lambda kv: (kv[0][0] == "all", kv[0][0], order.index(kv[0][1]))):

@@ -97,14 +97,19 @@ def _load_before_forking(task: ParseTask) -> None:
             os.environ["OPENBLAS_NUM_THREADS"] = blas
 
 
+def _fork_is_safe() -> bool:
+    """Forking is unsafe in a process with other threads (a lock held by one of them stays held in the child: the web
+    server, a live progress bar) and wasteful where the parent holds torch."""
+    return sys.platform == "linux" and threading.active_count() == 1 and sys.modules.get("torch") is None
+
+
 def _start_method(memory_mb: int) -> str:
     """'fork' where it is safe and cheap, else 'spawn'.
 
     A forked worker starts with what the parent imported (pydantic, the document model, the extraction rules), which
-    a spawned one imports again (0.3-0.4 s of each worker's start). Forking is unsafe in a process with other threads
-    (a lock held by one of them stays held in the child: the web server, a live progress bar) and wasteful where the
-    parent holds torch or a large address space, which the child's memory cap would count."""
-    if sys.platform != "linux" or threading.active_count() > 1 or sys.modules.get("torch") is not None:
+    a spawned one imports again (0.3-0.4 s of each worker's start). Besides `_fork_is_safe`, the parent's address
+    space must be small: the child's memory cap would count it."""
+    if not _fork_is_safe():
         return "spawn"
     try:
         with open("/proc/self/statm") as f:
@@ -147,16 +152,22 @@ def _worker_main(conn: Connection, memory_mb: int, task: ParseTask) -> None:
 
 
 class _Slot:
-    """One worker process and the file it is on; `loaded` once the worker has said it is ready."""
+    """One worker process and the file it is on; `loaded` once the worker has said it is ready.
 
-    def __init__(self, memory_mb: int, parse: ParseTask, start_method: Optional[str]) -> None:
+    `method` is the pool's start method, decided once (before the pool loaded the task, which grows the parent);
+    unless the caller `pinned` it, a replacement is spawned instead of forked once forking is no longer safe (the
+    CLI's progress bar has started its thread)."""
+
+    def __init__(self, memory_mb: int, parse: ParseTask, method: str, pinned: bool) -> None:
         self.memory_mb = memory_mb
         self.parse = parse
-        self.start_method = start_method
+        self.method = method
+        self.pinned = pinned
         self.start()
 
     def start(self) -> None:
-        ctx = mp.get_context(self.start_method or _start_method(self.memory_mb))
+        fork = self.method == "fork" and (self.pinned or _fork_is_safe())
+        ctx = mp.get_context("fork" if fork else "spawn")
         parent, child = ctx.Pipe()
         self.conn: Connection = parent
         self.proc = ctx.Process(target=_worker_main, args=(child, self.memory_mb, self.parse), daemon=True)
@@ -193,11 +204,10 @@ class WorkerPool:
         self.timeout_s = timeout_s
         self.load_timeout_s = load_timeout_s
         self.memory_mb = memory_mb
-        if (start_method or _start_method(memory_mb)) == "fork":
+        method = start_method or _start_method(memory_mb)
+        if method == "fork":
             _load_before_forking(task)
-        # each worker's start method is decided when it starts: a replacement started once the CLI's progress bar
-        # runs (a thread) is spawned
-        self.slots = [_Slot(memory_mb, task, start_method) for _ in range(max(1, workers))]
+        self.slots = [_Slot(memory_mb, task, method, pinned=start_method is not None) for _ in range(max(1, workers))]
 
     def __enter__(self) -> "WorkerPool":
         return self
