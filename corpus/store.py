@@ -114,7 +114,17 @@ class Store:
         Why: on a full disk a new store, or a store gaining the search tables, must end
         with all of them or none, and the error must be StoreFull, not a traceback.
         """
-        with self.transaction(immediate=False) as db:
+        try:
+            self._run_schema(script, then, immediate=False)
+        except sqlite3.OperationalError as exc:
+            # another process wrote after this transaction began reading: SQLite refuses the upgrade to a write
+            # at once ("database is locked", without waiting); taken whole from the start, the write lock is waited for
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            self._run_schema(script, then, immediate=True)
+
+    def _run_schema(self, script: str, then: tuple[Callable[[sqlite3.Connection], None], ...], immediate: bool) -> None:
+        with self.transaction(immediate=immediate) as db:
             for stmt in _statements(script):
                 db.execute(stmt)
             for step in then:

@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         failed = 0
         settings = get_settings()
         for res in parse_paths([str(f) for f in files], settings, ParseAndAnnotate.from_settings(settings)):
-            doc = res.document
+            doc = res.value
             if doc is None:
                 failed += 1
                 if as_json:

@@ -18,7 +18,8 @@ from unkg.settings import Settings
 from .backends import supported_extensions
 from .options import ParseTask, ReadOptions
 from .pipeline import ParseOnly
-from .worker import ParseResult, WorkerPool
+from .store_task import ParseAndStore, Stored
+from .worker import ParseResult, WorkerPool, WorkerTask
 
 
 @dataclass
@@ -82,7 +83,7 @@ def largest_first(paths: list[str]) -> list[str]:
     return sorted(paths, key=_size, reverse=True)
 
 
-def open_pool(n_files: int, settings: Settings, task: Optional[ParseTask] = None) -> WorkerPool | nullcontext:
+def open_pool(n_files: int, settings: Settings, task: Optional[WorkerTask] = None) -> WorkerPool | nullcontext:
     """Workers for a batch of `n_files` files (none for none): forked ones start loaded, spawned ones load while the
     caller goes on."""
     if not n_files:
@@ -113,8 +114,9 @@ def ingest_paths(
 ) -> list[FileReport]:
     """Ingest files and folders into the store; return one report per file.
 
-    `task` is what a worker does with one file: the app passes parse-and-extract
-    (`unkg.extract.task.ParseAndAnnotate`); without it files are parsed only.
+    `task` is how a worker reads one file: the app passes parse-and-extract
+    (`unkg.extract.task.ParseAndAnnotate`); without it files are parsed only. The worker stores
+    the document itself (`store_task.ParseAndStore`), in `store`'s database.
 
     A file whose symbol and language are already stored from another file with other content
     fails with code 'conflict' (nothing replaced) unless `replace` is set. `source_label` turns a
@@ -124,13 +126,15 @@ def ingest_paths(
     for r in reports:
         if on_file:
             on_file(r)
-    with open_pool(len(files), settings, task) as pool:  # spawned workers load while the files are hashed
+    parse = task or ParseOnly(ReadOptions.from_settings(settings))
+    with open_pool(len(files), settings, ParseAndStore(parse, str(store.path), replace)) as pool:
+        # spawned workers load while the files are hashed
         todo = _changed(files, store, reports, on_file)
         if on_total:
             on_total(len(todo))
         results = pool.map(largest_first(todo)) if pool is not None else iter(())
         for res in results:
-            reports.append(_store_result(res, store, replace, source_label))
+            reports.append(_report(res, source_label))
             if on_file:
                 on_file(reports[-1])
     return reports
@@ -151,24 +155,21 @@ def _changed(files: list[str], store: Store, reports: list[FileReport],
     return todo
 
 
-def _store_result(res: ParseResult, store: Store, replace: bool,
-                  source_label: Optional[Callable[[str], str]]) -> FileReport:
-    """Store one parsed file; the report says what happened to it."""
-    if res.document is None:
+def _report(res: ParseResult, source_label: Optional[Callable[[str], str]]) -> FileReport:
+    """The report on one file a worker parsed and stored (or failed on)."""
+    if res.value is None:
         return FileReport(res.path, "failed", res.reason or "", res.code or "error")
-    doc = res.document
-    doc.source = str(Path(res.path).resolve())
-    outcome = store.put_document(doc, replace=replace)
-    if outcome == "conflict":
-        other = store.conflict_source or "another file"
+    s: Stored = res.value
+    if s.outcome == "conflict":
+        other = s.conflict_source or "another file"
         other = source_label(other) if source_label else other
-        return FileReport(res.path, "failed", f"{doc.id} is already stored from {other} with other content; "
+        return FileReport(res.path, "failed", f"{s.doc_id} is already stored from {other} with other content; "
                           "nothing was replaced (ingest again with --replace to replace it)", "conflict",
-                          doc.id, doc.symbol, doc.language, len(doc.blocks))
-    status = "partial" if doc.warnings else "ok"
-    reason = {"added": "stored", "replaced": "replaced an older version", "unchanged": "same content already stored"}[outcome]
-    if doc.warnings:
-        reason += "; " + "; ".join(doc.warnings[:3])
-    if outcome == "unchanged":
+                          s.doc_id, s.symbol, s.language, s.paragraphs)
+    status = "partial" if s.warnings else "ok"
+    reason = {"added": "stored", "replaced": "replaced an older version", "unchanged": "same content already stored"}[s.outcome]
+    if s.warnings:
+        reason += "; " + "; ".join(s.warnings[:3])
+    if s.outcome == "unchanged":
         status = "skipped"
-    return FileReport(res.path, status, reason, outcome, doc.id, doc.symbol, doc.language, len(doc.blocks))
+    return FileReport(res.path, status, reason, s.outcome, s.doc_id, s.symbol, s.language, s.paragraphs)

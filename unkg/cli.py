@@ -84,14 +84,14 @@ def parse(
     settings = get_settings()
     failed = 0
     for res in parse_paths([str(f) for f in files], settings, ParseAndAnnotate.from_settings(settings)):
-        if res.document is None:
+        if res.value is None:
             failed += 1
             if as_json:
                 out.print_json(json.dumps({"source": res.path, "error": res.code, "reason": res.reason}))
             else:
                 console.print(f"[red]failed[/red] {res.path}: {res.reason}")
             continue
-        doc = res.document
+        doc = res.value
         if as_json:
             sys.stdout.write(json.dumps(document_json(doc, res.path), ensure_ascii=False) + "\n")
         else:

@@ -32,7 +32,7 @@ def test_a_worker_slower_to_load_than_the_time_limit_still_parses_its_files(tmp_
     assert set(results) == set(files)
     for path, r in results.items():
         assert r.ok, (path, r.code, r.reason)
-        assert any("秘书处" in b.text or "secretariat" in b.text for b in r.document.blocks), path
+        assert any("秘书处" in b.text or "secretariat" in b.text for b in r.value.blocks), path
 
 
 def test_a_worker_that_never_loads_is_replaced_and_its_file_reported(tmp_path):
