@@ -112,7 +112,9 @@ BODY_WORDS = [
 
 
 def normalize_symbol(symbol: str) -> str:
-    return re.sub(r"\s+", " ", symbol.strip()).rstrip(".")
+    """One space for any run of white space, none at the ends, no trailing full stop: "A/RES/80/1 ." is "A/RES/80/1"
+    (stripping before the stop left a space, so a second pass gave another symbol)."""
+    return re.sub(r"[\s.]+$", "", re.sub(r"\s+", " ", symbol).strip())
 
 
 def find_symbol(lines: list[str], meta: dict) -> Optional[str]:
