@@ -60,8 +60,8 @@ class ParseAndStore:
     def __call__(self, path: str) -> Stored:
         doc = self.parse(path)
         doc.source = str(Path(path).resolve())
-        store = _store(self.db_path)
         try:
+            store = _store(self.db_path)
             outcome = store.put_document(doc, replace=self.replace)
         except sqlite3.Error as exc:  # not the file's fault: the batch stops (StoreFull is raised as it is)
             raise StoreError(f"cannot store {path} in {self.db_path}: {exc}") from None
