@@ -19,7 +19,7 @@ from .backends import supported_extensions
 from .options import ParseTask, ReadOptions
 from .pipeline import ParseOnly
 from .store_task import ParseAndStore, Stored
-from .worker import ParseResult, WorkerPool, WorkerTask
+from .worker import TaskResult, WorkerPool, WorkerTask
 
 
 @dataclass
@@ -92,7 +92,7 @@ def open_pool(n_files: int, settings: Settings, task: Optional[WorkerTask] = Non
                       timeout_s=settings.parse_timeout_s, memory_mb=settings.worker_memory_mb)
 
 
-def parse_paths(paths: list[str], settings: Settings, task: Optional[ParseTask] = None) -> Iterator[ParseResult]:
+def parse_paths(paths: list[str], settings: Settings, task: Optional[ParseTask] = None) -> Iterator[TaskResult]:
     """Run the parse task on files in worker processes (time and memory capped; parse only unless a task is given).
 
     Results come as files complete, largest files handed out first.
@@ -155,7 +155,7 @@ def _changed(files: list[str], store: Store, reports: list[FileReport],
     return todo
 
 
-def _report(res: ParseResult, source_label: Optional[Callable[[str], str]]) -> FileReport:
+def _report(res: TaskResult, source_label: Optional[Callable[[str], str]]) -> FileReport:
     """The report on one file a worker parsed and stored (or failed on)."""
     if res.value is None:
         return FileReport(res.path, "failed", res.reason or "", res.code or "error")

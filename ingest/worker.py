@@ -40,7 +40,7 @@ class WorkerTask(Protocol):
 
 
 @dataclass
-class ParseResult:
+class TaskResult:
     """The outcome of the task on one file: what the task returned (`value`), or an error code and reason."""
 
     path: str
@@ -280,7 +280,7 @@ class WorkerPool:
     def _deadline(self, s: _Slot) -> float:
         return s.started + (self.timeout_s if s.loaded else self.load_timeout_s)
 
-    def map(self, paths: Iterable[str]) -> Iterator[ParseResult]:
+    def map(self, paths: Iterable[str]) -> Iterator[TaskResult]:
         """Parse every path; yield results as they complete."""
         queue = list(paths)
         queue.reverse()
@@ -307,7 +307,7 @@ class WorkerPool:
                 except (EOFError, OSError):
                     code = s.proc.exitcode
                     task = s.replace()
-                    yield ParseResult(task or "", code="resource_limit", reason=f"the parser process died (exit code {code}); the file likely exceeds the memory limit of {self.memory_mb} MB")
+                    yield TaskResult(task or "", code="resource_limit", reason=f"the parser process died (exit code {code}); the file likely exceeds the memory limit of {self.memory_mb} MB")
                     continue
                 if msg[0] == "ready":
                     # loaded: the file already sent is being parsed from now on, and its time limit starts now
@@ -316,13 +316,13 @@ class WorkerPool:
                     continue
                 task, s.task = s.task, None
                 if msg[0] == "doc":
-                    yield ParseResult(task or "", value=Document.model_validate_json(msg[1]))
+                    yield TaskResult(task or "", value=Document.model_validate_json(msg[1]))
                 elif msg[0] == "ok":
-                    yield ParseResult(task or "", value=msg[1])
+                    yield TaskResult(task or "", value=msg[1])
                 elif msg[0] == "raise":
                     raise msg[1]
                 else:
-                    yield ParseResult(task or "", code=msg[1], reason=msg[2])
+                    yield TaskResult(task or "", code=msg[1], reason=msg[2])
             now = time.monotonic()
             for conn, s in list(busy.items()):
                 if now >= self._deadline(s):
@@ -331,4 +331,4 @@ class WorkerPool:
                     task = s.replace()
                     reason = (f"parsing took longer than {self.timeout_s:g} s (UNKG_PARSE_TIMEOUT)" if loaded else
                               f"the parser process did not load within {self.load_timeout_s:g} s")
-                    yield ParseResult(task or "", code="timeout", reason=reason)
+                    yield TaskResult(task or "", code="timeout", reason=reason)
