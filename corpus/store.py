@@ -119,7 +119,7 @@ class Store:
         except sqlite3.OperationalError as exc:
             # another process wrote after this transaction began reading: SQLite refuses the upgrade to a write
             # at once ("database is locked", without waiting); taken whole from the start, the write lock is waited for
-            if "locked" not in str(exc) and "busy" not in str(exc):
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
                 raise
             self._run_schema(script, then, immediate=True)
 

@@ -22,6 +22,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional, Sequence
 
+from .patterns import cjk_ratio
+
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
@@ -52,6 +54,13 @@ _WORD = re.compile(r"(?<![A-Za-zÀ-ÿ])[A-ZÀ-Þ]?[a-zß-ÿ]+(?![A-Za-zÀ-ÿ])")
 
 _LINGUA_CODES = {"ENGLISH": "en", "FRENCH": "fr", "SPANISH": "es"}
 _LATIN_LANGS = ("en", "fr", "es")
+# fewer letters than this (in a text's first 200 characters) and not mostly Chinese: too little to read a language in
+MIN_LETTERS = 12
+
+
+def too_short_to_tell(text: str) -> bool:
+    """A paragraph whose language is not read: it takes its document's (ingest) and is not scored (the scorer)."""
+    return sum(1 for c in text[:200] if c.isalpha()) < MIN_LETTERS and cjk_ratio(text) <= 0.5
 
 
 def _builder():
@@ -105,7 +114,12 @@ def _by_script(text: str) -> Optional[str | _ShortLatin]:
     head = sample[:300]
     if len(head) < TRIGRAMS_FROM:
         return _ShortLatin(head)
-    lang = _trigram_detector().detect_language_of(head)
+    return _lingua(_trigram_detector(), head)
+
+
+def _lingua(detector, text: str) -> str:
+    """English, French or Spanish as the detector reads them (English when it cannot tell)."""
+    lang = detector.detect_language_of(text)
     return _LINGUA_CODES.get(lang.name, "en") if lang is not None else "en"
 
 
@@ -134,8 +148,7 @@ def _by_function_words(sample: str) -> Optional[str]:
 def _short_latin(sample: str, majority: Optional[str]) -> str:
     if majority is not None:
         return _by_function_words(sample) or majority
-    lang = _thorough_detector().detect_language_of(sample)
-    return _LINGUA_CODES.get(lang.name, "en") if lang is not None else "en"
+    return _lingua(_thorough_detector(), sample)
 
 
 def detect_languages(texts: Sequence[str]) -> list[Optional[str]]:

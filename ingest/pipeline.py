@@ -13,10 +13,10 @@ from unkg.model import Block, Document
 
 from .backends import backend_for, sniff_format
 from .bounds import MAX_PARAGRAPH_CHARS, split_long, split_warning
-from .language import detect_languages, document_languages
+from .language import detect_languages, document_languages, too_short_to_tell
 from .options import ReadOptions
 from .metadata import doc_type, find_agenda_item, find_body, find_date, find_session, find_symbol
-from .patterns import CHAPEAU_RE, cjk_ratio
+from .patterns import CHAPEAU_RE
 from .raw import RawDoc, RawLine
 from .structure import Para, assemble, classify, drop_page_furniture
 
@@ -102,11 +102,10 @@ def build_document(path: Path, data: bytes, raw: RawDoc, fmt: str, source: Optio
     symbol = find_symbol([ln.text.strip() if len(ln.text) < 1000 else "" for ln in raw.lines[:60]], raw.meta)
     blocks = classify(paras, "tmp")
     # a block split from a longer piece takes the language of the piece's first block; a block too short to tell
-    # (under 12 letters, not mostly Chinese) takes the document's
+    # (`too_short_to_tell`: under 12 letters, not mostly Chinese) takes the document's
     first_of: dict[object, int] = {}
     for i, b in enumerate(blocks):
-        letters = sum(1 for c in b.text[:200] if c.isalpha())
-        if letters >= 12 or cjk_ratio(b.text) > 0.5:
+        if not too_short_to_tell(b.text):
             first_of.setdefault(origin.get(b.text, ("block", i)), i)
     detected = dict(zip(first_of.values(), detect_languages([blocks[i].text for i in first_of.values()])))
     sized = []

@@ -10,7 +10,7 @@ file, so every sentence's language is known. Documents are built from them in th
   report quoting English titles, an English one quoting French);
 - bilingual: the aligned sentences of both languages one after the other (a bilingual brief: no majority).
 
-Each sentence of 12 letters or more is scored: read alone (`detect_language`, lingua's models of every n-gram order
+Each sentence ingest reads a language in (`too_short_to_tell`: 12 letters or more) is scored: read alone (`detect_language`, lingua's models of every n-gram order
 for a short text) and read in its document (`detect_languages`, what ingest does). Accuracy is reported by length
 band, since the two readings differ only under 120 characters.
 """
@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterator
 
-from .language import TRIGRAMS_FROM, detect_language, detect_languages
+from .language import TRIGRAMS_FROM, detect_language, detect_languages, too_short_to_tell
 
 REPO = Path(__file__).resolve().parents[1]
 LATIN = ("en", "fr", "es")
@@ -77,7 +77,7 @@ def score(folder: Path) -> dict:
         texts = [t for t, _ in sents]
         in_context = detect_languages(texts)
         for (text, gold), ctx in zip(sents, in_context):
-            if sum(c.isalpha() for c in text[:200]) < 12:
+            if too_short_to_tell(text):
                 continue
             band, alone = _band(text), detect_language(text)
             for key in ((kind, band), (kind, "all"), ("all", "all")):
